@@ -1,0 +1,43 @@
+# The workbench's commands. `make help` lists them.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+OUT    ?= build
+STAMP  := $(VENV)/.installed
+
+.PHONY: help install run test lab validate bench lint clean
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test,lab]'
+	touch $(STAMP)
+
+install: $(STAMP)  ## create .venv and install the workbench with its test and lab extras
+
+run: $(STAMP)  ## validate the corpus and regenerate every artefact into build/
+	$(BIN)/workbench validate --root .
+	$(BIN)/workbench build --root . --out $(OUT)
+
+test: $(STAMP)  ## run every test: unit, integration, doctests, browser and notebooks (nbval)
+	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -p no:randomly --nbval --nbval-current-env \
+		--nbval-sanitize-with tests/nbval_sanitize.cfg notebooks/
+
+validate: $(STAMP)  ## check the corpus only
+	$(BIN)/workbench validate --root .
+
+lab: $(STAMP)  ## open JupyterLab on the notebooks
+	$(BIN)/jupyter lab notebooks/
+
+bench: $(STAMP)  ## run the benchmarks at 1x, 10x and 100x the corpus
+	$(BIN)/python benchmarks/run.py
+
+lint: $(STAMP)  ## ruff lint
+	$(BIN)/ruff check src tests benchmarks
+
+clean:  ## remove build outputs (keeps .venv)
+	rm -rf $(OUT) .pytest_cache

@@ -1,0 +1,110 @@
+"""workbench: validate the standards corpus and build the evidence graph, crosswalk and gap maps.
+
+A corpus root is a folder holding ``corpus/`` (CSV tables described by
+``corpus/datapackage.json``) and ``references.bib``. Every command takes ``--root`` (default:
+the current folder).
+
+Commands:
+  validate   check every file of the corpus; print each problem as FILE:ROW: COLUMN: message
+  build      validate, then regenerate every artefact into --out (default: build/)
+  tidy       rewrite corpus CSVs saved by a spreadsheet (BOM, CRLF) as UTF-8 with LF ends
+
+Exit codes: 0 success, 1 invalid input (problems printed), 2 usage or unexpected error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from workbench.problems import CorpusError
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    from workbench.corpus import validate_root
+
+    corpus, problems = validate_root(Path(args.root))
+    if problems:
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        print(f"{len(problems)} problem(s) found in {args.root}", file=sys.stderr)
+        return 1
+    assert corpus is not None
+    counts = ", ".join(f"{len(frame)} {name}" for name, frame in corpus.tables.items())
+    print(f"corpus valid: {counts}, {len(corpus.references)} references")
+    return 0
+
+
+def _cmd_build(args: argparse.Namespace) -> int:
+    from workbench.build import build
+
+    try:
+        written = build(Path(args.root), Path(args.out))
+    except CorpusError as err:
+        for problem in err.problems:
+            print(problem, file=sys.stderr)
+        print(f"build stopped: {len(err.problems)} problem(s) in {args.root}; "
+              f"{args.out} was left as it was", file=sys.stderr)
+        return 1
+    print(f"built {len(written)} files into {args.out}")
+    return 0
+
+
+def _cmd_tidy(args: argparse.Namespace) -> int:
+    from workbench.tidy import tidy_root
+
+    changed, problems = tidy_root(Path(args.root), args.from_encoding)
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    for path in changed:
+        print(f"rewrote {path}")
+    if not changed and not problems:
+        print("nothing to tidy")
+    return 1 if problems else 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the argument parser; its help text is this module's docstring."""
+    parser = argparse.ArgumentParser(
+        prog="workbench", description=__doc__.split("\n\n")[0],
+        epilog="\n\n".join(__doc__.split("\n\n")[1:]),
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--debug", action="store_true",
+                        help="show the full traceback of an unexpected error")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    def command(name: str, help_text: str, func) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=help_text, description=help_text)
+        sub.add_argument("--root", default=".", help="corpus root (default: current folder)")
+        sub.set_defaults(func=func)
+        return sub
+
+    command("validate", "check every file of the corpus and report each problem", _cmd_validate)
+    build_cmd = command("build", "validate, then regenerate every artefact", _cmd_build)
+    build_cmd.add_argument("--out", default="build", help="output folder (default: build/)")
+    tidy_cmd = command("tidy", "rewrite spreadsheet-saved CSVs (BOM, CRLF) in canonical form",
+                       _cmd_tidy)
+    tidy_cmd.add_argument("--from-encoding", default="utf-8",
+                          help="encoding the spreadsheet saved in (default: utf-8)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; return the exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        return 130
+    except Exception as err:  # the last line of defence: no traceback reaches the user
+        if args.debug:
+            raise
+        print(f"workbench {args.command}: unexpected error: {type(err).__name__}: {err} "
+              "(run again with --debug for the full traceback)", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

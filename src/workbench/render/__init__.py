@@ -1,0 +1,1 @@
+"""Renderers: everything that turns computed tables into files a person looks at."""

@@ -1,0 +1,82 @@
+"""The build's front page: ``index.html``, what was built, from which corpus, with links."""
+
+from __future__ import annotations
+
+from html import escape
+from pathlib import Path
+
+from workbench.corpus import Corpus
+
+#: A sentence for each artefact a person may look for; others are listed by name.
+DESCRIPTIONS: dict[str, str] = {
+    "corpus_summary.csv": "What the corpus holds: rows per table beside the counts the sources fix.",
+    "standards_and_guidelines.csv": "The 7 standards and their 37 practice guidelines, verbatim.",
+    "source_issues.csv": "Every inconsistency found in the source documents, with both versions.",
+    "citation_audit.csv": "Every in-text citation with its resolution status against the "
+    "reference list.",
+    "orphan_references.csv": "Reference-list entries never cited in the narrative text.",
+    "graph.graphml": "The evidence graph for Gephi or Cytoscape.",
+    "graph.json": "The evidence graph as node-link JSON.",
+    "edges.csv": "The evidence graph as an edge list.",
+    "search_analysis.csv": "The 52 Google Scholar searches, parsed, with facets and flags.",
+    "search_report.md": "The literature search reported item by item against PRISMA-S.",
+    "search_report.json": "The PRISMA-S search report for machines.",
+    "crosswalk.csv": "The curated crosswalk from the new guidelines to existing frameworks.",
+    "crosswalk_coverage.csv": "Coverage of each framework item and guideline by the crosswalk.",
+    "gap_map.html": "The interactive evidence and gap map (works offline).",
+    "gap_map.png": "The evidence and gap map as a static figure.",
+    "gap_map.csv": "The evidence and gap map as a tidy table.",
+    "gaps.md": "The ranked gap register.",
+}
+
+_STYLE = """
+body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;max-width:60rem;margin:2rem auto;
+padding:0 1rem;color:#1b1b1b;line-height:1.5}
+h1{font-size:1.6rem}table{border-collapse:collapse;width:100%}
+th,td{text-align:left;padding:.35rem .6rem;border-bottom:1px solid #ddd;vertical-align:top}
+th{background:#f3f3f3}code{font-size:.9em}.muted{color:#555}
+"""
+
+
+def render_index(corpus: Corpus, written: list[Path], fingerprint: str) -> str:
+    """Return the HTML of the front page listing ``written`` (paths relative to the output)."""
+    rows = []
+    for path in sorted(written, key=lambda p: p.as_posix()):
+        name = path.as_posix()
+        description = DESCRIPTIONS.get(path.name, "")
+        rows.append(f'<tr><td><a href="{escape(name, quote=True)}">{escape(name)}</a></td>'
+                    f"<td>{escape(description)}</td></tr>")
+    counts = []
+    for resource in corpus.descriptor["resources"]:
+        counts.append(f"<tr><td>{escape(resource['name'])}</td>"
+                      f"<td>{len(corpus.tables[resource['name']])}</td></tr>")
+    counts.append(f"<tr><td>references.bib</td><td>{len(corpus.references)}</td></tr>")
+    title = escape(corpus.descriptor.get("title", "Corpus"))
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Workbench build: {title}</title><style>{_STYLE}</style></head>
+<body><main>
+<h1>Workbench build</h1>
+<p>Built from the corpus <strong>{title}</strong>.<br>
+<span class="muted">Corpus fingerprint (SHA-256 of <code>corpus/</code> and
+<code>references.bib</code>): <code>{escape(fingerprint)}</code></span></p>
+<h2>Artefacts</h2>
+<table><thead><tr><th scope="col">File</th><th scope="col">What it is</th></tr></thead>
+<tbody>
+{chr(10).join(rows)}
+</tbody></table>
+<h2>Corpus tables</h2>
+<table><thead><tr><th scope="col">Table</th><th scope="col">Rows</th></tr></thead>
+<tbody>
+{chr(10).join(counts)}
+</tbody></table>
+</main></body></html>
+"""
+
+
+def write_index(corpus: Corpus, out: Path, written: list[Path], fingerprint: str) -> Path:
+    """Write ``out/index.html`` and return its path."""
+    path = Path(out) / "index.html"
+    path.write_text(render_index(corpus, written, fingerprint), encoding="utf-8")
+    return path

@@ -1,0 +1,65 @@
+"""`workbench build`: artefacts from the shipped corpus, atomic replacement, failure safety."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pandas as pd
+
+from workbench.build import build
+from workbench.cli import main
+
+
+def tree_digest(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_build_writes_index_and_summary(tmp_path, repo_root):
+    out = tmp_path / "out"
+    written = build(repo_root, out)
+    assert Path("index.html") in written
+    index = (out / "index.html").read_text(encoding="utf-8")
+    for path in written:
+        if path.name != "index.html":
+            assert f'href="{path.as_posix()}"' in index
+    summary = pd.read_csv(out / "corpus_summary.csv").set_index("table")
+    assert summary.loc["guidelines", "rows"] == 37
+    assert summary.loc["references.bib", "rows"] == 86
+    joined = pd.read_csv(out / "standards_and_guidelines.csv")
+    assert len(joined) == 37
+    assert joined.loc[joined["guideline_id"] == "guideline:3.3", "standard_number"].item() == 3
+    assert not list(tmp_path.glob(".out.*")), "no staging folder is left behind"
+
+
+def test_failed_build_leaves_previous_output_untouched(tmp_root, tmp_path, capsys):
+    out = tmp_path / "out"
+    assert main(["build", "--root", str(tmp_root), "--out", str(out)]) == 0
+    before = tree_digest(out)
+    guidelines = tmp_root / "corpus/guidelines.csv"
+    guidelines.write_text(guidelines.read_text(encoding="utf-8").replace(
+        "guideline:3.3,standard:3,", "guideline:3.3,standard:9,"), encoding="utf-8")
+    assert main(["build", "--root", str(tmp_root), "--out", str(out)]) == 1
+    captured = capsys.readouterr()
+    assert "standard_id: 'standard:9' does not exist" in captured.err
+    assert "was left as it was" in captured.err
+    assert tree_digest(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "root"]
+
+
+def test_writer_failure_midway_leaves_previous_output_untouched(tmp_path, repo_root):
+    out = tmp_path / "out"
+    build(repo_root, out)
+    before = tree_digest(out)
+
+    def half_then_fail(corpus, staging):
+        (staging / "partial.csv").write_text("half", encoding="utf-8")
+        raise RuntimeError("disk full")
+
+    try:
+        build(repo_root, out, writers=(half_then_fail,))
+    except RuntimeError:
+        pass
+    assert tree_digest(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
