@@ -55,7 +55,7 @@ def test_frameworks_hold_the_items_the_sources_give(corpus):
                                             "7b"])
     assert set(csaap.loc[csaap["code"].isin(["6a", "6b"]), "parent_id"]) == {
         "framework_item:csaap:6"}
-    assert per_framework["framework:vermont"] == 6
+    assert per_framework["framework:vermont_values"] == 6
     frameworks = corpus["frameworks"].set_index("framework_id")
     assert frameworks.loc["framework:respect:3ed", "edition_of"] == "framework:respect"
     assert frameworks.loc["framework:respect:4ed", "edition_of"] == "framework:respect"
