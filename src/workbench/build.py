@@ -15,6 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from workbench.corpus import BIBLIOGRAPHY, CORPUS_DIR, Corpus, load_corpus
+from workbench.search import write_artefacts as write_search_analysis
 from workbench.summary import write_artefacts as write_corpus_summary
 
 ArtefactWriter = Callable[[Corpus, Path], list[Path]]
@@ -22,6 +23,7 @@ ArtefactWriter = Callable[[Corpus, Path], list[Path]]
 #: Every writer called by ``build``, in order; each returns the files it wrote.
 ARTEFACT_WRITERS: tuple[ArtefactWriter, ...] = (
     write_corpus_summary,
+    write_search_analysis,
 )
 
 
