@@ -276,7 +276,9 @@ TableValidator = Callable[[dict[str, pd.DataFrame], dict[str, Any]], list[Proble
 
 def _extra_validators() -> list[TableValidator]:
     """Validators of cross-table rules that live beside the code that uses them."""
-    validators: list[TableValidator] = [_check_expected_counts]
+    from workbench.crosswalk import validate_crosswalk
+
+    validators: list[TableValidator] = [_check_expected_counts, validate_crosswalk]
     return validators
 
 
