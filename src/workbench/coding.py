@@ -1,0 +1,434 @@
+"""Code the corpus with the topics of the codebook: which text is about which population, form
+of abuse, intervention type, delivery mode or co-occurring need.
+
+The codebook (``corpus/codebook.csv``) gives each topic case-insensitive regular expressions
+(``patterns``) and, where a pattern would also hit unrelated wording, ``exclude_patterns``
+whose matches cancel any pattern match they overlap. The rules are applied to every piece of
+text the evidence map counts: bibliography entries (title and container), standards,
+guidelines, the sentences of the narratives, roundtable topics, programmes and framework
+items. A reviewer corrects the rules row by row in ``corpus/coding_overrides.csv`` (add or
+remove one code, with a reason), so that every code says how it was made: ``rule`` with the
+words it matched, or ``manual`` with the reviewer's reason.
+
+Everything here is a pure function of DataFrames; ``codes_frame`` is the one entry point that
+takes a loaded ``Corpus``. ``validate_coding`` is called by the corpus validator.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from workbench.problems import Problem
+
+CODEBOOK_FILE = "corpus/codebook.csv"
+OVERRIDES_FILE = "corpus/coding_overrides.csv"
+PATTERN_SEPARATOR = " | "
+CODE_COLUMNS = ["target_id", "target_kind", "topic_id", "dimension", "method", "matched",
+                "text", "reason"]
+TARGET_COLUMNS = ["target_id", "target_kind", "text"]
+
+# Words whose full stop does not end a sentence (compared in lower case, without the stop).
+_ABBREVIATIONS = {"al", "e.g", "i.e", "eg", "ie", "pg", "p", "pp", "dr", "prof", "no", "vol",
+                  "cf", "etc", "vs", "ed", "eds", "mr", "mrs", "ms", "st"}
+_BOUNDARY = re.compile(r"(?<=[.!?])[’”\"')\]]*\s+")
+_SENTENCE_START = re.compile(r"[A-Z0-9‘“\"\[]")
+
+
+# --------------------------------------------------------------------------------------
+# Sentences
+# --------------------------------------------------------------------------------------
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split a narrative into sentences, keeping each sentence's text exactly as printed.
+
+    Paragraphs (separated by blank lines) always end a sentence. Inside a paragraph a
+    sentence ends at ``.``, ``!`` or ``?`` (and any closing quote or bracket) followed by
+    white space and a capital, digit or opening quote, unless the stop belongs to an
+    abbreviation (``et al.``, ``e.g.``, ``p.``) or an initial (``M. P. Johnson``).
+
+    Returns:
+        The sentences in order, stripped of surrounding white space; none is empty.
+
+    Examples:
+        >>> split_sentences("Groups work (Kelly et al. 2015). Dr. Who said so.\\n\\nNew one")
+        ['Groups work (Kelly et al. 2015).', 'Dr. Who said so.', 'New one']
+        >>> split_sentences("As M. P. Johnson (2008) argues, e.g. Here. Yes")
+        ['As M. P. Johnson (2008) argues, e.g. Here.', 'Yes']
+        >>> split_sentences("1. Behaviour change (statutory)\\n\\nBox 2. Three standards")
+        ['1. Behaviour change (statutory)', 'Box 2. Three standards']
+    """
+    sentences: list[str] = []
+    for paragraph in re.split(r"\n\s*\n", text):
+        paragraph = paragraph.strip()
+        start = 0
+        for boundary in _BOUNDARY.finditer(paragraph):
+            following = paragraph[boundary.end():boundary.end() + 1]
+            if not _SENTENCE_START.match(following):
+                continue
+            stop = paragraph[:boundary.start()].rstrip("’”\"')]")
+            last_word = re.split(r"[\s(]", stop[:-1])[-1].lower() if stop else ""
+            if last_word in _ABBREVIATIONS or re.fullmatch(r"[a-z]", last_word):
+                continue
+            if re.fullmatch(r"(?:(?:box|table|figure|appendix) )?[0-9]{1,3}\.",
+                            paragraph[start:boundary.start()].strip(), re.IGNORECASE):
+                continue  # a list item's number or a caption's "Box 2."
+            sentences.append(paragraph[start:boundary.start()].strip())
+            start = boundary.end()
+        sentences.append(paragraph[start:].strip())
+    return [sentence for sentence in sentences if sentence]
+
+
+def narrative_sentences(narratives: pd.DataFrame) -> pd.DataFrame:
+    """One row per sentence of every narrative, with a stable id such as ``narrative:standard:5#s12``.
+
+    The number is the 1-based position of the sentence in its narrative, so an id stays the
+    same as long as the narrative text before it does.
+
+    Returns:
+        Columns ``sentence_id``, ``narrative_id``, ``number``, ``text``.
+    """
+    rows = [
+        {"sentence_id": f"{narrative_id}#s{number}", "narrative_id": narrative_id,
+         "number": number, "text": sentence}
+        for narrative_id, text in zip(narratives["narrative_id"], narratives["text"], strict=True)
+        for number, sentence in enumerate(split_sentences(text), start=1)
+    ]
+    return pd.DataFrame(rows, columns=["sentence_id", "narrative_id", "number", "text"])
+
+
+# --------------------------------------------------------------------------------------
+# What gets coded
+# --------------------------------------------------------------------------------------
+
+
+def _join(heading: Any, body: Any) -> str:
+    """Join a heading (title, name, label) and its body text into one codable text.
+
+    The body alone is used when it already starts with the heading; a full stop is added
+    after the heading when it has none.
+
+    Examples:
+        >>> _join("Disrupt approaches", "Disrupt approaches. These are needed.")
+        'Disrupt approaches. These are needed.'
+        >>> _join("Drive", "The Drive Project intervention.")
+        'Drive. The Drive Project intervention.'
+        >>> _join("LGB &/or T", None)
+        'LGB &/or T'
+    """
+    head = heading.strip() if isinstance(heading, str) else ""
+    text = body.strip() if isinstance(body, str) else ""
+    if not text or not head:
+        return text or head
+    if text.startswith(head):
+        return text
+    return f"{head} {text}" if head.endswith((".", "?", "!")) else f"{head}. {text}"
+
+
+def coding_targets(tables: dict[str, pd.DataFrame],
+                   references: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Every piece of text the codebook is applied to, one row per target.
+
+    Kinds: ``reference`` (title and container of a bibliography entry), ``standard``,
+    ``guideline``, ``narrative_sentence``, ``roundtable`` (its topic), ``programme`` (name and
+    description) and ``framework_item`` (label and text). Tables that are absent are skipped.
+
+    Returns:
+        Columns ``target_id``, ``target_kind``, ``text``, in a fixed order.
+    """
+    frames: list[pd.DataFrame] = []
+
+    def add(kind: str, ids: Iterable[str], texts: Iterable[str]) -> None:
+        frames.append(pd.DataFrame({"target_id": list(ids), "target_kind": kind,
+                                    "text": list(texts)}, columns=TARGET_COLUMNS))
+
+    if references is not None and len(references):
+        add("reference", references["ref_id"],
+            [_join(t, c) for t, c in zip(references["title"], references["container"],
+                                         strict=True)])
+    if "standards" in tables:
+        add("standard", tables["standards"]["standard_id"], tables["standards"]["text"])
+    if "guidelines" in tables:
+        add("guideline", tables["guidelines"]["guideline_id"], tables["guidelines"]["text"])
+    if "narratives" in tables:
+        sentences = narrative_sentences(tables["narratives"])
+        add("narrative_sentence", sentences["sentence_id"], sentences["text"])
+    if "roundtables" in tables:
+        add("roundtable", tables["roundtables"]["roundtable_id"], tables["roundtables"]["topic"])
+    if "programmes" in tables:
+        programmes = tables["programmes"]
+        add("programme", programmes["programme_id"],
+            [_join(n, d) for n, d in zip(programmes["name"], programmes["description"],
+                                         strict=True)])
+    if "framework_items" in tables:
+        items = tables["framework_items"]
+        add("framework_item", items["item_id"],
+            [_join(label, text) for label, text in zip(items["label"], items["text"],
+                                                       strict=True)])
+    if not frames:
+        return pd.DataFrame(columns=TARGET_COLUMNS)
+    return pd.concat(frames, ignore_index=True)
+
+
+# --------------------------------------------------------------------------------------
+# Rules
+# --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TopicRule:
+    """The compiled matching rules of one codebook topic."""
+
+    topic_id: str
+    dimension: str
+    patterns: tuple[re.Pattern[str], ...]
+    excludes: tuple[re.Pattern[str], ...]
+    intervention_type_id: str | None = None
+
+    def matches(self, text: str) -> list[str]:
+        """Return the distinct words of ``text`` that code it with this topic, in order.
+
+        A pattern match is dropped when it overlaps a match of an exclude pattern, or when it
+        lies inside a longer match of another pattern.
+
+        Examples:
+            >>> rule = compile_rules(pd.DataFrame([{"topic_id": "topic:x", "dimension": "d",
+            ...     "patterns": r"\\bchild\\w* | \\ba child\\b",
+            ...     "exclude_patterns": r"\\bchild to parent\\b"}]))[0]
+            >>> rule.matches("Children and a child to parent case; a Child.")
+            ['Children', 'a Child']
+        """
+        excluded = [m.span() for pattern in self.excludes for m in pattern.finditer(text)]
+        found: list[tuple[int, int]] = []
+        for pattern in self.patterns:
+            for match in pattern.finditer(text):
+                start, end = match.span()
+                if start == end or any(s < end and start < e for s, e in excluded):
+                    continue
+                found.append((start, end))
+        kept: list[tuple[int, int]] = []
+        for start, end in sorted(found, key=lambda span: (span[0], span[0] - span[1])):
+            if not any(s <= start and end <= e for s, e in kept):
+                kept.append((start, end))
+        words: list[str] = []
+        for start, end in kept:
+            word = text[start:end]
+            if word.lower() not in {w.lower() for w in words}:
+                words.append(word)
+        return words
+
+
+def split_patterns(cell: Any) -> list[str]:
+    """Split a ``patterns`` cell on ``' | '``; a missing or blank cell gives no patterns.
+
+    Examples:
+        >>> split_patterns(r"\\bgay\\b | \\blesbian\\b")
+        ['\\\\bgay\\\\b', '\\\\blesbian\\\\b']
+    """
+    if not isinstance(cell, str) or not cell.strip():
+        return []
+    return [part.strip() for part in cell.split(PATTERN_SEPARATOR) if part.strip()]
+
+
+def _compile(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, re.IGNORECASE)
+
+
+def compile_rules(codebook: pd.DataFrame) -> list[TopicRule]:
+    """Compile the codebook's patterns, in codebook order (assumes ``validate_coding`` passed).
+
+    Returns:
+        One ``TopicRule`` per codebook row.
+    """
+    rules = []
+    for row in codebook.to_dict("records"):
+        type_id = row.get("intervention_type_id")
+        rules.append(TopicRule(
+            topic_id=row["topic_id"], dimension=row["dimension"],
+            patterns=tuple(_compile(p) for p in split_patterns(row.get("patterns"))),
+            excludes=tuple(_compile(p) for p in split_patterns(row.get("exclude_patterns"))),
+            intervention_type_id=type_id if isinstance(type_id, str) else None))
+    return rules
+
+
+def apply_rules(targets: pd.DataFrame, codebook: pd.DataFrame,
+                programmes: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Code every target with every topic whose rules match its text.
+
+    Programmes are also coded with the intervention-type topic of their
+    ``intervention_type_id`` (001's typology), recorded as a rule on that field.
+
+    Returns:
+        The codes (columns ``CODE_COLUMNS``, ``method`` = ``rule``), one row per target and
+        topic, in target order then codebook order.
+    """
+    rules = compile_rules(codebook)
+    by_type = {rule.intervention_type_id: rule for rule in rules if rule.intervention_type_id}
+    typed: dict[str, str] = {}
+    if programmes is not None and "intervention_type_id" in programmes:
+        typed = {pid: tid for pid, tid in zip(programmes["programme_id"],
+                                              programmes["intervention_type_id"], strict=True)
+                 if isinstance(tid, str) and tid in by_type}
+    rows = []
+    for target_id, kind, text in zip(targets["target_id"], targets["target_kind"],
+                                     targets["text"], strict=True):
+        for rule in rules:
+            words = rule.matches(text) if isinstance(text, str) else []
+            if kind == "programme" and typed.get(target_id) == rule.intervention_type_id \
+                    and rule.intervention_type_id:
+                words = [*words, f"intervention_type_id: {rule.intervention_type_id}"]
+            if words:
+                rows.append({"target_id": target_id, "target_kind": kind,
+                             "topic_id": rule.topic_id, "dimension": rule.dimension,
+                             "method": "rule", "matched": PATTERN_SEPARATOR.join(words),
+                             "text": text, "reason": None})
+    return pd.DataFrame(rows, columns=CODE_COLUMNS)
+
+
+def apply_overrides(codes: pd.DataFrame, overrides: pd.DataFrame, targets: pd.DataFrame,
+                    codebook: pd.DataFrame) -> pd.DataFrame:
+    """Apply a reviewer's overrides: ``remove`` drops a rule code, ``add`` adds a manual one.
+
+    Overrides that do not apply (unknown target or topic, nothing to remove, code already
+    there) are left out here; ``validate_coding`` reports them.
+
+    Returns:
+        The corrected codes (columns ``CODE_COLUMNS``); added codes carry ``method`` =
+        ``manual``, no matched words, the target's text and the override's reason.
+    """
+    if overrides is None or overrides.empty:
+        return codes.reset_index(drop=True)
+    removals = {(t, k) for t, k, a in zip(overrides["target_id"], overrides["topic_id"],
+                                         overrides["action"], strict=True) if a == "remove"}
+    keep = [(t, k) not in removals for t, k in zip(codes["target_id"], codes["topic_id"],
+                                                   strict=True)]
+    result = codes[keep]
+    present = set(zip(result["target_id"], result["topic_id"], strict=True))
+    target_info = targets.set_index("target_id")[["target_kind", "text"]]
+    dimensions = dict(zip(codebook["topic_id"], codebook["dimension"], strict=True))
+    added = []
+    for row in overrides[overrides["action"] == "add"].to_dict("records"):
+        key = (row["target_id"], row["topic_id"])
+        if key in present or row["target_id"] not in target_info.index \
+                or row["topic_id"] not in dimensions:
+            continue
+        info = target_info.loc[row["target_id"]]
+        added.append({"target_id": row["target_id"], "target_kind": info["target_kind"],
+                      "topic_id": row["topic_id"], "dimension": dimensions[row["topic_id"]],
+                      "method": "manual", "matched": None, "text": info["text"],
+                      "reason": row["reason"]})
+    if added:
+        result = pd.concat([result, pd.DataFrame(added, columns=CODE_COLUMNS)],
+                           ignore_index=True)
+    return result.reset_index(drop=True)
+
+
+def code_tables(tables: dict[str, pd.DataFrame],
+                references: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Code every target of the tables with the codebook, then apply the overrides.
+
+    Returns:
+        The tidy codes frame (columns ``CODE_COLUMNS``).
+    """
+    targets = coding_targets(tables, references)
+    codes = apply_rules(targets, tables["codebook"], tables.get("programmes"))
+    return apply_overrides(codes, tables.get("coding_overrides"), targets, tables["codebook"])
+
+
+def codes_frame(corpus: Any) -> pd.DataFrame:
+    """The codes of a loaded ``Corpus``: one row per (target, topic), rule or manual.
+
+    This is what becomes the ``about`` edges of the graph and the counts of the gap map.
+
+    Returns:
+        Columns ``target_id``, ``target_kind``, ``topic_id``, ``dimension``, ``method``
+        (``rule`` or ``manual``), ``matched`` (the words that matched, ``' | '``-separated),
+        ``text`` (the text coded) and ``reason`` (for manual codes).
+    """
+    return code_tables(corpus.tables, corpus.references)
+
+
+# --------------------------------------------------------------------------------------
+# Validation
+# --------------------------------------------------------------------------------------
+
+
+def _pattern_problems(codebook: pd.DataFrame) -> list[Problem]:
+    problems = []
+    for index, row in enumerate(codebook.to_dict("records")):
+        for column in ("patterns", "exclude_patterns"):
+            for number, pattern in enumerate(split_patterns(row.get(column)), start=1):
+                where = (CODEBOOK_FILE, index + 2, column)
+                try:
+                    compiled = _compile(pattern)
+                except re.error as error:
+                    problems.append(Problem(*where, (
+                        f"pattern {number} {pattern!r} of {row['topic_id']} is not a valid "
+                        f"regular expression ({error}); fix it (patterns are separated by "
+                        f"{PATTERN_SEPARATOR!r})")))
+                    continue
+                if compiled.search("") is not None:
+                    problems.append(Problem(*where, (
+                        f"pattern {number} {pattern!r} of {row['topic_id']} matches empty "
+                        "text and would code everything; make it match at least one word")))
+        if not split_patterns(row.get("patterns")):
+            problems.append(Problem(CODEBOOK_FILE, index + 2, "patterns",
+                                    f"{row['topic_id']} has no patterns; give at least one "
+                                    "regular expression"))
+    return problems
+
+
+def validate_coding(tables: dict[str, pd.DataFrame], descriptor: dict[str, Any] | None = None,
+                    references: pd.DataFrame | None = None) -> list[Problem]:
+    """Check the codebook and the overrides beyond what the table schema can say.
+
+    Reports, each as ``FILE:ROW: COLUMN: message``: patterns that are not valid regular
+    expressions or match empty text; overrides whose target is not a coded target (a
+    reference, standard, guideline, narrative sentence, roundtable, programme or framework
+    item); ``remove`` overrides for a code the rules do not make; ``add`` overrides for a
+    code the rules already make. Unknown topics in overrides are reported by the foreign key
+    check of the schema. ``references`` (the bibliography frame) is needed to check ``ref:``
+    targets; without it they are not checked.
+
+    Returns:
+        The problems found (empty when the coding inputs are sound).
+    """
+    del descriptor  # the signature of the corpus validator's cross-table checks
+    codebook = tables.get("codebook")
+    if codebook is None:
+        return []
+    problems = _pattern_problems(codebook)
+    overrides = tables.get("coding_overrides")
+    if problems or overrides is None or overrides.empty:
+        return problems
+    targets = coding_targets(tables, references)
+    known_targets = set(targets["target_id"])
+    codes = apply_rules(targets, codebook, tables.get("programmes"))
+    coded = set(zip(codes["target_id"], codes["topic_id"], strict=True))
+    topics = set(codebook["topic_id"])
+    for index, row in enumerate(overrides.to_dict("records")):
+        line = index + 2
+        target, topic = row["target_id"], row["topic_id"]
+        unchecked_ref = references is None and str(target).startswith("ref:")
+        if target not in known_targets and not unchecked_ref:
+            problems.append(Problem(OVERRIDES_FILE, line, "target_id", (
+                f"unknown target {target!r}: use the id of a reference (ref:...), standard, "
+                "guideline, narrative sentence (narrative:...#sN), roundtable, programme or "
+                "framework item")))
+            continue
+        if topic not in topics or unchecked_ref:
+            continue
+        if row["action"] == "remove" and (target, topic) not in coded:
+            problems.append(Problem(OVERRIDES_FILE, line, "action", (
+                f"removes {topic} from {target}, but the codebook rules do not code it; "
+                "delete this override or correct its target_id/topic_id")))
+        if row["action"] == "add" and (target, topic) in coded:
+            problems.append(Problem(OVERRIDES_FILE, line, "action", (
+                f"adds {topic} to {target}, but the codebook rules already code it; "
+                "delete this override")))
+    return problems
