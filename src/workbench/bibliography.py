@@ -46,7 +46,7 @@ REQUIRED_FIELDS = ("title", "year")
 CONTAINER_FIELDS = ("journal", "booktitle", "publisher", "institution", "organization")
 
 #: Columns of :func:`references_frame`, in order.
-REFERENCE_COLUMNS = ["key", "ref_id", "entry_type", "surnames", "year", "year_suffix",
+REFERENCE_COLUMNS = ["key", "ref_id", "entry_type", "surnames", "et_al", "year", "year_suffix",
                      "title", "container", "source", "lines"]
 
 _KEY_SUFFIX = re.compile(r"\d{4}([a-z]?)$")
@@ -219,6 +219,15 @@ def entry_surnames(entry: Entry) -> tuple[str, ...]:
     return (_text(entry.fields_dict.get("organization")),) if "organization" in entry else ()
 
 
+def _has_others(entry: Entry) -> bool:
+    """Whether the author list ends with ``and others`` (the list's *et al.*)."""
+    authors = entry.fields_dict.get("author")
+    if authors is None or not isinstance(authors.value, list) or not authors.value:
+        return False
+    last = authors.value[-1]
+    return isinstance(last, NameParts) and plain_name(last) == "others"
+
+
 def references_frame(library: Library) -> pd.DataFrame:
     """Tabulate the bibliography: one row per entry, sorted by key.
 
@@ -242,6 +251,7 @@ def references_frame(library: Library) -> pd.DataFrame:
             "ref_id": f"ref:{entry.key}",
             "entry_type": entry.entry_type.lower(),
             "surnames": entry_surnames(entry),
+            "et_al": _has_others(entry),
             "year": _text(fields.get("year")),
             "year_suffix": suffix.group(1) if suffix else "",
             "title": _text(fields.get("title")),

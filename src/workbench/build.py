@@ -14,6 +14,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+from workbench.citations import write_artefacts as write_citation_audit
 from workbench.corpus import BIBLIOGRAPHY, CORPUS_DIR, Corpus, load_corpus
 from workbench.search import write_artefacts as write_search_analysis
 from workbench.summary import write_artefacts as write_corpus_summary
@@ -24,6 +25,7 @@ ArtefactWriter = Callable[[Corpus, Path], list[Path]]
 ARTEFACT_WRITERS: tuple[ArtefactWriter, ...] = (
     write_corpus_summary,
     write_search_analysis,
+    write_citation_audit,
 )
 
 

@@ -1,0 +1,530 @@
+"""In-text citations and quote attributions: extracted from the narratives, resolved, audited.
+
+The report cites in author-date form. This module holds the grammar of the forms it really
+uses (compiled once, below), the extraction of every occurrence from the narrative texts with
+its sentence and source line, and the resolution of each occurrence against the reference
+list (``references.bib``, tabulated by :func:`workbench.bibliography.references_frame`) to
+exactly one status:
+
+``resolved``
+    one entry has the cited first author, year and suffix;
+``year_mismatch``
+    no entry has that year, but one with the same authors has another (``candidate_key``);
+``name_mismatch``
+    no entry has that first author, but one of the same year has a closely spelled one
+    (``candidate_key``; similarity by rapidfuzz);
+``ambiguous``
+    more than one entry fits equally well (``candidate_key`` lists them);
+``missing``
+    nothing in the reference list fits.
+
+Quote attributions ``(Roundtable N)`` and ``(Victim-survivor)`` are extracted as well, so the
+roundtables and consultations become evidence in the graph.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+from rapidfuzz import fuzz
+
+# --- grammar -------------------------------------------------------------------------------
+
+#: Capitalised words that start sentences or name things, never a cited author.
+STOP_WORDS = (
+    "A|According|After|All|Also|Although|An|And|Appendix|As|At|Based|Before|Both|Box|But|By|"
+    "Coming|Each|Finally|For|From|Further|However|If|In|Indeed|It|Its|Many|More|Most|On|One|Or|"
+    "Other|Overall|Part|Recently|Roundtable|See|Similarly|Since|So|Some|Standard|Standards|Such|"
+    "Table|The|Their|There|These|They|This|Those|Three|Thus|Two|We|What|When|Where|While|Whilst|"
+    "With"
+)
+_UPPER = "A-ZÀ-ÖØ-Þ"
+_WORD = rf"(?!(?:{STOP_WORDS})\b)[{_UPPER}](?:[^\W\d_]|[’'\-])*"
+#: One cited name: optional initials, then capitalised words ("Home Office", "WWP EN",
+#: "Council of Australian Governments", "O’Leary", "Parra-Cardona", "Vilariño").
+NAME = rf"(?:[{_UPPER}]\.\s*)*{_WORD}(?:\s+(?:of\s+)?{_WORD})*"
+#: Between two names: ", ", " and ", " & ", ", & ", ", and ".
+NAME_SEPARATOR = r"(?:\s*,\s*(?:(?:and|&)\s+)?|\s+(?:and|&)\s+)"
+ET_AL = r",?\s+et\s+al\b\.?"
+YEAR = r"(?:1[89]|20)\d\d[a-z]?(?![\w])"
+PAGE = r"(?:pp|pg|p)\.\s*[\w]+(?:\s*[-–]\s*\w+)?"
+_NAMES = rf"(?P<names>{NAME}(?:{NAME_SEPARATOR}{NAME})*)(?P<et_al>{ET_AL})?"
+_YEARS = rf"(?P<years>{YEAR}(?:\s*,\s*{YEAR})*)"
+_PAGE = rf"(?:\s*,\s*(?P<page>{PAGE}))?"
+
+#: A citation inside brackets: ``Author, 2001``, ``Author et al. 2019a, p. 38``, ``Bellini and
+#: Westmarland, 2021, 2022``.
+PARENTHETICAL = re.compile(rf"{_NAMES}(?P<year_separator>\s*,\s*|\s+){_YEARS}{_PAGE}")
+#: A citation in running text: ``Author et al. (2016)``, ``Prochaska and DiClemente’s (1984)``.
+NARRATIVE = re.compile(rf"{_NAMES}\s*\({_YEARS}{_PAGE}\)")
+#: Words that may open a bracket of citations: ``see``, ``see, for example,``, ``see e.g.,``.
+PREFIX = re.compile(r"\s*(?:see\b,?\s*)?(?:(?:for example|e\.g\.)\s*,?\s*)?")
+#: Between citations inside one bracket item.
+CITATION_SEPARATOR = re.compile(r"\s*,\s*")
+#: Innermost brackets (citations never nest).
+BRACKET = re.compile(r"\(([^()]*)\)")
+#: A quote attribution.
+ATTRIBUTION = re.compile(r"\((?P<attributed_as>Roundtable\s+(?P<number>\d+)|Victim-survivors?"
+                         r"|Perpetrators?)\)")
+_NAME_SPLIT = re.compile(rf"{NAME_SEPARATOR}")
+_YEAR_PARTS = re.compile(r"(?P<year>\d{4})(?P<suffix>[a-z]?)")
+_SENTENCE_END = re.compile(
+    r"(?<![A-Z])(?<!\bet al)(?<!\be\.g)(?<!\bi\.e)(?<!\bpp)(?<!\bpg)(?<!\bp)(?<!\bNo)"
+    r"[.!?][’”)\]]*\s+(?=[‘“\[]?[A-Z0-9])"
+)
+
+
+@dataclass(frozen=True)
+class Citation:
+    """One cited work at one place in a text (a citation naming two years gives two).
+
+    Attributes:
+        cited_as: the citation as printed, with this occurrence's year only.
+        surnames: the cited names in order (a corporate author is one name).
+        et_al: whether the names end with *et al.*
+        year: the four-digit year.
+        suffix: the year's letter suffix (``a``/``b``) or ``""``.
+        page: the page reference as printed (``p. 38``) or ``""``.
+        form: ``parenthetical`` or ``narrative``.
+        start: offset of the citation in the text.
+    """
+
+    cited_as: str
+    surnames: tuple[str, ...]
+    et_al: bool
+    year: str
+    suffix: str
+    page: str
+    form: str
+    start: int
+
+
+def _names(text: str) -> tuple[str, ...]:
+    return tuple(n.strip() for n in _NAME_SPLIT.split(text.strip()) if n.strip())
+
+
+def _valid(match: re.Match) -> bool:
+    """A corporate (several-word) name needs the comma before its year (``Home Office, 2022``).
+
+    Without this rule any capitalised phrase before a year would be read as an author
+    (``Domestic Abuse Act 2021``).
+    """
+    separator = match.groupdict().get("year_separator")
+    if separator is None or "," in separator:
+        return True
+    return not any(" " in name for name in _names(match["names"]))
+
+
+def _citations_from_match(match: re.Match, form: str, offset: int) -> list[Citation]:
+    names = _names(match["names"])
+    if form == "narrative" and re.search(r"[’']s$", names[-1]):
+        # "Prochaska and DiClemente’s (1984)": the possessive is not part of the name
+        names = (*names[:-1], names[-1][:-2])
+    head = match.string[match.start(): match.start("years")]
+    page = match["page"] or ""
+    citations = []
+    for year in re.finditer(YEAR, match["years"]):
+        parts = _YEAR_PARTS.match(year.group())
+        if form == "narrative":
+            cited_as = f"{head}{year.group()}" + (f", {page}" if page else "") + ")"
+        else:
+            cited_as = f"{head}{year.group()}" + (f", {page}" if page else "")
+        citations.append(Citation(cited_as=cited_as, surnames=names,
+                                  et_al=bool(match["et_al"]), year=parts["year"],
+                                  suffix=parts["suffix"], page=page, form=form,
+                                  start=offset + match.start()))
+    return citations
+
+
+def parse_bracket(content: str, offset: int = 0) -> list[Citation]:
+    """Parse the inside of one bracket (or one citation string) into citations.
+
+    Items separated by ``;`` are read independently; inside an item, citations separated by
+    commas are read from the start until something that is not a citation (a comment such as
+    ``for how this applies to women``) ends the item. A bracket that does not open with a
+    citation (after an optional ``see``/``for example``) holds none.
+
+    Examples:
+        >>> [c.cited_as for c in parse_bracket("see, for example, Stewart et al., 2013, "
+        ...                                     "Morrison et al, 2019a")]
+        ['Stewart et al., 2013', 'Morrison et al, 2019a']
+        >>> [(c.surnames, c.year) for c in parse_bracket("Bellini and Westmarland, 2021, 2022")]
+        [(('Bellini', 'Westmarland'), '2021'), (('Bellini', 'Westmarland'), '2022')]
+        >>> parse_bracket("Domestic Abuse Act 2021")
+        []
+    """
+    citations: list[Citation] = []
+    position = 0
+    for item in re.split(r"(;)", content):
+        if item == ";":
+            position += 1
+            continue
+        cursor = PREFIX.match(item).end()
+        while True:
+            match = PARENTHETICAL.match(item, cursor)
+            if match is None or not _valid(match):
+                break
+            citations.extend(_citations_from_match(match, "parenthetical", offset + position))
+            separator = CITATION_SEPARATOR.match(item, match.end())
+            if separator is None:
+                break
+            cursor = PREFIX.match(item, separator.end()).end()
+        position += len(item)
+    return citations
+
+
+def parse_citations(text: str) -> list[Citation]:
+    """Return every in-text citation in ``text``, in reading order.
+
+    Bracketed citations (``(Author, 2001; Author and Author 2002, p. 3)``) and running-text
+    citations (``Author et al. (2016)``) are both found; a bracket holding only a year belongs
+    to the running-text citation before it and is not counted twice.
+
+    Examples:
+        >>> [c.cited_as for c in parse_citations(
+        ...     "as Maiuro et al. (2001) highlighted (Cantos and O’Leary, 2014, p. 5).")]
+        ['Maiuro et al. (2001)', 'Cantos and O’Leary, 2014, p. 5']
+    """
+    found: list[Citation] = []
+    for match in NARRATIVE.finditer(text):
+        found.extend(_citations_from_match(match, "narrative", 0))
+    for bracket in BRACKET.finditer(text):
+        found.extend(parse_bracket(bracket.group(1), bracket.start(1)))
+    return sorted(found, key=lambda c: (c.start, c.year + c.suffix))
+
+
+@dataclass(frozen=True)
+class Attribution:
+    """A quote attributed to a roundtable or a consultation.
+
+    Attributes:
+        attributed_as: the attribution as printed (``Roundtable 8``, ``Victim-survivor``).
+        target_id: ``roundtable:8`` or ``consultation:victim_survivors`` / ``:perpetrators``.
+        quote: the text of the paragraph before the attribution (the quoted words).
+        start: offset of the attribution in the text.
+    """
+
+    attributed_as: str
+    target_id: str
+    quote: str
+    start: int
+
+
+def parse_attributions(text: str) -> list[Attribution]:
+    """Return every quote attribution in ``text``, in reading order.
+
+    Examples:
+        >>> [(a.target_id, a.quote) for a in parse_attributions(
+        ...     "Intro.\\n\\nTrained staff – and enough of them. (Roundtable 2)")]
+        [('roundtable:2', 'Trained staff – and enough of them.')]
+    """
+    attributions = []
+    for match in ATTRIBUTION.finditer(text):
+        said = match["attributed_as"]
+        if match["number"]:
+            target = f"roundtable:{int(match['number'])}"
+        elif said.startswith("Victim"):
+            target = "consultation:victim_survivors"
+        else:
+            target = "consultation:perpetrators"
+        paragraph_start = text.rfind("\n", 0, match.start()) + 1
+        quote = text[paragraph_start: match.start()].strip()
+        attributions.append(Attribution(said, target, quote, match.start()))
+    return attributions
+
+
+def sentence_at(text: str, offset: int) -> str:
+    """Return the sentence of ``text`` that holds character ``offset``.
+
+    Sentences end at ``.``, ``!`` or ``?`` followed by a capital, never after *et al.*,
+    *e.g.*, *i.e.* or a page abbreviation; paragraphs (lines) always end one.
+
+    Examples:
+        >>> text = "One (Smith, 2001). Maiuro et al. (2001) said so. Three."
+        >>> sentence_at(text, text.index("Maiuro"))
+        'Maiuro et al. (2001) said so.'
+    """
+    start = text.rfind("\n", 0, offset) + 1
+    end = text.find("\n", offset)
+    end = len(text) if end == -1 else end
+    paragraph = text[start:end]
+    local = offset - start
+    begin = 0
+    for boundary in _SENTENCE_END.finditer(paragraph):
+        if boundary.end() > local:
+            return paragraph[begin: boundary.end()].strip()
+        begin = boundary.end()
+    return paragraph[begin:].strip()
+
+
+# --- extraction from the corpus ------------------------------------------------------------
+
+#: Columns of :func:`extract_citations`.
+CITATION_COLUMNS = ["location", "occurrence", "line", "form", "cited_as", "surnames", "et_al",
+                    "year", "suffix", "page", "sentence", "source"]
+#: Columns of :func:`extract_attributions`.
+ATTRIBUTION_COLUMNS = ["location", "occurrence", "line", "attributed_as", "target_id", "quote",
+                       "source"]
+
+
+def first_text_line(lines: str) -> int:
+    """Return the file line on which a narrative's ``text`` starts.
+
+    A narrative's ``lines`` is ``heading; first-last`` and its text is exactly the lines of the
+    last range, so the text's first line is the start of the last range.
+
+    Examples:
+        >>> first_text_line("77; 95-123")
+        95
+        >>> first_text_line("741")
+        741
+    """
+    last = str(lines).split(";")[-1].strip()
+    return int(last.split("-")[0])
+
+
+#: Columns of :func:`citation_texts`: the texts citations are extracted from.
+TEXT_COLUMNS = ["location", "text", "source", "lines"]
+
+
+def citation_texts(corpus) -> pd.DataFrame:
+    """Return the texts that carry citations: every narrative and every guideline.
+
+    The narratives hold the evidence; one guideline (2.6) cites a work itself. Each row's
+    ``location`` is the narrative or guideline id.
+
+    Returns:
+        A DataFrame with :data:`TEXT_COLUMNS`, sorted by location.
+    """
+    narratives = corpus["narratives"].rename(columns={"narrative_id": "location"})
+    guidelines = corpus["guidelines"].rename(columns={"guideline_id": "location"})
+    texts = pd.concat([narratives[TEXT_COLUMNS], guidelines[TEXT_COLUMNS]], ignore_index=True)
+    return texts.sort_values("location", ignore_index=True)
+
+
+def narrative_texts(narratives: pd.DataFrame) -> pd.DataFrame:
+    """Return the narratives table in the :data:`TEXT_COLUMNS` shape."""
+    texts = narratives.rename(columns={"narrative_id": "location"})[TEXT_COLUMNS]
+    return texts.sort_values("location", ignore_index=True)
+
+
+def _line(row, offset: int) -> int:
+    return first_text_line(row["lines"]) + row["text"].count("\n", 0, offset)
+
+
+def extract_citations(texts: pd.DataFrame) -> pd.DataFrame:
+    """Extract every in-text citation from the given texts, one row per occurrence.
+
+    Args:
+        texts: rows with :data:`TEXT_COLUMNS` (see :func:`citation_texts`,
+            :func:`narrative_texts`).
+
+    Returns:
+        A DataFrame with :data:`CITATION_COLUMNS`, in location then reading order:
+        ``occurrence`` numbers the citations within a location (from 1), ``line`` is the line
+        of the source file, ``sentence`` the sentence the citation sits in.
+    """
+    rows = []
+    for _, item in texts.sort_values("location").iterrows():
+        text = item["text"]
+        for number, citation in enumerate(parse_citations(text), start=1):
+            rows.append({
+                "location": item["location"], "occurrence": number,
+                "line": _line(item, citation.start), "form": citation.form,
+                "cited_as": citation.cited_as, "surnames": citation.surnames,
+                "et_al": citation.et_al, "year": citation.year, "suffix": citation.suffix,
+                "page": citation.page, "sentence": sentence_at(text, citation.start),
+                "source": item["source"],
+            })
+    return pd.DataFrame(rows, columns=CITATION_COLUMNS)
+
+
+def extract_attributions(texts: pd.DataFrame) -> pd.DataFrame:
+    """Extract every quote attributed to a roundtable or a consultation.
+
+    Args:
+        texts: rows with :data:`TEXT_COLUMNS`.
+
+    Returns:
+        A DataFrame with :data:`ATTRIBUTION_COLUMNS`, in location then reading order.
+    """
+    rows = []
+    for _, item in texts.sort_values("location").iterrows():
+        for number, found in enumerate(parse_attributions(item["text"]), start=1):
+            rows.append({
+                "location": item["location"], "occurrence": number,
+                "line": _line(item, found.start), "attributed_as": found.attributed_as,
+                "target_id": found.target_id, "quote": found.quote, "source": item["source"],
+            })
+    return pd.DataFrame(rows, columns=ATTRIBUTION_COLUMNS)
+
+
+# --- resolution ----------------------------------------------------------------------------
+
+#: Minimum rapidfuzz ratio (0-100) for a differently spelled first author to be a candidate.
+NAME_SIMILARITY = 80.0
+#: Every status a citation occurrence can have.
+STATUSES = ("resolved", "missing", "year_mismatch", "name_mismatch", "ambiguous")
+#: Columns :func:`resolve_citations` adds.
+RESOLUTION_COLUMNS = ["status", "key", "candidate_key", "note"]
+
+
+def normalise_name(name: str) -> str:
+    """Fold a surname for comparison: Unicode-normalised, curly apostrophe as ``'``, lower case.
+
+    Examples:
+        >>> normalise_name("O’Leary") == normalise_name("O'Leary")
+        True
+    """
+    return unicodedata.normalize("NFKC", name).replace("’", "'").casefold().strip()
+
+
+def _authors_agree(surnames: tuple[str, ...], et_al: bool, entry: pd.Series) -> bool:
+    """Whether the cited names are the entry's author list (*et al.* standing for 3 or more)."""
+    cited = [normalise_name(n) for n in surnames]
+    listed = [normalise_name(n) for n in entry["surnames"]]
+    if et_al:
+        return listed[: len(cited)] == cited and (len(listed) >= 3 or entry["et_al"])
+    return listed == cited or (entry["et_al"] and listed == cited[: len(listed)])
+
+
+def _suffix_fits(cited: str, listed: str) -> bool:
+    return cited == listed or not cited or not listed
+
+
+def _resolve_one(surnames, et_al, year, suffix, references: pd.DataFrame) -> dict:
+    first = normalise_name(surnames[0])
+    firsts = references["surnames"].map(lambda s: normalise_name(s[0]) if s else "")
+    fits_year = (references["year"] == year) & references["year_suffix"].map(
+        lambda s: _suffix_fits(suffix, s))
+    pool = references[firsts == first]
+    agree = pool[pool.apply(lambda e: _authors_agree(surnames, et_al, e), axis=1)] \
+        if len(pool) else pool
+    same = pool[fits_year[pool.index]]
+    if len(same) > 1:
+        exact = same[(same["year_suffix"] == suffix) & same.index.isin(agree.index)]
+        same = exact if len(exact) else same
+    if len(same) == 1:
+        entry = same.iloc[0]
+        note = "" if _authors_agree(surnames, et_al, entry) else (
+            f"cited as {_cited_names(surnames, et_al)}; the entry lists "
+            f"{_cited_names(entry['surnames'], entry['et_al'])}")
+        return _outcome("resolved", key=entry["key"], note=note)
+    if len(same) > 1:
+        return _outcome("ambiguous", candidates=same["key"],
+                        note=f"{len(same)} entries share this first author and year")
+    other_years = agree[agree["year"] != year]
+    if len(other_years) == 1:
+        entry = other_years.iloc[0]
+        return _outcome("year_mismatch", candidates=other_years["key"],
+                        note=f"cited {year}{suffix}; the reference list dates this work "
+                             f"{entry['year']}{entry['year_suffix']}")
+    if len(other_years) > 1:
+        return _outcome("ambiguous", candidates=other_years["key"],
+                        note=f"no entry of {year}; several by the same authors")
+    near = references[fits_year & (firsts != first)]
+    scores = near["surnames"].map(lambda s: fuzz.ratio(first, normalise_name(s[0])) if s else 0)
+    near = near[scores >= NAME_SIMILARITY]
+    if len(near) == 1:
+        entry = near.iloc[0]
+        return _outcome("name_mismatch", candidates=near["key"],
+                        note=f"cited as {surnames[0]}; the reference list spells "
+                             f"{entry['surnames'][0]}")
+    if len(near) > 1:
+        return _outcome("ambiguous", candidates=near["key"],
+                        note="several closely spelled authors of this year")
+    note = "no entry by this first author" if pool.empty else (
+        f"the reference list has {surnames[0]} only as "
+        + ", ".join(sorted(f"{k}" for k in pool["key"])))
+    return _outcome("missing", note=note)
+
+
+def _cited_names(surnames, et_al: bool) -> str:
+    names = list(surnames)
+    text = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    return f"{text} et al." if et_al else text
+
+
+def _outcome(status: str, key: str = "", candidates=(), note: str = "") -> dict:
+    return {"status": status, "key": key, "candidate_key": ";".join(sorted(candidates)),
+            "note": note}
+
+
+def resolve_citations(citations: pd.DataFrame, references: pd.DataFrame) -> pd.DataFrame:
+    """Give every citation occurrence exactly one status against the reference list.
+
+    Args:
+        citations: rows with ``surnames``, ``et_al``, ``year`` and ``suffix`` (as from
+            :func:`extract_citations`).
+        references: the bibliography table from :func:`workbench.bibliography.references_frame`.
+
+    Returns:
+        ``citations`` with :data:`RESOLUTION_COLUMNS` added: ``status`` (one of
+        :data:`STATUSES`), ``key`` (the bib key when resolved), ``candidate_key`` (the
+        entry or entries meant when not resolved) and ``note`` (why, in words).
+    """
+    references = _with_et_al(references)
+    outcomes = [_resolve_one(row.surnames, row.et_al, row.year, row.suffix, references)
+                for row in citations.itertuples()]
+    resolved = pd.DataFrame(outcomes, columns=RESOLUTION_COLUMNS, index=citations.index)
+    return pd.concat([citations, resolved], axis=1)
+
+
+def _with_et_al(references: pd.DataFrame) -> pd.DataFrame:
+    if "et_al" not in references:
+        references = references.assign(et_al=False)
+    return references.reset_index(drop=True)
+
+
+#: Columns of :func:`orphan_references`.
+ORPHAN_COLUMNS = ["key", "ref_id", "surnames", "year", "title", "lines", "near_misses"]
+
+
+def orphan_references(resolved: pd.DataFrame, references: pd.DataFrame) -> pd.DataFrame:
+    """Return the bibliography entries no citation occurrence resolves to, sorted by key.
+
+    ``near_misses`` counts the unresolved occurrences that name the entry as a candidate
+    (so an entry only ever cited with the wrong year shows up here with its near misses).
+    """
+    cited = set(resolved.loc[resolved["status"] == "resolved", "key"])
+    candidates = resolved.loc[resolved["status"] != "resolved", "candidate_key"]
+    near = pd.Series([k for keys in candidates for k in keys.split(";") if k],
+                     dtype="object").value_counts()
+    orphans = references[~references["key"].isin(cited)].copy()
+    orphans["surnames"] = orphans["surnames"].map("; ".join)
+    orphans["near_misses"] = orphans["key"].map(near).fillna(0).astype(int)
+    return orphans[ORPHAN_COLUMNS].sort_values("key", ignore_index=True)
+
+
+#: Columns of the citation audit, as written to ``citation_audit.csv``.
+AUDIT_COLUMNS = ["location", "cited_as", "status", "key", "candidate_key", "sentence", "line",
+                 "note"]
+
+
+def citation_audit(corpus) -> pd.DataFrame:
+    """Extract and resolve every citation in the narratives and guidelines: the citation audit.
+
+    Returns:
+        One row per citation occurrence with :data:`CITATION_COLUMNS` and
+        :data:`RESOLUTION_COLUMNS`, in location then reading order.
+    """
+    return resolve_citations(extract_citations(citation_texts(corpus)), corpus.references)
+
+
+def write_artefacts(corpus, out: Path) -> list[Path]:
+    """Write ``citation_audit.csv`` and ``orphan_references.csv`` into ``out``.
+
+    Returns:
+        The two paths written.
+    """
+    out = Path(out)
+    audit = citation_audit(corpus)
+    orphans = orphan_references(audit, corpus.references)
+    paths = [out / "citation_audit.csv", out / "orphan_references.csv"]
+    audit[AUDIT_COLUMNS].to_csv(paths[0], index=False, lineterminator="\n")
+    orphans.to_csv(paths[1], index=False, lineterminator="\n")
+    return paths
