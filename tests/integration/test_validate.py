@@ -9,21 +9,22 @@ from pathlib import Path
 
 import pytest
 
+from faults import bom_and_crlf as _bom_and_crlf
+from faults import dangling_standard as _dangling_standard
+from faults import duplicate_bib_key as _duplicate_bib_key
+from faults import duplicate_roundtable as _duplicate_roundtable
+from faults import empty_file as _empty_file
+from faults import empty_required as _empty_required
+from faults import latin1 as _latin1
+from faults import lines as _lines
+from faults import malformed_bib as _malformed_bib
+from faults import missing_column as _missing_column
+from faults import missing_file as _missing_file
+from faults import not_an_integer as _not_an_integer
+from faults import too_few_fields as _too_few_fields
+from faults import unexpected_column as _unexpected_column
+from faults import wrong_count as _wrong_count
 from workbench.cli import main
-
-
-def _edit(path: Path, old: str, new: str, count: int = 1) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"{old!r} not in {path}"
-    path.write_text(text.replace(old, new, count), encoding="utf-8", newline="")
-
-
-def _lines(path: Path) -> list[str]:
-    return path.read_text(encoding="utf-8").split("\n")
-
-
-def _set_lines(path: Path, lines: list[str]) -> None:
-    path.write_text("\n".join(lines), encoding="utf-8", newline="")
 
 
 def run_validate(root: Path, capsys) -> tuple[int, str]:
@@ -36,93 +37,6 @@ def test_shipped_corpus_is_valid(repo_root, capsys):
     code, output = run_validate(repo_root, capsys)
     assert code == 0, output
     assert output.startswith("corpus valid: 5 documents, 7 standards, 37 guidelines")
-
-
-def _duplicate_roundtable(root: Path) -> None:
-    path = root / "corpus/roundtables.csv"
-    lines = _lines(path)
-    fields = lines[2].split(",")
-    fields[1] = "17"  # a new number, the id of roundtable 2 kept
-    lines.insert(3, ",".join(fields))
-    _set_lines(path, lines)
-
-
-def _dangling_standard(root: Path) -> None:
-    _edit(root / "corpus/guidelines.csv", "guideline:3.3,standard:3,", "guideline:3.3,standard:9,")
-
-
-def _missing_column(root: Path) -> None:
-    path = root / "corpus/roundtables.csv"
-    lines = [",".join(line.split(",")[:1] + line.split(",")[2:]) if line else line
-             for line in _lines(path)]
-    _set_lines(path, lines)
-
-
-def _unexpected_column(root: Path) -> None:
-    path = root / "corpus/consultations.csv"
-    lines = _lines(path)
-    lines[0] += ",colour"
-    lines[1:] = [line + ",x" if line else line for line in lines[1:]]
-    _set_lines(path, lines)
-
-
-def _empty_required(root: Path) -> None:
-    _edit(root / "corpus/searches.csv", ",2022-07,", ",,")
-
-
-def _too_few_fields(root: Path) -> None:
-    path = root / "corpus/roundtables.csv"
-    lines = _lines(path)
-    lines[4] = ",".join(lines[4].split(",")[:3])
-    _set_lines(path, lines)
-
-
-def _bom_and_crlf(root: Path) -> None:
-    path = root / "corpus/standards.csv"
-    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes().replace(b"\n", b"\r\n"))
-
-
-def _latin1(root: Path) -> None:
-    path = root / "corpus/roundtables.csv"
-    text = path.read_text(encoding="utf-8").replace("Victim–survivor", "Victim-survivor é")
-    path.write_bytes(text.encode("latin-1"))
-
-
-def _empty_file(root: Path) -> None:
-    (root / "corpus/roundtables.csv").write_text("", encoding="utf-8")
-
-
-def _missing_file(root: Path) -> None:
-    (root / "corpus/roundtables.csv").unlink()
-
-
-def _not_an_integer(root: Path) -> None:
-    path = root / "corpus/roundtables.csv"
-    lines = _lines(path)
-    fields = lines[1].split(",")
-    fields[1] = "one"
-    lines[1] = ",".join(fields)
-    _set_lines(path, lines)
-
-
-def _wrong_count(root: Path) -> None:
-    path = root / "corpus/roundtables.csv"
-    lines = [line for line in _lines(path) if not line.startswith("roundtable:16,")]
-    _set_lines(path, lines)
-
-
-def _malformed_bib(root: Path) -> None:
-    path = root / "references.bib"
-    path.write_text(path.read_text(encoding="utf-8") + "\n@article{broken2020,\n  title = {Unclosed\n",
-                    encoding="utf-8")
-
-
-def _duplicate_bib_key(root: Path) -> None:
-    path = root / "references.bib"
-    text = path.read_text(encoding="utf-8")
-    first = text.index("@", 1)
-    entry_end = text.index("\n}", first) + 2
-    path.write_text(text + "\n" + text[first:entry_end] + "\n", encoding="utf-8")
 
 
 CASES = {
