@@ -16,6 +16,7 @@ from pathlib import Path
 
 from workbench.citations import write_artefacts as write_citation_audit
 from workbench.corpus import BIBLIOGRAPHY, CORPUS_DIR, Corpus, load_corpus
+from workbench.crosswalk import write_artefacts as write_crosswalk
 from workbench.search import write_artefacts as write_search_analysis
 from workbench.summary import write_artefacts as write_corpus_summary
 
@@ -24,6 +25,7 @@ ArtefactWriter = Callable[[Corpus, Path], list[Path]]
 #: Every writer called by ``build``, in order; each returns the files it wrote.
 ARTEFACT_WRITERS: tuple[ArtefactWriter, ...] = (
     write_corpus_summary,
+    write_crosswalk,
     write_search_analysis,
     write_citation_audit,
 )

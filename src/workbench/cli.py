@@ -8,6 +8,8 @@ Commands:
   validate   check every file of the corpus; print each problem as FILE:ROW: COLUMN: message
   build      validate, then regenerate every artefact into --out (default: build/)
   tidy       rewrite corpus CSVs saved by a spreadsheet (BOM, CRLF) as UTF-8 with LF ends
+  suggest-crosswalk
+             candidate crosswalk rows by TF-IDF similarity, with precision/recall at k
 
 Exit codes: 0 success, 1 invalid input (problems printed), 2 usage or unexpected error.
 """
@@ -64,6 +66,31 @@ def _cmd_tidy(args: argparse.Namespace) -> int:
     return 1 if problems else 0
 
 
+def _cmd_suggest_crosswalk(args: argparse.Namespace) -> int:
+    from workbench.corpus import load_corpus, write_table
+    from workbench.crosswalk_suggest import suggest_crosswalk, suggester_metrics
+
+    try:
+        corpus = load_corpus(Path(args.root))
+    except CorpusError as err:
+        for problem in err.problems:
+            print(problem, file=sys.stderr)
+        print(f"{len(err.problems)} problem(s) found in {args.root}", file=sys.stderr)
+        return 1
+    try:
+        suggestions = suggest_crosswalk(corpus.tables, args.framework, k=args.k)
+    except KeyError as err:
+        print(f"workbench suggest-crosswalk: {err.args[0]}", file=sys.stderr)
+        return 1
+    write_table(suggestions, Path(args.out))
+    metrics = suggester_metrics(corpus.tables, ks=sorted({1, args.k}),
+                                framework_ids=args.framework)
+    print(f"wrote {len(suggestions)} candidates to {args.out} (never merged into "
+          "corpus/crosswalk.csv; review them against both texts)")
+    print(metrics[metrics["k"] == args.k].to_string(index=False))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser; its help text is this module's docstring."""
     parser = argparse.ArgumentParser(
@@ -87,7 +114,24 @@ def build_parser() -> argparse.ArgumentParser:
                        _cmd_tidy)
     tidy_cmd.add_argument("--from-encoding", default="utf-8",
                           help="encoding the spreadsheet saved in (default: utf-8)")
+    suggest = command("suggest-crosswalk", "write candidate crosswalk rows (TF-IDF cosine) and "
+                      "report their precision and recall at k against the curated rows",
+                      _cmd_suggest_crosswalk)
+    suggest.add_argument("--framework", action="append", metavar="ID",
+                         help="framework id to suggest for (repeatable; default: every "
+                         "reviewed framework)")
+    suggest.add_argument("--k", type=_positive_int, default=3,
+                         help="candidates per guideline (default: 3)")
+    suggest.add_argument("--out", default="crosswalk_suggestions.csv",
+                         help="CSV to write (default: crosswalk_suggestions.csv)")
     return parser
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text} is not a positive whole number")
+    return value
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -705,20 +705,27 @@ def write_artefacts(corpus: Any, out: Path) -> list[Path]:
     Files: ``crosswalk.csv`` (curated rows with both labels), ``crosswalk_coverage.csv`` (one
     row per element and counterpart), ``crosswalk_carry_over.csv`` (Respect 4th → 3rd edition),
     ``crosswalk_collated.csv`` (the collated standards by representation),
-    ``crosswalk.sssom.tsv`` and one heat-map PNG per framework (``crosswalk_heatmap_*.png``).
+    ``crosswalk.sssom.tsv``, one heat-map PNG per framework (``crosswalk_heatmap_*.png``), and
+    the suggester's candidates (``crosswalk_suggestions.csv``) with its precision and recall
+    against the curated rows (``crosswalk_suggester_metrics.csv`` and ``.png``).
     """
     from workbench.corpus import write_table
-    from workbench.render.crosswalk_heatmap import write_heatmaps
+    from workbench.crosswalk_suggest import suggest_crosswalk, suggester_metrics
+    from workbench.render.crosswalk_figures import write_heatmaps, write_suggester_figure
 
     out = Path(out)
     tables = corpus.tables
+    metrics = suggester_metrics(tables)
     written = []
     for name, frame in (("crosswalk.csv", labelled_crosswalk(tables)),
                         ("crosswalk_coverage.csv", coverage(tables)),
                         ("crosswalk_carry_over.csv", carry_over(tables)),
-                        ("crosswalk_collated.csv", collated_representation(tables))):
+                        ("crosswalk_collated.csv", collated_representation(tables)),
+                        ("crosswalk_suggestions.csv", suggest_crosswalk(tables, k=3)),
+                        ("crosswalk_suggester_metrics.csv", metrics)):
         write_table(frame, out / name)
         written.append(out / name)
     written.append(write_sssom(tables, out / "crosswalk.sssom.tsv"))
     written += write_heatmaps(tables, out)
+    written.append(write_suggester_figure(metrics, out / "crosswalk_suggester_metrics.png"))
     return written

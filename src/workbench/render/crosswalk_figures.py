@@ -1,0 +1,182 @@
+"""Figures of the crosswalk: a heat-map per framework and the suggester's precision and recall.
+
+Each heat-map puts the guidelines in rows and the framework's items in columns; a cell is
+coloured by the NIST IR 8477 relation of the curated row (if any) and shows its strength.
+Guidelines checked and found not related to the framework have grey labels. matplotlib is
+imported inside each function (Agg backend); PNGs are saved with fixed dpi and no software
+metadata, so rebuilds are byte-identical.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from workbench.crosswalk import elements, sort_elements
+
+DPI = 100
+_SAVE = {"dpi": DPI, "metadata": {"Software": None}}
+
+#: Colour of each relation in the heat-maps (colour-blind-safe Okabe-Ito hues).
+RELATION_COLOURS = {
+    "equal": "#0072B2",
+    "subset_of": "#56B4E9",
+    "superset_of": "#CC79A7",
+    "intersects_with": "#E69F00",
+    "not_related": "#BBBBBB",
+}
+WHOLE_FRAMEWORK = "(whole framework)"
+
+
+def _pyplot():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def _short(text: str, limit: int = 34) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def heatmap_matrix(tables: dict[str, pd.DataFrame], framework_id: str) -> pd.DataFrame:
+    """Return the relation of every guideline (rows) to every item of a framework (columns).
+
+    Cells hold the relation name or ``None``; a last column ``(whole framework)`` appears when
+    a guideline names the framework as a whole. For the edition mapping pass the target
+    edition with ``tables`` as usual: rows are then the guidelines all the same.
+    """
+    known = elements(tables)
+    items = sort_elements(known.loc[(known["kind"] == "framework_item")
+                                    & (known["framework_id"] == framework_id), "element_id"])
+    guidelines = list(tables["guidelines"]["guideline_id"])
+    crosswalk = tables["crosswalk"]
+    mine = crosswalk[(crosswalk["framework_id"] == framework_id)
+                     & crosswalk["focal_id"].isin(guidelines)]
+    columns = items + ([WHOLE_FRAMEWORK] if (mine["reference_id"] == framework_id).any() else [])
+    matrix = pd.DataFrame(None, index=guidelines, columns=columns, dtype=object)
+    strength = pd.DataFrame(None, index=guidelines, columns=columns, dtype=object)
+    for record in mine.to_dict("records"):
+        column = WHOLE_FRAMEWORK if record["reference_id"] == framework_id else (
+            record["reference_id"])
+        matrix.at[record["focal_id"], column] = record["relation"]
+        strength.at[record["focal_id"], column] = int(record["strength"])
+    matrix.attrs["strength"] = strength
+    return matrix
+
+
+def heatmap_figure(tables: dict[str, pd.DataFrame], framework_id: str):
+    """Return a figure: guidelines × items of ``framework_id``, coloured by relation.
+
+    Cell text is the OLIR strength. Guideline (and item) labels are grey where the element was
+    checked and found not related or out of scope, red where a guideline is unreviewed.
+    """
+    from matplotlib.colors import ListedColormap
+    from matplotlib.patches import Patch
+
+    plt = _pyplot()
+    matrix = heatmap_matrix(tables, framework_id)
+    strength = matrix.attrs["strength"]
+    relations = list(RELATION_COLOURS)
+    codes = matrix.apply(lambda col: col.map(
+        lambda r: relations.index(r) if isinstance(r, str) else -1)).to_numpy(dtype=float)
+    masked = np.ma.masked_less(codes, 0)
+    known = elements(tables).set_index("element_id")
+    fig, ax = plt.subplots(figsize=(2.8 + 0.42 * matrix.shape[1], 1.6 + 0.26 * matrix.shape[0]))
+    ax.set_facecolor("white")
+    ax.imshow(masked, cmap=ListedColormap(list(RELATION_COLOURS.values())), vmin=-0.5,
+              vmax=len(relations) - 0.5, aspect="auto", interpolation="nearest")
+    for (row, col), value in np.ndenumerate(strength.to_numpy()):
+        if value is not None and not pd.isna(value):
+            ax.text(col, row, str(value), ha="center", va="center", fontsize=7, color="black")
+    ax.set_xticks(range(matrix.shape[1]))
+    ax.set_xticklabels([c if c == WHOLE_FRAMEWORK else
+                        f"{known.at[c, 'code']} {_short(known.at[c, 'label'])}"
+                        for c in matrix.columns], rotation=60, ha="right", fontsize=7)
+    ax.set_yticks(range(matrix.shape[0]))
+    ax.set_yticklabels([g.split(":", 1)[1] for g in matrix.index], fontsize=7)
+    dispositions = tables["crosswalk_dispositions"].set_index(["element_id", "framework_id"])
+    for label, guideline in zip(ax.get_yticklabels(), matrix.index, strict=True):
+        key = (guideline, framework_id)
+        disposition = dispositions.at[key, "disposition"] if key in dispositions.index else None
+        if disposition in ("not_related", "out_of_scope"):
+            label.set_color("#999999")
+        elif disposition in (None, "unreviewed"):
+            label.set_color("#D55E00")
+    for label, item in zip(ax.get_xticklabels(), matrix.columns, strict=True):
+        key = (item, framework_id)
+        if key in dispositions.index and dispositions.at[key, "disposition"] in (
+                "not_related", "out_of_scope"):
+            label.set_color("#999999")
+    ax.set_xticks([x - 0.5 for x in range(1, matrix.shape[1])], minor=True)
+    ax.set_yticks([y - 0.5 for y in range(1, matrix.shape[0])], minor=True)
+    ax.grid(which="minor", color="#eeeeee", linewidth=0.5)
+    ax.tick_params(which="minor", length=0)
+    name = known.at[framework_id, "label"]
+    ax.set_title(f"Guidelines × {_short(name, 60)}", loc="left", fontsize=9)
+    ax.legend(handles=[Patch(color=c, label=r) for r, c in RELATION_COLOURS.items()],
+              loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=7, frameon=False,
+              title="relation (cell: strength)", title_fontsize=7)
+    fig.tight_layout()
+    return fig
+
+
+def heatmap_path(out: Path, framework_id: str) -> Path:
+    """Return the PNG path of a framework's heat-map (``crosswalk_heatmap_<slug>.png``)."""
+    slug = framework_id.removeprefix("framework:").replace(":", "_")
+    return Path(out) / f"crosswalk_heatmap_{slug}.png"
+
+
+def write_heatmaps(tables: dict[str, pd.DataFrame], out: Path) -> list[Path]:
+    """Write one heat-map PNG per framework reviewed against the guidelines; return the paths."""
+    from workbench.crosswalk_suggest import reviewed_frameworks
+
+    plt = _pyplot()
+    written = []
+    for framework in reviewed_frameworks(tables):
+        fig = heatmap_figure(tables, framework)
+        path = heatmap_path(out, framework)
+        fig.savefig(path, **_SAVE)
+        plt.close(fig)
+        written.append(path)
+    return written
+
+
+def suggester_figure(metrics: pd.DataFrame):
+    """Return a figure of the suggester's precision and recall at k, per framework and pooled.
+
+    Args:
+        metrics: the table from ``workbench.crosswalk_suggest.suggester_metrics``.
+    """
+    plt = _pyplot()
+    fig, axes = plt.subplots(1, 2, figsize=(9, 3.4), sharey=True)
+    for ax, measure in zip(axes, ("precision", "recall"), strict=True):
+        for framework, part in metrics.groupby("framework_id", sort=True):
+            pooled = framework == "all"
+            ax.plot(part["k"].astype(int), part[measure], marker="o",
+                    linewidth=2.5 if pooled else 1, color="black" if pooled else None,
+                    label=framework.removeprefix("framework:"))
+        if measure == "precision":
+            pooled = metrics[metrics["framework_id"] == "all"]
+            ax.plot(pooled["k"].astype(int), pooled["random_precision"], linestyle=":",
+                    color="grey", label="random (pooled)")
+        ax.set_xlabel("k (candidates per guideline)")
+        ax.set_title(f"{measure} at k", loc="left", fontsize=10)
+        ax.set_ylim(0, 1)
+        ax.set_xticks(sorted(metrics["k"].astype(int).unique()))
+    axes[1].legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False)
+    fig.tight_layout()
+    return fig
+
+
+def write_suggester_figure(metrics: pd.DataFrame, path: Path) -> Path:
+    """Write ``suggester_figure`` to ``path`` (PNG); return the path."""
+    plt = _pyplot()
+    fig = suggester_figure(metrics)
+    fig.savefig(path, **_SAVE)
+    plt.close(fig)
+    return Path(path)
