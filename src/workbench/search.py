@@ -218,6 +218,41 @@ def load_facet_rules() -> pd.DataFrame:
     return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
 
 
+class RuleSet:
+    """The facet rules table compiled once: regular expressions, value order, and a memo.
+
+    Built by the public functions from a rules table so that classifying many phrases does
+    not re-read the table each time.
+    """
+
+    def __init__(self, rules: pd.DataFrame):
+        self.table = rules
+        self._rules: dict[str, list[tuple[re.Pattern | None, str]]] = {}
+        self.applies_to: dict[str, str] = {}
+        for rule in rules.itertuples(index=False):
+            compiled = re.compile(rule.pattern) if rule.pattern else None
+            self._rules.setdefault(rule.facet, []).append((compiled, rule.value))
+            self.applies_to.setdefault(rule.facet, rule.applies_to)
+        self._memo: dict[tuple[str, str], str] = {}
+
+    def value(self, text: str, facet: str) -> str:
+        """Return the value of the first rule of ``facet`` that matches ``text``."""
+        key = (text, facet)
+        if key not in self._memo:
+            self._memo[key] = next(
+                (value for pattern, value in self._rules[facet]
+                 if pattern is None or pattern.search(text)), None)
+            if self._memo[key] is None:
+                raise ValueError(f"facet {facet!r} has no default rule (a row with an empty "
+                                 "pattern); add one to the rules table")
+        return self._memo[key]
+
+    def rank(self, value: str, facet: str) -> int:
+        """Return the position of ``value`` among the values of ``facet`` in the table."""
+        values = list(dict.fromkeys(v for _, v in self._rules[facet]))
+        return values.index(value) if value in values else len(values)
+
+
 def classify(text: str, facet: str, rules: pd.DataFrame) -> str:
     """Return the value of ``facet`` for a normalised phrase: the first rule that matches.
 
@@ -228,10 +263,7 @@ def classify(text: str, facet: str, rules: pd.DataFrame) -> str:
         >>> classify("batterer intervention program", "noun", rules)
         'programme/program'
     """
-    for rule in rules[rules["facet"] == facet].itertuples(index=False):
-        if not rule.pattern or re.search(rule.pattern, text):
-            return rule.value
-    raise ValueError(f"facet {facet!r} has no default rule (a row with an empty pattern)")
+    return RuleSet(rules).value(text, facet)
 
 
 def combined_spelling(programme: str, behaviour: str) -> str:
@@ -280,14 +312,13 @@ def search_analysis(searches: pd.DataFrame, rules: pd.DataFrame | None = None) -
     This is the table behind every other analysis here and the ``search_analysis.csv``
     artefact. ``rules`` defaults to the shipped rules table.
     """
-    rules = load_facet_rules() if rules is None else rules
+    ruleset = RuleSet(load_facet_rules() if rules is None else rules)
     frame = parse_searches(searches)
     for facet in FACETS:
         if facet == "spelling":
             continue
-        scope = set(rules.loc[rules["facet"] == facet, "applies_to"])
-        column = "qualifier_phrase" if scope == {"qualifier"} else "subject"
-        frame[facet] = [classify(text, facet, rules) for text in frame[column]]
+        column = "qualifier_phrase" if ruleset.applies_to[facet] == "qualifier" else "subject"
+        frame[facet] = [ruleset.value(text, facet) for text in frame[column]]
     frame["spelling"] = [combined_spelling(p, b) for p, b in
                          zip(frame["programme_spelling"], frame["behaviour_spelling"],
                              strict=True)]
@@ -364,13 +395,13 @@ def _contains(longer: list[str], shorter: list[str]) -> bool:
     return any(longer[k:k + n] == shorter for k in range(len(longer) - n + 1))
 
 
-def _word_change(a: str, b: str, rules: pd.DataFrame) -> str | None:
+def _word_change(a: str, b: str, rules: RuleSet) -> str | None:
     """Name the element that replacing word ``a`` by ``b`` changes, or None if it changes two.
 
     A change of noun carries its spelling with it (program → intervention) but not its
     number (programs → intervention changes two elements).
     """
-    differing = {f for f in _WORD_FACETS if classify(a, f, rules) != classify(b, f, rules)}
+    differing = {f for f in _WORD_FACETS if rules.value(a, f) != rules.value(b, f)}
     if "noun" in differing:
         return None if "grammatical_number" in differing else "noun"
     if len(differing) > 1:
@@ -378,13 +409,7 @@ def _word_change(a: str, b: str, rules: pd.DataFrame) -> str | None:
     return _WORD_ELEMENT[differing.pop()] if differing else "term"
 
 
-def _rule_rank(value: str, facet: str, rules: pd.DataFrame) -> int:
-    """The position of ``value`` among the values of ``facet`` in the rules table."""
-    values = list(dict.fromkeys(rules.loc[rules["facet"] == facet, "value"]))
-    return values.index(value) if value in values else len(values)
-
-
-def compare_pair(a: pd.Series, b: pd.Series, rules: pd.DataFrame) -> dict | None:
+def compare_pair(a: pd.Series, b: pd.Series, rules: RuleSet) -> dict | None:
     """Describe how two searches differ if they differ by exactly one element, else None.
 
     Elements: a ``spelling``, a ``number`` (singular/plural), a ``noun``, another ``term``
@@ -404,7 +429,7 @@ def compare_pair(a: pd.Series, b: pd.Series, rules: pd.DataFrame) -> dict | None
         if nested:
             first, second = (a, b) if len(qa) < len(qb) else (b, a)
         else:
-            ranks = [_rule_rank(x["qualifier"], "qualifier", rules) for x in (a, b)]
+            ranks = [rules.rank(x["qualifier"], "qualifier") for x in (a, b)]
             first, second = (b, a) if ranks[1] < ranks[0] else (a, b)
         return _pair_row("qualifier", first, second, first["qualifier_phrase"],
                          second["qualifier_phrase"], nested)
@@ -418,12 +443,12 @@ def compare_pair(a: pd.Series, b: pd.Series, rules: pd.DataFrame) -> dict | None
             return None
         swap = False
         if element == "spelling":  # UK first
-            swap = "US" in {classify(word_a, f, rules)
+            swap = "US" in {rules.value(word_a, f)
                             for f in ("programme_spelling", "behaviour_spelling")}
         elif element == "number":  # singular first
-            swap = classify(word_a, "grammatical_number", rules) == "plural"
+            swap = rules.value(word_a, "grammatical_number") == "plural"
         elif element == "noun":  # in the order of the rules table
-            swap = (_rule_rank(b["noun"], "noun", rules) < _rule_rank(a["noun"], "noun", rules))
+            swap = rules.rank(b["noun"], "noun") < rules.rank(a["noun"], "noun")
         first, second = (b, a) if swap else (a, b)
         word_1, word_2 = (word_b, word_a) if swap else (word_a, word_b)
         return _pair_row(element, first, second, word_1, word_2, False)
@@ -462,10 +487,10 @@ def one_element_pairs(analysis: pd.DataFrame, rules: pd.DataFrame | None = None)
     pair whose narrower search has *more* hits than the broader one: impossible for an exact
     phrase search, so it points to a transcription error or to how the engine counts.
     """
-    rules = load_facet_rules() if rules is None else rules
+    ruleset = RuleSet(load_facet_rules() if rules is None else rules)
     records = [row for _, row in analysis.sort_values("number").iterrows()]
     pairs = [pair for a, b in itertools.combinations(records, 2)
-             if (pair := compare_pair(a, b, rules)) is not None]
+             if (pair := compare_pair(a, b, ruleset)) is not None]
     columns = ["element", "change", "first", "first_query", "first_results", "second",
                "second_query", "second_results", "difference", "nested",
                "monotonicity_violation"]
@@ -536,23 +561,24 @@ def design_audit(analysis: pd.DataFrame, rules: pd.DataFrame | None = None) -> p
     ``mixed`` where it holds both. Columns: the four facets, ``run``, ``searches`` (the numbers
     of the searches in that cell) and ``hits``.
     """
-    rules = load_facet_rules() if rules is None else rules
+    ruleset = RuleSet(load_facet_rules() if rules is None else rules)
     core = analysis[(analysis["family"] != "other") & (analysis["qualifier"] != "other")]
 
     def levels(facet: str) -> list[str]:  # the values used, in the order of the rules table
-        return sorted(core[facet].unique(), key=lambda v: (_rule_rank(v, facet, rules), v))
+        return sorted(core[facet].unique(), key=lambda v: (ruleset.rank(v, facet), v))
 
     families, nouns, qualifiers = levels("family"), levels("noun"), levels("qualifier")
+    cells = {key: group for key, group in
+             core.groupby(["family", "noun", "spelling", "qualifier"], sort=False)}
     rows = []
     for family, noun, qualifier in itertools.product(families, nouns, qualifiers):
         for spelling in _spellings_for(core[core["family"] == family], noun):
-            cell = core[(core["family"] == family) & (core["noun"] == noun)
-                        & (core["qualifier"] == qualifier) & (core["spelling"] == spelling)]
+            cell = cells.get((family, noun, spelling, qualifier))
             rows.append({
                 "family": family, "noun": noun, "spelling": spelling, "qualifier": qualifier,
-                "run": not cell.empty,
-                "searches": "; ".join(str(n) for n in sorted(cell["number"])),
-                "hits": int(cell["results"].sum()) if not cell.empty else pd.NA,
+                "run": cell is not None,
+                "searches": "" if cell is None else "; ".join(map(str, sorted(cell["number"]))),
+                "hits": pd.NA if cell is None else int(cell["results"].sum()),
             })
     frame = pd.DataFrame(rows)
     frame["hits"] = frame["hits"].astype("Int64")
