@@ -1,0 +1,273 @@
+"""Render the gap analysis: ``gap_map.html`` (offline, interactive), ``.png``, ``.csv``, ``.md``.
+
+The HTML page is one self-contained file: the template, style sheet and script under
+``render/assets/`` are inlined at build time and the data travels as inline JSON in which
+``<``, ``>`` and ``&`` are escaped, so no string from the corpus can close the script element.
+The script builds the page with ``textContent`` only, and the page's Content-Security-Policy
+forbids every network request.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from importlib import resources
+from pathlib import Path
+
+import pandas as pd
+
+from workbench.corpus import Corpus, write_table
+from workbench.gaps import (
+    CHANNEL_LABELS,
+    CHANNELS,
+    STATUS_LABELS,
+    STATUSES,
+    GapAnalysis,
+    tidy_map,
+)
+
+#: Symbol shown for each status, so that a cell reads without colour.
+STATUS_SYMBOLS: dict[str, str] = {"absolute_gap": "✕", "practice_only": "P", "thin": "T",
+                                  "covered": "✓"}
+
+#: Okabe-Ito colours of the statuses (the same in the page and the figure).
+STATUS_COLOURS: dict[str, str] = {"absolute_gap": "#d55e00", "practice_only": "#e69f00",
+                                  "thin": "#56b4e9", "covered": "#009e73"}
+
+DIMENSION_LABELS: dict[str, str] = {
+    "population": "Population",
+    "form_of_abuse": "Form of abuse",
+    "intervention_type": "Intervention type",
+    "delivery": "Delivery",
+    "co_occurring_needs": "Co-occurring needs",
+}
+
+
+def _asset(name: str) -> str:
+    return resources.files("workbench.render").joinpath("assets", name).read_text(
+        encoding="utf-8")
+
+
+def dimension_label(dimension: str) -> str:
+    """Return the display name of a codebook dimension."""
+    return DIMENSION_LABELS.get(dimension, dimension.replace("_", " ").capitalize())
+
+
+def threshold_note(analysis: GapAnalysis) -> str:
+    """Return the sentence that states the thresholds in force."""
+    t = analysis.thresholds
+    return (f"Thresholds: a cell is covered with at least {t.covered_min_references} distinct "
+            f"academic references and thin below that; practice only when it has roundtables, "
+            f"consultations, programmes or framework items but no academic reference; an "
+            f"absolute gap when it has nothing. Demand without evidence: a guideline whose own "
+            f"text names the topic while its cell is {', '.join(t.demand_statuses)}.")
+
+
+def map_payload(analysis: GapAnalysis) -> dict:
+    """Return the data the page needs, compactly: strings interned, cells as count lists.
+
+    Evidence rows of guidelines that repeat their standard's narrative evidence are left out
+    (the page adds them back from the standard), so the page stays small.
+    """
+    strings: list[str] = []
+    index: dict[str, int] = {}
+
+    def intern(value: object) -> int:
+        text = "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
+        if text not in index:
+            index[text] = len(strings)
+            strings.append(text)
+        return index[text]
+
+    rows = analysis.rows
+    topics = analysis.topics
+    row_pos = {r: i for i, r in enumerate(rows["row_id"])}
+    topic_pos = {t: i for i, t in enumerate(topics["topic_id"])}
+    channel_pos = {c: i for i, c in enumerate(CHANNELS)}
+    status_pos = {s: i for i, s in enumerate(STATUSES)}
+    cells = [[None] * len(topics) for _ in range(len(rows))]
+    for cell in analysis.cells.itertuples(index=False):
+        demand = 2 if cell.demand_without_evidence else (1 if cell.demand else 0)
+        counts = [int(getattr(cell, f"count_{c}")) for c in CHANNELS]
+        cells[row_pos[cell.row_id]][topic_pos[cell.topic_id]] = counts + [
+            status_pos[cell.status], demand, intern(cell.demand_coded_by) if demand else -1]
+    level = dict(zip(rows["row_id"], rows["level"], strict=True))
+    evidence = []
+    for e in analysis.evidence.itertuples(index=False):
+        if level[e.row_id] == "guideline" and e.channel != "framework":
+            continue
+        evidence.append([row_pos[e.row_id], topic_pos[e.topic_id], channel_pos[e.channel],
+                         intern(e.evidence_id), intern(e.citation), intern(e.sentence),
+                         intern(e.location), intern(e.coded_by), intern(e.coded_on)])
+    dimensions = list(dict.fromkeys(topics["dimension"]))
+    return {
+        "channels": [{"id": c, "label": CHANNEL_LABELS[c]} for c in CHANNELS],
+        "statuses": [{"id": s, "label": STATUS_LABELS[s], "symbol": STATUS_SYMBOLS[s]}
+                     for s in STATUSES],
+        "thresholds": asdict(analysis.thresholds),
+        "thresholdNote": threshold_note(analysis),
+        "footer": ("Built by workbench from the corpus (standards, guidelines, narratives, "
+                   "roundtables, consultations, programmes, framework items, codebook, "
+                   "crosswalk) and references.bib. Every count is traceable to the evidence "
+                   "list of its cell."),
+        "dimensions": [{"id": d, "label": dimension_label(d)} for d in dimensions],
+        "topics": [{"id": t.topic_id, "label": t.label, "dimension": t.dimension,
+                    "definition": "" if pd.isna(t.definition) else str(t.definition)}
+                   for t in topics.itertuples(index=False)],
+        "rows": [{"id": r.row_id, "label": r.row_label, "level": r.level,
+                  "standard": r.standard_id, "text": r.text}
+                 for r in rows.itertuples(index=False)],
+        "cells": cells,
+        "evidence": evidence,
+        "strings": strings,
+    }
+
+
+def script_json(data: object) -> str:
+    """Serialise ``data`` for an inline ``<script>`` element: ``<``, ``>``, ``&`` escaped.
+
+    Examples:
+        >>> script_json({"title": "</script><b>&"})
+        '{"title": "\\\\u003c/script\\\\u003e\\\\u003cb\\\\u003e\\\\u0026"}'
+    """
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True)
+    for char, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"),
+                          ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+        text = text.replace(char, escaped)
+    return text
+
+
+def render_gap_map_html(analysis: GapAnalysis) -> str:
+    """Return the self-contained HTML page of the map (template, CSS, JS and data inlined)."""
+    page = _asset("gap_map.html")
+    for token, value in (("/*@@STYLE@@*/", _asset("gap_map.css")),
+                         ("/*@@SCRIPT@@*/", _asset("gap_map.js")),
+                         ("/*@@DATA@@*/", script_json(map_payload(analysis)))):
+        page = page.replace(token, value, 1)
+    return page
+
+
+def plot_gap_map(analysis: GapAnalysis, level: str = "standard"):
+    """Return a matplotlib figure of the map for the rows of ``level``.
+
+    Each cell is coloured by status and carries the status symbol and the evidence count
+    (framework items after a plus sign), so the figure reads in greyscale too.
+    """
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import pyplot as plt
+    from matplotlib.colors import ListedColormap
+    from matplotlib.patches import Patch
+
+    cells = analysis.cells[analysis.cells["level"] == level]
+    rows = analysis.rows[analysis.rows["level"] == level]
+    topics = analysis.topics
+    status_pos = {s: i for i, s in enumerate(STATUSES)}
+    grid = cells.pivot(index="row_id", columns="topic_id", values="status").loc[
+        list(rows["row_id"]), list(topics["topic_id"])]
+    values = grid.apply(lambda col: col.map(status_pos)).to_numpy(dtype=float)
+    width = max(8.0, 0.42 * len(topics) + 3.5)
+    height = max(3.5, 0.42 * len(rows) + 3.2)
+    fig, ax = plt.subplots(figsize=(width, height), dpi=100)
+    cmap = ListedColormap([STATUS_COLOURS[s] for s in STATUSES])
+    ax.imshow(values, cmap=cmap, vmin=-0.5, vmax=len(STATUSES) - 0.5, aspect="auto")
+    lookup = cells.set_index(["row_id", "topic_id"])
+    for i, row_id in enumerate(rows["row_id"]):
+        for j, topic_id in enumerate(topics["topic_id"]):
+            cell = lookup.loc[(row_id, topic_id)]
+            text = f"{STATUS_SYMBOLS[cell['status']]}\n{cell['evidence_count']}"
+            if cell["framework_count"]:
+                text += f"+{cell['framework_count']}"
+            colour = "white" if cell["status"] in ("absolute_gap", "covered") else "black"
+            ax.text(j, i, text, ha="center", va="center", fontsize=6.5, color=colour,
+                    linespacing=1.0)
+            if cell["demand_without_evidence"]:
+                ax.text(j + 0.42, i - 0.42, "!", ha="right", va="top", fontsize=7,
+                        fontweight="bold", color="black")
+    ax.set_xticks(range(len(topics)), labels=list(topics["label"]), rotation=60, ha="right",
+                  fontsize=7, rotation_mode="anchor")
+    ax.set_yticks(range(len(rows)), labels=list(rows["row_label"]), fontsize=8)
+    ax.set_xticks([x - 0.5 for x in range(1, len(topics))], minor=True)
+    ax.set_yticks([y - 0.5 for y in range(1, len(rows))], minor=True)
+    ax.grid(which="minor", color="white", linewidth=1.2)
+    ax.tick_params(which="minor", length=0)
+    previous = None
+    for j, dimension in enumerate(topics["dimension"]):
+        if dimension != previous and j:
+            ax.axvline(j - 0.5, color="black", linewidth=1.5)
+        previous = dimension
+    handles = [Patch(facecolor=STATUS_COLOURS[s], edgecolor="black",
+                     label=f"{STATUS_SYMBOLS[s]}  {STATUS_LABELS[s].split(':')[0]}")
+               for s in STATUSES]
+    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=7,
+              frameon=False, title="Status (cell: symbol, evidence count +framework items;"
+              "\n! = a guideline asks for it without evidence)", title_fontsize=7)
+    ax.set_title("Evidence and gap map: standards × topics", fontsize=10, loc="left")
+    fig.tight_layout()
+    return fig
+
+
+def _md(text: object) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def render_gaps_markdown(analysis: GapAnalysis) -> str:
+    """Return ``gaps.md``: the rules, the demand without evidence, subgroups and the register."""
+    t = analysis.thresholds
+    cells = analysis.cells
+    lines = ["# Gap register", "",
+             "Generated by `workbench build` from the coded corpus. Rows are the 7 standards "
+             "and their 37 guidelines; **guidelines inherit their standard's narrative "
+             "evidence** (academic references, roundtables, consultations, programmes); their "
+             "framework items come from the crosswalk.", "",
+             "## Rules", ""]
+    lines += [f"- `{s}`: {STATUS_LABELS[s]}" for s in STATUSES]
+    lines += [f"- Threshold: `covered_min_references = {t.covered_min_references}`; demand "
+              f"without evidence when a guideline's own text is coded with a topic whose cell "
+              f"is one of {', '.join(f'`{s}`' for s in t.demand_statuses)}.", ""]
+    lines += ["## Cells by status", "", "| level | " + " | ".join(STATUSES) + " |",
+              "|---|" + "---|" * len(STATUSES)]
+    for level in ("standard", "guideline"):
+        counts = cells[cells["level"] == level]["status"].value_counts()
+        lines.append(f"| {level} | " + " | ".join(str(int(counts.get(s, 0))) for s in STATUSES)
+                     + " |")
+    lines += ["", "## Subgroup view", "",
+              "Share of standard cells that are covered, per population topic, against the "
+              "share over every topic of the same standards.", "",
+              "| topic | standards with evidence | covered | coverage | overall | gap (points) "
+              "| share of evidence |", "|---|---|---|---|---|---|---|"]
+    for s in analysis.subgroups.itertuples(index=False):
+        lines.append(f"| {_md(s.topic_label)} | {s.rows_with_evidence}/{s.rows} | "
+                     f"{s.rows_covered} | {s.coverage:.0%} | {s.overall_coverage:.0%} | "
+                     f"{s.coverage_gap:+.1f} | {s.evidence_items}/{s.row_evidence_items} |")
+    lines += ["", f"## Ranked gaps ({len(analysis.register)})", ""]
+    for g in analysis.register.itertuples(index=False):
+        lines += [f"### {g.rank}. {_md(g.row_label)} × {_md(g.topic_label)} "
+                  f"({g.status.replace('_', ' ')}"
+                  f"{', demand without evidence' if g.kind == 'demand_without_evidence' else ''})",
+                  "", g.sentence, "", f"> {_md(g.row_text)}", "",
+                  f"Existing evidence: {g.existing_evidence}", ""]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def write_gap_map(analysis: GapAnalysis, corpus: Corpus, out: Path) -> list[Path]:
+    """Write ``gap_map.html``, ``gap_map.png``, ``gap_map.csv`` and ``gaps.md`` into ``out``.
+
+    Returns:
+        The paths written.
+    """
+    out = Path(out)
+    html = out / "gap_map.html"
+    html.write_text(render_gap_map_html(analysis), encoding="utf-8", newline="\n")
+    table = out / "gap_map.csv"
+    write_table(tidy_map(analysis.cells), table)
+    figure = out / "gap_map.png"
+    fig = plot_gap_map(analysis)
+    from matplotlib import pyplot as plt
+
+    fig.savefig(figure, dpi=150, metadata={"Software": None})
+    plt.close(fig)
+    markdown = out / "gaps.md"
+    markdown.write_text(render_gaps_markdown(analysis), encoding="utf-8", newline="\n")
+    return [html, figure, table, markdown]
