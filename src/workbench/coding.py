@@ -85,7 +85,7 @@ def split_sentences(text: str) -> list[str]:
 
 
 def narrative_sentences(narratives: pd.DataFrame) -> pd.DataFrame:
-    """One row per sentence of every narrative, with a stable id such as ``narrative:standard:5#s12``.
+    """One row per sentence of every narrative, with a stable id (``narrative:standard:5#s12``).
 
     The number is the 1-based position of the sentence in its narrative, so an id stays the
     same as long as the narrative text before it does.
@@ -193,15 +193,15 @@ class TopicRule:
     def matches(self, text: str) -> list[str]:
         """Return the distinct words of ``text`` that code it with this topic, in order.
 
-        A pattern match is dropped when it overlaps a match of an exclude pattern, or when it
-        lies inside a longer match of another pattern.
+        A pattern match is dropped when it overlaps a match of an exclude pattern; matches of
+        different patterns that overlap are merged into one stretch of words.
 
         Examples:
             >>> rule = compile_rules(pd.DataFrame([{"topic_id": "topic:x", "dimension": "d",
-            ...     "patterns": r"\\bchild\\w* | \\ba child\\b",
+            ...     "patterns": r"\\bchild\\w* | \\ba child\\b | \\bchild\\.",
             ...     "exclude_patterns": r"\\bchild to parent\\b"}]))[0]
             >>> rule.matches("Children and a child to parent case; a Child.")
-            ['Children', 'a Child']
+            ['Children', 'a Child.']
         """
         excluded = [m.span() for pattern in self.excludes for m in pattern.finditer(text)]
         found: list[tuple[int, int]] = []
@@ -212,8 +212,10 @@ class TopicRule:
                     continue
                 found.append((start, end))
         kept: list[tuple[int, int]] = []
-        for start, end in sorted(found, key=lambda span: (span[0], span[0] - span[1])):
-            if not any(s <= start and end <= e for s, e in kept):
+        for start, end in sorted(found):
+            if kept and start < kept[-1][1]:
+                kept[-1] = (kept[-1][0], max(end, kept[-1][1]))
+            else:
                 kept.append((start, end))
         words: list[str] = []
         for start, end in kept:

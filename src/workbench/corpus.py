@@ -370,6 +370,10 @@ def validate_root(root: Path) -> tuple[Corpus | None, list[Problem]]:
     if len(tables) == len(descriptor["resources"]):
         for validator in _extra_validators():
             problems.extend(validator(tables, descriptor))
+        from workbench.coding import validate_coding
+
+        problems.extend(validate_coding(
+            tables, descriptor, references_frame(library) if library is not None else None))
     if problems:
         return None, sorted(set(problems), key=lambda p: (p.file, p.row or 0, p.column or "",
                                                           p.message))
