@@ -2,8 +2,8 @@
 
 A reviewer adding a framework needs candidates, not a blank sheet. ``suggest_crosswalk`` scores
 every guideline against every item of a framework by TF-IDF cosine similarity of their
-verbatim texts (scikit-learn's vectoriser, English stop words plus a domain stop-list of
-words every text here shares) and keeps the top ``k`` per guideline, with the terms that
+verbatim texts (scikit-learn's vectoriser over Snowball-stemmed words, English stop words
+plus a domain stop-list of words every text here shares) and keeps the top ``k`` per guideline, with the terms that
 drove each score. Suggestions are never merged into ``corpus/crosswalk.csv``: a person reads
 both texts and adds a curated row.
 
@@ -29,11 +29,24 @@ DOMAIN_STOP_WORDS = frozenset({
 
 
 def _vectoriser():
-    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
+    """Return a TF-IDF vectoriser over Snowball-stemmed words, stop words removed first.
 
-    return TfidfVectorizer(stop_words=sorted(ENGLISH_STOP_WORDS | DOMAIN_STOP_WORDS),
-                           lowercase=True, strip_accents="unicode", sublinear_tf=True,
-                           token_pattern=r"(?u)\b[a-z][a-z]+\b")
+    Stemming lets ``records`` meet ``Record keeping`` and ``Assessments`` meet
+    ``Assessment``; the shared terms reported are therefore stems (``assess``, ``evalu``).
+    """
+    import snowballstemmer
+    from sklearn.feature_extraction.text import (
+        ENGLISH_STOP_WORDS,
+        CountVectorizer,
+        TfidfVectorizer,
+    )
+
+    words = CountVectorizer(stop_words=sorted(ENGLISH_STOP_WORDS | DOMAIN_STOP_WORDS),
+                            lowercase=True, strip_accents="unicode",
+                            token_pattern=r"(?u)\b[a-z][a-z]+\b").build_analyzer()
+    stemmer = snowballstemmer.stemmer("english")
+    return TfidfVectorizer(analyzer=lambda text: stemmer.stemWords(words(text)),
+                           sublinear_tf=True)
 
 
 def reviewed_frameworks(tables: dict[str, pd.DataFrame]) -> list[str]:

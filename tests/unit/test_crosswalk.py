@@ -1,0 +1,228 @@
+"""The crosswalk's rules, coverage, collated-standard representation, carry-over and suggester,
+checked on the shipped curated rows."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from workbench import crosswalk as cw
+from workbench.crosswalk_suggest import suggest_crosswalk, suggester_metrics
+
+
+def _with(corpus, name: str, frame: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    tables = dict(corpus.tables)
+    tables[name] = frame
+    return tables
+
+
+def _messages(problems) -> list[str]:
+    return [str(p) for p in problems]
+
+
+def test_shipped_crosswalk_is_valid(corpus):
+    assert cw.validate_crosswalk(corpus.tables) == []
+
+
+def test_every_guideline_has_a_disposition_against_the_three_frameworks(corpus):
+    dispositions = corpus["crosswalk_dispositions"]
+    for framework in cw.REQUIRED_FRAMEWORKS:
+        mine = dispositions[(dispositions["framework_id"] == framework)
+                            & (dispositions["direction"] == "guideline_to_framework")]
+        assert sorted(mine["element_id"]) == sorted(corpus["guidelines"]["guideline_id"])
+        assert set(mine["disposition"]) <= {"mapped", "not_related", "out_of_scope"}
+
+
+def test_strength_outside_the_band_of_its_relation_is_rejected(corpus):
+    crosswalk = corpus["crosswalk"].copy()
+    row = crosswalk.index[crosswalk["relation"] == "intersects_with"][0]
+    crosswalk.loc[row, "strength"] = 10
+    messages = _messages(cw.validate_crosswalk(_with(corpus, "crosswalk", crosswalk)))
+    assert messages == [f"corpus/crosswalk.csv:{row + 2}: strength: strength 10 does not fit "
+                        "relation 'intersects_with' (allowed: 1-8); change the strength or "
+                        "the relation"]
+
+
+def test_equal_must_have_strength_ten(corpus):
+    crosswalk = corpus["crosswalk"].copy()
+    row = crosswalk.index[crosswalk["relation"] == "equal"][0]
+    crosswalk.loc[row, "strength"] = 9
+    messages = _messages(cw.validate_crosswalk(_with(corpus, "crosswalk", crosswalk)))
+    assert any(m.startswith(f"corpus/crosswalk.csv:{row + 2}: strength: strength 9 does not "
+                            "fit relation 'equal' (allowed: 10)") for m in messages)
+
+
+def test_unknown_ids_vocabulary_and_empty_rationale_are_rejected(corpus):
+    crosswalk = corpus["crosswalk"].copy()
+    crosswalk.loc[0, "focal_id"] = "guideline:9.9"
+    crosswalk.loc[1, "relation"] = "overlaps"
+    crosswalk.loc[2, "rationale_type"] = "lexical"
+    crosswalk.loc[3, "rationale"] = None
+    crosswalk.loc[4, "framework_id"] = "framework:vermont_values"
+    messages = "\n".join(_messages(cw.validate_crosswalk(_with(corpus, "crosswalk", crosswalk))))
+    assert "corpus/crosswalk.csv:2: focal_id: 'guideline:9.9' is not a guideline" in messages
+    assert "corpus/crosswalk.csv:3: relation: 'overlaps' is not a NIST IR 8477 relation" in messages
+    assert "corpus/crosswalk.csv:4: rationale_type: 'lexical' is not a rationale type" in messages
+    assert "corpus/crosswalk.csv:5: rationale: rationale is empty" in messages
+    assert "corpus/crosswalk.csv:6: framework_id: 'framework:vermont_values' is not the " \
+           "framework of" in messages
+
+
+def test_a_pair_mapped_twice_in_either_order_is_rejected(corpus):
+    crosswalk = corpus["crosswalk"]
+    first = crosswalk.iloc[[0]].copy()
+    first[["focal_id", "reference_id"]] = first[["reference_id", "focal_id"]].to_numpy()
+    doubled = pd.concat([crosswalk, first], ignore_index=True)
+    messages = _messages(cw.validate_crosswalk(_with(corpus, "crosswalk", doubled)))
+    assert any(m.startswith(f"corpus/crosswalk.csv:{len(doubled) + 1}: focal_id, reference_id: "
+                            "the pair") and "already mapped in row 2" in m for m in messages)
+
+
+def test_a_misquoted_rationale_is_rejected(corpus):
+    crosswalk = corpus["crosswalk"].copy()
+    crosswalk.loc[0, "rationale"] = "Guideline: “words that are in neither text”."
+    messages = _messages(cw.validate_crosswalk(_with(corpus, "crosswalk", crosswalk)))
+    assert len(messages) == 1
+    assert messages[0].startswith("corpus/crosswalk.csv:2: rationale: the quoted words "
+                                  "“words that are in neither text” occur in neither")
+
+
+def test_dispositions_must_agree_with_the_rows(corpus):
+    dispositions = corpus["crosswalk_dispositions"].copy()
+    mapped = dispositions.index[dispositions["disposition"] == "mapped"][0]
+    unrelated = dispositions.index[dispositions["disposition"] == "not_related"][0]
+    dispositions.loc[mapped, "disposition"] = "not_related"
+    dispositions.loc[unrelated, ["disposition", "reason"]] = ["mapped", None]
+    messages = "\n".join(_messages(cw.validate_crosswalk(
+        _with(corpus, "crosswalk_dispositions", dispositions))))
+    assert (f"corpus/crosswalk_dispositions.csv:{mapped + 2}: disposition: 'not_related' but "
+            "crosswalk.csv maps") in messages
+    assert (f"corpus/crosswalk_dispositions.csv:{unrelated + 2}: disposition: 'mapped' but "
+            "crosswalk.csv has no related row") in messages
+
+
+def test_a_missing_disposition_is_reported(corpus):
+    dispositions = corpus["crosswalk_dispositions"]
+    keep = ~((dispositions["element_id"] == "guideline:2.5")
+             & (dispositions["framework_id"] == "framework:csaap"))
+    messages = _messages(cw.validate_crosswalk(
+        _with(corpus, "crosswalk_dispositions", dispositions[keep])))
+    assert messages == ["corpus/crosswalk_dispositions.csv: guideline:2.5 has no disposition "
+                        "against framework:csaap; every guideline needs one against each of "
+                        "framework:csaap, framework:respect:4ed, framework:welsh_vawdasv"]
+
+
+def test_out_of_scope_needs_a_reason(corpus):
+    dispositions = corpus["crosswalk_dispositions"].copy()
+    row = dispositions.index[dispositions["disposition"] == "out_of_scope"][0]
+    dispositions.loc[row, "reason"] = None
+    messages = _messages(cw.validate_crosswalk(
+        _with(corpus, "crosswalk_dispositions", dispositions)))
+    assert messages == [f"corpus/crosswalk_dispositions.csv:{row + 2}: reason: a "
+                        "'out_of_scope' disposition needs a reason (what was checked, or why "
+                        "it is out of scope)"]
+
+
+def _status_counts(coverage: pd.DataFrame, framework: str, direction: str) -> dict[str, int]:
+    part = coverage[(coverage["framework"] == framework) & (coverage["direction"] == direction)]
+    return part["status"].value_counts().to_dict()
+
+
+def test_coverage_of_csaap_in_both_directions(corpus):
+    coverage = cw.coverage(corpus.tables)
+    assert _status_counts(coverage, "framework:csaap", "framework_to_guidelines") == {
+        "partial": 9, "uncovered": 2}
+    assert list(cw.gaps(coverage, "framework:csaap", "framework_to_guidelines")["element_id"]) \
+        == ["framework_item:csaap:6a", "framework_item:csaap:7a"]
+    assert _status_counts(coverage, "framework:csaap", "guideline_to_framework") == {
+        "uncovered": 22, "partial": 15}
+
+
+def test_coverage_of_respect_and_welsh(corpus):
+    coverage = cw.coverage(corpus.tables)
+    assert _status_counts(coverage, "framework:respect:4ed", "guideline_to_framework") == {
+        "partial": 33, "covered": 2, "uncovered": 2}
+    new = cw.gaps(coverage, "framework:respect:4ed", "guideline_to_framework")
+    assert list(new["element_id"]) == ["guideline:2.1", "guideline:2.5"]
+    welsh = cw.gaps(coverage, "framework:welsh_vawdasv", "framework_to_guidelines")
+    assert list(welsh["label"]) == ["De-selection", "Drop out", "Health and Safety",
+                                    "Complaints", "Environment and Culture"]
+    assert list(welsh["disposition"]) == ["not_related", "not_related", "out_of_scope",
+                                          "out_of_scope", "out_of_scope"]
+
+
+def test_unreviewed_never_counts_as_a_gap(corpus):
+    dispositions = corpus["crosswalk_dispositions"].copy()
+    row = dispositions.index[(dispositions["element_id"] == "framework_item:csaap:6a")][0]
+    dispositions.loc[row, ["disposition", "reason"]] = ["unreviewed", None]
+    coverage = cw.coverage(_with(corpus, "crosswalk_dispositions", dispositions))
+    assert _status_counts(coverage, "framework:csaap", "framework_to_guidelines") == {
+        "partial": 9, "uncovered": 1, "unreviewed": 1}
+
+
+def test_collated_standards_represented_by_items(corpus):
+    collated = cw.collated_representation(corpus.tables)
+    assert len(collated) == 24
+    by_items = collated[collated["represented_by"] == "items"]
+    assert list(by_items["number"]) == [10, 17, 24]
+    assert list(by_items["item_count"]) == [11, 27, 23]
+    assert (collated["represented_by"] == "title").sum() == 21
+
+
+@pytest.mark.parametrize(("focal", "edition", "expected"), [
+    ("equal", "equal", ("equal", "exact")),
+    ("subset_of", "superset_of", ("subset_of", "implied")),
+    ("superset_of", "subset_of", ("superset_of", "implied")),
+    ("superset_of", "intersects_with", ("intersects_with", "implied")),
+    ("subset_of", "intersects_with", (None, "review")),
+])
+def test_compose(focal, edition, expected):
+    assert cw.compose(focal, edition) == expected
+
+
+def test_respect_carry_over_from_4th_to_3rd_edition(corpus):
+    carried = cw.carry_over(corpus.tables)
+    assert carried["carry"].value_counts().to_dict() == {
+        "review": 51, "implied": 9, "exact": 1, "none": 3}
+    exact = carried[carried["carry"] == "exact"].iloc[0]
+    assert (exact["focal_id"], exact["source_item"], exact["target_item"]) == (
+        "guideline:3.1", "framework_item:respect:4ed:p3", "framework_item:respect:3ed:p4")
+    # the integrated support service is new in the 4th edition: nothing carries from it
+    none = carried[carried["carry"] == "none"]
+    assert set(none["source_item"]) == {"framework_item:respect:4ed:d"}
+    # every exact or implied carry is in the curated crosswalk with the composed relation
+    sure = carried[carried["carry"].isin(["exact", "implied"])]
+    assert (sure["in_crosswalk"] == sure["carried_relation"]).all()
+
+
+def test_labelled_crosswalk_and_sssom(corpus):
+    labelled = cw.labelled_crosswalk(corpus.tables)
+    assert len(labelled) == len(corpus["crosswalk"]) == 197
+    row = labelled[(labelled["focal_id"] == "standard:6")
+                   & (labelled["reference_id"] == "framework_item:respect:4ed:p5")].iloc[0]
+    assert row["reference_label"] == "Highly skilled and supported workforce"
+    sssom = cw.sssom_table(corpus.tables)
+    assert set(sssom["predicate_id"]) <= set(cw.SSSOM_PREDICATES.values())
+    assert sssom.loc[sssom["subject_id"] == "guideline:6.3", "predicate_id"].tolist().count(
+        "skos:narrowMatch") == 1
+
+
+def test_suggester_ranks_by_cosine_with_shared_terms(corpus):
+    suggestions = suggest_crosswalk(corpus.tables, ["framework:welsh_vawdasv"], k=3)
+    top = suggestions[(suggestions["focal_id"] == "guideline:7.1") & (suggestions["rank"] == 1)]
+    assert top["reference_id"].item() == "framework_item:welsh_vawdasv:20"
+    assert top["shared_terms"].item() == "record"  # stems: records ~ Record keeping
+    assert top["curated_relation"].item() == "intersects_with"
+    assert (suggestions["score"] > 0).all()
+    assert suggestions.groupby("focal_id")["score"].apply(
+        lambda s: s.is_monotonic_decreasing).all()
+
+
+def test_suggester_precision_and_recall_against_curated_rows(corpus):
+    metrics = suggester_metrics(corpus.tables, ks=(1, 3))
+    pooled = metrics[metrics["framework_id"] == "all"].set_index("k")
+    assert pooled.loc[3, "relevant_pairs"] == 165
+    assert pooled.loc[3, "precision"] == pytest.approx(0.271)
+    assert pooled.loc[3, "recall"] == pytest.approx(0.345)
+    # the suggester beats picking items at random
+    assert (pooled["precision"] > pooled["random_precision"]).all()
