@@ -44,8 +44,7 @@ FLAGS: dict[str, str] = {
     "space_inside_quotes": "a phrase starts or ends with a space inside its quotation marks",
     "empty_phrase": "a pair of quotation marks holds nothing",
     "operator_glued_to_quote": "a boolean operator touches a quotation mark with no space",
-    "lowercase_operator": "a boolean operator is not in capitals (Google Scholar reads only "
-                          "capital OR as an operator)",
+    "lowercase_operator": "a boolean operator is not in capitals, unlike the other searches",
     "unquoted_term": "a word outside quotation marks that is not an operator",
     "missing_operator": "two phrases follow each other with no operator between them",
     "dangling_operator": "an operator with no phrase on one side",
@@ -652,6 +651,7 @@ def prisma_s_report(searches: pd.DataFrame, narratives: pd.DataFrame | None = No
 
 def _computed_statements(searches: pd.DataFrame) -> dict[int, list[str]]:
     """Statements for the items whose figures the corpus holds."""
+    searches = searches.sort_values("number")
     analysis = search_analysis(searches)
     totals = search_totals(analysis)
     databases = ", ".join(sorted(searches["database"].unique()))

@@ -90,6 +90,20 @@ def _save(fig, path: Path) -> Path:
     return Path(path)
 
 
+def figure_png(fig) -> bytes:
+    """Return ``fig`` as PNG bytes (same settings as the saved files) and close it.
+
+    Notebooks display these bytes with ``IPython.display.Image``, whatever the backend.
+    """
+    import io
+
+    plt = _pyplot()
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", **_SAVE)
+    plt.close(fig)
+    return buffer.getvalue()
+
+
 def plot_hits_by_facet(facet_hits: pd.DataFrame, path: Path) -> Path:
     """Save ``hits_by_facet_figure`` as PNG at ``path``; return the path."""
     return _save(hits_by_facet_figure(facet_hits), path)
