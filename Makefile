@@ -24,7 +24,7 @@ run: $(STAMP)  ## validate the corpus and regenerate every artefact into build/
 
 test: $(STAMP)  ## run every test: unit, integration, doctests, browser and notebooks (nbval)
 	$(BIN)/python -m pytest
-	$(BIN)/python -m pytest -p no:randomly --nbval --nbval-current-env \
+	$(BIN)/python -m pytest --nbval --nbval-current-env \
 		--nbval-sanitize-with tests/nbval_sanitize.cfg notebooks/
 
 validate: $(STAMP)  ## check the corpus only
