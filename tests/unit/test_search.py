@@ -11,6 +11,8 @@ import re
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from tests.faults import edit
 
 from workbench.corpus import load_corpus
@@ -151,6 +153,14 @@ def test_flagged_rows_still_parse_into_phrases(analysis):
 def test_parse_query_names_each_malformation(query, phrases, operators, flags):
     parsed = parse_query(query)
     assert (parsed.phrases, parsed.operators, parsed.flags) == (phrases, operators, flags)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("“”‘’\"'() abANDor\n")), max_size=30))
+def test_parse_query_never_raises_and_only_names_known_flags(text):
+    parsed = parse_query(text)
+    assert set(parsed.flags) <= set(FLAGS)
+    assert all(phrase == phrase.strip() and phrase for phrase in parsed.phrases)
 
 
 def test_a_malformed_query_in_a_broken_copy_gets_a_flag_not_a_crash(tmp_root):
