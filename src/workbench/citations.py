@@ -383,63 +383,83 @@ def normalise_name(name: str) -> str:
     return unicodedata.normalize("NFKC", name).replace("’", "'").casefold().strip()
 
 
-def _authors_agree(surnames: tuple[str, ...], et_al: bool, entry: pd.Series) -> bool:
-    """Whether the cited names are the entry's author list (*et al.* standing for 3 or more)."""
-    cited = [normalise_name(n) for n in surnames]
-    listed = [normalise_name(n) for n in entry["surnames"]]
+@dataclass(frozen=True)
+class _Entry:
+    """One bibliography entry, with its names folded once for comparison."""
+
+    key: str
+    surnames: tuple[str, ...]
+    folded: tuple[str, ...]
+    et_al: bool
+    year: str
+    suffix: str
+
+    @property
+    def first(self) -> str:
+        return self.folded[0] if self.folded else ""
+
+
+def _entries(references: pd.DataFrame) -> list[_Entry]:
+    et_al = references["et_al"] if "et_al" in references else [False] * len(references)
+    return [_Entry(key, tuple(names), tuple(normalise_name(n) for n in names), bool(flag),
+                   str(year), str(suffix))
+            for key, names, flag, year, suffix in zip(
+                references["key"], references["surnames"], et_al, references["year"],
+                references["year_suffix"], strict=True)]
+
+
+def _authors_agree(cited: tuple[str, ...], et_al: bool, entry: _Entry) -> bool:
+    """Whether the cited (folded) names are the entry's author list (*et al.*: 3 or more)."""
+    listed = list(entry.folded)
     if et_al:
-        return listed[: len(cited)] == cited and (len(listed) >= 3 or entry["et_al"])
-    return listed == cited or (entry["et_al"] and listed == cited[: len(listed)])
+        return listed[: len(cited)] == list(cited) and (len(listed) >= 3 or entry.et_al)
+    return listed == list(cited) or (entry.et_al and listed == list(cited[: len(listed)]))
 
 
 def _suffix_fits(cited: str, listed: str) -> bool:
     return cited == listed or not cited or not listed
 
 
-def _resolve_one(surnames, et_al, year, suffix, references: pd.DataFrame) -> dict:
-    first = normalise_name(surnames[0])
-    firsts = references["surnames"].map(lambda s: normalise_name(s[0]) if s else "")
-    fits_year = (references["year"] == year) & references["year_suffix"].map(
-        lambda s: _suffix_fits(suffix, s))
-    pool = references[firsts == first]
-    agree = pool[pool.apply(lambda e: _authors_agree(surnames, et_al, e), axis=1)] \
-        if len(pool) else pool
-    same = pool[fits_year[pool.index]]
+def _resolve_one(surnames, et_al, year, suffix, entries: list[_Entry]) -> dict:
+    cited = tuple(normalise_name(n) for n in surnames)
+    first = cited[0]
+    fits_year = [e for e in entries if e.year == year and _suffix_fits(suffix, e.suffix)]
+    pool = [e for e in entries if e.first == first]
+    agree = [e for e in pool if _authors_agree(cited, et_al, e)]
+    same = [e for e in pool if e in fits_year]
     if len(same) > 1:
-        exact = same[(same["year_suffix"] == suffix) & same.index.isin(agree.index)]
-        same = exact if len(exact) else same
+        exact = [e for e in same if e.suffix == suffix and e in agree]
+        same = exact or same
     if len(same) == 1:
-        entry = same.iloc[0]
-        note = "" if _authors_agree(surnames, et_al, entry) else (
+        entry = same[0]
+        note = "" if entry in agree else (
             f"cited as {_cited_names(surnames, et_al)}; the entry lists "
-            f"{_cited_names(entry['surnames'], entry['et_al'])}")
-        return _outcome("resolved", key=entry["key"], note=note)
+            f"{_cited_names(entry.surnames, entry.et_al)}")
+        return _outcome("resolved", key=entry.key, note=note)
     if len(same) > 1:
-        return _outcome("ambiguous", candidates=same["key"],
+        return _outcome("ambiguous", candidates=[e.key for e in same],
                         note=f"{len(same)} entries share this first author and year")
-    other_years = agree[agree["year"] != year]
+    other_years = [e for e in agree if e.year != year]
     if len(other_years) == 1:
-        entry = other_years.iloc[0]
-        return _outcome("year_mismatch", candidates=other_years["key"],
+        entry = other_years[0]
+        return _outcome("year_mismatch", candidates=[entry.key],
                         note=f"cited {year}{suffix}; the reference list dates this work "
-                             f"{entry['year']}{entry['year_suffix']}")
+                             f"{entry.year}{entry.suffix}")
     if len(other_years) > 1:
-        return _outcome("ambiguous", candidates=other_years["key"],
+        return _outcome("ambiguous", candidates=[e.key for e in other_years],
                         note=f"no entry of {year}; several by the same authors")
-    near = references[fits_year & (firsts != first)]
-    scores = near["surnames"].map(lambda s: fuzz.ratio(first, normalise_name(s[0])) if s else 0)
-    near = near[scores >= NAME_SIMILARITY]
+    near = [e for e in fits_year
+            if e.first != first and fuzz.ratio(first, e.first) >= NAME_SIMILARITY]
     if len(near) == 1:
-        entry = near.iloc[0]
-        return _outcome("name_mismatch", candidates=near["key"],
+        return _outcome("name_mismatch", candidates=[near[0].key],
                         note=f"cited as {surnames[0]}; the reference list spells "
-                             f"{entry['surnames'][0]}")
+                             f"{near[0].surnames[0]}")
     if len(near) > 1:
-        return _outcome("ambiguous", candidates=near["key"],
+        return _outcome("ambiguous", candidates=[e.key for e in near],
                         note="several closely spelled authors of this year")
-    note = "no entry by this first author" if pool.empty else (
+    note = "no entry by this first author" if not pool else (
         f"the reference list has {surnames[0]} only as "
-        + ", ".join(sorted(f"{k}" for k in pool["key"])))
+        + ", ".join(sorted(e.key for e in pool)))
     return _outcome("missing", note=note)
 
 
@@ -467,17 +487,11 @@ def resolve_citations(citations: pd.DataFrame, references: pd.DataFrame) -> pd.D
         :data:`STATUSES`), ``key`` (the bib key when resolved), ``candidate_key`` (the
         entry or entries meant when not resolved) and ``note`` (why, in words).
     """
-    references = _with_et_al(references)
-    outcomes = [_resolve_one(row.surnames, row.et_al, row.year, row.suffix, references)
+    entries = _entries(references)
+    outcomes = [_resolve_one(row.surnames, row.et_al, row.year, row.suffix, entries)
                 for row in citations.itertuples()]
     resolved = pd.DataFrame(outcomes, columns=RESOLUTION_COLUMNS, index=citations.index)
     return pd.concat([citations, resolved], axis=1)
-
-
-def _with_et_al(references: pd.DataFrame) -> pd.DataFrame:
-    if "et_al" not in references:
-        references = references.assign(et_al=False)
-    return references.reset_index(drop=True)
 
 
 #: Columns of :func:`orphan_references`.

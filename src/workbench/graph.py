@@ -1,0 +1,459 @@
+"""The evidence graph: every corpus entity as a node, every relation the sources state as an edge.
+
+:func:`build_graph` turns a loaded :class:`~workbench.corpus.Corpus` into one
+``networkx.MultiDiGraph``. Node ids are the corpus ids (``standard:3``, ``guideline:3.3``,
+``ref:morrison2019a``, ``roundtable:8``); every node has a ``kind`` and a human ``label``;
+every edge has a ``kind`` and its provenance (``source`` file and ``location``: the corpus
+row or narrative it was read from, with the ``lines``). The graph takes whatever rows the
+corpus holds: an empty table adds no nodes.
+
+Edges (from → to):
+
+``part_of``
+    guideline → standard, narrative → standard, framework item → framework, child item →
+    parent item.
+``cites``
+    narrative or guideline → reference, one edge per *resolved* citation occurrence, with
+    the sentence (the citation audit lists the occurrences that do not resolve).
+``quotes``
+    narrative → roundtable or consultation, one edge per attributed quote, with the quote.
+``example_of``
+    programme → intervention type.
+``evaluated_by``
+    programme → reference, where the programme's evaluation citation resolves.
+``edition_of``
+    framework edition → framework.
+``collated_as``
+    collated standard → framework.
+``reported_in``
+    search → the document that reports it.
+
+The query helpers answer the questions the graph exists for: the evidence behind a standard or
+guideline, the standards that rest on a reference, the neighbourhood of any node.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import networkx as nx
+import pandas as pd
+
+from workbench.citations import (
+    citation_audit,
+    citation_texts,
+    extract_attributions,
+    parse_bracket,
+    resolve_citations,
+)
+
+#: Every node kind the graph uses.
+NODE_KINDS = ("document", "standard", "guideline", "narrative", "reference", "roundtable",
+              "consultation", "programme", "intervention_type", "framework", "framework_item",
+              "collated_standard", "search")
+#: Every edge kind the graph uses.
+EDGE_KINDS = ("part_of", "cites", "quotes", "example_of", "evaluated_by", "edition_of",
+              "collated_as", "reported_in")
+#: Columns of the edge list (:func:`edge_frame`): endpoints and key, then the attributes.
+EDGE_COLUMNS = ["from", "to", "key", "kind", "source", "location", "lines", "detail"]
+
+
+def _text(value) -> str:
+    """A cell as a string, with empty cells (NA/None) as ``""``."""
+    if value is None or (not isinstance(value, (str, tuple, list)) and pd.isna(value)):
+        return ""
+    return str(value)
+
+
+def _rows(corpus, table: str) -> pd.DataFrame:
+    """The rows of ``table``, or an empty frame when the corpus does not hold it."""
+    tables = getattr(corpus, "tables", {})
+    return tables[table] if table in tables else pd.DataFrame()
+
+
+def _provenance(row) -> dict:
+    return {"source": _text(row.get("source")), "section": _text(row.get("section")),
+            "lines": _text(row.get("lines"))}
+
+
+def _shorten(text: str, limit: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def reference_label(surnames: tuple[str, ...], year: str, suffix: str = "",
+                    et_al: bool = False) -> str:
+    """Return the author-date label of a reference, e.g. ``Morrison et al. (2019a)``.
+
+    Examples:
+        >>> reference_label(("Bonta", "Andrews"), "2016")
+        'Bonta and Andrews (2016)'
+        >>> reference_label(("Hester",), "2019", et_al=True)
+        'Hester et al. (2019)'
+    """
+    if len(surnames) >= 3 or (et_al and surnames):
+        names = f"{surnames[0]} et al."
+    else:
+        names = " and ".join(surnames)
+    return f"{names} ({year}{suffix})"
+
+
+def _add_nodes(graph: nx.MultiDiGraph, corpus) -> None:
+    for _, row in _rows(corpus, "documents").iterrows():
+        graph.add_node(row["document_id"], kind="document", label=_text(row["title"]),
+                       source=_text(row["file"]), section="", lines="")
+    for _, row in _rows(corpus, "standards").iterrows():
+        graph.add_node(row["standard_id"], kind="standard", label=f"Standard {row['number']}",
+                       text=_text(row["text"]), **_provenance(row))
+    for _, row in _rows(corpus, "guidelines").iterrows():
+        graph.add_node(row["guideline_id"], kind="guideline",
+                       label=f"Guideline {row['number']}", text=_text(row["text"]),
+                       **_provenance(row))
+    for _, row in _rows(corpus, "narratives").iterrows():
+        graph.add_node(row["narrative_id"], kind="narrative", label=_text(row["title"]),
+                       **_provenance(row))
+    for _, row in corpus.references.iterrows():
+        graph.add_node(row["ref_id"], kind="reference",
+                       label=reference_label(row["surnames"], row["year"], row["year_suffix"],
+                                             bool(row.get("et_al", False))),
+                       title=_text(row["title"]), year=_text(row["year"]),
+                       source=_text(row["source"]), section="References",
+                       lines=_text(row["lines"]))
+    for _, row in _rows(corpus, "roundtables").iterrows():
+        graph.add_node(row["roundtable_id"], kind="roundtable",
+                       label=f"Roundtable {row['number']}", topic=_text(row["topic"]),
+                       **_provenance(row))
+    for _, row in _rows(corpus, "consultations").iterrows():
+        graph.add_node(row["consultation_id"], kind="consultation",
+                       label=f"Consultation with {row['participant_group']}",
+                       **_provenance(row))
+    for _, row in _rows(corpus, "intervention_types").iterrows():
+        graph.add_node(row["intervention_type_id"], kind="intervention_type",
+                       label=_text(row["name"]), **_provenance(row))
+    for _, row in _rows(corpus, "programmes").iterrows():
+        graph.add_node(row["programme_id"], kind="programme", label=_text(row["name"]),
+                       **_provenance(row))
+    for _, row in _rows(corpus, "frameworks").iterrows():
+        graph.add_node(row["framework_id"], kind="framework", label=_text(row["name"]),
+                       **_provenance(row))
+    for _, row in _rows(corpus, "framework_items").iterrows():
+        graph.add_node(row["item_id"], kind="framework_item",
+                       label=_shorten(f"{_text(row['code'])} {_text(row['label'])}".strip()),
+                       **_provenance(row))
+    for _, row in _rows(corpus, "collated_standards").iterrows():
+        graph.add_node(row["collated_id"], kind="collated_standard",
+                       label=_shorten(f"{row['number']}. {_text(row['title'])}"),
+                       **_provenance(row))
+    for _, row in _rows(corpus, "searches").iterrows():
+        graph.add_node(row["search_id"], kind="search",
+                       label=_shorten(f"Search {row['number']}: {_text(row['query'])}"),
+                       **_provenance(row))
+
+
+def _edge(graph: nx.MultiDiGraph, tail: str, head: str, kind: str, key: str, row,
+          location: str, lines: str = "", detail: str = "") -> None:
+    """Add one edge when both ends are nodes (a dangling id adds nothing)."""
+    if tail in graph and head in graph:
+        graph.add_edge(tail, head, key=key, kind=kind, source=_text(row.get("source")),
+                       location=location, lines=lines or _text(row.get("lines")),
+                       detail=detail)
+
+
+def _add_structure(graph: nx.MultiDiGraph, corpus) -> None:
+    for _, row in _rows(corpus, "guidelines").iterrows():
+        _edge(graph, row["guideline_id"], row["standard_id"], "part_of",
+              f"part_of:{row['guideline_id']}", row, row["guideline_id"])
+    for _, row in _rows(corpus, "narratives").iterrows():
+        if _text(row["standard_id"]):
+            _edge(graph, row["narrative_id"], row["standard_id"], "part_of",
+                  f"part_of:{row['narrative_id']}", row, row["narrative_id"])
+    for _, row in _rows(corpus, "framework_items").iterrows():
+        _edge(graph, row["item_id"], row["framework_id"], "part_of",
+              f"part_of:{row['item_id']}", row, row["item_id"])
+        if _text(row["parent_id"]):
+            _edge(graph, row["item_id"], row["parent_id"], "part_of",
+                  f"part_of:{row['item_id']}:parent", row, row["item_id"])
+    for _, row in _rows(corpus, "frameworks").iterrows():
+        if _text(row["edition_of"]):
+            _edge(graph, row["framework_id"], row["edition_of"], "edition_of",
+                  f"edition_of:{row['framework_id']}", row, row["framework_id"])
+    for _, row in _rows(corpus, "collated_standards").iterrows():
+        if _text(row["framework_id"]):
+            _edge(graph, row["collated_id"], row["framework_id"], "collated_as",
+                  f"collated_as:{row['collated_id']}", row, row["collated_id"])
+    for _, row in _rows(corpus, "programmes").iterrows():
+        if _text(row["intervention_type_id"]):
+            _edge(graph, row["programme_id"], row["intervention_type_id"], "example_of",
+                  f"example_of:{row['programme_id']}", row, row["programme_id"])
+    documents = _rows(corpus, "documents")
+    by_file = dict(zip(documents.get("file", []), documents.get("document_id", []),
+                       strict=True))
+    for _, row in _rows(corpus, "searches").iterrows():
+        if row["source"] in by_file:
+            _edge(graph, row["search_id"], by_file[row["source"]], "reported_in",
+                  f"reported_in:{row['search_id']}", row, row["search_id"])
+
+
+def _add_evidence(graph: nx.MultiDiGraph, corpus) -> None:
+    if "narratives" not in getattr(corpus, "tables", {}):
+        return
+    audit = citation_audit(corpus)
+    for row in audit[audit["status"] == "resolved"].to_dict("records"):
+        _edge(graph, row["location"], f"ref:{row['key']}", "cites",
+              f"cites:{row['location']}:{row['occurrence']}:{row['year']}", row,
+              row["location"], lines=str(row["line"]), detail=row["sentence"])
+    quotes = extract_attributions(citation_texts(corpus))
+    for row in quotes.to_dict("records"):
+        _edge(graph, row["location"], row["target_id"], "quotes",
+              f"quotes:{row['location']}:{row['occurrence']}", row, row["location"],
+              lines=str(row["line"]), detail=row["quote"])
+    programmes = _rows(corpus, "programmes")
+    for _, row in programmes.iterrows():
+        cited = parse_bracket(_text(row.get("evaluation")))
+        if not cited:
+            continue
+        table = pd.DataFrame([{"surnames": c.surnames, "et_al": c.et_al, "year": c.year,
+                               "suffix": c.suffix, "cited_as": c.cited_as} for c in cited])
+        for found in resolve_citations(table, corpus.references).to_dict("records"):
+            if found["status"] == "resolved":
+                _edge(graph, row["programme_id"], f"ref:{found['key']}", "evaluated_by",
+                      f"evaluated_by:{row['programme_id']}:{found['key']}", row,
+                      row["programme_id"], detail=found["cited_as"])
+
+
+def build_graph(corpus) -> nx.MultiDiGraph:
+    """Build the evidence graph of a corpus.
+
+    Args:
+        corpus: a loaded :class:`~workbench.corpus.Corpus` (any table may be empty or absent).
+
+    Returns:
+        A ``networkx.MultiDiGraph``: nodes and edges as described in this module's docstring,
+        added in a fixed order so that exports are identical between builds.
+    """
+    graph = nx.MultiDiGraph(name="workbench evidence graph")
+    _add_nodes(graph, corpus)
+    _add_structure(graph, corpus)
+    _add_evidence(graph, corpus)
+    return graph
+
+
+# --- queries -------------------------------------------------------------------------------
+
+#: Columns of :func:`evidence_for`.
+EVIDENCE_COLUMNS = ["node", "kind", "label", "edge", "via", "lines", "detail", "inherited_from"]
+
+
+def _standard_of(graph: nx.MultiDiGraph, node: str) -> str | None:
+    for _, head, data in graph.out_edges(node, data=True):
+        if data["kind"] == "part_of" and graph.nodes[head]["kind"] == "standard":
+            return head
+    return None
+
+
+def _evidence_edges(graph: nx.MultiDiGraph, holder: str) -> list[dict]:
+    """Cites and quotes edges from ``holder`` and from the narratives and guidelines that are
+    part of it."""
+    sources = [holder] + sorted(
+        tail for tail, _, data in graph.in_edges(holder, data=True)
+        if data["kind"] == "part_of" and graph.nodes[tail]["kind"] in ("narrative", "guideline"))
+    rows = []
+    for via in sources:
+        for _, head, data in graph.out_edges(via, data=True):
+            if data["kind"] in ("cites", "quotes"):
+                rows.append({"node": head, "kind": graph.nodes[head]["kind"],
+                             "label": graph.nodes[head]["label"], "edge": data["kind"],
+                             "via": via, "lines": data["lines"], "detail": data["detail"]})
+    return rows
+
+
+def evidence_for(graph: nx.MultiDiGraph, node: str) -> pd.DataFrame:
+    """Return the evidence behind a standard or a guideline, one row per citation or quote.
+
+    A standard's evidence is what its narrative and its guidelines cite and quote. A guideline
+    has no narrative of its own: it **inherits its standard's evidence**, marked by
+    ``inherited_from`` (the standard's id); what the guideline cites itself has
+    ``inherited_from`` empty.
+
+    Returns:
+        A DataFrame with :data:`EVIDENCE_COLUMNS`, sorted by kind, node, line and via.
+
+    Raises:
+        KeyError: when ``node`` is not a standard or guideline of the graph.
+    """
+    if node not in graph or graph.nodes[node]["kind"] not in ("standard", "guideline"):
+        raise KeyError(f"{node} is not a standard or guideline of the graph")
+    rows = [dict(row, inherited_from="") for row in _evidence_edges(graph, node)]
+    if graph.nodes[node]["kind"] == "guideline":
+        standard = _standard_of(graph, node)
+        if standard:
+            rows += [dict(row, inherited_from=standard)
+                     for row in _evidence_edges(graph, standard) if row["via"] != node]
+    frame = pd.DataFrame(rows, columns=EVIDENCE_COLUMNS)
+    order = frame["lines"].map(lambda s: int(s.split("-")[0]) if s[:1].isdigit() else 0)
+    return (frame.assign(_order=order).sort_values(["kind", "node", "_order", "via"])
+            .drop(columns="_order").reset_index(drop=True))
+
+
+def evidence_counts(graph: nx.MultiDiGraph) -> pd.DataFrame:
+    """Count the evidence behind each standard by kind (distinct references, roundtables...).
+
+    Returns:
+        One row per standard (index: standard id, sorted by number) and one column per evidence
+        kind (``reference``, ``roundtable``, ``consultation``), counting distinct nodes, plus
+        ``citations`` and ``quotes`` counting occurrences.
+    """
+    standards = sorted((n for n, d in graph.nodes(data=True) if d["kind"] == "standard"),
+                       key=lambda n: int(n.split(":")[1]))
+    rows = []
+    for standard in standards:
+        evidence = evidence_for(graph, standard)
+        distinct = evidence.drop_duplicates("node")["kind"].value_counts()
+        rows.append({"standard": standard,
+                     "reference": int(distinct.get("reference", 0)),
+                     "roundtable": int(distinct.get("roundtable", 0)),
+                     "consultation": int(distinct.get("consultation", 0)),
+                     "citations": int((evidence["edge"] == "cites").sum()),
+                     "quotes": int((evidence["edge"] == "quotes").sum())})
+    columns = ["standard", "reference", "roundtable", "consultation", "citations", "quotes"]
+    return pd.DataFrame(rows, columns=columns).set_index("standard")
+
+
+def standards_citing(graph: nx.MultiDiGraph, reference: str) -> pd.DataFrame:
+    """Return the standards that rest on a reference, with how often and from where.
+
+    A standard rests on a reference when its narrative (or one of its guidelines) cites it.
+
+    Returns:
+        A DataFrame with ``standard``, ``label``, ``citations`` (occurrences) and ``via``
+        (the citing narratives or guidelines, ``;``-joined), sorted by standard number.
+    """
+    if reference not in graph:
+        raise KeyError(f"{reference} is not a node of the graph")
+    found: dict[str, list[str]] = {}
+    for tail, _, data in graph.in_edges(reference, data=True):
+        if data["kind"] != "cites":
+            continue
+        standard = tail if graph.nodes[tail]["kind"] == "standard" else _standard_of(graph, tail)
+        if standard:
+            found.setdefault(standard, []).append(tail)
+    rows = [{"standard": s, "label": graph.nodes[s]["label"], "citations": len(via),
+             "via": ";".join(sorted(set(via)))} for s, via in found.items()]
+    frame = pd.DataFrame(rows, columns=["standard", "label", "citations", "via"])
+    order = frame["standard"].map(lambda s: int(s.split(":")[1]))
+    return frame.assign(_o=order).sort_values("_o").drop(columns="_o").reset_index(drop=True)
+
+
+def references_by_standards(graph: nx.MultiDiGraph) -> pd.DataFrame:
+    """Rank the references by the number of standards that rest on them.
+
+    Returns:
+        One row per cited reference: ``reference``, ``label``, ``standards`` (how many),
+        ``citations`` (occurrences from standards' narratives and guidelines) and
+        ``which`` (the standard numbers), sorted by standards, then citations (both
+        descending), then id.
+    """
+    rows = []
+    for node, data in graph.nodes(data=True):
+        if data["kind"] != "reference":
+            continue
+        citing = standards_citing(graph, node)
+        if len(citing):
+            rows.append({"reference": node, "label": data["label"],
+                         "standards": len(citing), "citations": int(citing["citations"].sum()),
+                         "which": ", ".join(s.split(":")[1] for s in citing["standard"])})
+    frame = pd.DataFrame(rows, columns=["reference", "label", "standards", "citations", "which"])
+    return frame.sort_values(["standards", "citations", "reference"],
+                             ascending=[False, False, True]).reset_index(drop=True)
+
+
+def neighbourhood(graph: nx.MultiDiGraph, node: str, kinds: tuple[str, ...] | None = None,
+                  radius: int = 1) -> nx.MultiDiGraph:
+    """Return the subgraph around ``node``: nodes within ``radius`` steps in either direction.
+
+    Args:
+        graph: the evidence graph.
+        node: the centre.
+        kinds: keep only neighbours of these node kinds (the centre is always kept).
+        radius: how many edges away to look.
+
+    Returns:
+        A copy of the induced subgraph (all edges between the kept nodes).
+    """
+    if node not in graph:
+        raise KeyError(f"{node} is not a node of the graph")
+    near = nx.ego_graph(graph.to_undirected(as_view=True), node, radius=radius)
+    keep = [n for n in near if n == node or kinds is None or graph.nodes[n]["kind"] in kinds]
+    return graph.subgraph(sorted(keep)).copy()
+
+
+def neighbours_by_kind(graph: nx.MultiDiGraph, node: str) -> pd.Series:
+    """Count the direct neighbours of ``node`` (either direction) by kind, sorted by kind."""
+    around = neighbourhood(graph, node)
+    kinds = pd.Series([d["kind"] for n, d in around.nodes(data=True) if n != node],
+                      dtype="object")
+    return kinds.value_counts().sort_index()
+
+
+# --- exports ------------------------------------------------------------------------------
+
+
+def edge_frame(graph: nx.MultiDiGraph) -> pd.DataFrame:
+    """Return the edges as a table with :data:`EDGE_COLUMNS` (the edge list CSV)."""
+    frame = nx.to_pandas_edgelist(graph, source="from", target="to", edge_key="key")
+    return frame.reindex(columns=EDGE_COLUMNS).fillna("")
+
+
+def write_graphml(graph: nx.MultiDiGraph, path: Path) -> Path:
+    """Write the graph as GraphML (Gephi, Cytoscape, yEd). Returns the path."""
+    nx.write_graphml(graph, path, encoding="utf-8", prettyprint=True)
+    return Path(path)
+
+
+def read_graphml(path: Path) -> nx.MultiDiGraph:
+    """Read a graph written by :func:`write_graphml`."""
+    return nx.read_graphml(path, node_type=str, force_multigraph=True)
+
+
+def write_node_link_json(graph: nx.MultiDiGraph, path: Path) -> Path:
+    """Write the graph as node-link JSON (d3, networkx, most graph libraries). Returns the path."""
+    # edge endpoints as "from"/"to": "source" is the provenance attribute of every edge
+    data = nx.node_link_data(graph, edges="edges", source="from", target="to")
+    Path(path).write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n",
+                          encoding="utf-8")
+    return Path(path)
+
+
+def read_node_link_json(path: Path) -> nx.MultiDiGraph:
+    """Read a graph written by :func:`write_node_link_json`."""
+    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    return nx.node_link_graph(data, directed=True, multigraph=True, edges="edges",
+                              source="from", target="to")
+
+
+def write_edge_list(graph: nx.MultiDiGraph, path: Path) -> Path:
+    """Write the edges as a CSV table (one row per edge, :data:`EDGE_COLUMNS`)."""
+    edge_frame(graph).to_csv(path, index=False, lineterminator="\n")
+    return Path(path)
+
+
+def read_edge_list(path: Path) -> nx.MultiDiGraph:
+    """Read an edge list written by :func:`write_edge_list` (edges and their attributes only)."""
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    return nx.from_pandas_edgelist(frame, source="from", target="to", edge_key="key",
+                                   edge_attr=[c for c in EDGE_COLUMNS[3:]],
+                                   create_using=nx.MultiDiGraph)
+
+
+def write_artefacts(corpus, out: Path) -> list[Path]:
+    """Write ``graph.graphml``, ``graph.json`` and ``edges.csv`` into ``out``.
+
+    Returns:
+        The three paths written.
+    """
+    out = Path(out)
+    graph = build_graph(corpus)
+    return [write_graphml(graph, out / "graph.graphml"),
+            write_node_link_json(graph, out / "graph.json"),
+            write_edge_list(graph, out / "edges.csv")]

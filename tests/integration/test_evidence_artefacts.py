@@ -1,0 +1,72 @@
+"""`workbench build` writes the citation audit, the orphans and the graph exports, atomically."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+
+import pytest
+
+from workbench.build import build
+from workbench.citations import write_artefacts as write_citation_audit
+from workbench.cli import main
+from workbench.graph import read_graphml, read_node_link_json
+from workbench.graph import write_artefacts as write_evidence_graph
+
+ARTEFACTS = ["citation_audit.csv", "orphan_references.csv", "graph.graphml", "graph.json",
+             "edges.csv"]
+
+
+@pytest.fixture(scope="module")
+def built(repo_root, tmp_path_factory):
+    out = tmp_path_factory.mktemp("build") / "out"
+    assert main(["build", "--root", str(repo_root), "--out", str(out)]) == 0
+    return out
+
+
+def _rows(path):
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_build_writes_the_evidence_artefacts(built):
+    for name in ARTEFACTS:
+        assert (built / name).is_file(), name
+    index = (built / "index.html").read_text(encoding="utf-8")
+    assert all(name in index for name in ARTEFACTS)
+
+
+def test_citation_audit_csv(built):
+    rows = _rows(built / "citation_audit.csv")
+    assert list(rows[0])[:6] == ["location", "cited_as", "status", "key", "candidate_key",
+                                 "sentence"]
+    assert len(rows) == 123
+    mauiro = [r for r in rows if r["cited_as"] == "Mauiro et al. (2008)"]
+    assert [(r["status"], r["candidate_key"]) for r in mauiro] == [
+        ("name_mismatch", "maiuro2008")]
+    orphans = _rows(built / "orphan_references.csv")
+    assert len(orphans) == 14
+    assert {"key", "ref_id", "near_misses"} <= set(orphans[0])
+
+
+def test_graph_exports_open_again(built):
+    graph = read_graphml(built / "graph.graphml")
+    again = read_node_link_json(built / "graph.json")
+    assert sorted(graph.nodes(data=True)) == sorted(again.nodes(data=True))
+    assert sorted(graph.edges(keys=True, data=True)) == sorted(again.edges(keys=True, data=True))
+    assert graph.nodes["ref:morrison2019a"]["kind"] == "reference"
+    assert len(_rows(built / "edges.csv")) == graph.number_of_edges()
+
+
+def test_a_failing_build_leaves_the_previous_evidence_untouched(built, repo_root, tmp_path):
+    out = tmp_path / "out"
+    shutil.copytree(built, out)
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+
+    def fail(corpus, staging):
+        raise RuntimeError("disk full")
+
+    with pytest.raises(RuntimeError):
+        build(repo_root, out, writers=(write_citation_audit, write_evidence_graph, fail))
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]

@@ -1,0 +1,144 @@
+"""The evidence graph: nodes, edges with provenance, queries, and exports that read back."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pandas as pd
+import pytest
+
+from workbench.citations import citation_audit
+from workbench.graph import (
+    EDGE_KINDS,
+    NODE_KINDS,
+    build_graph,
+    evidence_counts,
+    evidence_for,
+    neighbourhood,
+    neighbours_by_kind,
+    read_edge_list,
+    read_graphml,
+    read_node_link_json,
+    references_by_standards,
+    standards_citing,
+    write_edge_list,
+    write_graphml,
+    write_node_link_json,
+)
+
+
+@pytest.fixture(scope="module")
+def graph(corpus):
+    return build_graph(corpus)
+
+
+def _edges(graph, kind):
+    return [(u, v) for u, v, d in graph.edges(data=True) if d["kind"] == kind]
+
+
+def test_every_node_has_a_kind_and_label_and_every_edge_its_provenance(graph):
+    assert {d["kind"] for _, d in graph.nodes(data=True)} == set(NODE_KINDS)
+    assert all(d["label"] for _, d in graph.nodes(data=True))
+    assert {d["kind"] for *_, d in graph.edges(data=True)} == set(EDGE_KINDS)
+    for *_, data in graph.edges(data=True):
+        assert data["source"].endswith(".txt") and data["location"] and data["lines"]
+
+
+def test_nodes_for_every_corpus_row(graph, corpus):
+    kinds = pd.Series([d["kind"] for _, d in graph.nodes(data=True)]).value_counts()
+    assert kinds["reference"] == 86
+    assert kinds["standard"] == 7 and kinds["guideline"] == 37
+    assert kinds["roundtable"] == 16 and kinds["consultation"] == 2
+    assert kinds["search"] == 52 and kinds["collated_standard"] == 24
+    assert kinds["framework_item"] == len(corpus["framework_items"])
+    assert graph.nodes["ref:morrison2019a"]["label"] == "Morrison et al. (2019a)"
+    assert graph.nodes["ref:bonta2016"]["label"] == "Bonta and Andrews (2016)"
+
+
+def test_edges_follow_the_sources(graph, corpus):
+    assert ("guideline:3.3", "standard:3") in _edges(graph, "part_of")
+    assert ("narrative:standard:3", "standard:3") in _edges(graph, "part_of")
+    assert ("framework_item:csaap:6a", "framework:csaap") in _edges(graph, "part_of")
+    assert ("framework_item:csaap:6a", "framework_item:csaap:6") in _edges(graph, "part_of")
+    assert ("framework:respect:3ed", "framework:respect") in _edges(graph, "edition_of")
+    assert ("collated_standard:10", "framework:csaap") in _edges(graph, "collated_as")
+    assert ("programme:drive", "ref:hester2019") in _edges(graph, "evaluated_by")
+    assert ("narrative:standard:4", "roundtable:8") in _edges(graph, "quotes")
+    # one cites edge per resolved occurrence, none for the others
+    audit = citation_audit(corpus)
+    assert len(_edges(graph, "cites")) == (audit["status"] == "resolved").sum() == 104
+    assert ("narrative:standard:4", "ref:bonta2016") not in _edges(graph, "cites")
+    assert len(_edges(graph, "quotes")) == 30
+
+
+def test_a_cites_edge_carries_its_sentence(graph):
+    [(_, _, data)] = [e for e in graph.edges("guideline:2.6", data=True)
+                      if e[2]["kind"] == "cites"]
+    assert data["detail"] == ("This is in line with the National Statement of Expectations "
+                              "(Home Office, 2022).")
+    assert (data["location"], data["lines"]) == ("guideline:2.6", "141")
+
+
+def test_guidelines_inherit_their_standards_evidence(graph):
+    evidence = evidence_for(graph, "guideline:3.3")
+    assert set(evidence["inherited_from"]) == {"standard:3"}
+    assert {"ref:kelly2015", "ref:cannonetal2016", "roundtable:3", "roundtable:14"} <= set(
+        evidence["node"])
+    assert len(evidence) == len(evidence_for(graph, "standard:3")) == 20
+    own = evidence_for(graph, "guideline:2.6")
+    assert own.loc[own["inherited_from"] == "", "node"].tolist() == ["ref:homeoffice2022"]
+    with pytest.raises(KeyError):
+        evidence_for(graph, "ref:kelly2015")
+
+
+def test_evidence_counts_by_standard(graph):
+    counts = evidence_counts(graph)
+    assert counts.loc["standard:6", "reference"] == 22
+    assert counts.loc["standard:1", "consultation"] == 1
+    assert counts["quotes"].sum() == 30
+    assert counts["citations"].sum() == 91  # the rest sit in the summary and Appendix 1
+
+
+def test_standards_that_rest_on_a_reference(graph):
+    citing = standards_citing(graph, "ref:morrison2019a")
+    assert citing["standard"].tolist() == ["standard:1", "standard:6", "standard:7"]
+    assert citing["citations"].tolist() == [2, 2, 2]
+    top = references_by_standards(graph)
+    assert top.iloc[0][["reference", "standards", "which"]].tolist() == [
+        "ref:morrison2019a", 3, "1, 6, 7"]
+
+
+def test_neighbourhood_by_kind(graph):
+    around = neighbourhood(graph, "standard:3", kinds=("guideline",))
+    assert sorted(around.nodes) == ["guideline:3.1", "guideline:3.2", "guideline:3.3",
+                                    "guideline:3.4", "guideline:3.5", "guideline:3.6",
+                                    "standard:3"]
+    assert neighbours_by_kind(graph, "framework:csaap").to_dict() == {
+        "collated_standard": 1, "framework_item": 11}
+
+
+def test_takes_whatever_rows_exist(corpus):
+    partial = SimpleNamespace(tables={"standards": corpus["standards"],
+                                      "guidelines": corpus["guidelines"].head(3)},
+                              references=corpus.references.head(0))
+    graph = build_graph(partial)
+    assert graph.number_of_nodes() == 10
+    assert len(_edges(graph, "part_of")) == 3
+
+
+def _same(a, b):
+    assert sorted(a.nodes(data=True)) == sorted(b.nodes(data=True))
+    assert sorted(a.edges(keys=True, data=True)) == sorted(b.edges(keys=True, data=True))
+
+
+def test_graphml_round_trip(graph, tmp_path):
+    _same(graph, read_graphml(write_graphml(graph, tmp_path / "graph.graphml")))
+
+
+def test_node_link_json_round_trip(graph, tmp_path):
+    _same(graph, read_node_link_json(write_node_link_json(graph, tmp_path / "graph.json")))
+
+
+def test_edge_list_round_trip(graph, tmp_path):
+    again = read_edge_list(write_edge_list(graph, tmp_path / "edges.csv"))
+    assert sorted(again.edges(keys=True, data=True)) == sorted(graph.edges(keys=True, data=True))
