@@ -3,9 +3,9 @@
 A reviewer adding a framework needs candidates, not a blank sheet. ``suggest_crosswalk`` scores
 every guideline against every item of a framework by TF-IDF cosine similarity of their
 verbatim texts (scikit-learn's vectoriser over Snowball-stemmed words, English stop words
-plus a domain stop-list of words every text here shares) and keeps the top ``k`` per guideline, with the terms that
-drove each score. Suggestions are never merged into ``corpus/crosswalk.csv``: a person reads
-both texts and adds a curated row.
+plus a domain stop-list of words every text here shares) and keeps the top ``k`` per
+guideline, with the terms that drove each score. Suggestions are never merged into
+``corpus/crosswalk.csv``: a person reads both texts and adds a curated row.
 
 ``suggester_metrics`` measures the suggester against the curated rows (precision and recall
 at k), so the reviewer knows how much a suggestion is worth.

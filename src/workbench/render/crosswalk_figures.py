@@ -86,7 +86,13 @@ def heatmap_figure(tables: dict[str, pd.DataFrame], framework_id: str):
         lambda r: relations.index(r) if isinstance(r, str) else -1)).to_numpy(dtype=float)
     masked = np.ma.masked_less(codes, 0)
     known = elements(tables).set_index("element_id")
-    fig, ax = plt.subplots(figsize=(2.8 + 0.42 * matrix.shape[1], 1.6 + 0.26 * matrix.shape[0]))
+    rows, columns = matrix.shape
+    # fixed margins in inches (left: guideline numbers; bottom: item labels; right: legend)
+    left, right, top, bottom = 1.3, 1.8, 0.4, 2.3
+    width, height = left + right + 0.42 * columns, top + bottom + 0.26 * rows
+    fig, ax = plt.subplots(figsize=(width, height))
+    fig.subplots_adjust(left=left / width, right=1 - right / width, top=1 - top / height,
+                        bottom=bottom / height)
     ax.set_facecolor("white")
     ax.imshow(masked, cmap=ListedColormap(list(RELATION_COLOURS.values())), vmin=-0.5,
               vmax=len(relations) - 0.5, aspect="auto", interpolation="nearest")
@@ -112,16 +118,15 @@ def heatmap_figure(tables: dict[str, pd.DataFrame], framework_id: str):
         if key in dispositions.index and dispositions.at[key, "disposition"] in (
                 "not_related", "out_of_scope"):
             label.set_color("#999999")
-    ax.set_xticks([x - 0.5 for x in range(1, matrix.shape[1])], minor=True)
-    ax.set_yticks([y - 0.5 for y in range(1, matrix.shape[0])], minor=True)
-    ax.grid(which="minor", color="#eeeeee", linewidth=0.5)
-    ax.tick_params(which="minor", length=0)
+    ax.vlines([x - 0.5 for x in range(1, columns)], -0.5, rows - 0.5, color="#eeeeee",
+              linewidth=0.5)
+    ax.hlines([y - 0.5 for y in range(1, rows)], -0.5, columns - 0.5, color="#eeeeee",
+              linewidth=0.5)
     name = known.at[framework_id, "label"]
     ax.set_title(f"Guidelines × {_short(name, 60)}", loc="left", fontsize=9)
     ax.legend(handles=[Patch(color=c, label=r) for r, c in RELATION_COLOURS.items()],
               loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=7, frameon=False,
               title="relation (cell: strength)", title_fontsize=7)
-    fig.tight_layout()
     return fig
 
 
