@@ -185,3 +185,17 @@ def write_suggester_figure(metrics: pd.DataFrame, path: Path) -> Path:
     fig.savefig(path, **_SAVE)
     plt.close(fig)
     return Path(path)
+
+
+def figure_png(fig) -> bytes:
+    """Return ``fig`` as PNG bytes (same settings as the saved files) and close it.
+
+    Notebooks display these bytes with ``IPython.display.Image``, whatever the backend.
+    """
+    import io
+
+    plt = _pyplot()
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", **_SAVE)
+    plt.close(fig)
+    return buffer.getvalue()
