@@ -275,3 +275,11 @@ def test_compiled_rules_follow_codebook_order(corpus):
     rules = compile_rules(corpus["codebook"])
     assert [rule.topic_id for rule in rules] == list(corpus["codebook"]["topic_id"])
     assert all(rule.patterns for rule in rules)
+
+
+def test_the_standards_document_never_names_technology_facilitated_abuse_or_fathers(codes):
+    # a finding the gap map rests on: 001 has no sentence on either topic; the only codes
+    # for fathers come from the rapid review's programmes and Project Mirabal's measures
+    assert "topic:technology_facilitated_abuse" not in set(codes["topic_id"])
+    fathers = codes[codes["topic_id"] == "topic:fathers"]
+    assert set(fathers["target_id"]) == {"programme:caring_dads", "framework_item:mirabal:4"}
