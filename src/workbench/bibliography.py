@@ -29,7 +29,7 @@ from bibtexparser.middlewares import (
 )
 from bibtexparser.middlewares.middleware import BlockMiddleware
 from bibtexparser.middlewares.names import NameParts
-from bibtexparser.model import DuplicateBlockKeyBlock, Entry, Field
+from bibtexparser.model import DuplicateBlockKeyBlock, DuplicateFieldKeyBlock, Entry, Field
 from pylatexenc.latex2text import LatexNodes2Text
 from pylatexenc.latexencode import (
     RULE_DICT,
@@ -165,6 +165,11 @@ def _failed_block_problems(name: str, library: Library) -> list[Problem]:
             problems.append(Problem(name, _line(block), "key", f"duplicate key '{block.key}' "
                                     f"(first used on line {previous}): give one of the two "
                                     "entries its own key, e.g. with an a/b year suffix"))
+        elif isinstance(block, DuplicateFieldKeyBlock):
+            for field in sorted(block.duplicate_keys):
+                key = block.ignore_error_block.key if block.ignore_error_block else "?"
+                problems.append(Problem(name, _line(block), field, f"entry '{key}' has the "
+                                        f"field '{field}' more than once: keep one"))
         else:
             error = block.error
             reason = getattr(error, "abort_reason", None) or str(error) or type(error).__name__

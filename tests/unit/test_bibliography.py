@@ -123,6 +123,16 @@ def test_malformed_entry_is_a_problem_with_its_line(tmp_root):
     assert all(str(p).startswith("references.bib:") for p in problems)
 
 
+def test_a_field_given_twice_is_a_problem(tmp_root):
+    bib = _break(tmp_root, "  title = {Treatment of partner aggressive women},\n",
+                 "  title = {Treatment of partner aggressive women},\n  title = {Other},\n")
+    library, problems = read_bibliography(bib)
+    assert "leisring2003" not in library.entries_dict
+    assert [(p.row, p.column) for p in problems] == [
+        (_line_of(bib, "@article{leisring2003,"), "title")]
+    assert "more than once" in problems[0].message
+
+
 def test_missing_required_fields_are_problems(tmp_root):
     bib = _break(tmp_root, "  year = {2003},\n  title = {Treatment of partner aggressive women},\n",
                  "")
