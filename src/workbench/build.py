@@ -17,6 +17,7 @@ from pathlib import Path
 from workbench.citations import write_artefacts as write_citation_audit
 from workbench.corpus import BIBLIOGRAPHY, CORPUS_DIR, Corpus, load_corpus
 from workbench.crosswalk import write_artefacts as write_crosswalk
+from workbench.gaps import write_artefacts as write_gap_map
 from workbench.graph import write_artefacts as write_evidence_graph
 from workbench.search import write_artefacts as write_search_analysis
 from workbench.summary import write_artefacts as write_corpus_summary
@@ -30,6 +31,7 @@ ARTEFACT_WRITERS: tuple[ArtefactWriter, ...] = (
     write_search_analysis,
     write_citation_audit,
     write_evidence_graph,
+    write_gap_map,
 )
 
 

@@ -175,8 +175,17 @@ def _channel_of(node: str) -> str | None:
 
 
 def _edge_location(data: dict[str, Any]) -> str:
+    """Where an edge's sentence stands: ``file, narrative or row id, line(s) N``."""
     parts = [str(data[k]) for k in ("source", "location") if data.get(k) not in (None, "")]
+    if data.get("lines") not in (None, ""):
+        parts.append(f"line {data['lines']}" if "-" not in str(data["lines"])
+                     else f"lines {data['lines']}")
     return ", ".join(parts)
+
+
+def _edge_sentence(data: dict[str, Any]) -> str:
+    """The sentence an edge carries (``sentence``, or the graph's ``detail``)."""
+    return str(data.get("sentence") or data.get("detail") or "")
 
 
 def _text_nodes(graph: nx.MultiDiGraph, row_id: str) -> list[str]:
@@ -196,13 +205,13 @@ def _own_links(graph: nx.MultiDiGraph, row_id: str) -> list[dict]:
                                                         and kind != "cites"):
                 continue
             links.append({"channel": channel, "evidence_id": str(target),
-                          "sentence": data.get("sentence") or "",
+                          "sentence": _edge_sentence(data),
                           "sentence_id": data.get("sentence_id") or "",
                           "narrative_id": narrative, "location": _edge_location(data)})
         for origin, _, data in graph.in_edges(node, data=True):
             if _channel_of(str(origin)) == "programme" and data.get("kind") != "part_of":
                 links.append({"channel": "programme", "evidence_id": str(origin),
-                              "sentence": data.get("sentence") or "",
+                              "sentence": _edge_sentence(data),
                               "sentence_id": data.get("sentence_id") or "",
                               "narrative_id": narrative, "location": _edge_location(data)})
     evaluated: dict[str, list[str]] = {}

@@ -18,37 +18,9 @@ from workbench.gaps import (
 )
 
 
-def evidence_graph(corpus):
-    """The evidence graph of the corpus (``workbench.graph``), or a stand-in built from the
-    same citation and quote extraction while that module is not there."""
-    try:
-        from workbench.graph import build_graph
-    except ImportError:
-        import networkx as nx
-
-        from workbench.citations import (
-            citation_texts,
-            extract_attributions,
-            extract_citations,
-            resolve_citations,
-        )
-
-        graph = nx.MultiDiGraph()
-        texts = citation_texts(corpus)
-        for c in resolve_citations(extract_citations(texts), corpus.references).itertuples():
-            if c.status == "resolved":
-                graph.add_edge(c.location, f"ref:{c.key}", kind="cites", sentence=c.sentence,
-                               source=c.source, location=f"{c.location}, line {c.line}")
-        for a in extract_attributions(texts).itertuples():
-            graph.add_edge(a.location, a.target_id, kind="quotes", sentence=a.quote,
-                           source=a.source, location=f"{a.location}, line {a.line}")
-        return graph
-    return build_graph(corpus)
-
-
 @pytest.fixture(scope="module")
 def analysis(corpus):
-    return analyse_gaps(corpus, graph=evidence_graph(corpus))
+    return analyse_gaps(corpus)
 
 
 def cell(analysis, row_id, topic_id) -> pd.Series:

@@ -148,16 +148,14 @@ def render_gap_map_html(analysis: GapAnalysis) -> str:
 
 
 def plot_gap_map(analysis: GapAnalysis, level: str = "standard"):
-    """Return a matplotlib figure of the map for the rows of ``level``.
+    """Return a matplotlib figure of the map for the rows of ``level`` (no pyplot state).
 
     Each cell is coloured by status and carries the status symbol and the evidence count
-    (framework items after a plus sign), so the figure reads in greyscale too.
+    (framework items after a plus sign), so the figure reads in greyscale too. ``!`` marks a
+    demand without evidence (on a standard: one of its guidelines asks for the topic).
     """
-    import matplotlib
-
-    matplotlib.use("Agg")
-    from matplotlib import pyplot as plt
     from matplotlib.colors import ListedColormap
+    from matplotlib.figure import Figure
     from matplotlib.patches import Patch
 
     cells = analysis.cells[analysis.cells["level"] == level]
@@ -169,10 +167,15 @@ def plot_gap_map(analysis: GapAnalysis, level: str = "standard"):
     values = grid.apply(lambda col: col.map(status_pos)).to_numpy(dtype=float)
     width = max(8.0, 0.42 * len(topics) + 3.5)
     height = max(3.5, 0.42 * len(rows) + 3.2)
-    fig, ax = plt.subplots(figsize=(width, height), dpi=100)
+    fig = Figure(figsize=(width, height), dpi=100)
+    ax = fig.add_subplot()
     cmap = ListedColormap([STATUS_COLOURS[s] for s in STATUSES])
     ax.imshow(values, cmap=cmap, vmin=-0.5, vmax=len(STATUSES) - 0.5, aspect="auto")
     lookup = cells.set_index(["row_id", "topic_id"])
+    guideline_cells = analysis.cells[analysis.cells["level"] == "guideline"]
+    wanted = set(zip(guideline_cells.loc[guideline_cells["demand_without_evidence"], "standard_id"],
+                     guideline_cells.loc[guideline_cells["demand_without_evidence"], "topic_id"],
+                     strict=True))
     for i, row_id in enumerate(rows["row_id"]):
         for j, topic_id in enumerate(topics["topic_id"]):
             cell = lookup.loc[(row_id, topic_id)]
@@ -182,7 +185,8 @@ def plot_gap_map(analysis: GapAnalysis, level: str = "standard"):
             colour = "white" if cell["status"] in ("absolute_gap", "covered") else "black"
             ax.text(j, i, text, ha="center", va="center", fontsize=6.5, color=colour,
                     linespacing=1.0)
-            if cell["demand_without_evidence"]:
+            if cell["demand_without_evidence"] or (level == "standard"
+                                                   and (row_id, topic_id) in wanted):
                 ax.text(j + 0.42, i - 0.42, "!", ha="right", va="top", fontsize=7,
                         fontweight="bold", color="black")
     ax.set_xticks(range(len(topics)), labels=list(topics["label"]), rotation=60, ha="right",
@@ -192,18 +196,22 @@ def plot_gap_map(analysis: GapAnalysis, level: str = "standard"):
     ax.set_yticks([y - 0.5 for y in range(1, len(rows))], minor=True)
     ax.grid(which="minor", color="white", linewidth=1.2)
     ax.tick_params(which="minor", length=0)
-    previous = None
-    for j, dimension in enumerate(topics["dimension"]):
-        if dimension != previous and j:
+    dimensions = list(topics["dimension"])
+    for j, dimension in enumerate(dimensions):
+        if j and dimension != dimensions[j - 1]:
             ax.axvline(j - 0.5, color="black", linewidth=1.5)
-        previous = dimension
+    for dimension in dict.fromkeys(dimensions):
+        columns = [j for j, d in enumerate(dimensions) if d == dimension]
+        ax.text((columns[0] + columns[-1]) / 2, -0.62, dimension_label(dimension),
+                ha="center", va="bottom", fontsize=8, fontweight="bold")
     handles = [Patch(facecolor=STATUS_COLOURS[s], edgecolor="black",
                      label=f"{STATUS_SYMBOLS[s]}  {STATUS_LABELS[s].split(':')[0]}")
                for s in STATUSES]
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=7,
               frameon=False, title="Status (cell: symbol, evidence count +framework items;"
               "\n! = a guideline asks for it without evidence)", title_fontsize=7)
-    ax.set_title("Evidence and gap map: standards × topics", fontsize=10, loc="left")
+    ax.set_title("Evidence and gap map: standards × topics", fontsize=10, loc="left",
+                 pad=18)
     fig.tight_layout()
     return fig
 
@@ -263,11 +271,7 @@ def write_gap_map(analysis: GapAnalysis, corpus: Corpus, out: Path) -> list[Path
     table = out / "gap_map.csv"
     write_table(tidy_map(analysis.cells), table)
     figure = out / "gap_map.png"
-    fig = plot_gap_map(analysis)
-    from matplotlib import pyplot as plt
-
-    fig.savefig(figure, dpi=150, metadata={"Software": None})
-    plt.close(fig)
+    plot_gap_map(analysis).savefig(figure, dpi=150, metadata={"Software": None})
     markdown = out / "gaps.md"
     markdown.write_text(render_gaps_markdown(analysis), encoding="utf-8", newline="\n")
     return [html, figure, table, markdown]

@@ -1,0 +1,227 @@
+"""``gap_map.html`` in headless Chromium: offline, filterable, shareable, escaped, keyboard-usable.
+
+The page is built once for the module from a copy of the corpus whose bibliography has a
+title carrying a ``<script>`` element, then opened from a ``file://`` URL.
+"""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from pathlib import Path
+
+import pytest
+
+from workbench.corpus import BIBLIOGRAPHY, CORPUS_DIR, load_corpus
+from workbench.gaps import analyse_gaps, write_artefacts
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+HOSTILE = "<script>window.__pwned = 1</script>"
+HOSTILE_KEY = "gray2020"
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+
+pytestmark = pytest.mark.skipif(not CHROMIUM.exists(),
+                                reason="Debian's chromium (/usr/bin/chromium) is not installed")
+
+
+@pytest.fixture(scope="module")
+def built(repo_root, tmp_path_factory):
+    """Build ``gap_map.html`` once from a corpus copy with a hostile bibliography title."""
+    root = tmp_path_factory.mktemp("root")
+    shutil.copytree(repo_root / CORPUS_DIR, root / CORPUS_DIR)
+    bib = (repo_root / BIBLIOGRAPHY).read_text(encoding="utf-8")
+    entry = bib.index("{" + HOSTILE_KEY + ",")
+    title = bib.index("title", entry)
+    brace = bib.index("{", title)
+    (root / BIBLIOGRAPHY).write_text(bib[:brace + 1] + HOSTILE + " " + bib[brace + 1:],
+                                     encoding="utf-8")
+    corpus = load_corpus(root)
+    assert HOSTILE in corpus.references.set_index("key").loc[HOSTILE_KEY, "title"]
+    out = tmp_path_factory.mktemp("out")
+    write_artefacts(corpus, out)  # the writer `workbench build` runs
+    return out / "gap_map.html", analyse_gaps(corpus)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, built):
+    """A fresh page that records every request and every script error."""
+    context = browser.new_context(viewport={"width": 1500, "height": 1000},
+                                  accept_downloads=True)
+    page = context.new_page()
+    page.requests = []
+    page.errors = []
+    page.on("request", lambda request: page.requests.append(request.url))
+    page.on("pageerror", lambda error: page.errors.append(str(error)))
+    yield page
+    context.close()
+
+
+def open_map(page, built, fragment: str = ""):
+    html, _ = built
+    page.goto(html.as_uri() + fragment)
+    page.wait_for_selector("#grid td[role=gridcell]")
+
+
+def td(page, row_id: str, topic_id: str):
+    return page.locator(f'#grid td[data-row="{row_id}"][data-topic="{topic_id}"]')
+
+
+def listed_evidence(page) -> set[tuple[str, str, str]]:
+    rows = page.locator("#evidence-table tbody tr")
+    found = set()
+    for i in range(rows.count()):
+        row = rows.nth(i)
+        found.add((row.get_attribute("data-evidence"),
+                   row.locator("td.sentence").text_content(),
+                   row.locator("td.coded").text_content()))
+    return found
+
+
+def expected_evidence(analysis, row_id: str, topic_id: str) -> set[tuple[str, str, str]]:
+    e = analysis.evidence
+    e = e[(e["row_id"] == row_id) & (e["topic_id"] == topic_id)]
+    return {(i, s, f"{c} (on {o})") for i, s, c, o in zip(
+        e["evidence_id"], e["sentence"], e["coded_by"], e["coded_on"], strict=True)}
+
+
+def test_the_page_makes_no_network_request(page, built):
+    html, _ = built
+    open_map(page, built, "#open=standard:5")
+    td(page, "standard:5", "topic:lgbt").click()
+    with page.expect_download():
+        page.locator("#evidence-csv").click()
+    page.locator('input[data-filter="dimension"][value="delivery"]').uncheck()
+    page.reload()
+    page.wait_for_selector("#grid td[role=gridcell]")
+    page_url = html.as_uri()
+    strays = [u for u in page.requests if not (u.split("#")[0] == page_url
+                                               or u.startswith(("data:", "blob:")))]
+    assert strays == []
+    assert page.requests, "the page load itself was recorded"
+    assert page.errors == []
+
+
+def test_a_filter_changes_the_map_and_is_restored_from_the_fragment(page, built):
+    _, analysis = built
+    open_map(page, built)
+    topics = len(analysis.topics)
+    assert page.locator("#grid th.topic").count() == topics
+    assert td(page, "standard:1", "topic:lgbt").count() == 1
+    page.locator('input[data-filter="dimension"][value="population"]').uncheck()
+    population = int((analysis.topics["dimension"] == "population").sum())
+    assert page.locator("#grid th.topic").count() == topics - population
+    assert td(page, "standard:1", "topic:lgbt").count() == 0
+    assert "dims=form_of_abuse," in page.url and "population" not in page.url.split("dims=")[1]
+    shared = page.url
+    page.reload()
+    page.wait_for_selector("#grid td[role=gridcell]")
+    assert page.locator("#grid th.topic").count() == topics - population
+    assert not page.locator('input[value="population"]').is_checked()
+    # The same view opens from the shared link in a fresh page.
+    fresh = page.context.new_page()
+    fresh.goto(shared)
+    fresh.wait_for_selector("#grid td[role=gridcell]")
+    assert fresh.locator("#grid th.topic").count() == topics - population
+    fresh.close()
+    # A channel filter changes the numbers shown.
+    open_map(page, built, "#channels=academic")
+    cell = analysis.cells.set_index(["row_id", "topic_id"]).loc[
+        ("standard:5", "topic:minoritised_ethnicity")]
+    assert td(page, "standard:5", "topic:minoritised_ethnicity").locator(
+        ".count").text_content() == str(cell["count_academic"])
+    assert not page.locator('input[data-filter="channel"][value="roundtable"]').is_checked()
+
+
+def test_rows_expand_from_standard_to_guidelines(page, built):
+    open_map(page, built)
+    assert page.locator('#grid tr.guideline').count() == 0
+    toggle = page.locator('tr[data-row="standard:5"] .row-toggle')
+    assert toggle.get_attribute("aria-expanded") == "false"
+    toggle.click()
+    assert page.locator('#grid tr.guideline').count() == 5
+    assert page.locator('tr[data-row="standard:5"] .row-toggle').get_attribute(
+        "aria-expanded") == "true"
+    assert "open=standard:5" in page.url
+
+
+def test_a_cell_click_lists_its_evidence(page, built):
+    _, analysis = built
+    open_map(page, built, "#open=standard:5")
+    for row_id in ("standard:5", "guideline:5.4"):
+        td(page, row_id, "topic:minoritised_ethnicity").click()
+        expected = expected_evidence(analysis, row_id, "topic:minoritised_ethnicity")
+        assert expected, "the cell has evidence"
+        assert listed_evidence(page) == expected
+    assert page.locator("#evidence").get_attribute("aria-live") == "polite"
+    with page.expect_download() as download:
+        page.locator("#evidence-csv").click()
+    with open(download.value.path(), encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert {(r["evidence_id"], r["sentence"], f"{r['coded_by']} (on {r['coded_on']})")
+            for r in rows} == expected
+    assert {r["row_id"] for r in rows} == {"guideline:5.4"}
+
+
+def test_a_script_in_a_bibliography_title_renders_as_text(page, built):
+    html, analysis = built
+    assert "<script>window.__pwned" not in html.read_text(encoding="utf-8")
+    open_map(page, built)
+    td(page, "standard:5", "topic:lgbt").click()
+    citations = page.locator("#evidence-table td.citation").all_text_contents()
+    assert any(HOSTILE in c for c in citations)
+    assert page.evaluate("window.__pwned") is None
+    assert page.locator("#evidence script").count() == 0
+    assert page.locator("script").count() == 2
+    assert page.errors == []
+
+
+def test_the_map_is_operable_with_the_keyboard(page, built):
+    _, analysis = built
+    open_map(page, built)
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.getAttribute('role')") == "gridcell":
+            break
+    else:
+        pytest.fail("no grid cell is reachable with Tab")
+    focused = page.evaluate("[document.activeElement.dataset.row, "
+                            "document.activeElement.dataset.topic]")
+    assert focused == ["standard:1", analysis.topics["topic_id"].iloc[0]]
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowDown")
+    row_id, topic_id = "standard:2", analysis.topics["topic_id"].iloc[1]
+    assert page.evaluate("document.activeElement.dataset.row") == row_id
+    page.keyboard.press("Enter")
+    topic_label = analysis.topics.set_index("topic_id").loc[topic_id, "label"]
+    assert page.locator("#evidence-title").text_content().startswith(
+        f"Standard 2 × {topic_label}")
+    assert td(page, row_id, topic_id).get_attribute("aria-selected") == "true"
+    assert f"cell={row_id}~{topic_id}" in page.url
+    assert page.evaluate("document.activeElement.dataset.row") == row_id, "focus stays"
+    # A standard opens from the keyboard too.
+    page.locator('tr[data-row="standard:3"] .row-toggle').focus()
+    page.keyboard.press("Enter")
+    assert page.locator('tr[data-row="standard:3"] .row-toggle').get_attribute(
+        "aria-expanded") == "true"
+    assert page.locator('tr[data-row="guideline:3.1"]').count() == 1
+    labels = page.locator("#grid td[role=gridcell]").first.get_attribute("aria-label")
+    assert "Standard 1," in labels and "academic references" in labels
+
+
+def test_screenshot_for_review(page, built):
+    open_map(page, built, "#open=standard:5&cell=guideline:5.4~topic:minoritised_ethnicity")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "gap_map.png"), full_page=True)
+    assert (ARTIFACTS / "gap_map.png").stat().st_size > 10_000
