@@ -10,6 +10,7 @@ Commands:
   tidy       rewrite corpus CSVs saved by a spreadsheet (BOM, CRLF) as UTF-8 with LF ends
   suggest-crosswalk
              candidate crosswalk rows by TF-IDF similarity, with precision/recall at k
+  synth      write a synthetic root N times the corpus (renamed copies) for benchmarks
 
 Exit codes: 0 success, 1 invalid input (problems printed), 2 usage or unexpected error.
 """
@@ -91,6 +92,20 @@ def _cmd_suggest_crosswalk(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_synth(args: argparse.Namespace) -> int:
+    from workbench.synth import synthesise
+
+    try:
+        written = synthesise(Path(args.root), args.scale, Path(args.out))
+    except CorpusError as err:
+        for problem in err.problems:
+            print(problem, file=sys.stderr)
+        print(f"{len(err.problems)} problem(s) found in {args.root}", file=sys.stderr)
+        return 1
+    print(f"wrote a synthetic root ×{args.scale} ({len(written)} files) into {args.out}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser; its help text is this module's docstring."""
     parser = argparse.ArgumentParser(
@@ -124,6 +139,11 @@ def build_parser() -> argparse.ArgumentParser:
                          help="candidates per guideline (default: 3)")
     suggest.add_argument("--out", default="crosswalk_suggestions.csv",
                          help="CSV to write (default: crosswalk_suggestions.csv)")
+    synth = command("synth", "write a synthetic corpus root N times the size of --root "
+                    "(renamed copies; for benchmarks)", _cmd_synth)
+    synth.add_argument("--scale", type=_positive_int, required=True, metavar="N",
+                       help="how many copies of the corpus the synthetic root holds")
+    synth.add_argument("--out", required=True, metavar="DIR", help="folder to write")
     return parser
 
 
