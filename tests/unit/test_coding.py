@@ -283,3 +283,14 @@ def test_the_standards_document_never_names_technology_facilitated_abuse_or_fath
     assert "topic:technology_facilitated_abuse" not in set(codes["topic_id"])
     fathers = codes[codes["topic_id"] == "topic:fathers"]
     assert set(fathers["target_id"]) == {"programme:caring_dads", "framework_item:mirabal:4"}
+
+
+def test_verbatim_definitions_stand_in_their_cited_lines(corpus, seeds_dir):
+    verbatim = corpus["codebook"][corpus["codebook"]["note"].str.startswith(
+        "Definition verbatim")]
+    assert len(verbatim) == 9  # five forms of the Act and four intervention types
+    for row in verbatim.itertuples():
+        lines = (seeds_dir / row.source).read_text(encoding="utf-8").split("\n")
+        first, _, last = row.lines.partition("-")
+        cited = " ".join(lines[int(first) - 1:int(last or first)])
+        assert row.definition in cited, row.topic_id
