@@ -79,13 +79,14 @@ def td(page, row_id: str, topic_id: str):
 
 
 def listed_evidence(page) -> set[tuple[str, str, str]]:
+    """(evidence id, linking sentence, how coded) for every code listed in the panel."""
     rows = page.locator("#evidence-table tbody tr")
     found = set()
     for i in range(rows.count()):
         row = rows.nth(i)
-        found.add((row.get_attribute("data-evidence"),
-                   row.locator("td.sentence").text_content(),
-                   row.locator("td.coded").text_content()))
+        for code in row.locator("td.coded .code").all_text_contents():
+            found.add((row.get_attribute("data-evidence"),
+                       row.locator("td.sentence").text_content(), code))
     return found
 
 
@@ -164,6 +165,8 @@ def test_a_cell_click_lists_its_evidence(page, built):
         expected = expected_evidence(analysis, row_id, "topic:minoritised_ethnicity")
         assert expected, "the cell has evidence"
         assert listed_evidence(page) == expected
+        items = len({e[0] for e in expected})
+        assert page.locator("#evidence-count").text_content().startswith(f"{items} items")
     assert page.locator("#evidence").get_attribute("aria-live") == "polite"
     with page.expect_download() as download:
         page.locator("#evidence-csv").click()

@@ -310,8 +310,18 @@
     var counts = el("ul", { class: "counts" });
     D.channels.forEach(function (ch, i) { counts.appendChild(el("li", null, ch.label + ": " + c[i])); });
     panel.appendChild(counts);
-    var p = el("p", { id: "evidence-count" }, items.length + (items.length === 1 ? " piece" : " pieces") + " of evidence listed for the selected channels.");
-    panel.appendChild(p);
+    var groups = [], byKey = {};
+    items.forEach(function (e) {
+      var key = [e.channel, e.id, e.sentence, e.location].join("\u0000");
+      if (!(key in byKey)) { byKey[key] = { item: e, codes: [] }; groups.push(byKey[key]); }
+      byKey[key].codes.push(e.codedBy + " (on " + e.codedOn + ")");
+    });
+    var distinct = {};
+    items.forEach(function (e) { distinct[e.channel + " " + e.id] = true; });
+    var n = Object.keys(distinct).length;
+    panel.appendChild(el("p", { id: "evidence-count" }, n + (n === 1 ? " item" : " items") +
+      " of evidence for the selected channels, in " + groups.length +
+      (groups.length === 1 ? " row" : " rows") + " (one per item and linking sentence)."));
     if (items.length) {
       var button = el("button", { type: "button", id: "evidence-csv" }, "Download this list as CSV");
       button.addEventListener("click", function () {
@@ -332,13 +342,15 @@
       thead.appendChild(htr);
       table.appendChild(thead);
       var tbody = el("tbody");
-      items.forEach(function (e) {
-        var tr = el("tr", { "data-evidence": e.id, "data-channel": e.channel });
+      groups.forEach(function (g) {
+        var e = g.item, tr = el("tr", { "data-evidence": e.id, "data-channel": e.channel });
         tr.appendChild(el("td", null, e.channelLabel));
         tr.appendChild(el("td", { class: "citation" }, e.citation));
         tr.appendChild(el("td", { class: "sentence" }, e.sentence));
         tr.appendChild(el("td", { class: "location" }, e.location));
-        tr.appendChild(el("td", { class: "coded" }, e.codedBy + " (on " + e.codedOn + ")"));
+        var coded = el("td", { class: "coded" });
+        g.codes.forEach(function (c) { coded.appendChild(el("div", { class: "code" }, c)); });
+        tr.appendChild(coded);
         tbody.appendChild(tr);
       });
       table.appendChild(tbody);
