@@ -43,7 +43,9 @@ STOP_WORDS = (
     "With"
 )
 _UPPER = "A-ZÀ-ÖØ-Þ"
-_WORD = rf"(?!(?:{STOP_WORDS})\b)[{_UPPER}](?:[^\W\d_]|[’'\-])*"
+_NAME_CHAR = r"(?:[^\W\d_]|[’'\-])"
+# a stop word only when the whole word is one ("One-Baa" and "Moreno" are names)
+_WORD = rf"(?!(?:{STOP_WORDS})(?!{_NAME_CHAR}))[{_UPPER}]{_NAME_CHAR}*"
 #: One cited name: optional initials, then capitalised words ("Home Office", "WWP EN",
 #: "Council of Australian Governments", "O’Leary", "Parra-Cardona", "Vilariño").
 NAME = rf"(?:[{_UPPER}]\.\s*)*{_WORD}(?:\s+(?:of\s+)?{_WORD})*"
@@ -125,14 +127,14 @@ def _citations_from_match(match: re.Match, form: str, offset: int) -> list[Citat
         # "Prochaska and DiClemente’s (1984)": the possessive is not part of the name
         names = (*names[:-1], names[-1][:-2])
     head = match.string[match.start(): match.start("years")]
+    tail = match.string[match.end("years"): match.end()]
     page = match["page"] or ""
+    years = list(re.finditer(YEAR, match["years"]))
     citations = []
-    for year in re.finditer(YEAR, match["years"]):
+    for year in years:
         parts = _YEAR_PARTS.match(year.group())
-        if form == "narrative":
-            cited_as = f"{head}{year.group()}" + (f", {page}" if page else "") + ")"
-        else:
-            cited_as = f"{head}{year.group()}" + (f", {page}" if page else "")
+        # as printed; a citation naming several years is given once per year
+        cited_as = match.group() if len(years) == 1 else f"{head}{year.group()}{tail}"
         citations.append(Citation(cited_as=cited_as, surnames=names,
                                   et_al=bool(match["et_al"]), year=parts["year"],
                                   suffix=parts["suffix"], page=page, form=form,
