@@ -51,6 +51,27 @@ REFERENCE_COLUMNS = ["key", "ref_id", "entry_type", "surnames", "et_al", "year",
 
 _KEY_SUFFIX = re.compile(r"\d{4}([a-z]?)$")
 _LATEX_TO_TEXT = LatexNodes2Text()
+#: Characters and pairs that LaTeX decoding changes; text without them decodes to itself.
+_LATEX_SPECIALS = re.compile(r"[\\{}$~%&#^_`]|--|''")
+
+
+def latex_to_text(text: str) -> str:
+    r"""Decode LaTeX in ``text``, skipping the (slow) decoder when there is nothing to decode.
+
+    Examples:
+        >>> latex_to_text("Vilari{\\~n}o"), latex_to_text("pp. 654--683"), latex_to_text("Kelly")
+        ('Vilariño', 'pp. 654–683', 'Kelly')
+    """
+    return _LATEX_TO_TEXT.latex_to_text(text) if _LATEX_SPECIALS.search(text) else text
+
+
+class FastLatexDecodingMiddleware(LatexDecodingMiddleware):
+    """bibtexparser's LaTeX decoding, with plain text passed through untouched (same result)."""
+
+    def _transform_python_value_string(self, python_string: str) -> tuple[str, str]:
+        if _LATEX_SPECIALS.search(python_string):
+            return super()._transform_python_value_string(python_string)
+        return python_string, ""
 
 
 def parse_stack() -> list:
@@ -65,7 +86,7 @@ def parse_stack() -> list:
         RemoveEnclosingMiddleware(),
         SeparateCoAuthors(),
         SplitNameParts(),
-        LatexDecodingMiddleware(),
+        FastLatexDecodingMiddleware(),
     ]
 
 
@@ -208,7 +229,7 @@ def plain_name(parts: NameParts) -> str:
         >>> plain_name(NameParts(last=["{Home Office}"]))
         'Home Office'
     """
-    return _LATEX_TO_TEXT.latex_to_text(" ".join(parts.von + parts.last)).strip()
+    return latex_to_text(" ".join(parts.von + parts.last)).strip()
 
 
 def entry_surnames(entry: Entry) -> tuple[str, ...]:

@@ -189,6 +189,8 @@ class TopicRule:
     patterns: tuple[re.Pattern[str], ...]
     excludes: tuple[re.Pattern[str], ...]
     intervention_type_id: str | None = None
+    #: All ``patterns`` as one alternation: a text it does not match is skipped at once.
+    any_pattern: re.Pattern[str] | None = None
 
     def matches(self, text: str) -> list[str]:
         """Return the distinct words of ``text`` that code it with this topic, in order.
@@ -203,6 +205,8 @@ class TopicRule:
             >>> rule.matches("Children and a child to parent case; a Child.")
             ['Children', 'a Child.']
         """
+        if self.any_pattern is not None and not self.any_pattern.search(text):
+            return []
         excluded = [m.span() for pattern in self.excludes for m in pattern.finditer(text)]
         found: list[tuple[int, int]] = []
         for pattern in self.patterns:
@@ -250,12 +254,25 @@ def compile_rules(codebook: pd.DataFrame) -> list[TopicRule]:
     rules = []
     for row in codebook.to_dict("records"):
         type_id = row.get("intervention_type_id")
+        patterns = split_patterns(row.get("patterns"))
         rules.append(TopicRule(
             topic_id=row["topic_id"], dimension=row["dimension"],
-            patterns=tuple(_compile(p) for p in split_patterns(row.get("patterns"))),
+            patterns=tuple(_compile(p) for p in patterns),
             excludes=tuple(_compile(p) for p in split_patterns(row.get("exclude_patterns"))),
-            intervention_type_id=type_id if isinstance(type_id, str) else None))
+            intervention_type_id=type_id if isinstance(type_id, str) else None,
+            any_pattern=_alternation(patterns)))
     return rules
+
+
+def _alternation(patterns: list[str]) -> re.Pattern[str] | None:
+    """One regular expression matching wherever any of ``patterns`` matches (a pre-filter);
+    ``None`` when they cannot be joined (named groups or back-references)."""
+    if not patterns or any(re.search(r"\(\?P|\\[1-9]", p) for p in patterns):
+        return None
+    try:
+        return _compile("|".join(f"(?:{p})" for p in patterns))
+    except re.error:
+        return None
 
 
 def apply_rules(targets: pd.DataFrame, codebook: pd.DataFrame,
@@ -410,7 +427,8 @@ def validate_coding(tables: dict[str, pd.DataFrame], descriptor: dict[str, Any] 
         return problems
     targets = coding_targets(tables, references)
     known_targets = set(targets["target_id"])
-    codes = apply_rules(targets, codebook, tables.get("programmes"))
+    named = targets[targets["target_id"].isin(set(overrides["target_id"]))]
+    codes = apply_rules(named, codebook, tables.get("programmes"))  # only what overrides name
     coded = set(zip(codes["target_id"], codes["topic_id"], strict=True))
     topics = set(codebook["topic_id"])
     for index, row in enumerate(overrides.to_dict("records")):
