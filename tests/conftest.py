@@ -40,6 +40,17 @@ def copy_root(target: Path) -> Path:
     return target
 
 
+@pytest.fixture(scope="session")
+def shipped_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The output folder of one full ``build`` of the shipped corpus, shared by the tests that
+    only read artefacts (a full build draws every figure, so it is done once per session)."""
+    from workbench.build import build
+
+    out = tmp_path_factory.mktemp("shipped") / "build"
+    build(REPO_ROOT, out)
+    return out
+
+
 @pytest.fixture
 def tmp_root(tmp_path: Path) -> Path:
     """A fresh copy of the shipped corpus root in a temporary folder, for breaking."""
