@@ -23,6 +23,13 @@ DESCRIPTIONS: dict[str, str] = {
     "search_report.json": "The PRISMA-S search report for machines.",
     "crosswalk.csv": "The curated crosswalk from the new guidelines to existing frameworks.",
     "crosswalk_coverage.csv": "Coverage of each framework item and guideline by the crosswalk.",
+    "crosswalk.sssom.tsv": "The crosswalk as an SSSOM mapping set, for other mapping tools.",
+    "crosswalk_carry_over.csv": "Which Respect 4th-edition mappings carry over to the 3rd "
+    "edition.",
+    "crosswalk_collated.csv": "The 24 collated standards: represented by items or by title only.",
+    "crosswalk_suggestions.csv": "Candidate crosswalk rows by TF-IDF similarity (not curated).",
+    "crosswalk_suggester_metrics.csv": "Precision and recall at k of the suggester against the "
+    "curated rows.",
     "gap_map.html": "The interactive evidence and gap map (works offline).",
     "gap_map.png": "The evidence and gap map as a static figure.",
     "gap_map.csv": "The evidence and gap map as a tidy table.",
