@@ -180,6 +180,8 @@ def test_a_cell_click_lists_its_evidence(page, built):
 def test_a_script_in_a_bibliography_title_renders_as_text(page, built):
     html, analysis = built
     assert "<script>window.__pwned" not in html.read_text(encoding="utf-8")
+    register = (html.parent / "gaps.md").read_text(encoding="utf-8")
+    assert "<script>" not in register and "&lt;script&gt;window.__pwned" in register
     open_map(page, built)
     td(page, "standard:5", "topic:lgbt").click()
     citations = page.locator("#evidence-table td.citation").all_text_contents()

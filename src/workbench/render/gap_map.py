@@ -216,8 +216,16 @@ def plot_gap_map(analysis: GapAnalysis, level: str = "standard"):
     return fig
 
 
-def _md(text: object) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ")
+def markdown_text(text: object) -> str:
+    """Return data as inert Markdown text: HTML's ``&``, ``<``, ``>`` as entities, table pipes
+    escaped, line breaks joined, so a title holding markup shows as text in any renderer.
+
+    Examples:
+        >>> markdown_text("<script>alert(1)</script> & | x")
+        '&lt;script&gt;alert(1)&lt;/script&gt; &amp; \\\\| x'
+    """
+    text = str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return text.replace("|", "\\|").replace("\n", " ")
 
 
 def render_gaps_markdown(analysis: GapAnalysis) -> str:
@@ -246,16 +254,16 @@ def render_gaps_markdown(analysis: GapAnalysis) -> str:
               "| topic | standards with evidence | covered | coverage | overall | gap (points) "
               "| share of evidence |", "|---|---|---|---|---|---|---|"]
     for s in analysis.subgroups.itertuples(index=False):
-        lines.append(f"| {_md(s.topic_label)} | {s.rows_with_evidence}/{s.rows} | "
+        lines.append(f"| {markdown_text(s.topic_label)} | {s.rows_with_evidence}/{s.rows} | "
                      f"{s.rows_covered} | {s.coverage:.0%} | {s.overall_coverage:.0%} | "
                      f"{s.coverage_gap:+.1f} | {s.evidence_items}/{s.row_evidence_items} |")
     lines += ["", f"## Ranked gaps ({len(analysis.register)})", ""]
     for g in analysis.register.itertuples(index=False):
-        lines += [f"### {g.rank}. {_md(g.row_label)} × {_md(g.topic_label)} "
+        lines += [f"### {g.rank}. {markdown_text(g.row_label)} × {markdown_text(g.topic_label)} "
                   f"({g.status.replace('_', ' ')}"
                   f"{', demand without evidence' if g.kind == 'demand_without_evidence' else ''})",
-                  "", g.sentence, "", f"> {_md(g.row_text)}", "",
-                  f"Existing evidence: {g.existing_evidence}", ""]
+                  "", markdown_text(g.sentence), "", f"> {markdown_text(g.row_text)}", "",
+                  f"Existing evidence: {markdown_text(g.existing_evidence)}", ""]
     return "\n".join(lines).rstrip() + "\n"
 
 
