@@ -117,7 +117,8 @@ def test_build_writes_the_crosswalk_artefacts(repo_root, corpus, tmp_path):
             "crosswalk_carry_over.csv", "crosswalk_collated.csv", "crosswalk_suggestions.csv",
             "crosswalk_suggester_metrics.csv", "crosswalk_suggester_metrics.png",
             "crosswalk_heatmap_csaap.png", "crosswalk_heatmap_respect_4ed.png",
-            "crosswalk_heatmap_welsh_vawdasv.png"} <= names
+            "crosswalk_heatmap_welsh_vawdasv.png",
+            "crosswalk_heatmap_respect_3ed_to_4ed.png"} <= names
     coverage = pd.read_csv(tmp_path / "out" / "crosswalk_coverage.csv")
     assert list(coverage.columns) == ["framework", "element_id", "label", "direction",
                                       "mapped_count", "disposition", "status"]

@@ -75,59 +75,132 @@ def heatmap_figure(tables: dict[str, pd.DataFrame], framework_id: str):
     Cell text is the OLIR strength. Guideline (and item) labels are grey where the element was
     checked and found not related or out of scope, red where a guideline is unreviewed.
     """
+    matrix = heatmap_matrix(tables, framework_id)
+    known = elements(tables).set_index("element_id")
+    dispositions = tables["crosswalk_dispositions"].set_index(["element_id", "framework_id"])
+    row_colours = [_disposition_colour(dispositions, g, framework_id, unreviewed=True)
+                   for g in matrix.index]
+    column_colours = [_disposition_colour(dispositions, i, framework_id) for i in matrix.columns]
+    columns = [c if c == WHOLE_FRAMEWORK else
+               f"{known.at[c, 'code']} {_short(known.at[c, 'label'])}" for c in matrix.columns]
+    name = known.at[framework_id, "label"]
+    return _relation_grid(matrix, [g.split(":", 1)[1] for g in matrix.index], columns,
+                          row_colours, column_colours, f"Guidelines × {_short(name, 60)}")
+
+
+def edition_matrix(tables: dict[str, pd.DataFrame], source: str = "framework:respect:3ed",
+                   target: str = "framework:respect:4ed") -> pd.DataFrame:
+    """Return the edition mapping as a matrix: items of ``source`` (rows) × ``target`` (columns).
+
+    Cells hold the relation read ``source item RELATION target item`` (rows recorded the other
+    way round are inverted); ``attrs["strength"]`` holds the strengths.
+    """
+    from workbench.crosswalk import INVERSE
+
+    known = elements(tables)
+    items = known[known["kind"] == "framework_item"]
+    rows = sort_elements(items.loc[items["framework_id"] == source, "element_id"])
+    columns = sort_elements(items.loc[items["framework_id"] == target, "element_id"])
+    matrix = pd.DataFrame(None, index=rows, columns=columns, dtype=object)
+    strength = pd.DataFrame(None, index=rows, columns=columns, dtype=object)
+    for record in tables["crosswalk"].to_dict("records"):
+        focal, reference, relation = (record["focal_id"], record["reference_id"],
+                                      record["relation"])
+        if focal in matrix.index and reference in matrix.columns:
+            matrix.at[focal, reference] = relation
+            strength.at[focal, reference] = int(record["strength"])
+        elif reference in matrix.index and focal in matrix.columns:
+            matrix.at[reference, focal] = INVERSE[relation]
+            strength.at[reference, focal] = int(record["strength"])
+    matrix.attrs["strength"] = strength
+    return matrix
+
+
+def edition_heatmap_figure(tables: dict[str, pd.DataFrame],
+                           source: str = "framework:respect:3ed",
+                           target: str = "framework:respect:4ed"):
+    """Return a figure of the edition mapping: ``source`` items × ``target`` items by relation.
+
+    Grey labels mark items with no counterpart in the other edition (dropped or new).
+    """
+    matrix = edition_matrix(tables, source, target)
+    known = elements(tables).set_index("element_id")
+    dispositions = tables["crosswalk_dispositions"].set_index(["element_id", "framework_id"])
+
+    def label(item: str) -> str:
+        return f"{known.at[item, 'code']} {_short(known.at[item, 'label'])}"
+
+    return _relation_grid(
+        matrix, [label(i) for i in matrix.index], [label(i) for i in matrix.columns],
+        [_disposition_colour(dispositions, i, target) for i in matrix.index],
+        [_disposition_colour(dispositions, i, source) for i in matrix.columns],
+        f"{_short(known.at[source, 'label'], 50)} (rows) × "
+        f"{_short(known.at[target, 'label'], 50)}", left=3.0)
+
+
+def _disposition_colour(dispositions: pd.DataFrame, element: str, framework: str,
+                        unreviewed: bool = False) -> str:
+    key = (element, framework)
+    disposition = dispositions.at[key, "disposition"] if key in dispositions.index else None
+    if disposition in ("not_related", "out_of_scope"):
+        return "#999999"
+    if unreviewed and disposition in (None, "unreviewed"):
+        return "#D55E00"
+    return "black"
+
+
+def _relation_grid(matrix: pd.DataFrame, row_labels: list[str], column_labels: list[str],
+                   row_colours: list[str], column_colours: list[str], title: str,
+                   left: float = 1.3):
+    """Draw a relation matrix (cells coloured by relation, strength written in each)."""
     from matplotlib.colors import ListedColormap
     from matplotlib.patches import Patch
 
     plt = _pyplot()
-    matrix = heatmap_matrix(tables, framework_id)
     strength = matrix.attrs["strength"]
     relations = list(RELATION_COLOURS)
     codes = matrix.apply(lambda col: col.map(
         lambda r: relations.index(r) if isinstance(r, str) else -1)).to_numpy(dtype=float)
-    masked = np.ma.masked_less(codes, 0)
-    known = elements(tables).set_index("element_id")
     rows, columns = matrix.shape
-    # fixed margins in inches (left: guideline numbers; bottom: item labels; right: legend)
-    left, right, top, bottom = 1.3, 1.8, 0.4, 2.3
+    # fixed margins in inches (left: row labels; bottom: column labels; right: legend)
+    right, top, bottom = 1.8, 0.4, 2.3
     width, height = left + right + 0.42 * columns, top + bottom + 0.26 * rows
     fig, ax = plt.subplots(figsize=(width, height))
     fig.subplots_adjust(left=left / width, right=1 - right / width, top=1 - top / height,
                         bottom=bottom / height)
     ax.set_facecolor("white")
-    ax.imshow(masked, cmap=ListedColormap(list(RELATION_COLOURS.values())), vmin=-0.5,
-              vmax=len(relations) - 0.5, aspect="auto", interpolation="nearest")
+    ax.imshow(np.ma.masked_less(codes, 0), cmap=ListedColormap(list(RELATION_COLOURS.values())),
+              vmin=-0.5, vmax=len(relations) - 0.5, aspect="auto", interpolation="nearest")
     for (row, col), value in np.ndenumerate(strength.to_numpy()):
         if value is not None and not pd.isna(value):
             ax.text(col, row, str(value), ha="center", va="center", fontsize=7, color="black")
-    ax.set_xticks(range(matrix.shape[1]))
-    ax.set_xticklabels([c if c == WHOLE_FRAMEWORK else
-                        f"{known.at[c, 'code']} {_short(known.at[c, 'label'])}"
-                        for c in matrix.columns], rotation=60, ha="right", fontsize=7)
-    ax.set_yticks(range(matrix.shape[0]))
-    ax.set_yticklabels([g.split(":", 1)[1] for g in matrix.index], fontsize=7)
-    dispositions = tables["crosswalk_dispositions"].set_index(["element_id", "framework_id"])
-    for label, guideline in zip(ax.get_yticklabels(), matrix.index, strict=True):
-        key = (guideline, framework_id)
-        disposition = dispositions.at[key, "disposition"] if key in dispositions.index else None
-        if disposition in ("not_related", "out_of_scope"):
-            label.set_color("#999999")
-        elif disposition in (None, "unreviewed"):
-            label.set_color("#D55E00")
-    for label, item in zip(ax.get_xticklabels(), matrix.columns, strict=True):
-        key = (item, framework_id)
-        if key in dispositions.index and dispositions.at[key, "disposition"] in (
-                "not_related", "out_of_scope"):
-            label.set_color("#999999")
+    ax.set_xticks(range(columns))
+    ax.set_xticklabels(column_labels, rotation=60, ha="right", fontsize=7)
+    ax.set_yticks(range(rows))
+    ax.set_yticklabels(row_labels, fontsize=7)
+    for label, colour in zip(ax.get_yticklabels(), row_colours, strict=True):
+        label.set_color(colour)
+    for label, colour in zip(ax.get_xticklabels(), column_colours, strict=True):
+        label.set_color(colour)
     ax.vlines([x - 0.5 for x in range(1, columns)], -0.5, rows - 0.5, color="#eeeeee",
               linewidth=0.5)
     ax.hlines([y - 0.5 for y in range(1, rows)], -0.5, columns - 0.5, color="#eeeeee",
               linewidth=0.5)
-    name = known.at[framework_id, "label"]
-    ax.set_title(f"Guidelines × {_short(name, 60)}", loc="left", fontsize=9)
+    ax.set_title(title, loc="left", fontsize=9)
     ax.legend(handles=[Patch(color=c, label=r) for r, c in RELATION_COLOURS.items()],
               loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=7, frameon=False,
               title="relation (cell: strength)", title_fontsize=7)
     return fig
+
+
+def edition_pairs(tables: dict[str, pd.DataFrame]) -> list[tuple[str, str]]:
+    """Return ``(source, target)`` edition pairs mapped in the crosswalk (source items focal)."""
+    known = elements(tables).set_index("element_id")
+    crosswalk = tables["crosswalk"]
+    focal_items = crosswalk[crosswalk["focal_id"].map(known["kind"]) == "framework_item"]
+    pairs = zip(focal_items["focal_id"].map(known["framework_id"]), focal_items["framework_id"],
+                strict=True)
+    return sorted(set(pairs))
 
 
 def heatmap_path(out: Path, framework_id: str) -> Path:
@@ -137,14 +210,20 @@ def heatmap_path(out: Path, framework_id: str) -> Path:
 
 
 def write_heatmaps(tables: dict[str, pd.DataFrame], out: Path) -> list[Path]:
-    """Write one heat-map PNG per framework reviewed against the guidelines; return the paths."""
+    """Write one heat-map PNG per framework reviewed against the guidelines, and one per edition
+    mapping (``crosswalk_heatmap_respect_3ed_to_4ed.png``); return the paths."""
     from workbench.crosswalk_suggest import reviewed_frameworks
 
     plt = _pyplot()
     written = []
-    for framework in reviewed_frameworks(tables):
-        fig = heatmap_figure(tables, framework)
-        path = heatmap_path(out, framework)
+    figures = [(heatmap_figure, (framework,), heatmap_path(out, framework))
+               for framework in reviewed_frameworks(tables)]
+    for source, target in edition_pairs(tables):
+        slug = f"{source.removeprefix('framework:')}_to_{target.rsplit(':', 1)[-1]}"
+        figures.append((edition_heatmap_figure, (source, target),
+                        Path(out) / f"crosswalk_heatmap_{slug.replace(':', '_')}.png"))
+    for draw, args, path in figures:
+        fig = draw(tables, *args)
         fig.savefig(path, **_SAVE)
         plt.close(fig)
         written.append(path)
