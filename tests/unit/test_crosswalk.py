@@ -226,3 +226,17 @@ def test_suggester_precision_and_recall_against_curated_rows(corpus):
     assert pooled.loc[3, "recall"] == pytest.approx(0.345)
     # the suggester beats picking items at random
     assert (pooled["precision"] > pooled["random_precision"]).all()
+
+
+def test_heatmap_matrices(corpus):
+    from workbench.render.crosswalk_figures import WHOLE_FRAMEWORK, edition_matrix, heatmap_matrix
+
+    csaap = heatmap_matrix(corpus.tables, "framework:csaap")
+    assert csaap.shape == (37, 12)  # 11 items and the whole-framework column (guideline 2.6)
+    assert csaap.at["guideline:2.6", WHOLE_FRAMEWORK] == "intersects_with"
+    assert csaap.attrs["strength"].at["guideline:7.4", "framework_item:csaap:7"] == 7
+    assert csaap.notna().to_numpy().sum() == 23
+    editions = edition_matrix(corpus.tables)
+    assert editions.shape == (15, 12)
+    assert editions.at["framework_item:respect:3ed:p4", "framework_item:respect:4ed:p3"] == "equal"
+    assert editions["framework_item:respect:4ed:d"].isna().all()  # new in the 4th edition
