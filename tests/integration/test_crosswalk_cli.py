@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pandas as pd
 
-from workbench.build import build
 from workbench.cli import main
 
 
@@ -108,27 +107,27 @@ def test_suggest_crosswalk_rejects_an_unknown_framework(repo_root, tmp_path):
     assert "Traceback" not in result.stderr
 
 
-def test_build_writes_the_crosswalk_artefacts(repo_root, corpus, tmp_path):
-    from workbench.crosswalk import write_artefacts
-
-    written = build(repo_root, tmp_path / "out", writers=(write_artefacts,))
-    names = {p.name for p in written}
+def test_build_writes_the_crosswalk_artefacts(shipped_build, corpus, tmp_path):
+    names = {p.name for p in shipped_build.iterdir()}
     assert {"crosswalk.csv", "crosswalk_coverage.csv", "crosswalk.sssom.tsv",
             "crosswalk_carry_over.csv", "crosswalk_collated.csv", "crosswalk_suggestions.csv",
             "crosswalk_suggester_metrics.csv", "crosswalk_suggester_metrics.png",
             "crosswalk_heatmap_csaap.png", "crosswalk_heatmap_respect_4ed.png",
             "crosswalk_heatmap_welsh_vawdasv.png",
             "crosswalk_heatmap_respect_3ed_to_4ed.png"} <= names
-    coverage = pd.read_csv(tmp_path / "out" / "crosswalk_coverage.csv")
+    assert "crosswalk_coverage.csv" in (shipped_build / "index.html").read_text(encoding="utf-8")
+    coverage = pd.read_csv(shipped_build / "crosswalk_coverage.csv")
     assert list(coverage.columns) == ["framework", "element_id", "label", "direction",
                                       "mapped_count", "disposition", "status"]
     assert set(coverage["status"]) <= {"covered", "partial", "uncovered", "unreviewed"}
-    sssom = (tmp_path / "out" / "crosswalk.sssom.tsv").read_text(encoding="utf-8")
+    labelled = pd.read_csv(shipped_build / "crosswalk.csv")
+    assert len(labelled) == len(corpus["crosswalk"])
+    assert {"focal_label", "reference_label"} <= set(labelled.columns)
+    sssom = (shipped_build / "crosswalk.sssom.tsv").read_text(encoding="utf-8")
     assert sssom.startswith("# curie_map:\n")
     assert "\tskos:exactMatch\t" in sssom
-    heatmap = (tmp_path / "out" / "crosswalk_heatmap_csaap.png").read_bytes()
     from workbench.render.crosswalk_figures import _SAVE, heatmap_figure
 
     again = tmp_path / "again.png"
     heatmap_figure(corpus.tables, "framework:csaap").savefig(again, **_SAVE)
-    assert again.read_bytes() == heatmap  # rebuilds are byte-identical
+    assert again.read_bytes() == (shipped_build / "crosswalk_heatmap_csaap.png").read_bytes()
