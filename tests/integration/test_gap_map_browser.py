@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from workbench.corpus import BIBLIOGRAPHY, CORPUS_DIR, load_corpus
-from workbench.gaps import analyse_gaps, write_artefacts
+from workbench.gaps import CHANNELS, analyse_gaps, write_artefacts
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -155,6 +155,21 @@ def test_rows_expand_from_standard_to_guidelines(page, built):
     assert page.locator('tr[data-row="standard:5"] .row-toggle').get_attribute(
         "aria-expanded") == "true"
     assert "open=standard:5" in page.url
+
+
+def test_every_cell_shows_the_status_and_count_of_the_map(page, built):
+    _, analysis = built
+    standards = ",".join(analysis.rows.loc[analysis.rows["level"] == "standard", "row_id"])
+    open_map(page, built, f"#open={standards}")
+    shown = page.evaluate("""Array.from(document.querySelectorAll('#grid td[role=gridcell]'))
+        .map(td => [td.dataset.row, td.dataset.topic, td.dataset.status,
+                    Number(td.querySelector('.count').textContent)])""")
+    cells = analysis.cells
+    total = sum(cells[f"count_{c}"] for c in CHANNELS)
+    expected = sorted(map(list, zip(cells["row_id"], cells["topic_id"], cells["status"],
+                                    total.astype(int), strict=True)))
+    assert sorted(shown) == expected
+    assert len(shown) == 44 * len(analysis.topics)
 
 
 def test_a_cell_click_lists_its_evidence(page, built):
