@@ -93,6 +93,7 @@ class Citation:
         page: the page reference as printed (``p. 38``) or ``""``.
         form: ``parenthetical`` or ``narrative``.
         start: offset of the citation in the text.
+        end: offset just after it (after the bracket of a running-text citation).
     """
 
     cited_as: str
@@ -103,6 +104,7 @@ class Citation:
     page: str
     form: str
     start: int
+    end: int
 
 
 def _names(text: str) -> tuple[str, ...]:
@@ -138,7 +140,7 @@ def _citations_from_match(match: re.Match, form: str, offset: int) -> list[Citat
         citations.append(Citation(cited_as=cited_as, surnames=names,
                                   et_al=bool(match["et_al"]), year=parts["year"],
                                   suffix=parts["suffix"], page=page, form=form,
-                                  start=offset + match.start()))
+                                  start=offset + match.start(), end=offset + match.end()))
     return citations
 
 
