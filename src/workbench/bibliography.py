@@ -262,7 +262,8 @@ def references_frame(library: Library) -> pd.DataFrame:
 
     Returns:
         A DataFrame with columns :data:`REFERENCE_COLUMNS`: ``key``, ``ref_id``
-        (``ref:<key>``), ``entry_type``, ``surnames`` (tuple), ``year`` (string as given),
+        (``ref:<key>``), ``entry_type``, ``surnames`` (tuple), ``et_al`` (the author list
+        ends with ``and others``, as for "Hester, M. et al."), ``year`` (string as given),
         ``year_suffix`` (``a``/``b`` from the key, else ``""``), ``title``, ``container``
         (journal, book, publisher or institution), ``source`` and ``lines``.
     """
