@@ -194,7 +194,17 @@ def _text_nodes(graph: nx.MultiDiGraph, row_id: str) -> list[str]:
     return [n for n in candidates if n in graph]
 
 
-def _own_links(graph: nx.MultiDiGraph, row_id: str) -> list[dict]:
+def _evaluations(graph: nx.MultiDiGraph) -> dict[str, list[str]]:
+    """The programmes each reference evaluates (``evaluated_by`` edges), keyed by reference."""
+    evaluated: dict[str, list[str]] = {}
+    for programme, reference, data in graph.edges(data=True):
+        if data.get("kind") == "evaluated_by" and str(programme).startswith("programme:"):
+            evaluated.setdefault(str(reference), []).append(str(programme))
+    return evaluated
+
+
+def _own_links(graph: nx.MultiDiGraph, row_id: str,
+               evaluated: dict[str, list[str]]) -> list[dict]:
     """Links made by the text of one row (a standard's narrative, or a guideline's own text)."""
     links: list[dict] = []
     narrative = f"narrative:{row_id}" if row_id.startswith("standard:") else ""
@@ -214,10 +224,6 @@ def _own_links(graph: nx.MultiDiGraph, row_id: str) -> list[dict]:
                               "sentence": _edge_sentence(data),
                               "sentence_id": data.get("sentence_id") or "",
                               "narrative_id": narrative, "location": _edge_location(data)})
-    evaluated: dict[str, list[str]] = {}
-    for programme, reference, data in graph.edges(data=True):
-        if data.get("kind") == "evaluated_by" and str(programme).startswith("programme:"):
-            evaluated.setdefault(str(reference), []).append(str(programme))
     for link in [link for link in links if link["channel"] == "academic"]:
         for programme in evaluated.get(link["evidence_id"], []):
             links.append({**link, "channel": "programme", "evidence_id": programme})
@@ -239,13 +245,15 @@ def narrative_links(graph: nx.MultiDiGraph, rows: pd.DataFrame,
     Returns:
         A DataFrame with :data:`LINK_COLUMNS`, one row per (row, item, sentence, via).
     """
-    own = {row_id: _own_links(graph, row_id) for row_id in rows["row_id"]}
+    evaluated = _evaluations(graph)
+    own = {row_id: _own_links(graph, row_id, evaluated) for row_id in rows["row_id"]}
+    guidelines_of: dict[str, list[str]] = {}
+    for row in rows[rows["level"] == "guideline"].itertuples(index=False):
+        guidelines_of.setdefault(row.standard_id, []).append(row.row_id)
     records = []
     for row in rows.itertuples(index=False):
         if row.level == "standard":
-            members = [row.row_id] + list(rows.loc[(rows["level"] == "guideline")
-                                                   & (rows["standard_id"] == row.row_id),
-                                                   "row_id"])
+            members = [row.row_id] + guidelines_of.get(row.row_id, [])
         else:
             members = [row.standard_id, row.row_id]
         for member in members:
@@ -272,8 +280,11 @@ def framework_links(crosswalk: pd.DataFrame, rows: pd.DataFrame,
     related = crosswalk[~crosswalk["relation"].fillna("").isin(UNRELATED)]
     related = related[related["reference_id"].astype(str).str.startswith("framework_item:")]
     standard_of = dict(zip(rows["row_id"], rows["standard_id"], strict=True))
+    guidelines_of: dict[str, list[str]] = {}
+    for row in rows[rows["level"] == "guideline"].itertuples(index=False):
+        guidelines_of.setdefault(row.standard_id, []).append(row.row_id)
     records = []
-    for _, mapping in related.iterrows():
+    for mapping in related.to_dict("records"):
         focal, item = mapping["focal_id"], mapping["reference_id"]
         if focal not in standard_of:
             continue
@@ -287,9 +298,7 @@ def framework_links(crosswalk: pd.DataFrame, rows: pd.DataFrame,
         if focal != standard_of[focal]:
             records.append({"row_id": standard_of[focal], **link})
         else:
-            members = rows.loc[(rows["level"] == "guideline") & (rows["standard_id"] == focal),
-                               "row_id"]
-            records.extend({"row_id": member, **link} for member in members)
+            records.extend({"row_id": member, **link} for member in guidelines_of.get(focal, []))
     frame = pd.DataFrame(records, columns=LINK_COLUMNS)
     return frame.drop_duplicates(ignore_index=True)
 
@@ -584,7 +593,7 @@ def existing_evidence(evidence: pd.DataFrame) -> pd.Series:
     return per_channel.groupby(["row_id", "topic_id"], sort=True)["text"].agg(" ".join)
 
 
-def _what_exists(cell: pd.Series, thresholds: GapThresholds) -> str:
+def _what_exists(cell: pd.Series | dict, thresholds: GapThresholds) -> str:
     practice = [_plural(int(cell[f"count_{c}"]), c) for c in ("roundtable", "consultation",
                                                               "programme", "framework")
                 if cell[f"count_{c}"]]
@@ -613,7 +622,7 @@ def _demand_phrase(how: str) -> str:
     return "; ".join(phrases) or how
 
 
-def gap_sentence(cell: pd.Series, thresholds: GapThresholds = DEFAULT_THRESHOLDS) -> str:
+def gap_sentence(cell: pd.Series | dict, thresholds: GapThresholds = DEFAULT_THRESHOLDS) -> str:
     """Return a sentence explaining one gap, ready to paste into a review.
 
     Examples:
@@ -674,7 +683,7 @@ def gap_register(cells: pd.DataFrame, rows: pd.DataFrame, evidence: pd.DataFrame
         "dimension": selected["dimension"], "status": selected["status"],
         "evidence_count": selected["evidence_count"],
         "framework_count": selected["framework_count"],
-        "sentence": [gap_sentence(cell, thresholds) for _, cell in selected.iterrows()],
+        "sentence": [gap_sentence(cell, thresholds) for cell in selected.to_dict("records")],
         "row_text": selected["row_id"].map(texts),
         "existing_evidence": [summaries.get((r, t), "none") for r, t in
                               zip(selected["row_id"], selected["topic_id"], strict=True)],

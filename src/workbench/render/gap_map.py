@@ -147,12 +147,18 @@ def render_gap_map_html(analysis: GapAnalysis) -> str:
     return page
 
 
+#: Above this many rows the figure drops the per-cell labels (they would not be legible).
+ANNOTATED_ROWS = 60
+
+
 def plot_gap_map(analysis: GapAnalysis, level: str = "standard"):
     """Return a matplotlib figure of the map for the rows of ``level`` (no pyplot state).
 
     Each cell is coloured by status and carries the status symbol and the evidence count
     (framework items after a plus sign), so the figure reads in greyscale too. ``!`` marks a
-    demand without evidence (on a standard: one of its guidelines asks for the topic).
+    demand without evidence (on a standard: one of its guidelines asks for the topic). The
+    margins are fixed in inches, so the layout needs no extra drawing pass; above
+    :data:`ANNOTATED_ROWS` rows the cells are shown by colour alone.
     """
     from matplotlib.colors import ListedColormap
     from matplotlib.figure import Figure
@@ -165,36 +171,43 @@ def plot_gap_map(analysis: GapAnalysis, level: str = "standard"):
     grid = cells.pivot(index="row_id", columns="topic_id", values="status").loc[
         list(rows["row_id"]), list(topics["topic_id"])]
     values = grid.apply(lambda col: col.map(status_pos)).to_numpy(dtype=float)
-    width = max(8.0, 0.42 * len(topics) + 3.5)
-    height = max(3.5, 0.42 * len(rows) + 3.2)
+    annotate = len(rows) <= ANNOTATED_ROWS
+    cell_in = 0.42 if annotate else 0.12
+    left, right, top, bottom = 1.3, 2.5, 0.75, 2.9  # inches around the matrix
+    width = left + right + 0.42 * len(topics)
+    height = top + bottom + cell_in * len(rows)
     fig = Figure(figsize=(width, height), dpi=100)
+    fig.subplots_adjust(left=left / width, right=1 - right / width, top=1 - top / height,
+                        bottom=bottom / height)
     ax = fig.add_subplot()
     cmap = ListedColormap([STATUS_COLOURS[s] for s in STATUSES])
-    ax.imshow(values, cmap=cmap, vmin=-0.5, vmax=len(STATUSES) - 0.5, aspect="auto")
-    lookup = cells.set_index(["row_id", "topic_id"])
+    ax.imshow(values, cmap=cmap, vmin=-0.5, vmax=len(STATUSES) - 0.5, aspect="auto",
+              interpolation="nearest")
     guideline_cells = analysis.cells[analysis.cells["level"] == "guideline"]
-    wanted = set(zip(guideline_cells.loc[guideline_cells["demand_without_evidence"], "standard_id"],
-                     guideline_cells.loc[guideline_cells["demand_without_evidence"], "topic_id"],
-                     strict=True))
-    for i, row_id in enumerate(rows["row_id"]):
-        for j, topic_id in enumerate(topics["topic_id"]):
-            cell = lookup.loc[(row_id, topic_id)]
-            text = f"{STATUS_SYMBOLS[cell['status']]}\n{cell['evidence_count']}"
-            if cell["framework_count"]:
-                text += f"+{cell['framework_count']}"
-            colour = "white" if cell["status"] in ("absolute_gap", "covered") else "black"
-            ax.text(j, i, text, ha="center", va="center", fontsize=6.5, color=colour,
-                    linespacing=1.0)
-            if cell["demand_without_evidence"] or (level == "standard"
-                                                   and (row_id, topic_id) in wanted):
-                ax.text(j + 0.42, i - 0.42, "!", ha="right", va="top", fontsize=7,
-                        fontweight="bold", color="black")
+    unmet = guideline_cells[guideline_cells["demand_without_evidence"]]
+    wanted = set(zip(unmet["standard_id"], unmet["topic_id"], strict=True))
+    row_pos = {r: i for i, r in enumerate(rows["row_id"])}
+    topic_pos = {t: j for j, t in enumerate(topics["topic_id"])}
+    for cell in cells.itertuples(index=False) if annotate else ():
+        i, j = row_pos[cell.row_id], topic_pos[cell.topic_id]
+        text = f"{STATUS_SYMBOLS[cell.status]}\n{cell.evidence_count}"
+        if cell.framework_count:
+            text += f"+{cell.framework_count}"
+        colour = "white" if cell.status in ("absolute_gap", "covered") else "black"
+        ax.text(j, i, text, ha="center", va="center", fontsize=6.5, color=colour,
+                linespacing=1.0)
+        if cell.demand_without_evidence or (level == "standard"
+                                            and (cell.row_id, cell.topic_id) in wanted):
+            ax.text(j + 0.42, i - 0.42, "!", ha="right", va="top", fontsize=7,
+                    fontweight="bold", color="black")
     ax.set_xticks(range(len(topics)), labels=list(topics["label"]), rotation=60, ha="right",
                   fontsize=7, rotation_mode="anchor")
-    ax.set_yticks(range(len(rows)), labels=list(rows["row_label"]), fontsize=8)
-    ax.set_xticks([x - 0.5 for x in range(1, len(topics))], minor=True)
-    ax.set_yticks([y - 0.5 for y in range(1, len(rows))], minor=True)
-    ax.grid(which="minor", color="white", linewidth=1.2)
+    ax.set_yticks(range(len(rows)), labels=list(rows["row_label"]),
+                  fontsize=8 if annotate else 4)
+    if annotate:
+        ax.set_xticks([x - 0.5 for x in range(1, len(topics))], minor=True)
+        ax.set_yticks([y - 0.5 for y in range(1, len(rows))], minor=True)
+        ax.grid(which="minor", color="white", linewidth=1.2)
     ax.tick_params(which="minor", length=0)
     dimensions = list(topics["dimension"])
     for j, dimension in enumerate(dimensions):
@@ -208,11 +221,11 @@ def plot_gap_map(analysis: GapAnalysis, level: str = "standard"):
                      label=f"{STATUS_SYMBOLS[s]}  {STATUS_LABELS[s].split(':')[0]}")
                for s in STATUSES]
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=7,
-              frameon=False, title="Status (cell: symbol, evidence count +framework items;"
-              "\n! = a guideline asks for it without evidence)", title_fontsize=7)
+              frameon=False, title="Status (cell: symbol, evidence count\n+framework items; "
+              "! = a guideline\nasks for it without evidence)", title_fontsize=7,
+              alignment="left")
     ax.set_title("Evidence and gap map: standards × topics", fontsize=10, loc="left",
                  pad=18)
-    fig.tight_layout()
     return fig
 
 
