@@ -114,3 +114,18 @@ def test_an_override_changes_the_map(tmp_root, tmp_path, built):
     html = (changed / "gap_map.html").read_text(encoding="utf-8")
     assert script_json(f"manual: {reason}")[1:-1] in html
     assert "Standard 4 × ‘Honour’-based abuse and multiple perpetrators (thin)" in markdown
+
+
+def test_figure_labels_each_cell_until_the_row_limit(corpus, monkeypatch):
+    from workbench.gaps import analyse_gaps
+    from workbench.render import gap_map
+
+    analysis = analyse_gaps(corpus)
+    dimensions = analysis.topics["dimension"].nunique()
+    labelled = gap_map.plot_gap_map(analysis).axes[0]
+    standard_cells = 7 * len(analysis.topics)
+    assert len(labelled.texts) >= standard_cells + dimensions
+    assert "✓\n13" in {t.get_text() for t in labelled.texts}, "Standard 5, minoritised groups"
+    monkeypatch.setattr(gap_map, "ANNOTATED_ROWS", 6)
+    plain = gap_map.plot_gap_map(analysis).axes[0]
+    assert len(plain.texts) == dimensions
