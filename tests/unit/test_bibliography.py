@@ -8,6 +8,7 @@ import pytest
 
 from workbench.bibliography import (
     REFERENCE_COLUMNS,
+    entry_surnames,
     read_bibliography,
     references_frame,
     write_bibliography,
@@ -165,3 +166,23 @@ def test_round_trip_keeps_every_entry_and_field(shipped, tmp_path):
     assert references_frame(again).equals(references_frame(shipped))
     # titles are braced so that styles keep the printed capitals
     assert "title = {{The Psychology of Criminal Conduct}}" in written.read_text(encoding="utf-8")
+
+
+def test_every_field_is_printed_on_the_entry_s_line_of_the_reference_list(shipped, seeds_dir):
+    """The bib is faithful: each value is on the line its ``lines`` field names."""
+    text = (seeds_dir / "001_5b70540cc7bcf418.txt").read_text(encoding="utf-8").splitlines()
+    for entry in shipped.entries:
+        line = text[int(entry["lines"]) - 1]
+        assert entry["source"] == "001_5b70540cc7bcf418.txt"
+        for field in ("title", "journal", "booktitle", "publisher", "institution", "address",
+                      "volume", "number", "year"):
+            if field in entry:
+                assert entry[field] in line, (entry.key, field)
+        for name in entry_surnames(entry):
+            assert name in line, (entry.key, name)
+        compact = line.replace(" ", "").replace("–", "-")
+        if "pages" in entry:
+            assert entry["pages"].replace("–", "-") in compact, entry.key
+        if "url" in entry:
+            assert entry["url"] in compact, entry.key
+
