@@ -715,13 +715,14 @@ def write_artefacts(corpus: Any, out: Path) -> list[Path]:
 
     out = Path(out)
     tables = corpus.tables
-    metrics = suggester_metrics(tables)
+    top = suggest_crosswalk(tables, k=5)  # once: the metrics need the top 5, the CSV the top 3
+    metrics = suggester_metrics(tables, ks=(1, 2, 3, 5), suggestions=top)
     written = []
     for name, frame in (("crosswalk.csv", labelled_crosswalk(tables)),
                         ("crosswalk_coverage.csv", coverage(tables)),
                         ("crosswalk_carry_over.csv", carry_over(tables)),
                         ("crosswalk_collated.csv", collated_representation(tables)),
-                        ("crosswalk_suggestions.csv", suggest_crosswalk(tables, k=3)),
+                        ("crosswalk_suggestions.csv", top[top["rank"] <= 3]),
                         ("crosswalk_suggester_metrics.csv", metrics)):
         write_table(frame, out / name)
         written.append(out / name)

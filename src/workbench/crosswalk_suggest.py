@@ -28,11 +28,13 @@ DOMAIN_STOP_WORDS = frozenset({
 })
 
 
-def _vectoriser():
+def _vectoriser(cache: dict[str, list[str]] | None = None):
     """Return a TF-IDF vectoriser over Snowball-stemmed words, stop words removed first.
 
     Stemming lets ``records`` meet ``Record keeping`` and ``Assessments`` meet
     ``Assessment``; the shared terms reported are therefore stems (``assess``, ``evalu``).
+    ``cache`` (text -> stems) lets vectorisers fitted one after another analyse each
+    distinct text once.
     """
     import snowballstemmer
     from sklearn.feature_extraction.text import (
@@ -45,8 +47,14 @@ def _vectoriser():
                             lowercase=True, strip_accents="unicode",
                             token_pattern=r"(?u)\b[a-z][a-z]+\b").build_analyzer()
     stemmer = snowballstemmer.stemmer("english")
-    return TfidfVectorizer(analyzer=lambda text: stemmer.stemWords(words(text)),
-                           sublinear_tf=True)
+    cache = {} if cache is None else cache
+
+    def analyse(text: str) -> list[str]:
+        if text not in cache:
+            cache[text] = stemmer.stemWords(words(text))
+        return cache[text]
+
+    return TfidfVectorizer(analyzer=analyse, sublinear_tf=True)
 
 
 def reviewed_frameworks(tables: dict[str, pd.DataFrame]) -> list[str]:
@@ -86,6 +94,7 @@ def suggest_crosswalk(tables: dict[str, pd.DataFrame], framework_ids: Iterable[s
     items = known[known["kind"] == "framework_item"]
     curated = _curated_pairs(tables)
     rows = []
+    stems: dict[str, list[str]] = {}
     for framework in framework_ids or reviewed_frameworks(tables):
         mine = items[items["framework_id"] == framework]
         if mine.empty:
@@ -93,7 +102,7 @@ def suggest_crosswalk(tables: dict[str, pd.DataFrame], framework_ids: Iterable[s
                            "items: " + ", ".join(sorted(set(items["framework_id"]))))
         order = sort_elements(mine["element_id"])
         mine = mine.set_index("element_id").loc[order].reset_index()
-        vectoriser = _vectoriser()
+        vectoriser = _vectoriser(stems)
         matrix = vectoriser.fit_transform(list(guidelines["text"]) + list(mine["text"]))
         terms = vectoriser.get_feature_names_out()
         g_matrix, i_matrix = matrix[: len(guidelines)], matrix[len(guidelines):]
@@ -130,7 +139,8 @@ def _curated_pairs(tables: dict[str, pd.DataFrame]) -> dict[tuple[str, str], str
 
 
 def suggester_metrics(tables: dict[str, pd.DataFrame], ks: Sequence[int] = (1, 2, 3, 5),
-                      framework_ids: Iterable[str] | None = None) -> pd.DataFrame:
+                      framework_ids: Iterable[str] | None = None,
+                      suggestions: pd.DataFrame | None = None) -> pd.DataFrame:
     """Return precision and recall at each k of the suggester against the curated rows.
 
     The relevant items of a guideline are those of its curated rows with a relation other
@@ -144,10 +154,12 @@ def suggester_metrics(tables: dict[str, pd.DataFrame], ks: Sequence[int] = (1, 2
     Returns:
         Columns ``framework_id, k, guidelines, relevant_pairs, suggested, hits, precision,
         recall, random_precision``; the last rows (``framework_id`` = ``all``) pool every
-        framework.
+        framework. ``suggestions``, when given, are the suggester's top ``max(ks)`` for
+        these frameworks, already computed (so a build computes them once).
     """
     frameworks = list(framework_ids or reviewed_frameworks(tables))
-    top = suggest_crosswalk(tables, frameworks, k=max(ks))
+    top = suggestions if suggestions is not None else suggest_crosswalk(tables, frameworks,
+                                                                        k=max(ks))
     known = elements(tables).set_index("element_id")
     crosswalk = tables["crosswalk"]
     relevant = crosswalk[(crosswalk["relation"] != "not_related")
