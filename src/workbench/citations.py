@@ -12,7 +12,8 @@ exactly one status:
     no entry has that year, but one with the same authors has another (``candidate_key``);
 ``name_mismatch``
     no entry has that first author, but one of the same year has a closely spelled one
-    (``candidate_key``; similarity by rapidfuzz);
+    (``candidate_key``; rapidfuzz ratio of at least :data:`NAME_SIMILARITY` and at most
+    :data:`NAME_MAX_EDITS` edits);
 ``ambiguous``
     more than one entry fits equally well (``candidate_key`` lists them);
 ``missing``
@@ -31,6 +32,7 @@ from pathlib import Path
 
 import pandas as pd
 from rapidfuzz import fuzz
+from rapidfuzz.distance import DamerauLevenshtein
 
 # --- grammar -------------------------------------------------------------------------------
 
@@ -371,6 +373,9 @@ def extract_attributions(texts: pd.DataFrame) -> pd.DataFrame:
 
 #: Minimum rapidfuzz ratio (0-100) for a differently spelled first author to be a candidate.
 NAME_SIMILARITY = 80.0
+#: At most this many edits (Damerau-Levenshtein: a swap of two letters is one) between the
+#: two spellings; without it two long names that share a long part would look alike.
+NAME_MAX_EDITS = 2
 #: Every status a citation occurrence can have.
 STATUSES = ("resolved", "missing", "year_mismatch", "name_mismatch", "ambiguous")
 #: Columns :func:`resolve_citations` adds.
@@ -403,13 +408,32 @@ class _Entry:
         return self.folded[0] if self.folded else ""
 
 
-def _entries(references: pd.DataFrame) -> list[_Entry]:
+@dataclass(frozen=True)
+class _Index:
+    """The bibliography entries, looked up by folded first author and by year."""
+
+    by_first: dict[str, list[_Entry]]
+    by_year: dict[str, list[_Entry]]
+
+
+def _index(references: pd.DataFrame) -> _Index:
     et_al = references["et_al"] if "et_al" in references else [False] * len(references)
-    return [_Entry(key, tuple(names), tuple(normalise_name(n) for n in names), bool(flag),
-                   str(year), str(suffix))
-            for key, names, flag, year, suffix in zip(
-                references["key"], references["surnames"], et_al, references["year"],
-                references["year_suffix"], strict=True)]
+    by_first: dict[str, list[_Entry]] = {}
+    by_year: dict[str, list[_Entry]] = {}
+    for key, names, flag, year, suffix in zip(references["key"], references["surnames"], et_al,
+                                              references["year"], references["year_suffix"],
+                                              strict=True):
+        entry = _Entry(key, tuple(names), tuple(normalise_name(n) for n in names), bool(flag),
+                       str(year), str(suffix))
+        by_first.setdefault(entry.first, []).append(entry)
+        by_year.setdefault(entry.year, []).append(entry)
+    return _Index(by_first, by_year)
+
+
+def _close_spelling(cited: str, listed: str) -> bool:
+    """Whether two different first-author spellings are close enough to be one name."""
+    return (cited != listed and fuzz.ratio(cited, listed) >= NAME_SIMILARITY
+            and DamerauLevenshtein.distance(cited, listed) <= NAME_MAX_EDITS)
 
 
 def _authors_agree(cited: tuple[str, ...], et_al: bool, entry: _Entry) -> bool:
@@ -424,13 +448,13 @@ def _suffix_fits(cited: str, listed: str) -> bool:
     return cited == listed or not cited or not listed
 
 
-def _resolve_one(surnames, et_al, year, suffix, entries: list[_Entry]) -> dict:
+def _resolve_one(surnames, et_al, year, suffix, index: _Index) -> dict:
     cited = tuple(normalise_name(n) for n in surnames)
     first = cited[0]
-    fits_year = [e for e in entries if e.year == year and _suffix_fits(suffix, e.suffix)]
-    pool = [e for e in entries if e.first == first]
+    fits_year = [e for e in index.by_year.get(year, []) if _suffix_fits(suffix, e.suffix)]
+    pool = index.by_first.get(first, [])
     agree = [e for e in pool if _authors_agree(cited, et_al, e)]
-    same = [e for e in pool if e in fits_year]
+    same = [e for e in pool if e.year == year and _suffix_fits(suffix, e.suffix)]
     if len(same) > 1:
         exact = [e for e in same if e.suffix == suffix and e in agree]
         same = exact or same
@@ -452,8 +476,7 @@ def _resolve_one(surnames, et_al, year, suffix, entries: list[_Entry]) -> dict:
     if len(other_years) > 1:
         return _outcome("ambiguous", candidates=[e.key for e in other_years],
                         note=f"no entry of {year}; several by the same authors")
-    near = [e for e in fits_year
-            if e.first != first and fuzz.ratio(first, e.first) >= NAME_SIMILARITY]
+    near = [e for e in fits_year if _close_spelling(first, e.first)]
     if len(near) == 1:
         return _outcome("name_mismatch", candidates=[near[0].key],
                         note=f"cited as {surnames[0]}; the reference list spells "
@@ -491,8 +514,8 @@ def resolve_citations(citations: pd.DataFrame, references: pd.DataFrame) -> pd.D
         :data:`STATUSES`), ``key`` (the bib key when resolved), ``candidate_key`` (the
         entry or entries meant when not resolved) and ``note`` (why, in words).
     """
-    entries = _entries(references)
-    outcomes = [_resolve_one(row.surnames, row.et_al, row.year, row.suffix, entries)
+    index = _index(references)
+    outcomes = [_resolve_one(row.surnames, row.et_al, row.year, row.suffix, index)
                 for row in citations.itertuples()]
     resolved = pd.DataFrame(outcomes, columns=RESOLUTION_COLUMNS, index=citations.index)
     return pd.concat([citations, resolved], axis=1)

@@ -208,18 +208,25 @@ def _add_evidence(graph: nx.MultiDiGraph, corpus) -> None:
         _edge(graph, row["location"], row["target_id"], "quotes",
               f"quotes:{row['location']}:{row['occurrence']}", row, row["location"],
               lines=str(row["line"]), detail=row["quote"])
-    programmes = _rows(corpus, "programmes")
-    for _, row in programmes.iterrows():
-        cited = parse_bracket(_text(row.get("evaluation")))
-        if not cited:
-            continue
-        table = pd.DataFrame([{"surnames": c.surnames, "et_al": c.et_al, "year": c.year,
-                               "suffix": c.suffix, "cited_as": c.cited_as} for c in cited])
-        for found in resolve_citations(table, corpus.references).to_dict("records"):
-            if found["status"] == "resolved":
-                _edge(graph, row["programme_id"], f"ref:{found['key']}", "evaluated_by",
-                      f"evaluated_by:{row['programme_id']}:{found['key']}", row,
-                      row["programme_id"], detail=found["cited_as"])
+    _add_evaluations(graph, corpus)
+
+
+def _add_evaluations(graph: nx.MultiDiGraph, corpus) -> None:
+    """``evaluated_by`` edges: each programme's evaluation citations, resolved in one pass."""
+    cited = []
+    for row in _rows(corpus, "programmes").to_dict("records"):
+        for citation in parse_bracket(_text(row.get("evaluation"))):
+            cited.append({"surnames": citation.surnames, "et_al": citation.et_al,
+                          "year": citation.year, "suffix": citation.suffix,
+                          "cited_as": citation.cited_as, "row": row})
+    if not cited:
+        return
+    for found in resolve_citations(pd.DataFrame(cited), corpus.references).to_dict("records"):
+        if found["status"] == "resolved":
+            row = found["row"]
+            _edge(graph, row["programme_id"], f"ref:{found['key']}", "evaluated_by",
+                  f"evaluated_by:{row['programme_id']}:{found['key']}", row,
+                  row["programme_id"], detail=found["cited_as"])
 
 
 def build_graph(corpus) -> nx.MultiDiGraph:
