@@ -199,6 +199,10 @@ def test_each_status_on_a_small_reference_list():
     assert _status(refs, ("Gangoli",), "2022", et_al=True) == ("missing", "", "")
     # same first author, other authors, other year: not the same work
     assert _status(refs, ("Kelly",), "2010", et_al=True)[0] == "missing"
+    # names that share a long part but differ by more than two edits are not one name
+    long_names = _references(("bennettlangstead2001", ("Bennett-Langstead",), "2001", ""))
+    assert _status(long_names, ("Begun-Langstead",), "2001", et_al=True)[0] == "missing"
+    assert _status(long_names, ("Bennet-Langstead",), "2001")[0] == "name_mismatch"
 
 
 def test_every_entry_cited_in_its_own_form_resolves_to_itself(corpus):
