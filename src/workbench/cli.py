@@ -11,6 +11,8 @@ Commands:
   suggest-crosswalk
              candidate crosswalk rows by TF-IDF similarity, with precision/recall at k
   synth      write a synthetic root N times the corpus (renamed copies) for benchmarks
+  evidence   the evidence behind a standard or guideline, or the standards resting on a
+             reference (e.g. guideline:3.3, ref:morrison2019a)
 
 Exit codes: 0 success, 1 invalid input (problems printed), 2 usage or unexpected error.
 """
@@ -106,6 +108,37 @@ def _cmd_synth(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_evidence(args: argparse.Namespace) -> int:
+    from workbench.corpus import load_corpus
+    from workbench.graph import build_graph, evidence_for, standards_citing
+
+    try:
+        corpus = load_corpus(Path(args.root))
+    except CorpusError as err:
+        for problem in err.problems:
+            print(problem, file=sys.stderr)
+        print(f"{len(err.problems)} problem(s) found in {args.root}", file=sys.stderr)
+        return 1
+    graph = build_graph(corpus)
+    kind = graph.nodes[args.node]["kind"] if args.node in graph else None
+    if kind in ("standard", "guideline"):
+        table = evidence_for(graph, args.node)
+        if kind == "guideline":
+            print(f"{args.node} has no narrative of its own: it inherits the evidence of its "
+                  "standard (rows with inherited_from)")
+        print(table[["node", "label", "edge", "via", "lines", "inherited_from"]]
+              .to_string(index=False))
+    elif kind == "reference":
+        citing = standards_citing(graph, args.node)
+        print(citing.to_string(index=False) if len(citing) else
+              f"no standard's narrative or guideline cites {args.node}")
+    else:
+        print(f"workbench evidence: {args.node} is not a standard, guideline or reference "
+              "(e.g. standard:3, guideline:3.3, ref:morrison2019a)", file=sys.stderr)
+        return 1
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser; its help text is this module's docstring."""
     parser = argparse.ArgumentParser(
@@ -144,6 +177,10 @@ def build_parser() -> argparse.ArgumentParser:
     synth.add_argument("--scale", type=_positive_int, required=True, metavar="N",
                        help="how many copies of the corpus the synthetic root holds")
     synth.add_argument("--out", required=True, metavar="DIR", help="folder to write")
+    evidence = command("evidence", "print the evidence behind a standard or guideline, or "
+                       "the standards that rest on a reference", _cmd_evidence)
+    evidence.add_argument("node", help="a node id: standard:3, guideline:3.3 or "
+                          "ref:morrison2019a")
     return parser
 
 

@@ -70,3 +70,20 @@ def test_a_failing_build_leaves_the_previous_evidence_untouched(built, repo_root
         build(repo_root, out, writers=(write_citation_audit, write_evidence_graph, fail))
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+def test_evidence_command(repo_root, capsys):
+    assert main(["evidence", "guideline:3.3", "--root", str(repo_root)]) == 0
+    out = capsys.readouterr().out
+    assert "inherits the evidence of its standard" in out
+    assert "ref:cannonetal2016" in out and "roundtable:14" in out
+    assert main(["evidence", "ref:morrison2019a", "--root", str(repo_root)]) == 0
+    assert capsys.readouterr().out.split()[4:] == [
+        "standard:1", "Standard", "1", "2", "narrative:standard:1",
+        "standard:6", "Standard", "6", "2", "narrative:standard:6",
+        "standard:7", "Standard", "7", "2", "narrative:standard:7"]
+    # cited only in Appendix 1 (as 2016) and as 2017 in Standards 4 and 7
+    assert main(["evidence", "ref:bonta2016", "--root", str(repo_root)]) == 0
+    assert "no standard's narrative or guideline cites ref:bonta2016" in capsys.readouterr().out
+    assert main(["evidence", "roundtable:8", "--root", str(repo_root)]) == 1
+    assert "is not a standard, guideline or reference" in capsys.readouterr().err
