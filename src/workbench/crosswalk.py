@@ -368,6 +368,10 @@ def coverage(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
       ``equal`` to it or its ``superset_of``; partial otherwise.
     * ``edition_to_edition``: is an item of one edition covered by the other edition?
 
+    A guideline is listed against each framework it has a disposition or a row for (on the
+    shipped corpus: every guideline against every framework with dispositions), so the table
+    grows with the reviews recorded rather than with guidelines × frameworks.
+
     ``status`` is ``unreviewed`` whenever the disposition is missing or ``unreviewed``, so an
     unreviewed element never counts as a gap. Elements with a disposition of ``not_related``
     or ``out_of_scope`` are ``uncovered``; the disposition column says which.
@@ -383,31 +387,42 @@ def coverage(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     dispositions = tables["crosswalk_dispositions"].set_index(["element_id", "framework_id"])
     frameworks = sorted(set(tables["crosswalk_dispositions"]["framework_id"]))
     items = tables["framework_items"]
+    items_of = {f: list(ids) for f, ids in items.groupby("framework_id", sort=False)["item_id"]}
+    # Each element's rows, grouped once (row order kept), so every lookup below is a dict's.
+    by_guideline = _groups(related[focal_kind == "guideline"], ["framework_id", "focal_id"])
+    by_item = _groups(related[focal_kind.isin(["guideline", "standard"])], "reference_id")
+    as_focal_of = _groups(related, ["focal_id", "framework_id"])
+    as_reference_of = _groups(related.assign(_focal_framework=related["focal_id"].map(
+        known["framework_id"])), ["reference_id", "_focal_framework"])
+    # A guideline is listed against the frameworks it was reviewed against (a disposition or
+    # a row), so the table grows with the reviews, not with guidelines × frameworks.
+    reviewed = {f: set(ids) for f, ids in tables["crosswalk_dispositions"].groupby(
+        "framework_id", sort=False)["element_id"]}
+    for framework, guideline in by_guideline:
+        reviewed.setdefault(framework, set()).add(guideline)
+    empty = related.iloc[0:0]
     rows = []
     for framework in frameworks:
-        by_guideline = related[(related["framework_id"] == framework)
-                               & (focal_kind == "guideline")]
         for guideline in tables["guidelines"]["guideline_id"]:
-            mine = by_guideline[by_guideline["focal_id"] == guideline]
+            if guideline not in reviewed.get(framework, ()):
+                continue
+            mine = by_guideline.get((framework, guideline), empty)
             full = (mine["relation"].isin(FULL)
                     & (mine["reference_id"].map(known["kind"]) == "framework_item")).any()
             rows.append(_coverage_row(framework, guideline, known, "guideline_to_framework",
                                       mine, full, dispositions))
-        by_item = related[focal_kind.isin(["guideline", "standard"])]
-        for item in items.loc[items["framework_id"] == framework, "item_id"]:
-            mine = by_item[by_item["reference_id"] == item]
+        for item in items_of.get(framework, []):
+            mine = by_item.get(item, empty)
             full = mine["relation"].map(INVERSE).isin(FULL).any()
             rows.append(_coverage_row(framework, item, known, "framework_to_guidelines", mine,
                                       full, dispositions))
         work = editions.get(framework)
         for other in sorted(e for e, w in editions.items() if work and w == work
                             and e != framework):
-            for item in items.loc[items["framework_id"] == other, "item_id"]:
-                as_focal = related[(related["focal_id"] == item)
-                                   & (related["framework_id"] == framework)]
-                as_reference = related[(related["reference_id"] == item)
-                                       & (related["focal_id"].map(known["framework_id"])
-                                          == framework)]
+            for item in items_of.get(other, []):
+                as_focal = as_focal_of.get((item, framework), empty)
+                as_reference = as_reference_of.get((item, framework), empty).drop(
+                    columns="_focal_framework", errors="ignore")
                 full = (as_focal["relation"].isin(FULL).any()
                         or as_reference["relation"].map(INVERSE).isin(FULL).any())
                 rows.append(_coverage_row(framework, item, known, "edition_to_edition",
@@ -417,6 +432,11 @@ def coverage(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
                                         "mapped_count", "disposition", "status"])
     frame["mapped_count"] = frame["mapped_count"].astype("Int64")
     return frame
+
+
+def _groups(frame: pd.DataFrame, by: str | list[str]) -> dict:
+    """Return ``key -> rows`` of ``frame`` grouped by ``by`` (rows in their original order)."""
+    return {key: group for key, group in frame.groupby(by, sort=False)}
 
 
 def _coverage_row(framework: str, element: str, known: pd.DataFrame, direction: str,

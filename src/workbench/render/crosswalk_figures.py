@@ -17,6 +17,11 @@ import pandas as pd
 from workbench.crosswalk import elements, sort_elements
 
 DPI = 100
+#: A heat-map of more guidelines than this is not drawn: nobody reads it, and at 0.26 inch a
+#: row it would outgrow the largest PNG matplotlib writes. The coverage table holds the data.
+MAX_HEATMAP_ROWS = 400
+#: With more frameworks than this, the suggester figure shows the pooled curves only.
+MAX_FRAMEWORK_CURVES = 12
 _SAVE = {"dpi": DPI, "metadata": {"Software": None}}
 
 #: Colour of each relation in the heat-maps (colour-blind-safe Okabe-Ito hues).
@@ -57,6 +62,11 @@ def heatmap_matrix(tables: dict[str, pd.DataFrame], framework_id: str) -> pd.Dat
     crosswalk = tables["crosswalk"]
     mine = crosswalk[(crosswalk["framework_id"] == framework_id)
                      & crosswalk["focal_id"].isin(guidelines)]
+    dispositions = tables["crosswalk_dispositions"]
+    reviewed = set(mine["focal_id"]) | set(
+        dispositions.loc[dispositions["framework_id"] == framework_id, "element_id"])
+    if reviewed & set(guidelines):  # rows: the guidelines reviewed against this framework
+        guidelines = [g for g in guidelines if g in reviewed]
     columns = items + ([WHOLE_FRAMEWORK] if (mine["reference_id"] == framework_id).any() else [])
     matrix = pd.DataFrame(None, index=guidelines, columns=columns, dtype=object)
     strength = pd.DataFrame(None, index=guidelines, columns=columns, dtype=object)
@@ -203,6 +213,13 @@ def edition_pairs(tables: dict[str, pd.DataFrame]) -> list[tuple[str, str]]:
     return sorted(set(pairs))
 
 
+def _reviewed_rows(tables: dict[str, pd.DataFrame], framework_id: str) -> int:
+    dispositions = tables["crosswalk_dispositions"]
+    mine = dispositions[(dispositions["framework_id"] == framework_id)
+                        & dispositions["element_id"].str.startswith("guideline:")]
+    return len(mine)
+
+
 def heatmap_path(out: Path, framework_id: str) -> Path:
     """Return the PNG path of a framework's heat-map (``crosswalk_heatmap_<slug>.png``)."""
     slug = framework_id.removeprefix("framework:").replace(":", "_")
@@ -211,7 +228,10 @@ def heatmap_path(out: Path, framework_id: str) -> Path:
 
 def write_heatmaps(tables: dict[str, pd.DataFrame], out: Path) -> list[Path]:
     """Write one heat-map PNG per framework reviewed against the guidelines, and one per edition
-    mapping (``crosswalk_heatmap_respect_3ed_to_4ed.png``); return the paths."""
+    mapping (``crosswalk_heatmap_respect_3ed_to_4ed.png``); return the paths.
+
+    A framework reviewed against more than ``MAX_HEATMAP_ROWS`` guidelines gets no heat-map.
+    """
     from workbench.crosswalk_suggest import reviewed_frameworks
 
     plt = _pyplot()
@@ -223,6 +243,8 @@ def write_heatmaps(tables: dict[str, pd.DataFrame], out: Path) -> list[Path]:
         figures.append((edition_heatmap_figure, (source, target),
                         Path(out) / f"crosswalk_heatmap_{slug.replace(':', '_')}.png"))
     for draw, args, path in figures:
+        if draw is heatmap_figure and _reviewed_rows(tables, *args) > MAX_HEATMAP_ROWS:
+            continue  # unreadable (and beyond a PNG's size); crosswalk_coverage.csv has it
         fig = draw(tables, *args)
         fig.savefig(path, **_SAVE)
         plt.close(fig)
@@ -239,8 +261,11 @@ def suggester_figure(metrics: pd.DataFrame):
     plt = _pyplot()
     fig, axes = plt.subplots(1, 2, figsize=(9, 3.4), sharey=True)
     for ax, measure in zip(axes, ("precision", "recall"), strict=True):
+        many = metrics["framework_id"].nunique() - 1 > MAX_FRAMEWORK_CURVES
         for framework, part in metrics.groupby("framework_id", sort=True):
             pooled = framework == "all"
+            if many and not pooled:
+                continue
             ax.plot(part["k"].astype(int), part[measure], marker="o",
                     linewidth=2.5 if pooled else 1, color="black" if pooled else None,
                     label=framework.removeprefix("framework:"))
