@@ -71,7 +71,10 @@ def suggest_crosswalk(tables: dict[str, pd.DataFrame], framework_ids: Iterable[s
 
     The vectoriser is fitted, per framework, on the texts of the 37 guidelines and of that
     framework's items (label and fuller text), so that inverse document frequencies reflect
-    the two documents being compared.
+    the two documents being compared. Where guidelines have dispositions against the
+    framework, only those guidelines are scored (on the shipped corpus: all 37 for every
+    reviewed framework), so the work grows with the reviews rather than with guidelines ×
+    frameworks; a framework nobody has reviewed yet is scored against every guideline.
 
     Args:
         tables: the corpus tables.
@@ -90,12 +93,19 @@ def suggest_crosswalk(tables: dict[str, pd.DataFrame], framework_ids: Iterable[s
         KeyError: when a framework id is unknown or has no items.
     """
     known = elements(tables)
-    guidelines = known[known["kind"] == "guideline"]
+    all_guidelines = known[known["kind"] == "guideline"]
     items = known[known["kind"] == "framework_item"]
     curated = _curated_pairs(tables)
+    dispositions = tables["crosswalk_dispositions"]
+    reviewed = {f: set(ids) for f, ids in dispositions.groupby("framework_id")["element_id"]}
     rows = []
     stems: dict[str, list[str]] = {}
     for framework in framework_ids or reviewed_frameworks(tables):
+        # the guidelines reviewed against the framework; all of them for a new framework
+        guidelines = all_guidelines[all_guidelines["element_id"].isin(reviewed.get(framework,
+                                                                                   ()))]
+        if guidelines.empty:
+            guidelines = all_guidelines
         mine = items[items["framework_id"] == framework]
         if mine.empty:
             raise KeyError(f"no framework items for {framework!r}; known frameworks with "

@@ -20,6 +20,9 @@ DPI = 100
 #: A heat-map of more guidelines than this is not drawn: nobody reads it, and at 0.26 inch a
 #: row it would outgrow the largest PNG matplotlib writes. The coverage table holds the data.
 MAX_HEATMAP_ROWS = 400
+#: At most this many heat-maps are drawn per build (frameworks in id order, then editions);
+#: ``heatmap_figure`` draws any other on demand, e.g. in the crosswalk notebook.
+MAX_HEATMAPS = 12
 #: With more frameworks than this, the suggester figure shows the pooled curves only.
 MAX_FRAMEWORK_CURVES = 12
 _SAVE = {"dpi": DPI, "metadata": {"Software": None}}
@@ -230,7 +233,8 @@ def write_heatmaps(tables: dict[str, pd.DataFrame], out: Path) -> list[Path]:
     """Write one heat-map PNG per framework reviewed against the guidelines, and one per edition
     mapping (``crosswalk_heatmap_respect_3ed_to_4ed.png``); return the paths.
 
-    A framework reviewed against more than ``MAX_HEATMAP_ROWS`` guidelines gets no heat-map.
+    A framework reviewed against more than ``MAX_HEATMAP_ROWS`` guidelines gets no heat-map,
+    and no more than ``MAX_HEATMAPS`` are drawn (the shipped corpus has 7).
     """
     from workbench.crosswalk_suggest import reviewed_frameworks
 
@@ -242,7 +246,7 @@ def write_heatmaps(tables: dict[str, pd.DataFrame], out: Path) -> list[Path]:
         slug = f"{source.removeprefix('framework:')}_to_{target.rsplit(':', 1)[-1]}"
         figures.append((edition_heatmap_figure, (source, target),
                         Path(out) / f"crosswalk_heatmap_{slug.replace(':', '_')}.png"))
-    for draw, args, path in figures:
+    for draw, args, path in figures[:MAX_HEATMAPS]:
         if draw is heatmap_figure and _reviewed_rows(tables, *args) > MAX_HEATMAP_ROWS:
             continue  # unreadable (and beyond a PNG's size); crosswalk_coverage.csv has it
         fig = draw(tables, *args)
