@@ -19,6 +19,7 @@ directions (``coverage``), says which collated standards the corpus holds items 
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -381,78 +382,82 @@ def coverage(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
         in framework, direction and element order.
     """
     known = elements(tables).set_index("element_id")
+    kind, label_of, framework_of = (known[c].to_dict() for c in ("kind", "label",
+                                                                   "framework_id"))
     editions = editions_of(tables["frameworks"])
     related = _related_rows(tables["crosswalk"])
-    focal_kind = related["focal_id"].map(known["kind"])
-    dispositions = tables["crosswalk_dispositions"].set_index(["element_id", "framework_id"])
-    frameworks = sorted(set(tables["crosswalk_dispositions"]["framework_id"]))
+    records = list(zip(related["focal_id"], related["reference_id"], related["framework_id"],
+                       related["relation"], strict=True))
+    disposed = tables["crosswalk_dispositions"]
+    disposition_of = dict(zip(zip(disposed["element_id"], disposed["framework_id"],
+                                  strict=True), disposed["disposition"], strict=True))
+    frameworks = sorted(set(disposed["framework_id"]))
     items = tables["framework_items"]
     items_of = {f: list(ids) for f, ids in items.groupby("framework_id", sort=False)["item_id"]}
-    # Each element's rows, grouped once (row order kept), so every lookup below is a dict's.
-    by_guideline = _groups(related[focal_kind == "guideline"], ["framework_id", "focal_id"])
-    by_item = _groups(related[focal_kind.isin(["guideline", "standard"])], "reference_id")
-    as_focal_of = _groups(related, ["focal_id", "framework_id"])
-    as_reference_of = _groups(related.assign(_focal_framework=related["focal_id"].map(
-        known["framework_id"])), ["reference_id", "_focal_framework"])
+    # Each element's related rows (relation, reference), collected once in one pass.
+    by_guideline: dict[tuple, list] = defaultdict(list)
+    by_item: dict[str, list] = defaultdict(list)
+    as_focal_of: dict[tuple, list] = defaultdict(list)
+    as_reference_of: dict[tuple, list] = defaultdict(list)
+    for focal, reference, framework, relation in records:
+        if kind.get(focal) == "guideline":
+            by_guideline[framework, focal].append((relation, reference))
+        if kind.get(focal) in ("guideline", "standard"):
+            by_item[reference].append(relation)
+        as_focal_of[focal, framework].append(relation)
+        as_reference_of[reference, framework_of.get(focal)].append(relation)
     # A guideline is listed against the frameworks it was reviewed against (a disposition or
     # a row), so the table grows with the reviews, not with guidelines × frameworks.
-    reviewed = {f: set(ids) for f, ids in tables["crosswalk_dispositions"].groupby(
-        "framework_id", sort=False)["element_id"]}
+    reviewed = {f: set(ids) for f, ids in disposed.groupby("framework_id", sort=False)[
+        "element_id"]}
     for framework, guideline in by_guideline:
         reviewed.setdefault(framework, set()).add(guideline)
-    empty = related.iloc[0:0]
+
+    def row(framework: str, element: str, direction: str, count: int, full: bool) -> dict:
+        disposition = disposition_of.get((element, framework))
+        return _coverage_row(framework, element, label_of[element], direction, count, full,
+                             disposition)
+
     rows = []
     for framework in frameworks:
         for guideline in tables["guidelines"]["guideline_id"]:
             if guideline not in reviewed.get(framework, ()):
                 continue
-            mine = by_guideline.get((framework, guideline), empty)
-            full = (mine["relation"].isin(FULL)
-                    & (mine["reference_id"].map(known["kind"]) == "framework_item")).any()
-            rows.append(_coverage_row(framework, guideline, known, "guideline_to_framework",
-                                      mine, full, dispositions))
+            mine = by_guideline.get((framework, guideline), [])
+            full = any(r in FULL and kind.get(ref) == "framework_item" for r, ref in mine)
+            rows.append(row(framework, guideline, "guideline_to_framework", len(mine), full))
         for item in items_of.get(framework, []):
-            mine = by_item.get(item, empty)
-            full = mine["relation"].map(INVERSE).isin(FULL).any()
-            rows.append(_coverage_row(framework, item, known, "framework_to_guidelines", mine,
-                                      full, dispositions))
+            mine = by_item.get(item, [])
+            full = any(INVERSE.get(r) in FULL for r in mine)
+            rows.append(row(framework, item, "framework_to_guidelines", len(mine), full))
         work = editions.get(framework)
         for other in sorted(e for e, w in editions.items() if work and w == work
                             and e != framework):
             for item in items_of.get(other, []):
-                as_focal = as_focal_of.get((item, framework), empty)
-                as_reference = as_reference_of.get((item, framework), empty).drop(
-                    columns="_focal_framework", errors="ignore")
-                full = (as_focal["relation"].isin(FULL).any()
-                        or as_reference["relation"].map(INVERSE).isin(FULL).any())
-                rows.append(_coverage_row(framework, item, known, "edition_to_edition",
-                                          pd.concat([as_focal, as_reference]), full,
-                                          dispositions))
+                as_focal = as_focal_of.get((item, framework), [])
+                as_reference = as_reference_of.get((item, framework), [])
+                full = (any(r in FULL for r in as_focal)
+                        or any(INVERSE.get(r) in FULL for r in as_reference))
+                rows.append(row(framework, item, "edition_to_edition",
+                                len(as_focal) + len(as_reference), full))
     frame = pd.DataFrame(rows, columns=["framework", "element_id", "label", "direction",
                                         "mapped_count", "disposition", "status"])
     frame["mapped_count"] = frame["mapped_count"].astype("Int64")
     return frame
 
 
-def _groups(frame: pd.DataFrame, by: str | list[str]) -> dict:
-    """Return ``key -> rows`` of ``frame`` grouped by ``by`` (rows in their original order)."""
-    return {key: group for key, group in frame.groupby(by, sort=False)}
-
-
-def _coverage_row(framework: str, element: str, known: pd.DataFrame, direction: str,
-                  rows: pd.DataFrame, full: bool, dispositions: pd.DataFrame) -> dict:
-    key = (element, framework)
-    disposition = dispositions.at[key, "disposition"] if key in dispositions.index else None
+def _coverage_row(framework: str, element: str, label: str, direction: str, count: int,
+                  full: bool, disposition: str | None) -> dict:
     if disposition in (None, "unreviewed"):
         status = "unreviewed"
     elif full:
         status = "covered"
-    elif len(rows):
+    elif count:
         status = "partial"
     else:
         status = "uncovered"
-    return {"framework": framework, "element_id": element, "label": known.at[element, "label"],
-            "direction": direction, "mapped_count": len(rows),
+    return {"framework": framework, "element_id": element, "label": label,
+            "direction": direction, "mapped_count": count,
             "disposition": disposition or "unreviewed", "status": status}
 
 

@@ -13,6 +13,7 @@ at k), so the reviewer knows how much a suggestion is worth.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Sequence
 
 import numpy as np
@@ -36,17 +37,9 @@ def _vectoriser(cache: dict[str, list[str]] | None = None):
     ``cache`` (text -> stems) lets vectorisers fitted one after another analyse each
     distinct text once.
     """
-    import snowballstemmer
-    from sklearn.feature_extraction.text import (
-        ENGLISH_STOP_WORDS,
-        CountVectorizer,
-        TfidfVectorizer,
-    )
+    from sklearn.feature_extraction.text import TfidfVectorizer
 
-    words = CountVectorizer(stop_words=sorted(ENGLISH_STOP_WORDS | DOMAIN_STOP_WORDS),
-                            lowercase=True, strip_accents="unicode",
-                            token_pattern=r"(?u)\b[a-z][a-z]+\b").build_analyzer()
-    stemmer = snowballstemmer.stemmer("english")
+    words, stemmer = _words_and_stemmer()
     cache = {} if cache is None else cache
 
     def analyse(text: str) -> list[str]:
@@ -55,6 +48,18 @@ def _vectoriser(cache: dict[str, list[str]] | None = None):
         return cache[text]
 
     return TfidfVectorizer(analyzer=analyse, sublinear_tf=True)
+
+
+@functools.cache
+def _words_and_stemmer():
+    """The word analyser (stop words removed) and the Snowball stemmer, built once."""
+    import snowballstemmer
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
+
+    words = CountVectorizer(stop_words=sorted(ENGLISH_STOP_WORDS | DOMAIN_STOP_WORDS),
+                            lowercase=True, strip_accents="unicode",
+                            token_pattern=r"(?u)\b[a-z][a-z]+\b").build_analyzer()
+    return words, snowballstemmer.stemmer("english")
 
 
 def reviewed_frameworks(tables: dict[str, pd.DataFrame]) -> list[str]:
