@@ -53,6 +53,13 @@ _KEY_SUFFIX = re.compile(r"\d{4}([a-z]?)$")
 _LATEX_TO_TEXT = LatexNodes2Text()
 #: Characters and pairs that LaTeX decoding changes; text without them decodes to itself.
 _LATEX_SPECIALS = re.compile(r"[\\{}$~%&#^_`]|--|''")
+#: What needs the full decoder: text with only braces and dashes is decoded by hand.
+_LATEX_MACROS = re.compile(r"[\\$~%&#^_`]|''")
+
+
+def _decode_simple(text: str) -> str:
+    """Decode text whose only LaTeX is grouping braces and ``--``/``---`` dashes."""
+    return text.replace("{", "").replace("}", "").replace("---", "—").replace("--", "–")
 
 
 def latex_to_text(text: str) -> str:
@@ -62,16 +69,20 @@ def latex_to_text(text: str) -> str:
         >>> latex_to_text("Vilari{\\~n}o"), latex_to_text("pp. 654--683"), latex_to_text("Kelly")
         ('Vilariño', 'pp. 654–683', 'Kelly')
     """
-    return _LATEX_TO_TEXT.latex_to_text(text) if _LATEX_SPECIALS.search(text) else text
+    if not _LATEX_SPECIALS.search(text):
+        return text
+    if not _LATEX_MACROS.search(text):
+        return _decode_simple(text)
+    return _LATEX_TO_TEXT.latex_to_text(text)
 
 
 class FastLatexDecodingMiddleware(LatexDecodingMiddleware):
     """bibtexparser's LaTeX decoding, with plain text passed through untouched (same result)."""
 
     def _transform_python_value_string(self, python_string: str) -> tuple[str, str]:
-        if _LATEX_SPECIALS.search(python_string):
+        if _LATEX_MACROS.search(python_string):
             return super()._transform_python_value_string(python_string)
-        return python_string, ""
+        return _decode_simple(python_string), ""
 
 
 def parse_stack() -> list:
