@@ -154,12 +154,29 @@ def validate_crosswalk(tables: dict[str, pd.DataFrame],
     """
     if "crosswalk" not in tables or "crosswalk_dispositions" not in tables:
         return []
-    known = elements(tables).set_index("element_id")
+    known = _Lookup(elements(tables).set_index("element_id"))
     editions = editions_of(tables["frameworks"])
     problems = _check_rows(tables["crosswalk"], known, editions)
     problems += _check_dispositions(tables["crosswalk_dispositions"], tables["crosswalk"],
                                     known, editions, tables["guidelines"])
     return problems
+
+
+class _Lookup:
+    """A frame's ``at[key, column]`` and ``key in index`` served from dictionaries.
+
+    The validator looks elements up one crosswalk row at a time; pandas' scalar access costs
+    microseconds per call, which dominates validation of a large crosswalk.
+    """
+
+    def __init__(self, frame: pd.DataFrame):
+        self.index = set(frame.index)
+        self._columns = {column: frame[column].to_dict() for column in frame.columns}
+        self.at = self
+
+    def __getitem__(self, key: tuple[str, str]) -> Any:
+        row, column = key
+        return self._columns[column][row]
 
 
 def _check_rows(crosswalk: pd.DataFrame, known: pd.DataFrame,
