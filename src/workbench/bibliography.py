@@ -52,9 +52,9 @@ REFERENCE_COLUMNS = ["key", "ref_id", "entry_type", "surnames", "et_al", "year",
 _KEY_SUFFIX = re.compile(r"\d{4}([a-z]?)$")
 _LATEX_TO_TEXT = LatexNodes2Text()
 #: Characters and pairs that LaTeX decoding changes; text without them decodes to itself.
-_LATEX_SPECIALS = re.compile(r"[\\{}$~%&#^_`]|--|''")
+_LATEX_SPECIALS = re.compile(r"[\\{}$~%&`]|--|''")  # ``_ ^ #`` decode to themselves
 #: What needs the full decoder: text with only braces and dashes is decoded by hand.
-_LATEX_MACROS = re.compile(r"[\\$~%&#^_`]|''")
+_LATEX_MACROS = re.compile(r"[\\$~%&`]|''")
 
 
 def _decode_simple(text: str) -> str:
