@@ -21,6 +21,7 @@ import io
 import itertools
 import json
 import re
+from collections import defaultdict
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -485,11 +486,15 @@ def one_element_pairs(analysis: pd.DataFrame, rules: pd.DataFrame | None = None)
     broader → narrower, others in printed order. ``monotonicity_violation`` marks a nested
     pair whose narrower search has *more* hits than the broader one: impossible for an exact
     phrase search, so it points to a transcription error or to how the engine counts.
+
+    When ``analysis`` has ``database`` and ``date`` columns, only searches run on the same
+    database in the same month are paired (their hit counts alone are comparable; all 52 of
+    Appendix 2 are Google Scholar, July 2022).
     """
     ruleset = RuleSet(load_facet_rules() if rules is None else rules)
     records = [row for _, row in analysis.sort_values("number").iterrows()]
-    pairs = [pair for a, b in itertools.combinations(records, 2)
-             if (pair := compare_pair(a, b, ruleset)) is not None]
+    pairs = [pair for i, j in _candidate_pairs(records)
+             if (pair := compare_pair(records[i], records[j], ruleset)) is not None]
     columns = ["element", "change", "first", "first_query", "first_results", "second",
                "second_query", "second_results", "difference", "nested",
                "monotonicity_violation"]
@@ -497,6 +502,27 @@ def one_element_pairs(analysis: pd.DataFrame, rules: pd.DataFrame | None = None)
     order = {"spelling": 0, "number": 1, "noun": 2, "term": 3, "added_word": 4, "qualifier": 5}
     return (frame.assign(_o=frame["element"].map(order))
             .sort_values(["_o", "first", "second"]).drop(columns="_o").reset_index(drop=True))
+
+
+def _candidate_pairs(records: list[pd.Series]) -> list[tuple[int, int]]:
+    """Return the index pairs ``(i, j)``, ``i < j``, that ``compare_pair`` may accept.
+
+    Two searches can differ by one element only if they share their subject words, or share
+    their qualifier and have subjects one word apart (a word replaced, added or dropped).
+    Bucketing by those keys finds every such pair without comparing all pairs.
+    """
+    buckets: dict[tuple, list[int]] = defaultdict(list)
+    for i, record in enumerate(records):
+        group = tuple(record.get(c) for c in ("database", "date"))
+        words, qualifier = tuple(record["subject"].split()), record["qualifier_phrase"]
+        buckets[group, "subject", words].append(i)
+        buckets[group, "drop", qualifier, words].append(i)
+        for k in range(len(words)):
+            buckets[group, "swap", qualifier, words[:k] + (None,) + words[k + 1:]].append(i)
+            buckets[group, "drop", qualifier, words[:k] + words[k + 1:]].append(i)
+    pairs = {pair for members in buckets.values()
+             for pair in itertools.combinations(sorted(set(members)), 2)}
+    return sorted(pairs)
 
 
 def spelling_pairs(pairs: pd.DataFrame) -> pd.DataFrame:
@@ -713,7 +739,8 @@ def write_artefacts(corpus: Corpus, out: Path) -> list[Path]:
     out = Path(out)
     searches = corpus["searches"]
     analysis = search_analysis(searches)
-    pairs = one_element_pairs(analysis)
+    pairs = one_element_pairs(analysis.assign(database=searches["database"].to_numpy(),
+                                              date=searches["date"].to_numpy()))
     audit = design_audit(analysis)
     report = prisma_s_report(searches, corpus.tables.get("narratives"))
     written = []

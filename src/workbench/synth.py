@@ -42,6 +42,10 @@ from workbench.corpus import BIBLIOGRAPHY, CORPUS_DIR, DESCRIPTOR, Corpus, load_
 #: Tables that are not copied: the seed documents and the coding scheme.
 NOT_COPIED = ("documents", "codebook")
 
+#: Columns labelled with the copy: a copy's searches are another review's, run on "its own"
+#: database, so their hit counts are compared within the copy only.
+COPY_LABELLED = {"searches": ("database",)}
+
 #: Columns whose text cites references and attributes quotes (read by ``citations``).
 CITING_COLUMNS = {"narratives": ("text",), "guidelines": ("text",)}
 
@@ -190,6 +194,9 @@ def _copy_table(frame: pd.DataFrame, name: str, k: int, ids: dict[str, str],
     elif name == "guidelines" and "standards" in steps:
         out["number"] = out["number"].map(
             lambda n: _renumbered_guideline(n, steps["standards"] * k))
+    for column in COPY_LABELLED.get(name, ()):
+        out[column] = out[column].map(lambda v: f"{v} (synthetic copy {k})"
+                                      if isinstance(v, str) else v)
     for column in context["unique_text"].get(name, ()):
         out[column] = out[column].map(lambda v: f"{v} ({copy_word(k)})" if isinstance(v, str)
                                       else v)
