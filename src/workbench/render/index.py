@@ -21,6 +21,12 @@ DESCRIPTIONS: dict[str, str] = {
     "search_analysis.csv": "The 52 Google Scholar searches, parsed, with facets and flags.",
     "search_report.md": "The literature search reported item by item against PRISMA-S.",
     "search_report.json": "The PRISMA-S search report for machines.",
+    "search_pairs.csv": "Searches that differ by one element, with the effect on hits and "
+    "monotonicity flags.",
+    "search_design_audit.csv": "Every family × noun × spelling × qualifier combination, run "
+    "or not run.",
+    "search_hits_by_facet.png": "Hits per search facet, on a log scale.",
+    "search_design_audit.png": "The search design space: which combinations were run.",
     "crosswalk.csv": "The curated crosswalk from the new guidelines to existing frameworks.",
     "crosswalk_coverage.csv": "Coverage of each framework item and guideline by the crosswalk.",
     "crosswalk.sssom.tsv": "The crosswalk as an SSSOM mapping set, for other mapping tools.",
@@ -36,6 +42,33 @@ DESCRIPTIONS: dict[str, str] = {
     "gaps.md": "The ranked gap register.",
 }
 
+#: Descriptions of artefact families whose names carry a framework or other slug.
+PREFIX_DESCRIPTIONS: tuple[tuple[str, str], ...] = (
+    ("crosswalk_heatmap_", "Crosswalk heat-map (guidelines × framework items, by relation): "),
+    ("crosswalk_suggester_metrics.png", "How well the crosswalk suggester finds the curated "
+     "rows (precision and recall at k)."),
+)
+
+
+def describe(path: Path) -> str:
+    """Return the sentence describing an artefact, or an empty string for an unknown one.
+
+    Examples:
+        >>> describe(Path("gaps.md"))
+        'The ranked gap register.'
+        >>> describe(Path("crosswalk_heatmap_csaap.png"))
+        'Crosswalk heat-map (guidelines × framework items, by relation): csaap.'
+    """
+    if path.name in DESCRIPTIONS:
+        return DESCRIPTIONS[path.name]
+    for prefix, text in PREFIX_DESCRIPTIONS:
+        if path.name == prefix:
+            return text
+        if prefix.endswith("_") and path.name.startswith(prefix):
+            return f"{text}{path.stem.removeprefix(prefix)}."
+    return ""
+
+
 _STYLE = """
 body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;max-width:60rem;margin:2rem auto;
 padding:0 1rem;color:#1b1b1b;line-height:1.5}
@@ -50,7 +83,7 @@ def render_index(corpus: Corpus, written: list[Path], fingerprint: str) -> str:
     rows = []
     for path in sorted(written, key=lambda p: p.as_posix()):
         name = path.as_posix()
-        description = DESCRIPTIONS.get(path.name, "")
+        description = describe(path)
         rows.append(f'<tr><td><a href="{escape(name, quote=True)}">{escape(name)}</a></td>'
                     f"<td>{escape(description)}</td></tr>")
     counts = []
