@@ -181,7 +181,8 @@ def html_in_titles(root: Path) -> None:
 
 
 def set_cell(path: Path, key: str, column: str, change) -> None:
-    """Replace one cell of a corpus CSV (the row whose first field is ``key``) by ``change(old)``.
+    """Replace one cell of a corpus CSV (the first row whose first field is ``key``) by
+    ``change(old)``.
 
     The file is read and written with the ``csv`` module in the corpus's canonical form, so
     only that cell differs.
@@ -190,7 +191,18 @@ def set_cell(path: Path, key: str, column: str, change) -> None:
         records = list(csv.reader(handle))
     index = records[0].index(column)
     matches = [r for r in records[1:] if r and r[0] == key]
-    assert len(matches) == 1, f"{key} not in {path}"
+    assert matches, f"{key} not in {path}"
     matches[0][index] = change(matches[0][index])
     with path.open("w", encoding="utf-8", newline="") as handle:
         csv.writer(handle, lineterminator="\n").writerows(records)
+
+
+def unknown_crosswalk_relation(root: Path) -> None:
+    """Give the first crosswalk row a relation outside NIST IR 8477's vocabulary."""
+    set_cell(root / "corpus/crosswalk.csv", "guideline:2.6", "relation", lambda v: "related_to")
+
+
+def unknown_override_topic(root: Path) -> None:
+    """Point the first coding override at a topic the codebook does not have."""
+    set_cell(root / "corpus/coding_overrides.csv", "guideline:5.4", "topic_id",
+             lambda v: "topic:women_perpetrator")

@@ -37,6 +37,14 @@ CASES = {
     "dangling foreign key": (faults.dangling_standard,
                              r"corpus/guidelines\.csv:15: standard_id: 'standard:9' does not "
                              r"exist in corpus/standards\.csv \(standard_id\); .*"),
+    "unknown crosswalk relation": (faults.unknown_crosswalk_relation,
+                                   r"corpus/crosswalk\.csv:2: relation: 'related_to' is not "
+                                   r"allowed; use one of: equal, subset_of, superset_of, "
+                                   r"intersects_with, not_related"),
+    "unknown topic in an override": (faults.unknown_override_topic,
+                                     r"corpus/coding_overrides\.csv:2: topic_id: "
+                                     r"'topic:women_perpetrator' does not exist in "
+                                     r"corpus/codebook\.csv \(topic_id\); .*"),
     "CSV with BOM": (faults.bom_and_crlf,
                      r"corpus/standards\.csv:1: file starts with a byte-order mark .*"),
     "CSV with CRLF": (faults.bom_and_crlf,
