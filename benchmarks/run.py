@@ -6,12 +6,12 @@ Usage (from the repository root; ``make bench`` runs the first form)::
     .venv/bin/python benchmarks/run.py --scales 1 10 --repeat 5
 
 The synthetic roots are written by ``workbench synth`` into ``--work`` (default
-``build/bench``) and reused while the shipped corpus is unchanged. Each scale's stages run in
-a fresh process that first imports everything (import cost is measured separately, by the
-baseline and the whole-build process), then times each stage ``--repeat`` times (the median
-is reported) and runs it once more under ``tracemalloc`` for its peak memory. The whole
-``workbench build`` runs as a process ``--repeat`` times; its peak memory is the process's
-maximum resident set size.
+``benchmarks/results/roots``) and reused while the shipped corpus is unchanged. Each scale's
+stages run in a fresh process that first imports everything (import cost is measured
+separately, by the baseline and the whole-build process), then times each stage ``--repeat``
+times (the median is reported) and runs it once more under ``tracemalloc`` for its peak
+memory (from scale ``--large`` on: one run, no tracemalloc). The whole ``workbench build``
+runs as a process; its peak memory is the process's maximum resident set size.
 
 Targets printed beside the figures:
 
@@ -212,8 +212,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="from this scale on: one run per figure, no tracemalloc "
                         "(the whole build's peak RSS is still reported)")
     parser.add_argument("--no-memory", action="store_true", help=argparse.SUPPRESS)
-    parser.add_argument("--work", type=Path, default=REPO / "build" / "bench",
-                        help="folder for the synthetic roots (default: build/bench)")
+    parser.add_argument("--work", type=Path, default=REPO / "benchmarks" / "results" / "roots",
+                        help="folder for the synthetic roots (default: benchmarks/results/roots,"
+                        " which git ignores)")
     parser.add_argument("--stages", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--json", type=Path, help="also write the figures to this JSON file")
     args = parser.parse_args(argv)
