@@ -26,14 +26,18 @@ from pathlib import Path
 from workbench.problems import CorpusError
 
 
+def _print_problems(problems: list, summary: str) -> None:
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    print(summary, file=sys.stderr)
+
+
 def _cmd_validate(args: argparse.Namespace) -> int:
     from workbench.corpus import validate_root
 
     corpus, problems = validate_root(Path(args.root))
     if problems:
-        for problem in problems:
-            print(problem, file=sys.stderr)
-        print(f"{len(problems)} problem(s) found in {args.root}", file=sys.stderr)
+        _print_problems(problems, f"{len(problems)} problem(s) found in {args.root}")
         return 1
     assert corpus is not None
     counts = ", ".join(f"{len(frame)} {name}" for name, frame in corpus.tables.items())
@@ -47,10 +51,8 @@ def _cmd_build(args: argparse.Namespace) -> int:
     try:
         written = build(Path(args.root), Path(args.out))
     except CorpusError as err:
-        for problem in err.problems:
-            print(problem, file=sys.stderr)
-        print(f"build stopped: {len(err.problems)} problem(s) in {args.root}; "
-              f"{args.out} was left as it was", file=sys.stderr)
+        _print_problems(err.problems, f"build stopped: {len(err.problems)} problem(s) in "
+                        f"{args.root}; {args.out} was left as it was")
         return 1
     print(f"built {len(written)} files into {args.out}")
     return 0
@@ -73,13 +75,7 @@ def _cmd_suggest_crosswalk(args: argparse.Namespace) -> int:
     from workbench.corpus import load_corpus, write_table
     from workbench.crosswalk_suggest import suggest_crosswalk, suggester_metrics
 
-    try:
-        corpus = load_corpus(Path(args.root))
-    except CorpusError as err:
-        for problem in err.problems:
-            print(problem, file=sys.stderr)
-        print(f"{len(err.problems)} problem(s) found in {args.root}", file=sys.stderr)
-        return 1
+    corpus = load_corpus(Path(args.root))
     try:
         suggestions = suggest_crosswalk(corpus.tables, args.framework, k=args.k)
     except KeyError as err:
@@ -97,13 +93,7 @@ def _cmd_suggest_crosswalk(args: argparse.Namespace) -> int:
 def _cmd_synth(args: argparse.Namespace) -> int:
     from workbench.synth import synthesise
 
-    try:
-        written = synthesise(Path(args.root), args.scale, Path(args.out))
-    except CorpusError as err:
-        for problem in err.problems:
-            print(problem, file=sys.stderr)
-        print(f"{len(err.problems)} problem(s) found in {args.root}", file=sys.stderr)
-        return 1
+    written = synthesise(Path(args.root), args.scale, Path(args.out))
     print(f"wrote a synthetic root ×{args.scale} ({len(written)} files) into {args.out}")
     return 0
 
@@ -112,13 +102,7 @@ def _cmd_evidence(args: argparse.Namespace) -> int:
     from workbench.corpus import load_corpus
     from workbench.graph import build_graph, evidence_for, standards_citing
 
-    try:
-        corpus = load_corpus(Path(args.root))
-    except CorpusError as err:
-        for problem in err.problems:
-            print(problem, file=sys.stderr)
-        print(f"{len(err.problems)} problem(s) found in {args.root}", file=sys.stderr)
-        return 1
+    corpus = load_corpus(Path(args.root))
     graph = build_graph(corpus)
     kind = graph.nodes[args.node]["kind"] if args.node in graph else None
     if kind in ("standard", "guideline"):
@@ -197,6 +181,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return args.func(args)
+    except CorpusError as err:
+        _print_problems(err.problems, f"{len(err.problems)} problem(s) found in {args.root}")
+        return 1
     except KeyboardInterrupt:
         return 130
     except Exception as err:  # the last line of defence: no traceback reaches the user
