@@ -1,4 +1,4 @@
-"""Read and validate a corpus root: ``corpus/`` (a Frictionless Data Package) and ``references.bib``.
+"""Read and validate a corpus root: ``corpus/`` (a Frictionless Data Package) and the bibliography.
 
 The descriptor ``corpus/datapackage.json`` is the single source of truth for the shape of
 every table: field names and order, types, ``required``/``unique``/``enum``/``pattern``/

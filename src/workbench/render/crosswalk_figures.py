@@ -15,8 +15,9 @@ import numpy as np
 import pandas as pd
 
 from workbench.crosswalk import elements, sort_elements
+from workbench.render.figures import figure_png as figure_png  # re-exported for notebooks
+from workbench.render.figures import pyplot, save_png
 
-DPI = 100
 #: A heat-map of more guidelines than this is not drawn: nobody reads it, and at 0.26 inch a
 #: row it would outgrow the largest PNG matplotlib writes. The coverage table holds the data.
 MAX_HEATMAP_ROWS = 400
@@ -25,7 +26,6 @@ MAX_HEATMAP_ROWS = 400
 MAX_HEATMAPS = 12
 #: With more frameworks than this, the suggester figure shows the pooled curves only.
 MAX_FRAMEWORK_CURVES = 12
-_SAVE = {"dpi": DPI, "metadata": {"Software": None}}
 
 #: Colour of each relation in the heat-maps (colour-blind-safe Okabe-Ito hues).
 RELATION_COLOURS = {
@@ -37,14 +37,6 @@ RELATION_COLOURS = {
 }
 WHOLE_FRAMEWORK = "(whole framework)"
 
-
-def _pyplot():
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    return plt
 
 
 def _short(text: str, limit: int = 34) -> str:
@@ -169,7 +161,7 @@ def _relation_grid(matrix: pd.DataFrame, row_labels: list[str], column_labels: l
     from matplotlib.colors import ListedColormap
     from matplotlib.patches import Patch
 
-    plt = _pyplot()
+    plt = pyplot()
     strength = matrix.attrs["strength"]
     relations = list(RELATION_COLOURS)
     codes = matrix.apply(lambda col: col.map(
@@ -238,7 +230,6 @@ def write_heatmaps(tables: dict[str, pd.DataFrame], out: Path) -> list[Path]:
     """
     from workbench.crosswalk_suggest import reviewed_frameworks
 
-    plt = _pyplot()
     written = []
     figures = [(heatmap_figure, (framework,), heatmap_path(out, framework))
                for framework in reviewed_frameworks(tables)]
@@ -249,10 +240,7 @@ def write_heatmaps(tables: dict[str, pd.DataFrame], out: Path) -> list[Path]:
     for draw, args, path in figures[:MAX_HEATMAPS]:
         if draw is heatmap_figure and _reviewed_rows(tables, *args) > MAX_HEATMAP_ROWS:
             continue  # unreadable (and beyond a PNG's size); crosswalk_coverage.csv has it
-        fig = draw(tables, *args)
-        fig.savefig(path, **_SAVE)
-        plt.close(fig)
-        written.append(path)
+        written.append(save_png(draw(tables, *args), path))
     return written
 
 
@@ -262,7 +250,7 @@ def suggester_figure(metrics: pd.DataFrame):
     Args:
         metrics: the table from ``workbench.crosswalk_suggest.suggester_metrics``.
     """
-    plt = _pyplot()
+    plt = pyplot()
     fig, axes = plt.subplots(1, 2, figsize=(9, 3.4), sharey=True)
     for ax, measure in zip(axes, ("precision", "recall"), strict=True):
         many = metrics["framework_id"].nunique() - 1 > MAX_FRAMEWORK_CURVES
@@ -288,22 +276,5 @@ def suggester_figure(metrics: pd.DataFrame):
 
 def write_suggester_figure(metrics: pd.DataFrame, path: Path) -> Path:
     """Write ``suggester_figure`` to ``path`` (PNG); return the path."""
-    plt = _pyplot()
-    fig = suggester_figure(metrics)
-    fig.savefig(path, **_SAVE)
-    plt.close(fig)
-    return Path(path)
+    return save_png(suggester_figure(metrics), path)
 
-
-def figure_png(fig) -> bytes:
-    """Return ``fig`` as PNG bytes (same settings as the saved files) and close it.
-
-    Notebooks display these bytes with ``IPython.display.Image``, whatever the backend.
-    """
-    import io
-
-    plt = _pyplot()
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", **_SAVE)
-    plt.close(fig)
-    return buffer.getvalue()

@@ -9,7 +9,8 @@ from workbench.corpus import Corpus
 
 #: A sentence for each artefact a person may look for; others are listed by name.
 DESCRIPTIONS: dict[str, str] = {
-    "corpus_summary.csv": "What the corpus holds: rows per table beside the counts the sources fix.",
+    "corpus_summary.csv": "What the corpus holds: rows per table beside the counts the "
+    "sources fix.",
     "standards_and_guidelines.csv": "The 7 standards and their 37 practice guidelines, verbatim.",
     "source_issues.csv": "Every inconsistency found in the source documents, with both versions.",
     "citation_audit.csv": "Every in-text citation with its resolution status against the "

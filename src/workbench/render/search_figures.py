@@ -10,17 +10,8 @@ from pathlib import Path
 
 import pandas as pd
 
-DPI = 100
-_SAVE = {"dpi": DPI, "metadata": {"Software": None}}
-
-
-def _pyplot():
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    return plt
+from workbench.render.figures import figure_png as figure_png  # re-exported for notebooks
+from workbench.render.figures import pyplot, save_png
 
 
 def hits_by_facet_figure(facet_hits: pd.DataFrame):
@@ -32,7 +23,7 @@ def hits_by_facet_figure(facet_hits: pd.DataFrame):
     Args:
         facet_hits: the table from ``workbench.search.hits_by_facet``.
     """
-    plt = _pyplot()
+    plt = pyplot()
     facets = list(dict.fromkeys(facet_hits["facet"]))
     heights = [len(facet_hits[facet_hits["facet"] == f]) for f in facets]
     fig, axes = plt.subplots(len(facets), 1, figsize=(8, 0.32 * sum(heights) + 0.9 * len(facets)),
@@ -61,7 +52,7 @@ def design_audit_figure(coverage: pd.DataFrame):
     Args:
         coverage: the table from ``workbench.search.design_coverage``.
     """
-    plt = _pyplot()
+    plt = pyplot()
     table = coverage.assign(row=coverage["family"] + " × " + coverage["noun"])
     rows = list(dict.fromkeys(table["row"]))
     cols = list(dict.fromkeys(table["qualifier"]))
@@ -83,32 +74,11 @@ def design_audit_figure(coverage: pd.DataFrame):
     return fig
 
 
-def _save(fig, path: Path) -> Path:
-    plt = _pyplot()
-    fig.savefig(path, **_SAVE)
-    plt.close(fig)
-    return Path(path)
-
-
-def figure_png(fig) -> bytes:
-    """Return ``fig`` as PNG bytes (same settings as the saved files) and close it.
-
-    Notebooks display these bytes with ``IPython.display.Image``, whatever the backend.
-    """
-    import io
-
-    plt = _pyplot()
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", **_SAVE)
-    plt.close(fig)
-    return buffer.getvalue()
-
-
 def plot_hits_by_facet(facet_hits: pd.DataFrame, path: Path) -> Path:
     """Save ``hits_by_facet_figure`` as PNG at ``path``; return the path."""
-    return _save(hits_by_facet_figure(facet_hits), path)
+    return save_png(hits_by_facet_figure(facet_hits), path)
 
 
 def plot_design_audit(coverage: pd.DataFrame, path: Path) -> Path:
     """Save ``design_audit_figure`` as PNG at ``path``; return the path."""
-    return _save(design_audit_figure(coverage), path)
+    return save_png(design_audit_figure(coverage), path)
