@@ -160,32 +160,26 @@ def _edge(graph: nx.MultiDiGraph, tail: str, head: str, kind: str, key: str, row
                        detail=detail)
 
 
+#: Structural edges, table by table: the id column (the tail) and, for each edge, the column
+#: naming its head, the edge kind and a suffix keeping the edge key unique.
+_STRUCTURE: tuple[tuple[str, str, tuple[tuple[str, str, str], ...]], ...] = (
+    ("guidelines", "guideline_id", (("standard_id", "part_of", ""),)),
+    ("narratives", "narrative_id", (("standard_id", "part_of", ""),)),
+    ("framework_items", "item_id", (("framework_id", "part_of", ""),
+                                    ("parent_id", "part_of", ":parent"))),
+    ("frameworks", "framework_id", (("edition_of", "edition_of", ""),)),
+    ("collated_standards", "collated_id", (("framework_id", "collated_as", ""),)),
+    ("programmes", "programme_id", (("intervention_type_id", "example_of", ""),)),
+)
+
+
 def _add_structure(graph: nx.MultiDiGraph, corpus) -> None:
-    for _, row in _rows(corpus, "guidelines").iterrows():
-        _edge(graph, row["guideline_id"], row["standard_id"], "part_of",
-              f"part_of:{row['guideline_id']}", row, row["guideline_id"])
-    for _, row in _rows(corpus, "narratives").iterrows():
-        if _text(row["standard_id"]):
-            _edge(graph, row["narrative_id"], row["standard_id"], "part_of",
-                  f"part_of:{row['narrative_id']}", row, row["narrative_id"])
-    for _, row in _rows(corpus, "framework_items").iterrows():
-        _edge(graph, row["item_id"], row["framework_id"], "part_of",
-              f"part_of:{row['item_id']}", row, row["item_id"])
-        if _text(row["parent_id"]):
-            _edge(graph, row["item_id"], row["parent_id"], "part_of",
-                  f"part_of:{row['item_id']}:parent", row, row["item_id"])
-    for _, row in _rows(corpus, "frameworks").iterrows():
-        if _text(row["edition_of"]):
-            _edge(graph, row["framework_id"], row["edition_of"], "edition_of",
-                  f"edition_of:{row['framework_id']}", row, row["framework_id"])
-    for _, row in _rows(corpus, "collated_standards").iterrows():
-        if _text(row["framework_id"]):
-            _edge(graph, row["collated_id"], row["framework_id"], "collated_as",
-                  f"collated_as:{row['collated_id']}", row, row["collated_id"])
-    for _, row in _rows(corpus, "programmes").iterrows():
-        if _text(row["intervention_type_id"]):
-            _edge(graph, row["programme_id"], row["intervention_type_id"], "example_of",
-                  f"example_of:{row['programme_id']}", row, row["programme_id"])
+    for table, tail, heads in _STRUCTURE:
+        for _, row in _rows(corpus, table).iterrows():
+            for head, kind, suffix in heads:
+                if _text(row[head]):
+                    _edge(graph, row[tail], row[head], kind, f"{kind}:{row[tail]}{suffix}",
+                          row, row[tail])
     documents = _rows(corpus, "documents")
     by_file = dict(zip(documents.get("file", []), documents.get("document_id", []),
                        strict=True))
