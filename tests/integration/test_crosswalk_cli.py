@@ -126,8 +126,8 @@ def test_build_writes_the_crosswalk_artefacts(shipped_build, corpus, tmp_path):
     sssom = (shipped_build / "crosswalk.sssom.tsv").read_text(encoding="utf-8")
     assert sssom.startswith("# curie_map:\n")
     assert "\tskos:exactMatch\t" in sssom
-    from workbench.render.crosswalk_figures import _SAVE, heatmap_figure
+    from workbench.render.crosswalk_figures import heatmap_figure
+    from workbench.render.figures import save_png
 
-    again = tmp_path / "again.png"
-    heatmap_figure(corpus.tables, "framework:csaap").savefig(again, **_SAVE)
+    again = save_png(heatmap_figure(corpus.tables, "framework:csaap"), tmp_path / "again.png")
     assert again.read_bytes() == (shipped_build / "crosswalk_heatmap_csaap.png").read_bytes()
