@@ -72,7 +72,7 @@ def build(root: Path | str = ".", out: Path | str = "build",
             written.extend(Path(p) for p in writer(corpus, staging))
         from workbench.render.index import write_index
 
-        written = [p.relative_to(staging) if p.is_absolute() else p for p in written]
+        written = [_relative_to(p, staging) for p in written]
         write_index(corpus, staging, written, corpus_fingerprint(root))
         written.append(Path("index.html"))
         os.chmod(staging, 0o755)
@@ -81,6 +81,17 @@ def build(root: Path | str = ".", out: Path | str = "build",
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return written
+
+
+def _relative_to(path: Path, folder: Path) -> Path:
+    """Return ``path`` relative to ``folder``, whether a writer returned it absolute or relative
+    (to the working folder, as ``folder / name``) or already relative to ``folder``."""
+    for candidate in (path, path.absolute()):
+        if candidate.is_relative_to(folder.absolute()):
+            return candidate.relative_to(folder.absolute())
+        if candidate.is_relative_to(folder):
+            return candidate.relative_to(folder)
+    return path
 
 
 def _swap_into_place(staging: Path, out: Path) -> None:

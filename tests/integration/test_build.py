@@ -67,3 +67,13 @@ def test_writer_failure_midway_leaves_previous_output_untouched(tmp_path, repo_r
         pass
     assert tree_digest(out) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+def test_index_links_are_relative_when_out_is_relative(tmp_path, repo_root, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    written = build(repo_root, Path("out"), writers=(write_corpus_summary,))
+    assert sorted(p.as_posix() for p in written) == [
+        "corpus_summary.csv", "index.html", "source_issues.csv", "standards_and_guidelines.csv"]
+    index = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
+    assert 'href="corpus_summary.csv"' in index
+    assert ".tmp/" not in index
