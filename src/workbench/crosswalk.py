@@ -19,7 +19,7 @@ directions (``coverage``), says which collated standards the corpus holds items 
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -435,11 +435,15 @@ def coverage(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
         return _coverage_row(framework, element, label_of[element], direction, count, full,
                              disposition)
 
+    guideline_ids = list(tables["guidelines"]["guideline_id"])
+    positions = positions_of(guideline_ids)
+    editions_of_work = _editions_by_work(editions)
     rows = []
     for framework in frameworks:
-        for guideline in tables["guidelines"]["guideline_id"]:
-            if guideline not in reviewed.get(framework, ()):
-                continue
+        # the reviewed guidelines in table order, found without scanning every guideline
+        for position in sorted(p for g in reviewed.get(framework, ())
+                               for p in positions.get(g, ())):
+            guideline = guideline_ids[position]
             mine = by_guideline.get((framework, guideline), [])
             full = any(r in FULL and kind.get(ref) == "framework_item" for r, ref in mine)
             rows.append(row(framework, guideline, "guideline_to_framework", len(mine), full))
@@ -448,7 +452,7 @@ def coverage(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
             full = any(INVERSE.get(r) in FULL for r in mine)
             rows.append(row(framework, item, "framework_to_guidelines", len(mine), full))
         work = editions.get(framework)
-        for other in sorted(e for e, w in editions.items() if work and w == work
+        for other in sorted(e for e in editions_of_work.get(work, ()) if work
                             and e != framework):
             for item in items_of.get(other, []):
                 as_focal = as_focal_of.get((item, framework), [])
@@ -461,6 +465,27 @@ def coverage(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
                                         "mapped_count", "disposition", "status"])
     frame["mapped_count"] = frame["mapped_count"].astype("Int64")
     return frame
+
+
+def positions_of(ids: Iterable[str]) -> dict[str, list[int]]:
+    """Return ``{id: its positions in ids}``, so a subset can be listed in order without a scan.
+
+    Examples:
+        >>> dict(positions_of(["b", "a", "b"]))
+        {'b': [0, 2], 'a': [1]}
+    """
+    positions: dict[str, list[int]] = defaultdict(list)
+    for position, element in enumerate(ids):
+        positions[element].append(position)
+    return positions
+
+
+def _editions_by_work(editions: dict[str, str]) -> dict[str, list[str]]:
+    """Return ``{work framework_id: its edition framework_ids}``, ``editions_of`` inverted."""
+    by_work: dict[str, list[str]] = defaultdict(list)
+    for edition, work in editions.items():
+        by_work[work].append(edition)
+    return by_work
 
 
 def _coverage_row(framework: str, element: str, label: str, direction: str, count: int,
@@ -521,20 +546,20 @@ def collated_representation(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
         in Appendix 3 order.
     """
     collated = tables["collated_standards"].sort_values("number")
-    items = tables["framework_items"]
-    editions = editions_of(tables["frameworks"])
+    item_counts = Counter(tables["framework_items"]["framework_id"])
+    editions_of_work = _editions_by_work(editions_of(tables["frameworks"]))
     rows = []
     for record in collated.to_dict("records"):
         framework = record["framework_id"]
         holders = [] if _blank(framework) else sorted(
-            {framework} | {e for e, w in editions.items() if w == framework})
-        count = int(items["framework_id"].isin(holders).sum())
+            {framework} | set(editions_of_work.get(framework, ())))
+        count = sum(item_counts[h] for h in holders)
         rows.append({"number": record["number"], "title": record["title"],
                      "framework_id": None if _blank(framework) else framework,
                      "represented_by": "items" if count else "title",
                      "item_count": count,
                      "item_frameworks": "; ".join(
-                         h for h in holders if items["framework_id"].eq(h).any()) or None})
+                         h for h in holders if item_counts[h]) or None})
     frame = pd.DataFrame(rows)
     frame["number"] = frame["number"].astype("Int64")
     return frame
@@ -600,15 +625,18 @@ def carry_over(tables: dict[str, pd.DataFrame], source: str = "framework:respect
     edition_rows = _edition_pairs(related, known, source, target)
     curated = {(f, r): rel for f, r, rel in zip(crosswalk["focal_id"], crosswalk["reference_id"],
                                                 crosswalk["relation"], strict=True)}
+    counterparts_of: dict[str, list[dict]] = defaultdict(list)
+    for pair in edition_rows.to_dict("records"):
+        counterparts_of[pair["source_item"]].append(pair)
     rows = []
     for record in mappings.to_dict("records"):
-        counterparts = edition_rows[edition_rows["source_item"] == record["reference_id"]]
-        if counterparts.empty:
+        counterparts = counterparts_of.get(record["reference_id"], [])
+        if not counterparts:
             rows.append({"focal_id": record["focal_id"], "source_item": record["reference_id"],
                          "relation": record["relation"], "target_item": None,
                          "edition_relation": None, "carried_relation": None, "carry": "none",
                          "in_crosswalk": None})
-        for pair in counterparts.to_dict("records"):
+        for pair in counterparts:
             relation, carry = compose(record["relation"], pair["edition_relation"])
             rows.append({"focal_id": record["focal_id"], "source_item": record["reference_id"],
                          "relation": record["relation"], "target_item": pair["target_item"],
@@ -626,22 +654,27 @@ def carry_over(tables: dict[str, pd.DataFrame], source: str = "framework:respect
 def _edition_pairs(related: pd.DataFrame, known: pd.DataFrame, source: str,
                    target: str) -> pd.DataFrame:
     """Return edition rows as ``target_item E source_item`` (E read from the target side)."""
-    framework_of = known["framework_id"]
+    framework_of = known["framework_id"].to_dict()
     rows = []
-    for record in related.to_dict("records"):
-        focal_fw = framework_of.get(record["focal_id"])
-        ref_fw = framework_of.get(record["reference_id"])
+    for focal, reference, relation in zip(related["focal_id"], related["reference_id"],
+                                          related["relation"], strict=True):
+        focal_fw, ref_fw = framework_of.get(focal), framework_of.get(reference)
         if focal_fw == target and ref_fw == source:
-            rows.append((record["reference_id"], record["focal_id"], record["relation"]))
+            rows.append((reference, focal, relation))
         elif focal_fw == source and ref_fw == target:
-            rows.append((record["focal_id"], record["reference_id"], INVERSE[record["relation"]]))
+            rows.append((focal, reference, INVERSE[relation]))
     return pd.DataFrame(rows, columns=["source_item", "target_item", "edition_relation"])
 
 
 def _natural_key(column: pd.Series) -> pd.Series:
-    """Sort ids with numbers in numeric order (guideline:2.10 after guideline:2.9)."""
-    return column.fillna("").map(
-        lambda v: tuple(int(p) if p.isdigit() else p for p in re.split(r"(\d+)", str(v))))
+    """Sort ids with numbers in numeric order (guideline:2.10 after guideline:2.9).
+
+    Each distinct id is split once; a column repeats its ids many times.
+    """
+    values = column.fillna("")
+    keys = {v: tuple(int(p) if p.isdigit() else p for p in re.split(r"(\d+)", str(v)))
+            for v in values.unique()}
+    return values.map(keys.__getitem__)
 
 
 def sort_elements(ids: Iterable[str]) -> list[str]:

@@ -14,12 +14,13 @@ at k), so the reviewer knows how much a suggestion is worth.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Sequence
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
 import pandas as pd
 
-from workbench.crosswalk import elements, sort_elements
+from workbench.crosswalk import elements, positions_of, sort_elements
 
 #: Words so common in this domain that they say nothing about which item a guideline matches.
 DOMAIN_STOP_WORDS = frozenset({
@@ -29,25 +30,40 @@ DOMAIN_STOP_WORDS = frozenset({
 })
 
 
-def _vectoriser(cache: dict[str, list[str]] | None = None):
+def _vectoriser(analyse: Callable[[str], list[str]] | None = None):
     """Return a TF-IDF vectoriser over Snowball-stemmed words, stop words removed first.
 
     Stemming lets ``records`` meet ``Record keeping`` and ``Assessments`` meet
     ``Assessment``; the shared terms reported are therefore stems (``assess``, ``evalu``).
-    ``cache`` (text -> stems) lets vectorisers fitted one after another analyse each
-    distinct text once.
+    ``analyse`` (from ``_analyser``), shared by vectorisers fitted one after another, lets
+    them analyse each distinct text and stem each distinct word once.
     """
     from sklearn.feature_extraction.text import TfidfVectorizer
 
+    return TfidfVectorizer(analyzer=analyse or _analyser(), sublinear_tf=True)
+
+
+def _analyser() -> Callable[[str], list[str]]:
+    """Return a function from a text to its stems, remembering texts and words already seen.
+
+    Stemming is pure Python and costs far more than the rest of the analysis; texts differ
+    but their words recur, so each distinct word is stemmed once.
+    """
     words, stemmer = _words_and_stemmer()
-    cache = {} if cache is None else cache
+    by_text: dict[str, list[str]] = {}
+    by_word: dict[str, str] = {}
+
+    def stem(word: str) -> str:
+        if word not in by_word:
+            by_word[word] = stemmer.stemWord(word)
+        return by_word[word]
 
     def analyse(text: str) -> list[str]:
-        if text not in cache:
-            cache[text] = stemmer.stemWords(words(text))
-        return cache[text]
+        if text not in by_text:
+            by_text[text] = [stem(word) for word in words(text)]
+        return by_text[text]
 
-    return TfidfVectorizer(analyzer=analyse, sublinear_tf=True)
+    return analyse
 
 
 @functools.cache
@@ -98,53 +114,99 @@ def suggest_crosswalk(tables: dict[str, pd.DataFrame], framework_ids: Iterable[s
         KeyError: when a framework id is unknown or has no items.
     """
     known = elements(tables)
-    all_guidelines = known[known["kind"] == "guideline"]
+    guidelines = known[known["kind"] == "guideline"]
+    guideline_ids, guideline_texts = list(guidelines["element_id"]), list(guidelines["text"])
     items = known[known["kind"] == "framework_item"]
+    items_of = _items_by_framework(items)
     curated = _curated_pairs(tables)
     dispositions = tables["crosswalk_dispositions"]
     reviewed = {f: set(ids) for f, ids in dispositions.groupby("framework_id")["element_id"]}
-    rows = []
-    stems: dict[str, list[str]] = {}
+    positions = positions_of(guideline_ids)
+    rows: list[tuple] = []
+    analyse = _analyser()
     for framework in framework_ids or reviewed_frameworks(tables):
-        # the guidelines reviewed against the framework; all of them for a new framework
-        guidelines = all_guidelines[all_guidelines["element_id"].isin(reviewed.get(framework,
-                                                                                   ()))]
-        if guidelines.empty:
-            guidelines = all_guidelines
-        mine = items[items["framework_id"] == framework]
-        if mine.empty:
+        if framework not in items_of:
             raise KeyError(f"no framework items for {framework!r}; known frameworks with "
                            "items: " + ", ".join(sorted(set(items["framework_id"]))))
-        order = sort_elements(mine["element_id"])
-        mine = mine.set_index("element_id").loc[order].reset_index()
-        vectoriser = _vectoriser(stems)
-        matrix = vectoriser.fit_transform(list(guidelines["text"]) + list(mine["text"]))
-        terms = vectoriser.get_feature_names_out()
-        g_matrix, i_matrix = matrix[: len(guidelines)], matrix[len(guidelines):]
+        # the guidelines reviewed against the framework; all of them for a new framework
+        chosen = sorted(p for g in reviewed.get(framework, ()) for p in positions.get(g, ()))
+        if not chosen:
+            chosen = range(len(guideline_ids))
+        focals = [guideline_ids[p] for p in chosen]
+        references, texts = items_of[framework]
+        vectoriser = _vectoriser(analyse)
+        matrix = _fit_transform(vectoriser, [guideline_texts[p] for p in chosen] + texts)
+        terms = vectoriser.get_feature_names_out().tolist()
+        g_matrix, i_matrix = matrix[: len(focals)], matrix[len(focals):]
         scores = (g_matrix @ i_matrix.T).toarray()  # rows are L2-normalised: dot = cosine
-        for g_pos, focal in enumerate(guidelines["element_id"]):
-            ranked = np.argsort(-scores[g_pos], kind="stable")[:k]
-            ranked = [i for i in ranked if scores[g_pos, i] > 0]
-            for rank, i_pos in enumerate(ranked, start=1):
-                reference = mine["element_id"].iloc[i_pos]
-                rows.append({
-                    "framework_id": framework, "focal_id": focal, "rank": rank,
-                    "reference_id": reference, "score": round(float(scores[g_pos, i_pos]), 4),
-                    "shared_terms": _shared_terms(g_matrix[g_pos], i_matrix[i_pos], terms,
-                                                  shared_terms),
-                    "curated_relation": curated.get((focal, reference)),
-                })
+        weights = _row_weights(matrix)
+        ranked = np.argsort(-scores, axis=1, kind="stable")[:, :k]
+        for g_pos, focal in enumerate(focals):
+            kept = [i for i in ranked[g_pos].tolist() if scores[g_pos, i] > 0]
+            for rank, i_pos in enumerate(kept, start=1):
+                reference = references[i_pos]
+                rows.append((framework, focal, rank, reference,
+                             round(float(scores[g_pos, i_pos]), 4),
+                             _shared_terms(weights[g_pos], weights[len(focals) + i_pos], terms,
+                                           shared_terms),
+                             curated.get((focal, reference))))
     return pd.DataFrame(rows, columns=["framework_id", "focal_id", "rank", "reference_id",
                                        "score", "shared_terms", "curated_relation"])
 
 
-def _shared_terms(a, b, terms: Sequence[str], limit: int) -> str | None:
-    """Return the terms present in both vectors, by the product of their weights, '; '-joined."""
-    product = a.multiply(b).tocoo()
-    if product.nnz == 0:
+def _fit_transform(vectoriser, texts: list[str]):
+    """Fit the vectoriser on ``texts`` and return their TF-IDF rows as a CSR matrix.
+
+    scikit-learn's parameter and finiteness checks are skipped: the vectoriser and its
+    string inputs are built here, and on a framework of a dozen items the checks cost more
+    than the fit itself, once per framework.
+    """
+    from sklearn import config_context
+
+    with config_context(skip_parameter_validation=True, assume_finite=True):
+        return vectoriser.fit_transform(texts).tocsr()
+
+
+def _items_by_framework(items: pd.DataFrame) -> dict[str, tuple[list[str], list[str]]]:
+    """Return ``{framework_id: (item ids in natural order, their texts)}``, grouped in one pass.
+
+    Grouping once keeps the suggester linear in the number of frameworks.
+    """
+    grouped: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for framework, item, text in zip(items["framework_id"], items["element_id"], items["text"],
+                                     strict=True):
+        grouped[framework].append((item, text))
+    result = {}
+    for framework, pairs in grouped.items():
+        text_of = dict(pairs)
+        order = sort_elements(text_of)
+        result[framework] = (order, [text_of[item] for item in order])
+    return result
+
+
+def _row_weights(matrix) -> list[dict[int, float]]:
+    """Return each row of a CSR matrix as ``{column: weight}``.
+
+    Reading the CSR arrays once avoids building a sparse matrix per suggested pair.
+    """
+    indptr, indices, data = matrix.indptr.tolist(), matrix.indices.tolist(), matrix.data.tolist()
+    return [dict(zip(indices[start:end], data[start:end], strict=True))
+            for start, end in zip(indptr[:-1], indptr[1:], strict=True)]
+
+
+def _shared_terms(a: dict[int, float], b: dict[int, float], terms: Sequence[str],
+                  limit: int) -> str | None:
+    """Return the terms present in both rows, by the product of their weights, '; '-joined.
+
+    Ties in the product go to the earlier column, so the list is deterministic.
+    """
+    if len(b) < len(a):
+        a, b = b, a
+    products = [(-(weight * b[column]), column) for column, weight in a.items() if column in b]
+    pairs = sorted(pair for pair in products if pair[0] != 0)
+    if not pairs:
         return None
-    pairs = sorted(zip(product.data, product.col, strict=True), key=lambda p: (-p[0], p[1]))
-    return "; ".join(terms[col] for _, col in pairs[:limit])
+    return "; ".join(terms[column] for _, column in pairs[:limit])
 
 
 def _curated_pairs(tables: dict[str, pd.DataFrame]) -> dict[tuple[str, str], str]:
@@ -175,25 +237,25 @@ def suggester_metrics(tables: dict[str, pd.DataFrame], ks: Sequence[int] = (1, 2
     frameworks = list(framework_ids or reviewed_frameworks(tables))
     top = suggestions if suggestions is not None else suggest_crosswalk(tables, frameworks,
                                                                         k=max(ks))
-    known = elements(tables).set_index("element_id")
-    crosswalk = tables["crosswalk"]
-    relevant = crosswalk[(crosswalk["relation"] != "not_related")
-                         & (crosswalk["focal_id"].map(known["kind"]) == "guideline")
-                         & (crosswalk["reference_id"].map(known["kind"]) == "framework_item")]
+    truths = _relevant_items(tables)
+    item_counts = Counter(tables["framework_items"]["framework_id"])
+    picks: dict[str, list[tuple[int, str, str]]] = defaultdict(list)
+    for framework, rank, focal, reference in zip(
+            top["framework_id"].tolist(), top["rank"].tolist(), top["focal_id"].tolist(),
+            top["reference_id"].tolist(), strict=True):
+        picks[framework].append((rank, focal, reference))
     rows = []
     for framework in frameworks:
-        wanted = relevant[relevant["framework_id"] == framework]
-        n_items = int((tables["framework_items"]["framework_id"] == framework).sum())
-        truth = wanted.groupby("focal_id")["reference_id"].apply(set).to_dict()
+        truth = truths.get(framework, {})
+        n_items = item_counts[framework]
         for k in ks:
-            picked = top[(top["framework_id"] == framework) & (top["rank"] <= k)
-                         & top["focal_id"].isin(truth)]
+            picked = [(focal, reference) for rank, focal, reference in picks.get(framework, ())
+                      if rank <= k and focal in truth]
             rows.append({
                 "framework_id": framework, "k": k, "guidelines": len(truth),
                 "relevant_pairs": sum(len(v) for v in truth.values()),
                 "suggested": len(picked),
-                "hits": sum(ref in truth[focal] for focal, ref in
-                            zip(picked["focal_id"], picked["reference_id"], strict=True)),
+                "hits": sum(reference in truth[focal] for focal, reference in picked),
                 "random_rate": sum(min(len(v), n_items) / n_items for v in truth.values()),
             })
     frame = pd.DataFrame(rows)
@@ -207,3 +269,22 @@ def suggester_metrics(tables: dict[str, pd.DataFrame], ks: Sequence[int] = (1, 2
         frame[column] = frame[column].astype("Int64")
     return frame[["framework_id", "k", "guidelines", "relevant_pairs", "suggested", "hits",
                   "precision", "recall", "random_precision"]]
+
+
+def _relevant_items(tables: dict[str, pd.DataFrame]) -> dict[str, dict[str, set[str]]]:
+    """Return ``{framework_id: {guideline: its relevant items}}``, guidelines in sorted order.
+
+    Relevant: a curated row from a guideline to an item with a relation other than
+    ``not_related``. The guidelines are sorted so that sums over them add in a fixed order.
+    """
+    kind = elements(tables).set_index("element_id")["kind"].to_dict()
+    crosswalk = tables["crosswalk"]
+    grouped: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for focal, reference, framework, relation in zip(
+            crosswalk["focal_id"], crosswalk["reference_id"], crosswalk["framework_id"],
+            crosswalk["relation"], strict=True):
+        if (relation != "not_related" and kind.get(focal) == "guideline"
+                and kind.get(reference) == "framework_item"):
+            grouped[framework][focal].add(reference)
+    return {framework: {focal: truth[focal] for focal in sorted(truth)}
+            for framework, truth in grouped.items()}
