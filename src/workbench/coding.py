@@ -23,6 +23,7 @@ from typing import Any
 
 import pandas as pd
 
+from workbench.pattern_starts import spans_from, start_index
 from workbench.problems import Problem
 
 CODEBOOK_FILE = "corpus/codebook.csv"
@@ -35,8 +36,13 @@ TARGET_COLUMNS = ["target_id", "target_kind", "text"]
 # Words whose full stop does not end a sentence (compared in lower case, without the stop).
 _ABBREVIATIONS = {"al", "e.g", "i.e", "eg", "ie", "pg", "p", "pp", "dr", "prof", "no", "vol",
                   "cf", "etc", "vs", "ed", "eds", "mr", "mrs", "ms", "st"}
-_BOUNDARY = re.compile(r"(?<=[.!?])[’”\"')\]]*\s+")
+#: A stop, then (group 1) what separates it from the next sentence: the stop comes first so
+#: that a search only stops at stops.
+_BOUNDARY = re.compile(r"[.!?]([’”\"')\]]*\s+)")
 _SENTENCE_START = re.compile(r"[A-Z0-9‘“\"\[]")
+_CLOSERS = "’”\"')]"
+#: The last word before a place, read backwards (on the reversed paragraph).
+_WORD_BACKWARDS = re.compile(r"[^\s(]*")
 
 
 # --------------------------------------------------------------------------------------
@@ -66,22 +72,40 @@ def split_sentences(text: str) -> list[str]:
     sentences: list[str] = []
     for paragraph in re.split(r"\n\s*\n", text):
         paragraph = paragraph.strip()
+        backwards = paragraph[::-1]
         start = 0
         for boundary in _BOUNDARY.finditer(paragraph):
             following = paragraph[boundary.end():boundary.end() + 1]
             if not _SENTENCE_START.match(following):
                 continue
-            stop = paragraph[:boundary.start()].rstrip("’”\"')]")
-            last_word = re.split(r"[\s(]", stop[:-1])[-1].lower() if stop else ""
+            last_word = _word_before_stop(paragraph, backwards, boundary.start(1))
             if last_word in _ABBREVIATIONS or re.fullmatch(r"[a-z]", last_word):
                 continue
             if re.fullmatch(r"(?:(?:box|table|figure|appendix) )?[0-9]{1,3}\.",
-                            paragraph[start:boundary.start()].strip(), re.IGNORECASE):
+                            paragraph[start:boundary.start(1)].strip(), re.IGNORECASE):
                 continue  # a list item's number or a caption's "Box 2."
-            sentences.append(paragraph[start:boundary.start()].strip())
+            sentences.append(paragraph[start:boundary.start(1)].strip())
             start = boundary.end()
         sentences.append(paragraph[start:].strip())
     return [sentence for sentence in sentences if sentence]
+
+
+def _word_before_stop(paragraph: str, backwards: str, end: int) -> str:
+    """Return, in lower case, the word before the stop that ends ``paragraph[:end]`` (closing
+    quotes and brackets aside); ``backwards`` is the paragraph reversed.
+
+    Examples:
+        >>> text = "Kelly et al.) said"
+        >>> _word_before_stop(text, text[::-1], text.index(")") + 1)
+        'al'
+    """
+    while end and paragraph[end - 1] in _CLOSERS:
+        end -= 1
+    if not end:
+        return ""
+    before = len(paragraph) - (end - 1)  # the stop's place in ``backwards``, plus one
+    word = _WORD_BACKWARDS.match(backwards, before).group()
+    return word[::-1].lower()
 
 
 def narrative_sentences(narratives: pd.DataFrame) -> pd.DataFrame:
@@ -96,7 +120,8 @@ def narrative_sentences(narratives: pd.DataFrame) -> pd.DataFrame:
     rows = [
         {"sentence_id": f"{narrative_id}#s{number}", "narrative_id": narrative_id,
          "number": number, "text": sentence}
-        for narrative_id, text in zip(narratives["narrative_id"], narratives["text"], strict=True)
+        for narrative_id, text in zip(narratives["narrative_id"].tolist(),
+                                      narratives["text"].tolist(), strict=True)
         for number, sentence in enumerate(split_sentences(text), start=1)
     ]
     return pd.DataFrame(rows, columns=["sentence_id", "narrative_id", "number", "text"])
@@ -130,6 +155,11 @@ def _join(heading: Any, body: Any) -> str:
     return f"{head} {text}" if head.endswith((".", "?", "!")) else f"{head}. {text}"
 
 
+def _values(column: Iterable[Any]) -> list[Any]:
+    """The values of a column (a Series or any iterable) as a plain list."""
+    return column.tolist() if isinstance(column, pd.Series) else list(column)
+
+
 def coding_targets(tables: dict[str, pd.DataFrame],
                    references: pd.DataFrame | None = None) -> pd.DataFrame:
     """Every piece of text the codebook is applied to, one row per target.
@@ -144,12 +174,13 @@ def coding_targets(tables: dict[str, pd.DataFrame],
     frames: list[pd.DataFrame] = []
 
     def add(kind: str, ids: Iterable[str], texts: Iterable[str]) -> None:
-        frames.append(pd.DataFrame({"target_id": list(ids), "target_kind": kind,
-                                    "text": list(texts)}, columns=TARGET_COLUMNS))
+        frames.append(pd.DataFrame({"target_id": _values(ids), "target_kind": kind,
+                                    "text": _values(texts)}, columns=TARGET_COLUMNS))
 
     if references is not None and len(references):
         add("reference", references["ref_id"],
-            [_join(t, c) for t, c in zip(references["title"], references["container"],
+            [_join(t, c) for t, c in zip(references["title"].tolist(),
+                                         references["container"].tolist(),
                                          strict=True)])
     if "standards" in tables:
         add("standard", tables["standards"]["standard_id"], tables["standards"]["text"])
@@ -163,12 +194,14 @@ def coding_targets(tables: dict[str, pd.DataFrame],
     if "programmes" in tables:
         programmes = tables["programmes"]
         add("programme", programmes["programme_id"],
-            [_join(n, d) for n, d in zip(programmes["name"], programmes["description"],
+            [_join(n, d) for n, d in zip(programmes["name"].tolist(),
+                                         programmes["description"].tolist(),
                                          strict=True)])
     if "framework_items" in tables:
         items = tables["framework_items"]
         add("framework_item", items["item_id"],
-            [_join(label, text) for label, text in zip(items["label"], items["text"],
+            [_join(label, text) for label, text in zip(items["label"].tolist(),
+                                                       items["text"].tolist(),
                                                        strict=True)])
     if not frames:
         return pd.DataFrame(columns=TARGET_COLUMNS)
@@ -207,14 +240,21 @@ class TopicRule:
         """
         if self.any_pattern is not None and not self.any_pattern.search(text):
             return []
+        return self.words(text, [match.span() for pattern in self.patterns
+                                 for match in pattern.finditer(text)])
+
+    def words(self, text: str, found: list[tuple[int, int]]) -> list[str]:
+        """Return what :meth:`matches` returns, given the spans of the patterns' matches.
+
+        Empty matches are ignored; the exclude patterns are only run when some pattern
+        matched.
+        """
+        found = [(start, end) for start, end in found if start != end]
+        if not found:
+            return []
         excluded = [m.span() for pattern in self.excludes for m in pattern.finditer(text)]
-        found: list[tuple[int, int]] = []
-        for pattern in self.patterns:
-            for match in pattern.finditer(text):
-                start, end = match.span()
-                if start == end or any(s < end and start < e for s, e in excluded):
-                    continue
-                found.append((start, end))
+        found = [(start, end) for start, end in found
+                 if not any(s < end and start < e for s, e in excluded)]
         kept: list[tuple[int, int]] = []
         for start, end in sorted(found):
             if kept and start < kept[-1][1]:
@@ -293,13 +333,29 @@ def apply_rules(targets: pd.DataFrame, codebook: pd.DataFrame,
         typed = {pid: tid for pid, tid in zip(programmes["programme_id"],
                                               programmes["intervention_type_id"], strict=True)
                  if isinstance(tid, str) and tid in by_type}
+    of_type: dict[str, list[int]] = {}
+    for index, rule in enumerate(rules):
+        if rule.intervention_type_id:
+            of_type.setdefault(rule.intervention_type_id, []).append(index)
+    starts = start_index([rule.patterns for rule in rules])
     rows = []
-    for target_id, kind, text in zip(targets["target_id"], targets["target_kind"],
-                                     targets["text"], strict=True):
-        for rule in rules:
-            words = rule.matches(text) if isinstance(text, str) else []
-            if kind == "programme" and typed.get(target_id) == rule.intervention_type_id \
-                    and rule.intervention_type_id:
+    for target_id, kind, text in zip(targets["target_id"].tolist(),
+                                     targets["target_kind"].tolist(), targets["text"].tolist(),
+                                     strict=True):
+        matched: dict[int, list[str]] = {}
+        if isinstance(text, str):
+            for index, patterns in starts.candidates(text).items():
+                rule = rules[index]
+                matched[index] = rule.words(text, [
+                    span for number, places in patterns.items()
+                    for span in (spans_from(rule.patterns[number], text, places)
+                                 if places is not None else
+                                 (m.span() for m in rule.patterns[number].finditer(text)))])
+        type_id = typed.get(target_id) if kind == "programme" else None
+        for index in sorted({*matched, *of_type.get(type_id, ())}):
+            rule = rules[index]
+            words = matched.get(index, [])
+            if rule.intervention_type_id and rule.intervention_type_id == type_id:
                 words = [*words, f"intervention_type_id: {rule.intervention_type_id}"]
             if words:
                 rows.append({"target_id": target_id, "target_kind": kind,
@@ -324,10 +380,11 @@ def apply_overrides(codes: pd.DataFrame, overrides: pd.DataFrame, targets: pd.Da
         return codes.reset_index(drop=True)
     removals = {(t, k) for t, k, a in zip(overrides["target_id"], overrides["topic_id"],
                                          overrides["action"], strict=True) if a == "remove"}
-    keep = [(t, k) not in removals for t, k in zip(codes["target_id"], codes["topic_id"],
+    keep = [(t, k) not in removals for t, k in zip(codes["target_id"].tolist(),
+                                                   codes["topic_id"].tolist(),
                                                    strict=True)]
     result = codes[keep]
-    present = set(zip(result["target_id"], result["topic_id"], strict=True))
+    present = set(zip(result["target_id"].tolist(), result["topic_id"].tolist(), strict=True))
     target_info = targets.set_index("target_id")[["target_kind", "text"]]
     dimensions = dict(zip(codebook["topic_id"], codebook["dimension"], strict=True))
     added = []
