@@ -27,12 +27,16 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from bisect import bisect_right
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 from rapidfuzz import fuzz
 from rapidfuzz.distance import DamerauLevenshtein
+
+from workbench.cache import shared
 
 # --- grammar -------------------------------------------------------------------------------
 
@@ -74,11 +78,19 @@ BRACKET = re.compile(r"\(([^()]*)\)")
 #: A quote attribution.
 ATTRIBUTION = re.compile(r"\((?P<attributed_as>Roundtable\s+(?P<number>\d+)|Victim-survivors?"
                          r"|Perpetrators?)\)")
+#: Where a running-text citation's bracket can open: ``(`` right before a year.
+_YEAR_BRACKET = re.compile(r"\((?=(?:1[89]|20)\d\d)")
+#: Every character the names of a running-text citation can hold, up to its bracket (read
+#: backwards from the bracket, on the reversed text).
+_NAME_RUN = re.compile(r"(?:[^\W\d_]|[\s’'\-.,&])*")
 _NAME_SPLIT = re.compile(rf"{NAME_SEPARATOR}")
 _YEAR_PARTS = re.compile(r"(?P<year>\d{4})(?P<suffix>[a-z]?)")
+#: A sentence end: a stop not after an initial, *et al*, *e.g*, *i.e*, a page abbreviation or
+#: *No* (the stop comes first, so a search only stops at stops), closing quotes or brackets,
+#: white space, and a capital or digit next.
 _SENTENCE_END = re.compile(
-    r"(?<![A-Z])(?<!\bet al)(?<!\be\.g)(?<!\bi\.e)(?<!\bpp)(?<!\bpg)(?<!\bp)(?<!\bNo)"
-    r"[.!?][’”)\]]*\s+(?=[‘“\[]?[A-Z0-9])"
+    r"[.!?](?<![A-Z].)(?<!\bet al.)(?<!\be\.g.)(?<!\bi\.e.)(?<!\bpp.)(?<!\bpg.)(?<!\bp.)"
+    r"(?<!\bNo.)[’”)\]]*\s+(?=[‘“\[]?[A-Z0-9])"
 )
 
 
@@ -183,6 +195,33 @@ def parse_bracket(content: str, offset: int = 0) -> list[Citation]:
     return citations
 
 
+def _narrative_matches(text: str) -> list[re.Match]:
+    """Return the matches of :data:`NARRATIVE` in ``text``, exactly as ``finditer`` gives them.
+
+    Only the stretch before each ``(`` that opens on a year is searched: a running-text
+    citation is its names (letters, initials, separators, *et al.*: none of them a digit or a
+    bracket) and such a bracket, and it ends at the first ``)`` after it. The rest of the text,
+    most of it, cannot hold one and is never scanned.
+    """
+    matches: list[re.Match] = []
+    position = 0
+    reverse = text[::-1]
+    for bracket in _YEAR_BRACKET.finditer(text):
+        opening = bracket.start()
+        closing = text.find(")", opening)
+        if closing == -1:
+            break
+        if opening < position:
+            continue
+        tail = len(text) - opening
+        names_start = opening - (_NAME_RUN.match(reverse, tail).end() - tail)
+        match = NARRATIVE.search(text, max(names_start, position), closing + 1)
+        if match is not None:
+            matches.append(match)
+            position = match.end()
+    return matches
+
+
 def parse_citations(text: str) -> list[Citation]:
     """Return every in-text citation in ``text``, in reading order.
 
@@ -196,7 +235,7 @@ def parse_citations(text: str) -> list[Citation]:
         ['Maiuro et al. (2001)', 'Cantos and O’Leary, 2014, p. 5']
     """
     found: list[Citation] = []
-    for match in NARRATIVE.finditer(text):
+    for match in _narrative_matches(text):
         found.extend(_citations_from_match(match, "narrative", 0))
     for bracket in BRACKET.finditer(text):
         found.extend(parse_bracket(bracket.group(1), bracket.start(1)))
@@ -254,17 +293,40 @@ def sentence_at(text: str, offset: int) -> str:
         >>> sentence_at(text, text.index("Maiuro"))
         'Maiuro et al. (2001) said so.'
     """
-    start = text.rfind("\n", 0, offset) + 1
-    end = text.find("\n", offset)
-    end = len(text) if end == -1 else end
-    paragraph = text[start:end]
-    local = offset - start
-    begin = 0
-    for boundary in _SENTENCE_END.finditer(paragraph):
-        if boundary.end() > local:
-            return paragraph[begin: boundary.end()].strip()
-        begin = boundary.end()
-    return paragraph[begin:].strip()
+    return sentence_finder(text)(offset)
+
+
+def _sentence_ends(paragraph: str) -> list[int]:
+    """Return the offset just after each sentence end in ``paragraph``, in order."""
+    return [boundary.end() for boundary in _SENTENCE_END.finditer(paragraph)]
+
+
+def sentence_finder(text: str) -> Callable[[int], str]:
+    """Return a function giving, like :func:`sentence_at`, the sentence at an offset of ``text``.
+
+    Each paragraph's sentence ends are found once, on the first offset that falls in it, so
+    looking up every citation of a long text costs one pass over it rather than one each.
+
+    Examples:
+        >>> at = sentence_finder("One (Smith, 2001). Two.\\nThree (Jones, 2002).")
+        >>> at(5), at(30)
+        ('One (Smith, 2001).', 'Three (Jones, 2002).')
+    """
+    paragraphs: dict[int, tuple[str, list[int]]] = {}
+
+    def at(offset: int) -> str:
+        start = text.rfind("\n", 0, offset) + 1
+        if start not in paragraphs:
+            end = text.find("\n", offset)
+            paragraph = text[start: len(text) if end == -1 else end]
+            paragraphs[start] = (paragraph, _sentence_ends(paragraph))
+        paragraph, ends = paragraphs[start]
+        number = bisect_right(ends, offset - start)  # the first end after the offset
+        begin = ends[number - 1] if number else 0
+        end = ends[number] if number < len(ends) else len(paragraph)
+        return paragraph[begin:end].strip()
+
+    return at
 
 
 # --- extraction from the corpus ------------------------------------------------------------
@@ -318,8 +380,16 @@ def narrative_texts(narratives: pd.DataFrame) -> pd.DataFrame:
     return texts.sort_values("location", ignore_index=True)
 
 
-def _line(row, offset: int) -> int:
-    return first_text_line(row["lines"]) + row["text"].count("\n", 0, offset)
+def _sorted_texts(texts: pd.DataFrame) -> Iterator[tuple[str, str, str, str]]:
+    """Yield ``(location, text, source, lines)`` for each text, in location order."""
+    ordered = texts.sort_values("location")
+    yield from zip(*(ordered[column].tolist() for column in ("location", "text", "source",
+                                                             "lines")), strict=True)
+
+
+def _line(lines: str, text: str, offset: int) -> int:
+    """Return the file line of character ``offset`` of a text whose ``lines`` are given."""
+    return first_text_line(lines) + text.count("\n", 0, offset)
 
 
 def extract_citations(texts: pd.DataFrame) -> pd.DataFrame:
@@ -335,16 +405,16 @@ def extract_citations(texts: pd.DataFrame) -> pd.DataFrame:
         of the source file, ``sentence`` the sentence the citation sits in.
     """
     rows = []
-    for _, item in texts.sort_values("location").iterrows():
-        text = item["text"]
+    for location, text, source, lines in _sorted_texts(texts):
+        sentence = sentence_finder(text)
         for number, citation in enumerate(parse_citations(text), start=1):
             rows.append({
-                "location": item["location"], "occurrence": number,
-                "line": _line(item, citation.start), "form": citation.form,
-                "cited_as": citation.cited_as, "surnames": citation.surnames,
-                "et_al": citation.et_al, "year": citation.year, "suffix": citation.suffix,
-                "page": citation.page, "sentence": sentence_at(text, citation.start),
-                "source": item["source"],
+                "location": location, "occurrence": number,
+                "line": _line(lines, text, citation.start),
+                "form": citation.form, "cited_as": citation.cited_as,
+                "surnames": citation.surnames, "et_al": citation.et_al, "year": citation.year,
+                "suffix": citation.suffix, "page": citation.page,
+                "sentence": sentence(citation.start), "source": source,
             })
     return pd.DataFrame(rows, columns=CITATION_COLUMNS)
 
@@ -359,12 +429,13 @@ def extract_attributions(texts: pd.DataFrame) -> pd.DataFrame:
         A DataFrame with :data:`ATTRIBUTION_COLUMNS`, in location then reading order.
     """
     rows = []
-    for _, item in texts.sort_values("location").iterrows():
-        for number, found in enumerate(parse_attributions(item["text"]), start=1):
+    for location, text, source, lines in _sorted_texts(texts):
+        for number, found in enumerate(parse_attributions(text), start=1):
             rows.append({
-                "location": item["location"], "occurrence": number,
-                "line": _line(item, found.start), "attributed_as": found.attributed_as,
-                "target_id": found.target_id, "quote": found.quote, "source": item["source"],
+                "location": location, "occurrence": number,
+                "line": _line(lines, text, found.start),
+                "attributed_as": found.attributed_as, "target_id": found.target_id,
+                "quote": found.quote, "source": source,
             })
     return pd.DataFrame(rows, columns=ATTRIBUTION_COLUMNS)
 
@@ -402,32 +473,119 @@ class _Entry:
     et_al: bool
     year: str
     suffix: str
+    #: The entry's row in the reference list (kept out of comparisons).
+    position: int = field(default=0, compare=False)
 
     @property
     def first(self) -> str:
         return self.folded[0] if self.folded else ""
 
 
+def _deletions(name: str, most: int = NAME_MAX_EDITS) -> set[str]:
+    """Return every string left by deleting at most ``most`` characters of ``name``.
+
+    Two spellings at most ``most`` Damerau-Levenshtein edits apart always leave a common
+    string this way (a substitution or a swap is undone by deleting one character on each
+    side, an insertion by deleting it on the other side), so names that share none are
+    certainly not close.
+
+    Examples:
+        >>> sorted(_deletions("abc", 1))
+        ['ab', 'abc', 'ac', 'bc']
+    """
+    found = {name}
+    frontier = {name}
+    for _ in range(most):
+        frontier = {word[:i] + word[i + 1:] for word in frontier for i in range(len(word))}
+        found |= frontier
+    return found
+
+
+class _DeletionTable:
+    """Which of some names each of their deletions (see :func:`_deletions`) comes from.
+
+    Most deletions come from one name, kept as a plain string in ``owner``; those several
+    names share are also in ``shared`` (so that a large table is mostly strings).
+    """
+
+    def __init__(self, names: Iterable[str]) -> None:
+        self.owner: dict[str, str] = {}
+        self.shared: dict[str, set[str]] = {}
+        for name in names:
+            for variant in _deletions(name):
+                owner = self.owner.setdefault(variant, name)
+                if owner != name:
+                    self.shared.setdefault(variant, {owner}).add(name)
+
+    def names(self, variants: Iterable[str]) -> set[str]:
+        """Return the names any of ``variants`` comes from."""
+        found = set()
+        for variant in variants:
+            if variant in self.owner:
+                found.add(self.owner[variant])
+                found.update(self.shared.get(variant, ()))
+        return found
+
+
 @dataclass(frozen=True)
 class _Index:
-    """The bibliography entries, looked up by folded first author and by year."""
+    """The bibliography entries, looked up by folded first author, by year, and by year and
+    first author.
+
+    ``by_year_length`` holds the first authors of each year by the length of the name; the
+    deletions of those names (see :func:`_deletions`) are tabulated in ``deleted`` only when a
+    citation needs them, and ``close`` keeps the answers of :meth:`close_spellings`.
+    """
 
     by_first: dict[str, list[_Entry]]
     by_year: dict[str, list[_Entry]]
+    by_year_first: dict[str, dict[str, list[_Entry]]]
+    by_year_length: dict[tuple[str, int], list[str]]
+    deleted: dict[tuple[str, int], _DeletionTable] = field(default_factory=dict)
+    close: dict[tuple[str, str], list[str]] = field(default_factory=dict)
+
+    def _deletion_table(self, year: str, length: int) -> _DeletionTable:
+        """Return the deletion table of the first authors of ``year`` with ``length``
+        characters."""
+        if (year, length) not in self.deleted:
+            self.deleted[(year, length)] = _DeletionTable(
+                self.by_year_length.get((year, length), ()))
+        return self.deleted[(year, length)]
+
+    def close_spellings(self, first: str, year: str) -> list[str]:
+        """Return the first authors of ``year``'s entries spelled close to ``first``, sorted.
+
+        Only names whose deletions meet those of ``first`` are compared: the others are more
+        than :data:`NAME_MAX_EDITS` edits away (as are names whose length differs by more).
+        """
+        if (first, year) not in self.close:
+            variants = _deletions(first)
+            names: set[str] = set()
+            for length in range(len(first) - NAME_MAX_EDITS, len(first) + NAME_MAX_EDITS + 1):
+                names |= self._deletion_table(year, length).names(variants)
+            self.close[(first, year)] = sorted(
+                name for name in names if _close_spelling(first, name))
+        return self.close[(first, year)]
 
 
 def _index(references: pd.DataFrame) -> _Index:
-    et_al = references["et_al"] if "et_al" in references else [False] * len(references)
+    et_al = references["et_al"].tolist() if "et_al" in references else [False] * len(references)
     by_first: dict[str, list[_Entry]] = {}
     by_year: dict[str, list[_Entry]] = {}
-    for key, names, flag, year, suffix in zip(references["key"], references["surnames"], et_al,
-                                              references["year"], references["year_suffix"],
-                                              strict=True):
+    by_year_first: dict[str, dict[str, list[_Entry]]] = {}
+    by_year_length: dict[tuple[str, int], list[str]] = {}
+    rows = zip(references["key"].tolist(), references["surnames"].tolist(), et_al,
+               references["year"].tolist(), references["year_suffix"].tolist(), strict=True)
+    for position, (key, names, flag, year, suffix) in enumerate(rows):
         entry = _Entry(key, tuple(names), tuple(normalise_name(n) for n in names), bool(flag),
-                       str(year), str(suffix))
+                       str(year), str(suffix), position)
         by_first.setdefault(entry.first, []).append(entry)
         by_year.setdefault(entry.year, []).append(entry)
-    return _Index(by_first, by_year)
+        of_year = by_year_first.setdefault(entry.year, {})
+        if entry.first not in of_year:
+            by_year_length.setdefault((entry.year, len(entry.first)), []).append(entry.first)
+        of_year.setdefault(entry.first, []).append(entry)
+    return _Index(by_first, by_year, by_year_first, by_year_length)
 
 
 def _close_spelling(cited: str, listed: str) -> bool:
@@ -448,10 +606,18 @@ def _suffix_fits(cited: str, listed: str) -> bool:
     return cited == listed or not cited or not listed
 
 
+def _near_entries(first: str, year: str, suffix: str, index: _Index) -> list[_Entry]:
+    """Return the entries of ``year`` (suffix permitting) whose first author is spelled close
+    to ``first``, in reference-list order."""
+    by_first = index.by_year_first.get(year, {})
+    near = [entry for name in index.close_spellings(first, year) for entry in by_first[name]
+            if _suffix_fits(suffix, entry.suffix)]
+    return sorted(near, key=lambda entry: entry.position)
+
+
 def _resolve_one(surnames, et_al, year, suffix, index: _Index) -> dict:
     cited = tuple(normalise_name(n) for n in surnames)
     first = cited[0]
-    fits_year = [e for e in index.by_year.get(year, []) if _suffix_fits(suffix, e.suffix)]
     pool = index.by_first.get(first, [])
     agree = [e for e in pool if _authors_agree(cited, et_al, e)]
     same = [e for e in pool if e.year == year and _suffix_fits(suffix, e.suffix)]
@@ -476,7 +642,7 @@ def _resolve_one(surnames, et_al, year, suffix, index: _Index) -> dict:
     if len(other_years) > 1:
         return _outcome("ambiguous", candidates=[e.key for e in other_years],
                         note=f"no entry of {year}; several by the same authors")
-    near = [e for e in fits_year if _close_spelling(first, e.first)]
+    near = _near_entries(first, year, suffix, index)
     if len(near) == 1:
         return _outcome("name_mismatch", candidates=[near[0].key],
                         note=f"cited as {surnames[0]}; the reference list spells "
@@ -515,8 +681,10 @@ def resolve_citations(citations: pd.DataFrame, references: pd.DataFrame) -> pd.D
         entry or entries meant when not resolved) and ``note`` (why, in words).
     """
     index = _index(references)
-    outcomes = [_resolve_one(row.surnames, row.et_al, row.year, row.suffix, index)
-                for row in citations.itertuples()]
+    outcomes = [_resolve_one(surnames, et_al, year, suffix, index)
+                for surnames, et_al, year, suffix in zip(
+                    *(citations[column].tolist() for column in ("surnames", "et_al", "year",
+                                                                 "suffix")), strict=True)]
     resolved = pd.DataFrame(outcomes, columns=RESOLUTION_COLUMNS, index=citations.index)
     return pd.concat([citations, resolved], axis=1)
 
@@ -563,7 +731,7 @@ def write_artefacts(corpus, out: Path) -> list[Path]:
         The two paths written.
     """
     out = Path(out)
-    audit = citation_audit(corpus)
+    audit = shared(corpus, citation_audit)  # the graph's writer reads the same audit
     orphans = orphan_references(audit, corpus.references)
     paths = [out / "citation_audit.csv", out / "orphan_references.csv"]
     audit[AUDIT_COLUMNS].to_csv(paths[0], index=False, lineterminator="\n")
