@@ -46,15 +46,18 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
-    from workbench.build import build
+    from workbench.build import build_report
 
     try:
-        written = build(Path(args.root), Path(args.out))
+        report = build_report(Path(args.root), Path(args.out), jobs=args.jobs,
+                              reuse=not args.no_cache)
     except CorpusError as err:
         _print_problems(err.problems, f"build stopped: {len(err.problems)} problem(s) in "
                         f"{args.root}; {args.out} was left as it was")
         return 1
-    print(f"built {len(written)} files into {args.out}")
+    reused = (f" ({len(report.reused)} unchanged figure(s) and table(s) reused from the "
+              "previous build)" if report.reused else "")
+    print(f"built {len(report.written)} files into {args.out}{reused}")
     return 0
 
 
@@ -142,6 +145,12 @@ def build_parser() -> argparse.ArgumentParser:
     command("validate", "check every file of the corpus and report each problem", _cmd_validate)
     build_cmd = command("build", "validate, then regenerate every artefact", _cmd_build)
     build_cmd.add_argument("--out", default="build", help="output folder (default: build/)")
+    build_cmd.add_argument("--jobs", type=_positive_int, default=None, metavar="N",
+                           help="processes to use (default: one per core, at most 2)")
+    build_cmd.add_argument("--no-cache", action="store_true",
+                           help="draw every figure and compute every suggestion afresh "
+                           "instead of reusing unchanged ones from OUT/.cache (the output "
+                           "is the same either way)")
     tidy_cmd = command("tidy", "rewrite spreadsheet-saved CSVs (BOM, CRLF) in canonical form",
                        _cmd_tidy)
     tidy_cmd.add_argument("--from-encoding", default="utf-8",

@@ -414,9 +414,14 @@ def write_table(frame: pd.DataFrame, path: Path) -> None:
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(list(frame.columns))
-    for record in frame.itertuples(index=False, name=None):
-        writer.writerow(["" if _missing(v) else str(v) for v in record])
+    writer.writerows(zip(*(_cells(frame.iloc[:, i]) for i in range(frame.shape[1])), strict=True))
     Path(path).write_text(buffer.getvalue(), encoding="utf-8", newline="")
+
+
+def _cells(column: pd.Series) -> list[str]:
+    """The cells of a column as written: missing values empty, others as ``str`` gives them."""
+    return ["" if missing else str(value)
+            for value, missing in zip(column.tolist(), column.isna().tolist(), strict=True)]
 
 
 def _missing(value: object) -> bool:

@@ -26,6 +26,7 @@ from typing import Any
 
 import pandas as pd
 
+from workbench.cache import shared
 from workbench.problems import Problem
 
 CROSSWALK_FILE = "corpus/crosswalk.csv"
@@ -398,7 +399,7 @@ def coverage(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
         Columns ``framework, element_id, label, direction, mapped_count, disposition, status``,
         in framework, direction and element order.
     """
-    known = elements(tables).set_index("element_id")
+    known = shared(tables, elements).set_index("element_id")
     kind, label_of, framework_of = (known[c].to_dict() for c in ("kind", "label",
                                                                    "framework_id"))
     editions = editions_of(tables["frameworks"])
@@ -615,7 +616,7 @@ def carry_over(tables: dict[str, pd.DataFrame], source: str = "framework:respect
         carried_relation, carry, in_crosswalk``; ``carry`` is ``exact``, ``implied``,
         ``review`` or ``none``.
     """
-    known = elements(tables).set_index("element_id")
+    known = shared(tables, elements).set_index("element_id")
     crosswalk = tables["crosswalk"]
     related = _related_rows(crosswalk)
     focal_kind = related["focal_id"].map(known["kind"])
@@ -694,7 +695,7 @@ def labelled_crosswalk(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     It exists for the build's ``crosswalk.csv``, which a reader opens without the corpus:
     each row carries the focal and reference wording beside the relation.
     """
-    known = elements(tables).set_index("element_id")
+    known = shared(tables, elements).set_index("element_id")
     crosswalk = tables["crosswalk"].copy()
     crosswalk.insert(1, "focal_label", crosswalk["focal_id"].map(known["label"]))
     crosswalk.insert(3, "reference_label", crosswalk["reference_id"].map(known["label"]))
@@ -784,24 +785,43 @@ def write_artefacts(corpus: Any, out: Path) -> list[Path]:
     the suggester's candidates (``crosswalk_suggestions.csv``) with its precision and recall
     against the curated rows (``crosswalk_suggester_metrics.csv`` and ``.png``).
     """
+    from workbench.cache import cached_files
     from workbench.corpus import write_table
-    from workbench.crosswalk_suggest import suggest_crosswalk, suggester_metrics
-    from workbench.render.crosswalk_figures import write_heatmaps, write_suggester_figure
+    from workbench.crosswalk_suggest import suggester_inputs
+    from workbench.render.crosswalk_figures import write_heatmaps
 
     out = Path(out)
     tables = corpus.tables
-    top = suggest_crosswalk(tables, k=5)  # once: the metrics need the top 5, the CSV the top 3
-    metrics = suggester_metrics(tables, ks=(1, 2, 3, 5), suggestions=top)
+    suggested = [out / "crosswalk_suggestions.csv", out / "crosswalk_suggester_metrics.csv",
+                 out / "crosswalk_suggester_metrics.png"]
+    # the suggester is the costly part (scikit-learn): reused while what it reads is unchanged
+    cached_files("workbench.crosswalk.write_suggestions", suggested, suggester_inputs(tables),
+                 lambda: write_suggestions(tables, *suggested))
     written = []
     for name, frame in (("crosswalk.csv", labelled_crosswalk(tables)),
                         ("crosswalk_coverage.csv", coverage(tables)),
                         ("crosswalk_carry_over.csv", carry_over(tables)),
-                        ("crosswalk_collated.csv", collated_representation(tables)),
-                        ("crosswalk_suggestions.csv", top[top["rank"] <= 3]),
-                        ("crosswalk_suggester_metrics.csv", metrics)):
+                        ("crosswalk_collated.csv", collated_representation(tables))):
         write_table(frame, out / name)
         written.append(out / name)
+    written += suggested[:2]
     written.append(write_sssom(tables, out / "crosswalk.sssom.tsv"))
     written += write_heatmaps(tables, out)
-    written.append(write_suggester_figure(metrics, out / "crosswalk_suggester_metrics.png"))
+    written.append(suggested[2])
     return written
+
+
+def write_suggestions(tables: dict[str, pd.DataFrame], suggestions: Path, metrics: Path,
+                      figure: Path) -> None:
+    """Write the suggester's top 3 per guideline (CSV), its precision and recall at k (CSV)
+    and their figure (PNG)."""
+    from workbench.corpus import write_table
+    from workbench.crosswalk_suggest import suggest_crosswalk, suggester_metrics
+    from workbench.render.crosswalk_figures import suggester_figure
+    from workbench.render.figures import save_png
+
+    top = suggest_crosswalk(tables, k=5)  # once: the metrics need the top 5, the CSV the top 3
+    scores = suggester_metrics(tables, ks=(1, 2, 3, 5), suggestions=top)
+    write_table(top[top["rank"] <= 3], suggestions)
+    write_table(scores, metrics)
+    save_png(suggester_figure(scores), figure)

@@ -44,6 +44,7 @@ from typing import Any
 import networkx as nx
 import pandas as pd
 
+from workbench.cache import shared
 from workbench.corpus import Corpus
 
 #: Evidence channels, in display order; the last one comes from the crosswalk.
@@ -128,11 +129,11 @@ def map_rows(standards: pd.DataFrame, guidelines: pd.DataFrame) -> pd.DataFrame:
         ``row_label`` (``Standard 5``, ``Guideline 5.2``), the verbatim ``text`` and ``order``.
     """
     rows = []
-    for _, standard in standards.iterrows():
+    for standard in standards.to_dict("records"):
         rows.append({"row_id": standard["standard_id"], "level": "standard",
                      "standard_id": standard["standard_id"], "number": str(standard["number"]),
                      "row_label": f"Standard {standard['number']}", "text": standard["text"]})
-    for _, guideline in guidelines.iterrows():
+    for guideline in guidelines.to_dict("records"):
         rows.append({"row_id": guideline["guideline_id"], "level": "guideline",
                      "standard_id": guideline["standard_id"], "number": str(guideline["number"]),
                      "row_label": f"Guideline {guideline['number']}", "text": guideline["text"]})
@@ -744,19 +745,19 @@ def item_labels(corpus: Corpus, graph: nx.MultiDiGraph | None = None) -> dict[st
     labels: dict[str, str] = {}
     if graph is not None:
         labels.update({str(n): str(d.get("label", n)) for n, d in graph.nodes(data=True)})
-    for _, ref in corpus.references.iterrows():
+    for ref in corpus.references.to_dict("records"):
         year = f"{ref['year']}{ref['year_suffix'] or ''}" if ref["year_suffix"] and not str(
             ref["year"]).endswith(ref["year_suffix"]) else str(ref["year"])
         labels[ref["ref_id"]] = f"{_author_text(ref['surnames'])} ({year}) {ref['title']}"
-    for _, rt in corpus["roundtables"].iterrows():
+    for rt in corpus["roundtables"].to_dict("records"):
         labels[rt["roundtable_id"]] = f"Roundtable {rt['number']}: {rt['topic']}"
-    for _, c in corpus["consultations"].iterrows():
+    for c in corpus["consultations"].to_dict("records"):
         labels[c["consultation_id"]] = f"Consultation with {c['participant_group']}"
-    for _, p in corpus["programmes"].iterrows():
+    for p in corpus["programmes"].to_dict("records"):
         labels[p["programme_id"]] = str(p["name"])
     frameworks = dict(zip(corpus["frameworks"]["framework_id"], corpus["frameworks"]["name"],
                           strict=True))
-    for _, item in corpus["framework_items"].iterrows():
+    for item in corpus["framework_items"].to_dict("records"):
         name = frameworks.get(item["framework_id"], item["framework_id"])
         labels[item["item_id"]] = f"{name} {item['code']}: {item['label']}"
     return labels
@@ -790,11 +791,11 @@ def analyse_gaps(corpus: Corpus, thresholds: GapThresholds = DEFAULT_THRESHOLDS,
     if graph is None:
         from workbench.graph import build_graph
 
-        graph = build_graph(corpus)
+        graph = shared(corpus, build_graph)
     if codes is None:
         from workbench.coding import codes_frame
 
-        codes = codes_frame(corpus)
+        codes = shared(corpus, codes_frame)
     if codebook is None:
         codebook = load_codebook(corpus)
     if crosswalk is None:

@@ -39,6 +39,9 @@ class CorpusError(Exception):
         self.problems = sorted(problems, key=_problem_order)
         super().__init__("\n".join(str(p) for p in self.problems))
 
+    def __reduce__(self):
+        return CorpusError, (self.problems,)
+
 
 def _problem_order(problem: Problem) -> tuple:
     return (problem.file, problem.row or 0, problem.column or "", problem.message)

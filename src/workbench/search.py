@@ -565,12 +565,13 @@ def element_effects(pairs: pd.DataFrame) -> pd.DataFrame:
 # --------------------------------------------------------------------------------------
 
 
-def _spellings_for(family_rows: pd.DataFrame, noun: str) -> list[str]:
-    """The spellings a family × noun cell can take: UK/US for each word with two spellings."""
+def _spellings_for(spells_behaviour: bool, noun: str) -> list[str]:
+    """The spellings a family × noun cell can take: UK/US for each word with two spellings
+    (``spells_behaviour``: the family's phrases hold behaviour/behavior)."""
     words = []
     if noun == "programme/program":
         words.append("programme")
-    if (family_rows["behaviour_spelling"] != "n/a").any():
+    if spells_behaviour:
         words.append("behaviour")
     if not words:
         return ["n/a"]
@@ -595,9 +596,10 @@ def design_audit(analysis: pd.DataFrame, rules: pd.DataFrame | None = None) -> p
     families, nouns, qualifiers = levels("family"), levels("noun"), levels("qualifier")
     cells = {key: group for key, group in
              core.groupby(["family", "noun", "spelling", "qualifier"], sort=False)}
+    spells_behaviour = (core["behaviour_spelling"] != "n/a").groupby(core["family"]).any()
     rows = []
     for family, noun, qualifier in itertools.product(families, nouns, qualifiers):
-        for spelling in _spellings_for(core[core["family"] == family], noun):
+        for spelling in _spellings_for(bool(spells_behaviour[family]), noun):
             cell = cells.get((family, noun, spelling, qualifier))
             rows.append({
                 "family": family, "noun": noun, "spelling": spelling, "qualifier": qualifier,

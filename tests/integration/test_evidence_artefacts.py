@@ -61,14 +61,14 @@ def test_graph_exports_open_again(built):
 def test_a_failing_build_leaves_the_previous_evidence_untouched(built, repo_root, tmp_path):
     out = tmp_path / "out"
     shutil.copytree(built, out)
-    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
 
     def fail(corpus, staging):
         raise RuntimeError("disk full")
 
     with pytest.raises(RuntimeError):
         build(repo_root, out, writers=(write_citation_audit, write_evidence_graph, fail))
-    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
 
 

@@ -14,9 +14,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from workbench.cache import shared
 from workbench.crosswalk import elements, sort_elements
+from workbench.render.figures import cached_png, pyplot
 from workbench.render.figures import figure_png as figure_png  # re-exported for notebooks
-from workbench.render.figures import pyplot, save_png
 
 #: A heat-map of more guidelines than this is not drawn: nobody reads it, and at 0.26 inch a
 #: row it would outgrow the largest PNG matplotlib writes. The coverage table holds the data.
@@ -50,7 +51,7 @@ def heatmap_matrix(tables: dict[str, pd.DataFrame], framework_id: str) -> pd.Dat
     a guideline names the framework as a whole. For the edition mapping pass the target
     edition with ``tables`` as usual: rows are then the guidelines all the same.
     """
-    known = elements(tables)
+    known = shared(tables, elements)
     items = sort_elements(known.loc[(known["kind"] == "framework_item")
                                     & (known["framework_id"] == framework_id), "element_id"])
     guidelines = list(tables["guidelines"]["guideline_id"])
@@ -80,8 +81,13 @@ def heatmap_figure(tables: dict[str, pd.DataFrame], framework_id: str):
     Cell text is the OLIR strength. Guideline (and item) labels are grey where the element was
     checked and found not related or out of scope, red where a guideline is unreviewed.
     """
+    return _relation_grid(*heatmap_grid(tables, framework_id))
+
+
+def heatmap_grid(tables: dict[str, pd.DataFrame], framework_id: str) -> tuple:
+    """Return what ``heatmap_figure`` draws: the arguments of ``_relation_grid``."""
     matrix = heatmap_matrix(tables, framework_id)
-    known = elements(tables).set_index("element_id")
+    known = shared(tables, elements).set_index("element_id")
     dispositions = tables["crosswalk_dispositions"].set_index(["element_id", "framework_id"])
     row_colours = [_disposition_colour(dispositions, g, framework_id, unreviewed=True)
                    for g in matrix.index]
@@ -89,8 +95,8 @@ def heatmap_figure(tables: dict[str, pd.DataFrame], framework_id: str):
     columns = [c if c == WHOLE_FRAMEWORK else
                f"{known.at[c, 'code']} {_short(known.at[c, 'label'])}" for c in matrix.columns]
     name = known.at[framework_id, "label"]
-    return _relation_grid(matrix, [g.split(":", 1)[1] for g in matrix.index], columns,
-                          row_colours, column_colours, f"Guidelines × {_short(name, 60)}")
+    return (matrix, [g.split(":", 1)[1] for g in matrix.index], columns, row_colours,
+            column_colours, f"Guidelines × {_short(name, 60)}")
 
 
 def edition_matrix(tables: dict[str, pd.DataFrame], source: str = "framework:respect:3ed",
@@ -102,7 +108,7 @@ def edition_matrix(tables: dict[str, pd.DataFrame], source: str = "framework:res
     """
     from workbench.crosswalk import INVERSE
 
-    known = elements(tables)
+    known = shared(tables, elements)
     items = known[known["kind"] == "framework_item"]
     rows = sort_elements(items.loc[items["framework_id"] == source, "element_id"])
     columns = sort_elements(items.loc[items["framework_id"] == target, "element_id"])
@@ -128,19 +134,24 @@ def edition_heatmap_figure(tables: dict[str, pd.DataFrame],
 
     Grey labels mark items with no counterpart in the other edition (dropped or new).
     """
+    return _relation_grid(*edition_grid(tables, source, target))
+
+
+def edition_grid(tables: dict[str, pd.DataFrame], source: str = "framework:respect:3ed",
+                 target: str = "framework:respect:4ed") -> tuple:
+    """Return what ``edition_heatmap_figure`` draws: the arguments of ``_relation_grid``."""
     matrix = edition_matrix(tables, source, target)
-    known = elements(tables).set_index("element_id")
+    known = shared(tables, elements).set_index("element_id")
     dispositions = tables["crosswalk_dispositions"].set_index(["element_id", "framework_id"])
 
     def label(item: str) -> str:
         return f"{known.at[item, 'code']} {_short(known.at[item, 'label'])}"
 
-    return _relation_grid(
-        matrix, [label(i) for i in matrix.index], [label(i) for i in matrix.columns],
-        [_disposition_colour(dispositions, i, target) for i in matrix.index],
-        [_disposition_colour(dispositions, i, source) for i in matrix.columns],
-        f"{_short(known.at[source, 'label'], 50)} (rows) × "
-        f"{_short(known.at[target, 'label'], 50)}", left=3.0)
+    return (matrix, [label(i) for i in matrix.index], [label(i) for i in matrix.columns],
+            [_disposition_colour(dispositions, i, target) for i in matrix.index],
+            [_disposition_colour(dispositions, i, source) for i in matrix.columns],
+            f"{_short(known.at[source, 'label'], 50)} (rows) × "
+            f"{_short(known.at[target, 'label'], 50)}", 3.0)
 
 
 def _disposition_colour(dispositions: pd.DataFrame, element: str, framework: str,
@@ -200,7 +211,7 @@ def _relation_grid(matrix: pd.DataFrame, row_labels: list[str], column_labels: l
 
 def edition_pairs(tables: dict[str, pd.DataFrame]) -> list[tuple[str, str]]:
     """Return ``(source, target)`` edition pairs mapped in the crosswalk (source items focal)."""
-    known = elements(tables).set_index("element_id")
+    known = shared(tables, elements).set_index("element_id")
     crosswalk = tables["crosswalk"]
     focal_items = crosswalk[crosswalk["focal_id"].map(known["kind"]) == "framework_item"]
     pairs = zip(focal_items["focal_id"].map(known["framework_id"]), focal_items["framework_id"],
@@ -231,16 +242,16 @@ def write_heatmaps(tables: dict[str, pd.DataFrame], out: Path) -> list[Path]:
     from workbench.crosswalk_suggest import reviewed_frameworks
 
     written = []
-    figures = [(heatmap_figure, (framework,), heatmap_path(out, framework))
+    figures = [(heatmap_grid, (framework,), heatmap_path(out, framework))
                for framework in reviewed_frameworks(tables)]
     for source, target in edition_pairs(tables):
         slug = f"{source.removeprefix('framework:')}_to_{target.rsplit(':', 1)[-1]}"
-        figures.append((edition_heatmap_figure, (source, target),
+        figures.append((edition_grid, (source, target),
                         Path(out) / f"crosswalk_heatmap_{slug.replace(':', '_')}.png"))
-    for draw, args, path in figures[:MAX_HEATMAPS]:
-        if draw is heatmap_figure and _reviewed_rows(tables, *args) > MAX_HEATMAP_ROWS:
+    for grid, args, path in figures[:MAX_HEATMAPS]:
+        if grid is heatmap_grid and _reviewed_rows(tables, *args) > MAX_HEATMAP_ROWS:
             continue  # unreadable (and beyond a PNG's size); crosswalk_coverage.csv has it
-        written.append(save_png(draw(tables, *args), path))
+        written.append(cached_png(path, _relation_grid, *grid(tables, *args)))
     return written
 
 
@@ -276,5 +287,5 @@ def suggester_figure(metrics: pd.DataFrame):
 
 def write_suggester_figure(metrics: pd.DataFrame, path: Path) -> Path:
     """Write ``suggester_figure`` to ``path`` (PNG); return the path."""
-    return save_png(suggester_figure(metrics), path)
+    return cached_png(path, suggester_figure, metrics)
 

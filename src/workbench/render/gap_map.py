@@ -25,6 +25,7 @@ from workbench.gaps import (
     GapAnalysis,
     tidy_map,
 )
+from workbench.render.figures import cached_png
 
 #: Symbol shown for each status, so that a cell reads without colour.
 STATUS_SYMBOLS: dict[str, str] = {"absolute_gap": "✕", "practice_only": "P", "thin": "T",
@@ -160,13 +161,31 @@ def plot_gap_map(analysis: GapAnalysis, level: str = "standard"):
     margins are fixed in inches, so the layout needs no extra drawing pass; above
     :data:`ANNOTATED_ROWS` rows the cells are shown by colour alone.
     """
+    return _draw_gap_map(*gap_map_grid(analysis, level))
+
+
+def gap_map_grid(analysis: GapAnalysis, level: str = "standard") -> tuple:
+    """Return what ``plot_gap_map`` draws: the cells and rows of ``level``, the topics, the
+    ``(standard, topic)`` pairs a guideline asks for without evidence, and ``level``."""
+    cells = analysis.cells[analysis.cells["level"] == level]
+    rows = analysis.rows[analysis.rows["level"] == level]
+    guideline_cells = analysis.cells[analysis.cells["level"] == "guideline"]
+    unmet = guideline_cells[guideline_cells["demand_without_evidence"]]
+    wanted = sorted(set(zip(unmet["standard_id"], unmet["topic_id"], strict=True)))
+    columns = ["row_id", "topic_id", "status", "evidence_count", "framework_count",
+               "demand_without_evidence"]
+    return (cells[columns].reset_index(drop=True),
+            rows[["row_id", "row_label"]].reset_index(drop=True),
+            analysis.topics[["topic_id", "label", "dimension"]].reset_index(drop=True),
+            wanted, level)
+
+
+def _draw_gap_map(cells: pd.DataFrame, rows: pd.DataFrame, topics: pd.DataFrame,
+                  wanted: list[tuple[str, str]], level: str):
     from matplotlib.colors import ListedColormap
     from matplotlib.figure import Figure
     from matplotlib.patches import Patch
 
-    cells = analysis.cells[analysis.cells["level"] == level]
-    rows = analysis.rows[analysis.rows["level"] == level]
-    topics = analysis.topics
     status_pos = {s: i for i, s in enumerate(STATUSES)}
     grid = cells.pivot(index="row_id", columns="topic_id", values="status").loc[
         list(rows["row_id"]), list(topics["topic_id"])]
@@ -183,9 +202,7 @@ def plot_gap_map(analysis: GapAnalysis, level: str = "standard"):
     cmap = ListedColormap([STATUS_COLOURS[s] for s in STATUSES])
     ax.imshow(values, cmap=cmap, vmin=-0.5, vmax=len(STATUSES) - 0.5, aspect="auto",
               interpolation="nearest")
-    guideline_cells = analysis.cells[analysis.cells["level"] == "guideline"]
-    unmet = guideline_cells[guideline_cells["demand_without_evidence"]]
-    wanted = set(zip(unmet["standard_id"], unmet["topic_id"], strict=True))
+    wanted = set(wanted)
     row_pos = {r: i for i, r in enumerate(rows["row_id"])}
     topic_pos = {t: j for j, t in enumerate(topics["topic_id"])}
     for cell in cells.itertuples(index=False) if annotate else ():
@@ -292,7 +309,7 @@ def write_gap_map(analysis: GapAnalysis, corpus: Corpus, out: Path) -> list[Path
     table = out / "gap_map.csv"
     write_table(tidy_map(analysis.cells), table)
     figure = out / "gap_map.png"
-    plot_gap_map(analysis).savefig(figure, dpi=150, metadata={"Software": None})
+    cached_png(figure, _draw_gap_map, *gap_map_grid(analysis), dpi=150)
     markdown = out / "gaps.md"
     markdown.write_text(render_gaps_markdown(analysis), encoding="utf-8", newline="\n")
     return [html, figure, table, markdown]

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from workbench.render.figures import cached_png, pyplot
 from workbench.render.figures import figure_png as figure_png  # re-exported for notebooks
-from workbench.render.figures import pyplot, save_png
 
 
 def hits_by_facet_figure(facet_hits: pd.DataFrame):
@@ -76,9 +76,9 @@ def design_audit_figure(coverage: pd.DataFrame):
 
 def plot_hits_by_facet(facet_hits: pd.DataFrame, path: Path) -> Path:
     """Save ``hits_by_facet_figure`` as PNG at ``path``; return the path."""
-    return save_png(hits_by_facet_figure(facet_hits), path)
+    return cached_png(path, hits_by_facet_figure, facet_hits)
 
 
 def plot_design_audit(coverage: pd.DataFrame, path: Path) -> Path:
     """Save ``design_audit_figure`` as PNG at ``path``; return the path."""
-    return save_png(design_audit_figure(coverage), path)
+    return cached_png(path, design_audit_figure, coverage)
