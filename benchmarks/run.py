@@ -11,7 +11,7 @@ stages run in a fresh process that first imports everything (import cost is meas
 separately, by the baseline and the whole-build process), then times each stage ``--repeat``
 times (the median is reported) and runs it once more under ``tracemalloc`` for its peak
 memory (from scale ``--large`` on: one run, no tracemalloc). The whole ``workbench build``
-runs as a process (its peak memory is the process's maximum resident set size), three ways:
+runs as a process (its peak memory is the process's maximum resident set size), four ways:
 ``cold``, the first build into an empty folder (every figure drawn, the suggestions computed);
 ``warm``, a rebuild of the unchanged corpus over its own output; and two rebuilds over that
 output after a reviewer's one-cell edit (:data:`EDITS`): a reworded crosswalk rationale
@@ -197,15 +197,18 @@ def edited_root(work: Path, root: Path, scale: int, edit: tuple) -> Path:
     return copy
 
 
-def whole_build(root: Path, edited: dict[str, Path], repeat: int) -> dict[str, dict[str, float]]:
+def whole_build(root: Path, edited: dict[str, Path], repeat: int,
+                baseline: list[tuple[float, float]]) -> dict[str, dict[str, float]]:
     """Time ``workbench build`` as a process in each of :data:`BUILD_MODES` (``edited``: the
-    edited root of each edit mode)."""
+    edited root of each edit mode); before each round, time the import baseline once more
+    into ``baseline``, so that builds and baseline see the same machine load."""
     command = [str(BIN / "workbench"), "build"]
     runs: dict[str, list[tuple[float, float]]] = {mode: [] for mode in BUILD_MODES}
     with tempfile.TemporaryDirectory() as tmp:
         previous = Path(tmp) / "previous"
         run_process(command + ["--root", str(root), "--out", str(previous)])
         for i in range(repeat):
+            baseline.append(run_process([sys.executable, "-c", IMPORT_BASELINE]))
             runs["cold"].append(run_process(command + ["--root", str(root),
                                                        "--out", str(Path(tmp) / f"cold{i}")]))
             runs["warm"].append(run_process(command + ["--root", str(root),
@@ -246,7 +249,8 @@ def _format_table(scales: list[int], stages: dict[int, dict], builds: dict[int, 
     lines.insert(1, "|" + "|".join("-" * (w + 2) for w in widths) + "|")
     out = ["\n".join(lines), ""]
     out.append(f"import baseline `python -c \"{IMPORT_BASELINE}\"`: "
-               f"{baseline['median_s']:.3f} s (peak {baseline['peak_mb']:.0f} MB RSS)")
+               f"{baseline['median_s']:.3f} s, median of {baseline['runs']} runs interleaved "
+               f"with the builds (peak {baseline['peak_mb']:.0f} MB RSS)")
     for mode in BUILD_MODES:
         if 1 in builds:
             factor = builds[1][mode]["median_s"] / baseline["median_s"]
@@ -287,7 +291,8 @@ def main(argv: list[str] | None = None) -> int:
 
     args.work.mkdir(parents=True, exist_ok=True)
     load = os.getloadavg()
-    baseline = median_process([sys.executable, "-c", IMPORT_BASELINE], max(args.repeat, 5))
+    baseline_runs = [run_process([sys.executable, "-c", IMPORT_BASELINE])
+                     for _ in range(max(args.repeat, 3))]
     stages, builds = {}, {}
     for scale in args.scales:
         root = synthetic_root(args.work, scale) if scale > 1 else REPO
@@ -302,7 +307,9 @@ def main(argv: list[str] | None = None) -> int:
         stages[scale] = json.loads(result.stdout.strip().splitlines()[-1])
         print(f"scale {scale}: whole build ...", file=sys.stderr, flush=True)
         edited = {edit[0]: edited_root(args.work, root, scale, edit) for edit in EDITS}
-        builds[scale] = whole_build(root, edited, repeat)
+        builds[scale] = whole_build(root, edited, repeat, baseline_runs)
+    baseline = {"median_s": statistics.median(t for t, _ in baseline_runs),
+                "peak_mb": max(m for _, m in baseline_runs), "runs": len(baseline_runs)}
     print(_format_table(args.scales, stages, builds, baseline, load))
     if args.json:
         args.json.write_text(json.dumps({"baseline": baseline, "stages": stages,

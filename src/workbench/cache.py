@@ -88,9 +88,17 @@ def shared(corpus: Any, compute: Callable[[Any], T]) -> T:
 # --------------------------------------------------------------------------------------
 
 
+#: In a key's folder: the keys used while its files were made (one a line), kept with it.
+NESTED = ".nested"
+
+
 @dataclass
 class FileCache:
     """Kept files: read from ``previous`` (the last build's ``.cache``), written to ``current``.
+
+    Files made inside another cached block (a figure inside the search artefacts) have keys
+    of their own; the outer key records them, so that reusing the outer files keeps the inner
+    keys too and the cache a rebuild leaves is the cache the first build left.
 
     Attributes:
         previous: folder of the previous build's kept files, or ``None`` (nothing to reuse).
@@ -103,36 +111,7 @@ class FileCache:
     current: Path
     reused: list[str] = field(default_factory=list)
     made: list[str] = field(default_factory=list)
-
-    def fetch(self, key: str, paths: Sequence[Path]) -> bool:
-        """Copy the files kept under ``key`` to ``paths``; return whether they were all there."""
-        for folder in (self.current, self.previous):
-            if folder is None:
-                continue
-            kept = [folder / key / Path(p).name for p in paths]
-            if all(k.is_file() for k in kept):
-                for source, target in zip(kept, paths, strict=True):
-                    shutil.copyfile(source, target)
-                if folder != self.current:
-                    self.keep(key, paths)
-                self.reused.extend(Path(p).name for p in paths)
-                return True
-        return False
-
-    def keep(self, key: str, paths: Sequence[Path]) -> None:
-        """Keep copies of ``paths`` under ``key`` (written whole, then renamed into place)."""
-        folder = self.current / key
-        if folder.is_dir():
-            return
-        self.current.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{key[:12]}.", dir=self.current))
-        for path in paths:
-            shutil.copyfile(path, staging / Path(path).name)
-        try:
-            os.rename(staging, folder)
-        except OSError:  # another process kept the same key meanwhile
-            shutil.rmtree(staging, ignore_errors=True)
-
+    _open: list[list[str]] = field(default_factory=list, repr=False)
 
     @classmethod
     def for_build(cls, out: Path | None, staging: Path) -> FileCache:
@@ -141,6 +120,72 @@ class FileCache:
         previous = Path(out) / CACHE_DIR if out is not None else None
         return cls(previous if previous and previous.is_dir() else None,
                    Path(staging) / CACHE_DIR)
+
+    def fresh(self) -> FileCache:
+        """Return a cache over the same folders with nothing recorded yet (one per lane)."""
+        return FileCache(self.previous, self.current)
+
+    def make(self, key: str, paths: Sequence[Path], make: Callable[[], object]) -> None:
+        """Copy the files kept under ``key`` to ``paths`` or, failing that, call ``make`` and
+        keep what it wrote, with the keys used meanwhile."""
+        if self._open:
+            self._open[-1].append(key)
+        if self._fetch(key, paths):
+            self.reused.extend(Path(p).name for p in paths)
+            return
+        self._open.append([])
+        try:
+            make()
+        finally:
+            nested = self._open.pop()
+        self._keep(key, paths, nested)
+        self.made.extend(Path(p).name for p in paths)
+
+    def _fetch(self, key: str, paths: Sequence[Path]) -> bool:
+        for folder in (self.current, self.previous):
+            if folder is None:
+                continue
+            kept = [folder / key / Path(p).name for p in paths]
+            if all(k.is_file() for k in kept):
+                for source, target in zip(kept, paths, strict=True):
+                    shutil.copyfile(source, target)
+                if folder != self.current:
+                    self._carry(key)
+                return True
+        return False
+
+    def _carry(self, key: str) -> None:
+        """Keep ``key`` of the previous build, and the keys nested in it, in this one."""
+        if self.previous is None or (self.current / key).is_dir() \
+                or not (self.previous / key).is_dir():
+            return
+        self._place(key, lambda folder: shutil.copytree(self.previous / key, folder,
+                                                        dirs_exist_ok=True))
+        nested = self.previous / key / NESTED
+        for inner in nested.read_text(encoding="utf-8").split() if nested.is_file() else []:
+            self._carry(inner)
+
+    def _keep(self, key: str, paths: Sequence[Path], nested: list[str]) -> None:
+        def fill(folder: Path) -> None:
+            for path in paths:
+                shutil.copyfile(path, folder / Path(path).name)
+            if nested:
+                (folder / NESTED).write_text("".join(f"{k}\n" for k in sorted(set(nested))),
+                                             encoding="utf-8")
+        self._place(key, fill)
+
+    def _place(self, key: str, fill: Callable[[Path], object]) -> None:
+        """Fill a new folder for ``key`` and rename it into place (never half written)."""
+        folder = self.current / key
+        if folder.is_dir():
+            return
+        self.current.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{key[:12]}.", dir=self.current))
+        fill(staging)
+        try:
+            os.rename(staging, folder)
+        except OSError:  # another process kept the same key meanwhile
+            shutil.rmtree(staging, ignore_errors=True)
 
 
 _files: ContextVar[FileCache | None] = ContextVar("workbench_file_cache", default=None)
@@ -175,11 +220,7 @@ def cached_files(name: str, paths: Sequence[Path], inputs: Any,
     if cache is None:
         make()
         return paths
-    key = digest(code_version(), name, [p.name for p in paths], inputs)
-    if not cache.fetch(key, paths):
-        make()
-        cache.keep(key, paths)
-        cache.made.extend(p.name for p in paths)
+    cache.make(digest(code_version(), name, [p.name for p in paths], inputs), paths, make)
     return paths
 
 

@@ -159,43 +159,68 @@ def _check_header(table: _RawTable, fields: list[dict], problems: list[Problem])
     return False
 
 
-def _check_cell(value: str, spec: dict, where: tuple[str, int, str],
+@dataclass(frozen=True)
+class _FieldRules:
+    """The checks of one schema field, read once from its descriptor (not once per cell)."""
+
+    name: str
+    required: bool
+    integer: bool
+    minimum: int | None
+    maximum: int | None
+    enum: tuple[str, ...] | None
+    pattern: re.Pattern[str] | None
+    max_length: int | None
+
+    @classmethod
+    def of(cls, spec: dict) -> _FieldRules:
+        constraints = spec.get("constraints", {})
+        enum = constraints.get("enum")
+        pattern = constraints.get("pattern")
+        return cls(spec["name"], bool(constraints.get("required")),
+                   spec.get("type") == "integer", constraints.get("minimum"),
+                   constraints.get("maximum"), tuple(enum) if enum is not None else None,
+                   re.compile(pattern) if pattern is not None else None,
+                   constraints.get("maxLength"))
+
+
+def _check_cell(value: str, rules: _FieldRules, file: str, row: int,
                 problems: list[Problem]) -> None:
-    file, row, column = where
-    constraints = spec.get("constraints", {})
+    column = rules.name
     if value == "":
-        if constraints.get("required"):
+        if rules.required:
             problems.append(Problem(file, row, column, "required value is empty; fill it in"))
         return
     if value != value.strip():
         problems.append(Problem(file, row, column, "value has leading or trailing white space; "
                                 "remove it"))
-    if spec.get("type") == "integer":
+    if rules.integer:
         if not _INTEGER.match(value):
             problems.append(Problem(file, row, column, f"{value[:40]!r} is not a whole number"))
             return
         number = int(value)
-        if "minimum" in constraints and number < constraints["minimum"]:
+        if rules.minimum is not None and number < rules.minimum:
             problems.append(Problem(file, row, column, f"{number} is below the minimum "
-                                    f"{constraints['minimum']}"))
-        if "maximum" in constraints and number > constraints["maximum"]:
+                                    f"{rules.minimum}"))
+        if rules.maximum is not None and number > rules.maximum:
             problems.append(Problem(file, row, column, f"{number} is above the maximum "
-                                    f"{constraints['maximum']}"))
-    if "enum" in constraints and value not in constraints["enum"]:
-        allowed = ", ".join(constraints["enum"])
+                                    f"{rules.maximum}"))
+    if rules.enum is not None and value not in rules.enum:
+        allowed = ", ".join(rules.enum)
         problems.append(Problem(file, row, column, f"{value[:60]!r} is not allowed; use one "
                                 f"of: {allowed}"))
-    if "pattern" in constraints and not re.fullmatch(constraints["pattern"], value):
+    if rules.pattern is not None and not rules.pattern.fullmatch(value):
         problems.append(Problem(file, row, column, f"{value[:60]!r} does not match the pattern "
-                                f"{constraints['pattern']}"))
-    if "maxLength" in constraints and len(value) > constraints["maxLength"]:
+                                f"{rules.pattern.pattern}"))
+    if rules.max_length is not None and len(value) > rules.max_length:
         problems.append(Problem(file, row, column, f"value is {len(value)} characters long; "
-                                f"the limit is {constraints['maxLength']}"))
+                                f"the limit is {rules.max_length}"))
 
 
 def _check_rows(table: _RawTable, fields: list[dict], problems: list[Problem]) -> bool:
     width = len(fields)
     ok = True
+    checks = [_FieldRules.of(spec) for spec in fields]
     for record, row in zip(table.rows, table.row_numbers, strict=True):
         if len(record) != width:
             problems.append(Problem(table.file, row, None, f"record has {len(record)} fields, "
@@ -203,8 +228,8 @@ def _check_rows(table: _RawTable, fields: list[dict], problems: list[Problem]) -
                                     "comma or an unclosed quote"))
             ok = False
             continue
-        for value, spec in zip(record, fields, strict=True):
-            _check_cell(value, spec, (table.file, row, spec["name"]), problems)
+        for value, rules in zip(record, checks, strict=True):
+            _check_cell(value, rules, table.file, row, problems)
     for spec in fields:
         if spec.get("constraints", {}).get("unique"):
             _check_unique(table, [spec["name"]], problems, "unique")
@@ -367,18 +392,18 @@ def validate_root(root: Path) -> tuple[Corpus | None, list[Problem]]:
 
     tables = {name: _to_frame(raw[name], descriptor_fields(descriptor, name))
               for name in raw if name in clean}
+    references = references_frame(library) if library is not None else None
     if len(tables) == len(descriptor["resources"]):
         for validator in _extra_validators():
             problems.extend(validator(tables, descriptor))
         from workbench.coding import validate_coding
 
-        problems.extend(validate_coding(
-            tables, descriptor, references_frame(library) if library is not None else None))
+        problems.extend(validate_coding(tables, descriptor, references))
     if problems:
         return None, sorted(set(problems), key=lambda p: (p.file, p.row or 0, p.column or "",
                                                           p.message))
     corpus = Corpus(root=root, descriptor=descriptor, tables=tables, bibliography=library,
-                    references=references_frame(library))
+                    references=references)
     return corpus, []
 
 

@@ -730,21 +730,41 @@ def prisma_s_json(report: list[dict]) -> str:
 # --------------------------------------------------------------------------------------
 
 
+#: The files :func:`write_artefacts` writes, in order.
+ARTEFACTS = ("search_analysis.csv", "search_pairs.csv", "search_design_audit.csv",
+             "search_report.md", "search_report.json", "search_hits_by_facet.png",
+             "search_design_audit.png")
+
+
 def write_artefacts(corpus: Corpus, out: Path) -> list[Path]:
     """Write the search analysis, pairs, design audit, PRISMA-S report and figures into ``out``.
+
+    They depend on the searches and the narratives alone, so a build reuses them from its
+    cache while those two tables are unchanged (``workbench.cache.cached_files``).
 
     Returns:
         The paths written.
     """
-    from workbench.render.search_figures import plot_design_audit, plot_hits_by_facet
+    from workbench.cache import cached_files
 
     out = Path(out)
-    searches = corpus["searches"]
+    searches, narratives = corpus["searches"], corpus.tables.get("narratives")
+    return cached_files("workbench.search.write_search_artefacts",
+                        [out / name for name in ARTEFACTS], (searches, narratives),
+                        lambda: write_search_artefacts(searches, narratives, out))
+
+
+def write_search_artefacts(searches: pd.DataFrame, narratives: pd.DataFrame | None,
+                           out: Path) -> list[Path]:
+    """Write :data:`ARTEFACTS` into ``out`` from the searches (and, for the PRISMA-S report,
+    the narratives); return the paths written."""
+    from workbench.render.search_figures import plot_design_audit, plot_hits_by_facet
+
     analysis = search_analysis(searches)
     pairs = one_element_pairs(analysis.assign(database=searches["database"].to_numpy(),
                                               date=searches["date"].to_numpy()))
     audit = design_audit(analysis)
-    report = prisma_s_report(searches, corpus.tables.get("narratives"))
+    report = prisma_s_report(searches, narratives)
     written = []
     for name, frame in (
             ("search_analysis.csv", analysis.drop(columns=["subject", "qualifier_phrase"])),

@@ -92,3 +92,34 @@ def test_without_a_cache_files_are_simply_made(tmp_path):
     path = tmp_path / "a.txt"
     cached_files("maker", [path], ("x",), lambda: path.write_text("A", encoding="utf-8"))
     assert path.read_text(encoding="utf-8") == "A"
+
+
+def test_reusing_an_outer_block_keeps_the_keys_nested_in_it(tmp_path):
+    made = []
+
+    def build(number: int, outer_input: str) -> FileCache:
+        out = tmp_path / f"out{number}"
+        out.mkdir()
+        previous = tmp_path / f"cache{number - 1}"
+        cache = FileCache(previous if previous.is_dir() else None, tmp_path / f"cache{number}")
+
+        def inner():
+            made.append(f"inner{number}")
+            (out / "figure.png").write_bytes(b"figure")
+
+        def outer():
+            made.append(f"outer{number}")
+            (out / "table.csv").write_text(outer_input, encoding="utf-8")
+            cached_files("inner", [out / "figure.png"], ("same",), inner)
+
+        with using(cache):
+            cached_files("outer", [out / "table.csv"], (outer_input,), outer)
+        return cache
+
+    build(1, "a")
+    second = build(2, "a")  # the outer block is reused whole ...
+    assert made == ["outer1", "inner1"] and second.reused == ["table.csv"]
+    assert len(list(second.current.iterdir())) == 2, "... and the inner key is kept with it"
+    third = build(3, "b")  # the outer input changed; the figure's did not
+    assert made == ["outer1", "inner1", "outer3"]
+    assert third.reused == ["figure.png"] and third.made == ["table.csv"]

@@ -87,19 +87,22 @@ def map_payload(analysis: GapAnalysis) -> dict:
     channel_pos = {c: i for i, c in enumerate(CHANNELS)}
     status_pos = {s: i for i, s in enumerate(STATUSES)}
     cells = [[None] * len(topics) for _ in range(len(rows))]
-    for cell in analysis.cells.itertuples(index=False):
-        demand = 2 if cell.demand_without_evidence else (1 if cell.demand else 0)
-        counts = [int(getattr(cell, f"count_{c}")) for c in CHANNELS]
-        cells[row_pos[cell.row_id]][topic_pos[cell.topic_id]] = counts + [
-            status_pos[cell.status], demand, intern(cell.demand_coded_by) if demand else -1]
+    counted = [f"count_{c}" for c in CHANNELS]
+    for row_id, topic_id, status, without, demanded, coded_by, *counts in _columns(
+            analysis.cells, ["row_id", "topic_id", "status", "demand_without_evidence",
+                             "demand", "demand_coded_by", *counted]):
+        demand = 2 if without else (1 if demanded else 0)
+        cells[row_pos[row_id]][topic_pos[topic_id]] = [int(n) for n in counts] + [
+            status_pos[status], demand, intern(coded_by) if demand else -1]
     level = dict(zip(rows["row_id"], rows["level"], strict=True))
     evidence = []
-    for e in analysis.evidence.itertuples(index=False):
-        if level[e.row_id] == "guideline" and e.channel != "framework":
+    for row_id, topic_id, channel, *texts in _columns(
+            analysis.evidence, ["row_id", "topic_id", "channel", "evidence_id", "citation",
+                                "sentence", "location", "coded_by", "coded_on"]):
+        if level[row_id] == "guideline" and channel != "framework":
             continue
-        evidence.append([row_pos[e.row_id], topic_pos[e.topic_id], channel_pos[e.channel],
-                         intern(e.evidence_id), intern(e.citation), intern(e.sentence),
-                         intern(e.location), intern(e.coded_by), intern(e.coded_on)])
+        evidence.append([row_pos[row_id], topic_pos[topic_id], channel_pos[channel],
+                         *(intern(text) for text in texts)])
     dimensions = list(dict.fromkeys(topics["dimension"]))
     return {
         "channels": [{"id": c, "label": CHANNEL_LABELS[c]} for c in CHANNELS],
@@ -122,6 +125,12 @@ def map_payload(analysis: GapAnalysis) -> dict:
         "evidence": evidence,
         "strings": strings,
     }
+
+
+def _columns(frame: pd.DataFrame, names: list[str]):
+    """The rows of ``frame`` as tuples of the ``names`` columns (far cheaper than
+    ``itertuples`` on string columns)."""
+    return zip(*(frame[name].tolist() for name in names), strict=True)
 
 
 def script_json(data: object) -> str:
@@ -150,6 +159,11 @@ def render_gap_map_html(analysis: GapAnalysis) -> str:
 
 #: Above this many rows the figure drops the per-cell labels (they would not be legible).
 ANNOTATED_ROWS = 60
+#: Above :data:`ANNOTATED_ROWS` rows the figure is an overview: rows this many inches tall,
+#: and at most :data:`OVERVIEW_LABELS` of them labelled (every n-th), so that a map of
+#: hundreds of standards stays a figure one can open (``gap_map.html`` has every row).
+OVERVIEW_ROW_INCHES = 0.06
+OVERVIEW_LABELS = 100
 
 
 def plot_gap_map(analysis: GapAnalysis, level: str = "standard"):
@@ -159,7 +173,8 @@ def plot_gap_map(analysis: GapAnalysis, level: str = "standard"):
     (framework items after a plus sign), so the figure reads in greyscale too. ``!`` marks a
     demand without evidence (on a standard: one of its guidelines asks for the topic). The
     margins are fixed in inches, so the layout needs no extra drawing pass; above
-    :data:`ANNOTATED_ROWS` rows the cells are shown by colour alone.
+    :data:`ANNOTATED_ROWS` rows the cells are shown by colour alone, in an overview (see
+    :data:`OVERVIEW_ROW_INCHES`).
     """
     return _draw_gap_map(*gap_map_grid(analysis, level))
 
@@ -191,7 +206,7 @@ def _draw_gap_map(cells: pd.DataFrame, rows: pd.DataFrame, topics: pd.DataFrame,
         list(rows["row_id"]), list(topics["topic_id"])]
     values = grid.apply(lambda col: col.map(status_pos)).to_numpy(dtype=float)
     annotate = len(rows) <= ANNOTATED_ROWS
-    cell_in = 0.42 if annotate else 0.12
+    cell_in = 0.42 if annotate else OVERVIEW_ROW_INCHES
     left, right, top, bottom = 1.3, 2.5, 0.75, 2.9  # inches around the matrix
     width = left + right + 0.42 * len(topics)
     height = top + bottom + cell_in * len(rows)
@@ -219,7 +234,10 @@ def _draw_gap_map(cells: pd.DataFrame, rows: pd.DataFrame, topics: pd.DataFrame,
                     fontweight="bold", color="black")
     ax.set_xticks(range(len(topics)), labels=list(topics["label"]), rotation=60, ha="right",
                   fontsize=7, rotation_mode="anchor")
-    ax.set_yticks(range(len(rows)), labels=list(rows["row_label"]),
+    step = 1 if annotate else -(-len(rows) // OVERVIEW_LABELS)  # ceiling division
+    labelled = range(0, len(rows), step)
+    row_labels = list(rows["row_label"])
+    ax.set_yticks(labelled, labels=[row_labels[i] for i in labelled],
                   fontsize=8 if annotate else 4)
     if annotate:
         ax.set_xticks([x - 0.5 for x in range(1, len(topics))], minor=True)
