@@ -46,11 +46,12 @@ ARTEFACT_WRITERS: tuple[ArtefactWriter, ...] = (
     write_gap_map,
 )
 #: The writers by lane: each lane may run in a process of its own, and computes the derived
-#: results (audit, graph, codes) its writers need once. The lanes take similar times from 1x
-#: to 100x the corpus (the crosswalk and the graph's exports weigh as much as the rest).
+#: results (audit, graph, codes) its writers need once, so the writers that need the graph
+#: share a lane. The crosswalk (figures, suggestions) and the search artefacts weigh about
+#: as much as the graph's exports and the gap map at 100x the corpus.
 LANES: tuple[tuple[ArtefactWriter, ...], ...] = (
-    (write_crosswalk, write_evidence_graph),
-    (write_corpus_summary, write_citation_audit, write_search_analysis, write_gap_map),
+    (write_crosswalk, write_search_analysis),
+    (write_corpus_summary, write_citation_audit, write_evidence_graph, write_gap_map),
 )
 
 

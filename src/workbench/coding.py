@@ -337,7 +337,7 @@ def apply_rules(targets: pd.DataFrame, codebook: pd.DataFrame,
     for index, rule in enumerate(rules):
         if rule.intervention_type_id:
             of_type.setdefault(rule.intervention_type_id, []).append(index)
-    starts = start_index([rule.patterns for rule in rules])
+    starts = start_index(tuple(rule.patterns for rule in rules))
     rows = []
     for target_id, kind, text in zip(targets["target_id"].tolist(),
                                      targets["target_kind"].tolist(), targets["text"].tolist(),

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 
 try:
     from re import _constants as sre_constants
@@ -246,9 +246,10 @@ def _boundary_finder(heads: list[str], flags: int) -> re.Pattern[str] | None:
     return re.compile(rf"\b(?=[{first}])(?={_alternatives(heads)})", flags)
 
 
-def start_index(pattern_groups: list[tuple[re.Pattern[str], ...]]) -> StartIndex:
+@lru_cache(maxsize=8)
+def start_index(pattern_groups: tuple[tuple[re.Pattern[str], ...], ...]) -> StartIndex:
     """Index the heads of every pattern of ``pattern_groups`` (one group per rule; see
-    :class:`StartIndex`)."""
+    :class:`StartIndex`). Kept for the same patterns: validation and coding share it."""
     starts: dict[tuple[bool, str], list[tuple[int, int]]] = {}
     always = []
     for rule_index, patterns in enumerate(pattern_groups):
