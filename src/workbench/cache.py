@@ -134,12 +134,14 @@ class FileCache:
             self.reused.extend(Path(p).name for p in paths)
             return
         self._open.append([])
+        done = len(self.reused), len(self.made)
         try:
             make()
         finally:
             nested = self._open.pop()
         self._keep(key, paths, nested)
-        self.made.extend(Path(p).name for p in paths)
+        inside = set(self.reused[done[0]:] + self.made[done[1]:])  # told by a nested block
+        self.made.extend(Path(p).name for p in paths if Path(p).name not in inside)
 
     def _fetch(self, key: str, paths: Sequence[Path]) -> bool:
         for folder in (self.current, self.previous):
@@ -222,6 +224,18 @@ def cached_files(name: str, paths: Sequence[Path], inputs: Any,
         return paths
     cache.make(digest(code_version(), name, [p.name for p in paths], inputs), paths, make)
     return paths
+
+
+def corpus_inputs(corpus: Any, tables: Sequence[str]) -> tuple:
+    """Return what a writer reading ``tables`` of ``corpus`` (and its bibliography) depends on,
+    as :func:`cached_files` inputs: the SHA-256 of the files they were read from (and of the
+    descriptor, which types them), or the tables themselves for a corpus made in memory."""
+    names = sorted(tables)
+    digests = getattr(corpus, "digests", {})
+    wanted = [*names, "datapackage.json", "references.bib"]
+    if digests and all(name in digests for name in wanted):
+        return ("files", [(name, digests[name]) for name in wanted])
+    return ("tables", [(name, corpus.tables[name]) for name in names], corpus.references)
 
 
 @functools.cache

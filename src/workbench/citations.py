@@ -36,7 +36,7 @@ import pandas as pd
 from rapidfuzz import fuzz
 from rapidfuzz.distance import DamerauLevenshtein
 
-from workbench.cache import shared
+from workbench.cache import cached_files, corpus_inputs, shared
 
 # --- grammar -------------------------------------------------------------------------------
 
@@ -724,6 +724,11 @@ def citation_audit(corpus) -> pd.DataFrame:
     return resolve_citations(extract_citations(citation_texts(corpus)), corpus.references)
 
 
+#: The tables the citation audit reads (besides the bibliography); a build reuses its files
+#: while these are unchanged (a test checks the audit needs nothing else).
+CITATION_READS = ("guidelines", "narratives")
+
+
 def write_artefacts(corpus, out: Path) -> list[Path]:
     """Write ``citation_audit.csv`` and ``orphan_references.csv`` into ``out``.
 
@@ -731,9 +736,13 @@ def write_artefacts(corpus, out: Path) -> list[Path]:
         The two paths written.
     """
     out = Path(out)
-    audit = shared(corpus, citation_audit)  # the graph's writer reads the same audit
-    orphans = orphan_references(audit, corpus.references)
     paths = [out / "citation_audit.csv", out / "orphan_references.csv"]
-    audit[AUDIT_COLUMNS].to_csv(paths[0], index=False, lineterminator="\n")
-    orphans.to_csv(paths[1], index=False, lineterminator="\n")
-    return paths
+
+    def write() -> None:
+        audit = shared(corpus, citation_audit)  # the graph's writer reads the same audit
+        orphans = orphan_references(audit, corpus.references)
+        audit[AUDIT_COLUMNS].to_csv(paths[0], index=False, lineterminator="\n")
+        orphans.to_csv(paths[1], index=False, lineterminator="\n")
+
+    return cached_files("workbench.citations.write_artefacts", paths,
+                        corpus_inputs(corpus, CITATION_READS), write)

@@ -12,6 +12,7 @@ the tests); this module gives the fast, friendly messages.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import re
@@ -42,6 +43,8 @@ class Corpus:
             missing values and integer fields are nullable ``Int64``.
         bibliography: the parsed ``references.bib`` (a bibtexparser ``Library``).
         references: one row per bibliography entry (see ``bibliography.references_frame``).
+        digests: the SHA-256 of every file the corpus was read from, by resource name,
+            ``datapackage.json`` and ``references.bib`` (what a build's cache keys on).
     """
 
     root: Path
@@ -49,6 +52,7 @@ class Corpus:
     tables: dict[str, pd.DataFrame]
     bibliography: Any = None
     references: pd.DataFrame = field(default_factory=pd.DataFrame)
+    digests: dict[str, str] = field(default_factory=dict)
 
     def table(self, name: str) -> pd.DataFrame:
         """Return the table of resource ``name``; raise ``KeyError`` naming the known ones."""
@@ -403,8 +407,16 @@ def validate_root(root: Path) -> tuple[Corpus | None, list[Problem]]:
         return None, sorted(set(problems), key=lambda p: (p.file, p.row or 0, p.column or "",
                                                           p.message))
     corpus = Corpus(root=root, descriptor=descriptor, tables=tables, bibliography=library,
-                    references=references)
+                    references=references, digests=_file_digests(root, descriptor))
     return corpus, []
+
+
+def _file_digests(root: Path, descriptor: dict[str, Any]) -> dict[str, str]:
+    paths = {resource["name"]: root / CORPUS_DIR / resource["path"]
+             for resource in descriptor["resources"]}
+    paths[DESCRIPTOR] = root / CORPUS_DIR / DESCRIPTOR
+    paths[BIBLIOGRAPHY] = root / BIBLIOGRAPHY
+    return {name: hashlib.sha256(path.read_bytes()).hexdigest() for name, path in paths.items()}
 
 
 def descriptor_fields(descriptor: dict[str, Any], name: str) -> list[dict]:

@@ -44,7 +44,7 @@ from typing import Any
 import networkx as nx
 import pandas as pd
 
-from workbench.cache import shared
+from workbench.cache import cached_files, corpus_inputs, shared
 from workbench.corpus import Corpus
 
 #: Evidence channels, in display order; the last one comes from the crosswalk.
@@ -817,12 +817,27 @@ def analyse_gaps(corpus: Corpus, thresholds: GapThresholds = DEFAULT_THRESHOLDS,
         register=gap_register(cells, rows, evidence, topics, thresholds), codes=codes)
 
 
+#: The tables the gap analysis reads (besides the bibliography); a test checks that the
+#: analysis of these alone is the whole corpus's.
+GAP_READS = ("codebook", "coding_overrides", "collated_standards", "consultations", "crosswalk",
+             "documents", "framework_items", "frameworks", "guidelines", "intervention_types",
+             "narratives", "programmes", "roundtables", "searches", "standards")
+#: The files :func:`write_artefacts` writes, in order.
+ARTEFACTS = ("gap_map.html", "gap_map.png", "gap_map.csv", "gaps.md")
+
+
 def write_artefacts(corpus: Corpus, out: Path) -> list[Path]:
     """Write ``gap_map.html``, ``gap_map.png``, ``gap_map.csv`` and ``gaps.md`` into ``out``.
+
+    A build reuses them while the tables in :data:`GAP_READS` and the bibliography are
+    unchanged.
 
     Returns:
         The paths written.
     """
     from workbench.render.gap_map import write_gap_map
 
-    return write_gap_map(analyse_gaps(corpus), corpus, Path(out))
+    out = Path(out)
+    return cached_files("workbench.gaps.write_artefacts", [out / name for name in ARTEFACTS],
+                        corpus_inputs(corpus, GAP_READS),
+                        lambda: write_gap_map(analyse_gaps(corpus), corpus, out))

@@ -41,7 +41,7 @@ from typing import Any
 import networkx as nx
 import pandas as pd
 
-from workbench.cache import shared
+from workbench.cache import cached_files, corpus_inputs, shared
 from workbench.citations import (
     citation_audit,
     citation_texts,
@@ -454,14 +454,30 @@ def read_edge_list(path: Path) -> nx.MultiDiGraph:
                                    create_using=nx.MultiDiGraph)
 
 
+#: The tables :func:`build_graph` reads (besides the bibliography); a test checks that the
+#: graph built from these alone is the whole corpus's.
+GRAPH_READS = ("collated_standards", "consultations", "documents", "framework_items",
+               "frameworks", "guidelines", "intervention_types", "narratives", "programmes",
+               "roundtables", "searches", "standards")
+
+
 def write_artefacts(corpus, out: Path) -> list[Path]:
     """Write ``graph.graphml``, ``graph.json`` and ``edges.csv`` into ``out``.
+
+    A build reuses them while the tables in :data:`GRAPH_READS` and the bibliography are
+    unchanged (an edit to the crosswalk or the codebook leaves the graph as it was).
 
     Returns:
         The three paths written.
     """
     out = Path(out)
-    graph = shared(corpus, build_graph)
-    return [write_graphml(graph, out / "graph.graphml"),
-            write_node_link_json(graph, out / "graph.json"),
-            write_edge_list(graph, out / "edges.csv")]
+    paths = [out / "graph.graphml", out / "graph.json", out / "edges.csv"]
+
+    def write() -> None:
+        graph = shared(corpus, build_graph)
+        write_graphml(graph, paths[0])
+        write_node_link_json(graph, paths[1])
+        write_edge_list(graph, paths[2])
+
+    return cached_files("workbench.graph.write_artefacts", paths,
+                        corpus_inputs(corpus, GRAPH_READS), write)

@@ -3,10 +3,14 @@ only what an edit changed, and the output is byte-for-byte what drawing afresh g
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import shutil
 from pathlib import Path
 
+import pytest
+
+from workbench import citations, gaps, graph
 from workbench.build import build_report
 from workbench.cache import CACHE_DIR
 from workbench.cli import main
@@ -52,6 +56,8 @@ def test_an_edit_redraws_only_the_figure_it_changes(tmp_root, tmp_path, shipped_
         "crosswalk_heatmap_csaap.png"]
     assert "crosswalk_heatmap_welsh_vawdasv.png" in report.reused
     assert "crosswalk_suggestions.csv" in report.reused, "a strength is not what it reads"
+    assert {"graph.graphml", "citation_audit.csv"} <= set(report.reused), "nor what they read"
+    assert "gap_map.html" in report.made, "the gap map reads the crosswalk"
     redrawn = (out / "crosswalk_heatmap_csaap.png").read_bytes()
     assert redrawn != (shipped_build / "crosswalk_heatmap_csaap.png").read_bytes()
     fresh = save_png(heatmap_figure(load_corpus(tmp_root).tables, "framework:csaap"),
@@ -76,3 +82,21 @@ def test_no_cache_makes_everything_afresh_and_still_keeps_it(repo_root, tmp_path
     # kept: the search artefacts as a whole, and each figure on its own (reused when a
     # change to the searches leaves a figure's data as it was)
     assert len(list((out / CACHE_DIR).iterdir())) == 3
+
+
+@pytest.mark.parametrize("writer, reads", [
+    (graph.write_artefacts, graph.GRAPH_READS),
+    (citations.write_artefacts, citations.CITATION_READS),
+    (gaps.write_artefacts, gaps.GAP_READS),
+], ids=["graph", "citations", "gaps"])
+def test_a_writer_needs_no_table_its_cache_key_leaves_out(corpus, tmp_path, writer, reads):
+    # a build reuses these writers' files while the tables they declare are unchanged: they
+    # must write the same bytes from those tables alone (a missing one would raise)
+    alone = dataclasses.replace(corpus, tables={name: corpus.tables[name] for name in reads},
+                                digests={})
+    outs = [tmp_path / "whole", tmp_path / "alone"]
+    for out, which in zip(outs, (corpus, alone), strict=True):
+        out.mkdir()
+        writer(which, out)
+    assert tree_digest(outs[0]) == tree_digest(outs[1])
+    assert len(tree_digest(outs[0])) >= 2
