@@ -8,9 +8,10 @@ audit, the evidence graph, the topic codes) once and hands the same result to ev
 that needs it, instead of each writer computing its own.
 
 **Between builds** — :func:`cached_files` keeps costly files (figures, the crosswalk
-suggestions) under a key: the SHA-256 of the exact inputs they are made from, of the name of
-what makes them, and of the workbench's own code and the versions of the libraries that shape
-their bytes. A build reads the previous output's ``.cache/`` folder and writes every key it
+suggestions, the graph's exports, the gap map...) under a key: the SHA-256 of the exact
+inputs they are made from (data, or the files of the tables a writer reads, see
+:func:`corpus_inputs`), of the name of what makes them, and of the workbench's own code and
+the versions of the libraries that shape their bytes. A build reads the previous output's ``.cache/`` folder and writes every key it
 uses into the new output's ``.cache/``, so the cache holds what the current output needs and
 nothing more, is swapped in with the output, and a failed build leaves it as it was. A file
 whose key is found is copied instead of being made again; since the key covers everything the
@@ -40,7 +41,7 @@ import pandas as pd
 CACHE_DIR = ".cache"
 #: Libraries whose version can change the bytes of a kept file.
 LIBRARIES = ("numpy", "pandas", "matplotlib", "pillow", "scikit-learn", "scipy",
-             "snowballstemmer", "networkx")
+             "snowballstemmer", "networkx", "bibtexparser", "pylatexenc", "rapidfuzz")
 
 T = TypeVar("T")
 
