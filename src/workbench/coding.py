@@ -155,6 +155,12 @@ def _join(heading: Any, body: Any) -> str:
     return f"{head} {text}" if head.endswith((".", "?", "!")) else f"{head}. {text}"
 
 
+def _joined(frame: pd.DataFrame, heading: str, body: str) -> list[str]:
+    """The texts of two columns joined row by row as one coding text (see ``_join``)."""
+    return [_join(h, b) for h, b in zip(frame[heading].tolist(), frame[body].tolist(),
+                                        strict=True)]
+
+
 def _values(column: Iterable[Any]) -> list[Any]:
     """The values of a column (a Series or any iterable) as a plain list."""
     return column.tolist() if isinstance(column, pd.Series) else list(column)
@@ -178,10 +184,7 @@ def coding_targets(tables: dict[str, pd.DataFrame],
                                     "text": _values(texts)}, columns=TARGET_COLUMNS))
 
     if references is not None and len(references):
-        add("reference", references["ref_id"],
-            [_join(t, c) for t, c in zip(references["title"].tolist(),
-                                         references["container"].tolist(),
-                                         strict=True)])
+        add("reference", references["ref_id"], _joined(references, "title", "container"))
     if "standards" in tables:
         add("standard", tables["standards"]["standard_id"], tables["standards"]["text"])
     if "guidelines" in tables:
@@ -194,15 +197,10 @@ def coding_targets(tables: dict[str, pd.DataFrame],
     if "programmes" in tables:
         programmes = tables["programmes"]
         add("programme", programmes["programme_id"],
-            [_join(n, d) for n, d in zip(programmes["name"].tolist(),
-                                         programmes["description"].tolist(),
-                                         strict=True)])
+            _joined(programmes, "name", "description"))
     if "framework_items" in tables:
         items = tables["framework_items"]
-        add("framework_item", items["item_id"],
-            [_join(label, text) for label, text in zip(items["label"].tolist(),
-                                                       items["text"].tolist(),
-                                                       strict=True)])
+        add("framework_item", items["item_id"], _joined(items, "label", "text"))
     if not frames:
         return pd.DataFrame(columns=TARGET_COLUMNS)
     return pd.concat(frames, ignore_index=True)
