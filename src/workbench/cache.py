@@ -11,11 +11,12 @@ that needs it, instead of each writer computing its own.
 suggestions, the graph's exports, the gap map...) under a key: the SHA-256 of the exact
 inputs they are made from (data, or the files of the tables a writer reads, see
 :func:`corpus_inputs`), of the name of what makes them, and of the workbench's own code and
-the versions of the libraries that shape their bytes. A build reads the previous output's ``.cache/`` folder and writes every key it
-uses into the new output's ``.cache/``, so the cache holds what the current output needs and
-nothing more, is swapped in with the output, and a failed build leaves it as it was. A file
-whose key is found is copied instead of being made again; since the key covers everything the
-file depends on, the copy is byte-identical to what making it would write.
+the versions of the libraries that shape their bytes. A build reads the previous output's
+``.cache/`` folder and writes every key it uses into the new output's ``.cache/``, so the
+cache holds what the current output needs and nothing more, is swapped in with the output,
+and a failed build leaves it as it was. A file whose key is found is copied instead of being
+made again; since the key covers everything the file depends on, the copy is byte-identical
+to what making it would write.
 """
 
 from __future__ import annotations
@@ -227,16 +228,18 @@ def cached_files(name: str, paths: Sequence[Path], inputs: Any,
     return paths
 
 
-def corpus_inputs(corpus: Any, tables: Sequence[str]) -> tuple:
-    """Return what a writer reading ``tables`` of ``corpus`` (and its bibliography) depends on,
-    as :func:`cached_files` inputs: the SHA-256 of the files they were read from (and of the
-    descriptor, which types them), or the tables themselves for a corpus made in memory."""
+def corpus_inputs(corpus: Any, tables: Sequence[str], bibliography: bool = True) -> tuple:
+    """Return what a writer reading ``tables`` of ``corpus`` (and, with ``bibliography``, its
+    references) depends on, as :func:`cached_files` inputs: the SHA-256 of the files they were
+    read from (and of the descriptor, which types them), or the tables themselves for a
+    corpus made in memory."""
     names = sorted(tables)
     digests = getattr(corpus, "digests", {})
-    wanted = [*names, "datapackage.json", "references.bib"]
+    wanted = [*names, "datapackage.json"] + (["references.bib"] if bibliography else [])
     if digests and all(name in digests for name in wanted):
         return ("files", [(name, digests[name]) for name in wanted])
-    return ("tables", [(name, corpus.tables[name]) for name in names], corpus.references)
+    return ("tables", [(name, corpus.tables[name]) for name in names],
+            corpus.references if bibliography else None)
 
 
 @functools.cache

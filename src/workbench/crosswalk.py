@@ -787,7 +787,7 @@ def write_artefacts(corpus: Any, out: Path) -> list[Path]:
     """
     from workbench.cache import cached_files
     from workbench.corpus import write_table
-    from workbench.crosswalk_suggest import suggester_inputs
+    from workbench.crosswalk_suggest import suggester_key
     from workbench.render.crosswalk_figures import write_heatmaps
 
     out = Path(out)
@@ -795,7 +795,7 @@ def write_artefacts(corpus: Any, out: Path) -> list[Path]:
     suggested = [out / "crosswalk_suggestions.csv", out / "crosswalk_suggester_metrics.csv",
                  out / "crosswalk_suggester_metrics.png"]
     # the suggester is the costly part (scikit-learn): reused while what it reads is unchanged
-    cached_files("workbench.crosswalk.write_suggestions", suggested, suggester_inputs(tables),
+    cached_files("workbench.crosswalk.write_suggestions", suggested, suggester_key(corpus),
                  lambda: write_suggestions(tables, *suggested))
     written = []
     for name, frame in (("crosswalk.csv", labelled_crosswalk(tables)),

@@ -98,6 +98,18 @@ def suggester_inputs(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]
             for name, columns in SUGGESTER_READS.items()}
 
 
+def suggester_key(corpus) -> tuple:
+    """Return what the suggester's files depend on, for a build's cache: the files of the
+    tables it reads whole, and the columns it reads of the others (so that a reworded
+    rationale leaves the key as it was)."""
+    from workbench.cache import corpus_inputs
+
+    whole = [name for name, columns in SUGGESTER_READS.items() if columns is None]
+    return (corpus_inputs(corpus, whole, bibliography=False),
+            {name: corpus.tables[name][columns] for name, columns in SUGGESTER_READS.items()
+             if columns is not None})
+
+
 def reviewed_frameworks(tables: dict[str, pd.DataFrame]) -> list[str]:
     """Return the frameworks whose items have dispositions against the guidelines, sorted."""
     dispositions = tables["crosswalk_dispositions"]

@@ -745,12 +745,14 @@ def write_artefacts(corpus: Corpus, out: Path) -> list[Path]:
     Returns:
         The paths written.
     """
-    from workbench.cache import cached_files
+    from workbench.cache import cached_files, corpus_inputs
 
     out = Path(out)
     searches, narratives = corpus["searches"], corpus.tables.get("narratives")
+    read = ["searches"] + (["narratives"] if narratives is not None else [])
     return cached_files("workbench.search.write_search_artefacts",
-                        [out / name for name in ARTEFACTS], (searches, narratives),
+                        [out / name for name in ARTEFACTS],
+                        corpus_inputs(corpus, read, bibliography=False),
                         lambda: write_search_artefacts(searches, narratives, out))
 
 
