@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import os
 import shutil
 from pathlib import Path
 
@@ -11,6 +13,37 @@ from workbench.corpus import BIBLIOGRAPHY, CORPUS_DIR, Corpus, load_corpus
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SEEDS = REPO_ROOT.parent / "shared" / "seeds"
+
+
+def tree_state(*roots: Path) -> dict[str, str]:
+    """Return every entry under ``roots`` (files, folders, symlinks) with what it holds.
+
+    Files map to their SHA-256, symlinks to their target, folders to ``"dir"``: two states are
+    equal only when no file was added, removed, replaced or changed under any root. Tests of
+    commands that must not touch a user's files compare the state before and after.
+    """
+    state: dict[str, str] = {}
+    for root in roots:
+        root = Path(root)
+        if root.is_symlink():
+            state[str(root)] = "symlink:" + os.readlink(root)
+            continue
+        if not root.exists():
+            state[str(root)] = "absent"
+            continue
+        if root.is_file():
+            state[str(root)] = hashlib.sha256(root.read_bytes()).hexdigest()
+            continue
+        for folder, dirs, files in os.walk(root):
+            for name in dirs + files:
+                path = Path(folder) / name
+                if path.is_symlink():
+                    state[str(path)] = "symlink:" + os.readlink(path)
+                elif path.is_dir():
+                    state[str(path)] = "dir"
+                else:
+                    state[str(path)] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return state
 
 
 @pytest.fixture(scope="session")
