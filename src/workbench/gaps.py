@@ -823,7 +823,7 @@ GAP_READS = ("codebook", "coding_overrides", "collated_standards", "consultation
              "documents", "framework_items", "frameworks", "guidelines", "intervention_types",
              "narratives", "programmes", "roundtables", "searches", "standards")
 #: The files :func:`write_artefacts` writes, in order.
-ARTEFACTS = ("gap_map.html", "gap_map.png", "gap_map.csv", "gaps.md")
+ARTEFACTS = ("gap_map.html", "gap_map.png", "gap_map.csv", "gaps.md", "gap_evidence.csv")
 
 
 def write_artefacts(corpus: Corpus, out: Path) -> list[Path]:

@@ -326,7 +326,9 @@ def render_gaps_markdown(analysis: GapAnalysis) -> str:
 
 
 def write_gap_map(analysis: GapAnalysis, corpus: Corpus, out: Path) -> list[Path]:
-    """Write ``gap_map.html``, ``gap_map.png``, ``gap_map.csv`` and ``gaps.md`` into ``out``.
+    """Write ``gap_map.html``, ``gap_map.png``, ``gap_map.csv``, ``gaps.md`` and
+    ``gap_evidence.csv`` (every cell's evidence, one row per item, linking sentence and code:
+    what ``workbench diff`` compares cell by cell) into ``out``.
 
     Returns:
         The paths written.
@@ -341,4 +343,6 @@ def write_gap_map(analysis: GapAnalysis, corpus: Corpus, out: Path) -> list[Path
     cached_png(figure, _draw_gap_map, *gap_map_grid(analysis), dpi=150)
     markdown = out / "gaps.md"
     markdown.write_text(render_gaps_markdown(analysis), encoding="utf-8", newline="\n")
-    return [html, figure, table, markdown]
+    evidence = out / "gap_evidence.csv"
+    write_table(analysis.evidence, evidence)
+    return [html, figure, table, markdown, evidence]

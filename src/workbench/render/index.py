@@ -42,6 +42,8 @@ DESCRIPTIONS: dict[str, str] = {
     "gap_map.png": "The evidence and gap map as a static figure.",
     "gap_map.csv": "The evidence and gap map as a tidy table.",
     "gaps.md": "The ranked gap register.",
+    "gap_evidence.csv": "The evidence behind every cell of the gap map: one row per item, "
+    "linking sentence and code, with where the sentence stands.",
 }
 
 #: Descriptions of artefact families whose names carry a framework or other slug.
