@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -59,7 +60,7 @@ def _removable_code(repo_root: Path):
 def test_a_coding_override_is_named_with_the_cells_it_moves(repo_root, tmp_path, tmp_root):
     row_id, topic_id, target, removed = _removable_code(repo_root)
     new = tmp_path / "new"
-    __import__("shutil").copytree(tmp_root, new)
+    shutil.copytree(tmp_root, new)
     with open(new / "corpus" / "coding_overrides.csv", "a", encoding="utf-8", newline="") as f:
         csv.writer(f, lineterminator="\n").writerow(
             [target, topic_id, "remove", "A reviewer's test removal.", "test"])
@@ -140,13 +141,25 @@ def test_bad_inputs_get_one_line_and_touch_nothing(repo_root, shipped_build, tmp
     cases.append(((str(shipped_build), str(shipped_build), "--out", str(shipped_build / "d")),
                   f"{shipped_build / 'd'}: is inside {shipped_build}, one of the folders "
                   "compared"))
-    state = tree_state(shipped_build, user, empty, repo_root / "corpus")
+    no_table = tmp_path / "no_table"
+    shutil.copytree(shipped_build, no_table)
+    (no_table / "crosswalk.csv").unlink()
+    cases.append(((str(shipped_build), str(no_table)),
+                  f"{no_table / 'crosswalk.csv'}: file is missing; rebuild the folder"))
+    no_key = tmp_path / "no_key"
+    shutil.copytree(shipped_build, no_key)
+    table = pd.read_csv(no_key / "crosswalk.csv", dtype=str, keep_default_na=False)
+    table.drop(columns="focal_id").to_csv(no_key / "crosswalk.csv", index=False)
+    cases.append(((str(no_key), str(shipped_build)),
+                  f"{no_key / 'crosswalk.csv'}:1: focal_id: key column is missing"))
+    state = tree_state(shipped_build, user, empty, repo_root / "corpus", no_table, no_key)
     for args, message in cases:
         result = run("diff", *args)
         assert result.returncode == 1, (args, result.stdout)
         assert result.stderr.splitlines()[0].startswith(message), result.stderr
         assert "Traceback" not in result.stderr
-    assert tree_state(shipped_build, user, empty, repo_root / "corpus") == state
+    assert tree_state(shipped_build, user, empty, repo_root / "corpus", no_table,
+                      no_key) == state
     assert not missing.exists()
 
 
