@@ -12,7 +12,37 @@ import pytest
 from workbench.corpus import BIBLIOGRAPHY, CORPUS_DIR, Corpus, load_corpus
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
+#: The source documents shipped with the repository (those whose licence allows it).
+SHIPPED_SOURCES = REPO_ROOT / "sources"
+#: The folder of all five source documents beside a development checkout.
 SEEDS = REPO_ROOT.parent / "shared" / "seeds"
+
+
+class SourceFolders:
+    """The source documents, looked up in ``sources/`` first and then in ``../shared/seeds/``.
+
+    ``folders / name`` returns the path of a document; a document found in neither folder
+    FAILS the test that needs it (never skips it), naming the file and where it was looked for.
+    """
+
+    def __init__(self, *folders: Path) -> None:
+        self.folders = folders
+
+    def __truediv__(self, name: str) -> Path:
+        for folder in self.folders:
+            if (folder / name).is_file():
+                return folder / name
+        pytest.fail(f"source document {name} is needed but is in none of "
+                    f"{', '.join(str(f) for f in self.folders)}: it is shipped in sources/ only "
+                    "where its licence allows (see sources/README.md); put the five source "
+                    "documents in ../shared/seeds/ beside the checkout", pytrace=False)
+
+    def __repr__(self) -> str:
+        return f"SourceFolders({', '.join(str(f) for f in self.folders)})"
+
+
+#: Where the tests read a source document: the shipped copy first.
+SOURCES = SourceFolders(SHIPPED_SOURCES, SEEDS)
 
 
 def tree_state(*roots: Path) -> dict[str, str]:
@@ -53,11 +83,10 @@ def repo_root() -> Path:
 
 
 @pytest.fixture(scope="session")
-def seeds_dir() -> Path:
-    """The folder of source documents (``../shared/seeds`` beside the repository)."""
-    if not SEEDS.is_dir():
-        pytest.skip("the source documents (../shared/seeds) are not beside this checkout")
-    return SEEDS
+def seeds_dir() -> SourceFolders:
+    """The source documents: ``seeds_dir / name`` is the shipped copy in ``sources/`` or, for
+    a document not shipped, the one in ``../shared/seeds``; a missing one fails the test."""
+    return SOURCES
 
 
 @pytest.fixture(scope="session")

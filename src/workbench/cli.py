@@ -13,6 +13,8 @@ Commands:
   synth      write a synthetic root N times the corpus (renamed copies) for benchmarks
   evidence   the evidence behind a standard or guideline, or the standards resting on a
              reference (e.g. guideline:3.3, ref:morrison2019a)
+  diff       what changed between two builds (or two corpus roots): gap-map statuses,
+             crosswalk rows, the citation audit
 
 Exit codes: 0 success, 1 invalid input (problems printed), 2 usage or unexpected error.
 """
@@ -126,6 +128,32 @@ def _cmd_evidence(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_diff(args: argparse.Namespace) -> int:
+    import shutil
+
+    from workbench.diff import DiffError, check_out, diff_folders, write_diff
+    from workbench.render.diff import render_terminal
+
+    old, new = Path(args.old), Path(args.new)
+    try:
+        if args.out is not None:
+            check_out(Path(args.out), (old, new))
+        changes = diff_folders(old, new)
+    except DiffError as err:
+        _print_problems(err.problems, "workbench diff: nothing compared")
+        return 1
+    except CorpusError as err:
+        _print_problems(err.problems, f"workbench diff: {len(err.problems)} problem(s) in a "
+                        "corpus root; nothing compared")
+        return 1
+    width = shutil.get_terminal_size((80, 24)).columns
+    print(render_terminal(changes, args.old, args.new, width), end="")
+    if args.out is not None:
+        written = write_diff(changes, Path(args.out), args.old, args.new)
+        print(f"wrote {' and '.join(p.name for p in written)} into {args.out}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser; its help text is this module's docstring."""
     parser = argparse.ArgumentParser(
@@ -174,6 +202,19 @@ def build_parser() -> argparse.ArgumentParser:
                        "the standards that rest on a reference", _cmd_evidence)
     evidence.add_argument("node", help="a node id: standard:3, guideline:3.3 or "
                           "ref:morrison2019a")
+    diff = commands.add_parser(
+        "diff", help="what changed between two builds (or two corpus roots)",
+        description="Report what changed from OLD to NEW: gap-map cells whose status changed "
+        "(with the evidence added to or removed from them), crosswalk rows added, removed or "
+        "changed, and citation-audit changes. OLD and NEW are folders `workbench build` "
+        "wrote, or corpus roots (each built first into a temporary folder; the roots are "
+        "never written to).")
+    diff.add_argument("old", metavar="OLD", help="the earlier build folder or corpus root")
+    diff.add_argument("new", metavar="NEW", help="the later build folder or corpus root")
+    diff.add_argument("--out", metavar="DIR", default=None,
+                      help="also write diff.md and diff.csv into DIR (a new or empty folder, "
+                      "or one an earlier diff wrote; never inside a corpus)")
+    diff.set_defaults(func=_cmd_diff)
     return parser
 
 

@@ -823,7 +823,7 @@ GAP_READS = ("codebook", "coding_overrides", "collated_standards", "consultation
              "documents", "framework_items", "frameworks", "guidelines", "intervention_types",
              "narratives", "programmes", "roundtables", "searches", "standards")
 #: The files :func:`write_artefacts` writes, in order.
-ARTEFACTS = ("gap_map.html", "gap_map.png", "gap_map.csv", "gaps.md")
+ARTEFACTS = ("gap_map.html", "gap_map.png", "gap_map.csv", "gaps.md", "gap_evidence.csv")
 
 
 def write_artefacts(corpus: Corpus, out: Path) -> list[Path]:
@@ -836,8 +836,10 @@ def write_artefacts(corpus: Corpus, out: Path) -> list[Path]:
         The paths written.
     """
     from workbench.render.gap_map import write_gap_map
+    from workbench.render.sources import shipped_sources
 
     out = Path(out)
+    # The page links the evidence in shipped sources: which are shipped is an input too.
     return cached_files("workbench.gaps.write_artefacts", [out / name for name in ARTEFACTS],
-                        corpus_inputs(corpus, GAP_READS),
+                        (corpus_inputs(corpus, GAP_READS), shipped_sources(corpus)),
                         lambda: write_gap_map(analyse_gaps(corpus), corpus, out))

@@ -21,10 +21,10 @@ def built(corpus, tmp_path_factory):
     return out, write_artefacts(corpus, out)
 
 
-def test_writer_writes_the_four_artefacts(built):
+def test_writer_writes_the_five_artefacts(built):
     out, written = built
-    assert sorted(p.name for p in written) == ["gap_map.csv", "gap_map.html", "gap_map.png",
-                                                "gaps.md"]
+    assert sorted(p.name for p in written) == ["gap_evidence.csv", "gap_map.csv", "gap_map.html",
+                                                "gap_map.png", "gaps.md"]
     assert all(p.parent == out and p.stat().st_size > 0 for p in written)
 
 

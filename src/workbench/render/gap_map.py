@@ -10,6 +10,7 @@ forbids every network request.
 from __future__ import annotations
 
 import json
+from collections.abc import Collection
 from dataclasses import asdict
 from importlib import resources
 from pathlib import Path
@@ -26,6 +27,7 @@ from workbench.gaps import (
     tidy_map,
 )
 from workbench.render.figures import cached_png
+from workbench.render.sources import location_link, shipped_sources
 
 #: Symbol shown for each status, so that a cell reads without colour.
 STATUS_SYMBOLS: dict[str, str] = {"absolute_gap": "✕", "practice_only": "P", "thin": "T",
@@ -64,11 +66,12 @@ def threshold_note(analysis: GapAnalysis) -> str:
             f"text names the topic while its cell is {', '.join(t.demand_statuses)}.")
 
 
-def map_payload(analysis: GapAnalysis) -> dict:
+def map_payload(analysis: GapAnalysis, shipped: Collection[str] = ()) -> dict:
     """Return the data the page needs, compactly: strings interned, cells as count lists.
 
     Evidence rows of guidelines that repeat their standard's narrative evidence are left out
-    (the page adds them back from the standard), so the page stays small.
+    (the page adds them back from the standard), so the page stays small. ``whereLinks`` maps
+    each evidence location in a ``shipped`` source to its line in the source viewer.
     """
     strings: list[str] = []
     index: dict[str, int] = {}
@@ -104,6 +107,11 @@ def map_payload(analysis: GapAnalysis) -> dict:
         evidence.append([row_pos[row_id], topic_pos[topic_id], channel_pos[channel],
                          *(intern(text) for text in texts)])
     dimensions = list(dict.fromkeys(topics["dimension"]))
+    where_links = {}
+    for location in dict.fromkeys(analysis.evidence["location"]) if shipped else ():
+        href = location_link(str(location), shipped=shipped)
+        if href is not None:
+            where_links[str(location)] = href
     return {
         "channels": [{"id": c, "label": CHANNEL_LABELS[c]} for c in CHANNELS],
         "statuses": [{"id": s, "label": STATUS_LABELS[s], "symbol": STATUS_SYMBOLS[s]}
@@ -124,6 +132,7 @@ def map_payload(analysis: GapAnalysis) -> dict:
         "cells": cells,
         "evidence": evidence,
         "strings": strings,
+        "whereLinks": where_links,
     }
 
 
@@ -147,12 +156,13 @@ def script_json(data: object) -> str:
     return text
 
 
-def render_gap_map_html(analysis: GapAnalysis) -> str:
-    """Return the self-contained HTML page of the map (template, CSS, JS and data inlined)."""
+def render_gap_map_html(analysis: GapAnalysis, shipped: Collection[str] = ()) -> str:
+    """Return the self-contained HTML page of the map (template, CSS, JS and data inlined);
+    evidence locations in the ``shipped`` sources link to their line in the source viewer."""
     page = _asset("gap_map.html")
     for token, value in (("/*@@STYLE@@*/", _asset("gap_map.css")),
                          ("/*@@SCRIPT@@*/", _asset("gap_map.js")),
-                         ("/*@@DATA@@*/", script_json(map_payload(analysis)))):
+                         ("/*@@DATA@@*/", script_json(map_payload(analysis, shipped)))):
         page = page.replace(token, value, 1)
     return page
 
@@ -316,18 +326,23 @@ def render_gaps_markdown(analysis: GapAnalysis) -> str:
 
 
 def write_gap_map(analysis: GapAnalysis, corpus: Corpus, out: Path) -> list[Path]:
-    """Write ``gap_map.html``, ``gap_map.png``, ``gap_map.csv`` and ``gaps.md`` into ``out``.
+    """Write ``gap_map.html``, ``gap_map.png``, ``gap_map.csv``, ``gaps.md`` and
+    ``gap_evidence.csv`` (every cell's evidence, one row per item, linking sentence and code:
+    what ``workbench diff`` compares cell by cell) into ``out``.
 
     Returns:
         The paths written.
     """
     out = Path(out)
     html = out / "gap_map.html"
-    html.write_text(render_gap_map_html(analysis), encoding="utf-8", newline="\n")
+    html.write_text(render_gap_map_html(analysis, shipped_sources(corpus)), encoding="utf-8",
+                    newline="\n")
     table = out / "gap_map.csv"
     write_table(tidy_map(analysis.cells), table)
     figure = out / "gap_map.png"
     cached_png(figure, _draw_gap_map, *gap_map_grid(analysis), dpi=150)
     markdown = out / "gaps.md"
     markdown.write_text(render_gaps_markdown(analysis), encoding="utf-8", newline="\n")
-    return [html, figure, table, markdown]
+    evidence = out / "gap_evidence.csv"
+    write_table(analysis.evidence, evidence)
+    return [html, figure, table, markdown, evidence]

@@ -6,6 +6,7 @@ from html import escape
 from pathlib import Path
 
 from workbench.corpus import Corpus
+from workbench.render.sources import SOURCES_DIR, page_name
 
 #: A sentence for each artefact a person may look for; others are listed by name.
 DESCRIPTIONS: dict[str, str] = {
@@ -41,6 +42,8 @@ DESCRIPTIONS: dict[str, str] = {
     "gap_map.png": "The evidence and gap map as a static figure.",
     "gap_map.csv": "The evidence and gap map as a tidy table.",
     "gaps.md": "The ranked gap register.",
+    "gap_evidence.csv": "The evidence behind every cell of the gap map: one row per item, "
+    "linking sentence and code, with where the sentence stands.",
 }
 
 #: Descriptions of artefact families whose names carry a framework or other slug.
@@ -62,6 +65,9 @@ def describe(path: Path) -> str:
     """
     if path.name in DESCRIPTIONS:
         return DESCRIPTIONS[path.name]
+    if path.parent.name == SOURCES_DIR and path.suffix == ".html":
+        return (f"The source document {path.stem}.txt, line by line; #L<n> after the address "
+                "opens line n.")
     for prefix, text in PREFIX_DESCRIPTIONS:
         if path.name == prefix:
             return text
@@ -92,6 +98,7 @@ def render_index(corpus: Corpus, written: list[Path], fingerprint: str) -> str:
         counts.append(f"<tr><td>{escape(resource['name'])}</td>"
                       f"<td>{len(corpus.tables[resource['name']])}</td></tr>")
     counts.append(f"<tr><td>references.bib</td><td>{len(corpus.references)}</td></tr>")
+    sources = _source_rows(corpus, written)
     title = escape(corpus.descriptor.get("title", "Corpus"))
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
@@ -107,6 +114,15 @@ def render_index(corpus: Corpus, written: list[Path], fingerprint: str) -> str:
 <tbody>
 {chr(10).join(rows)}
 </tbody></table>
+<h2>Sources</h2>
+<p>Every row of the corpus cites its source by file and line range. The sources whose licence
+allows it are shipped and open at the cited line; the others are listed with their licence
+(see <code>sources/README.md</code> for where to get them).</p>
+<table><thead><tr><th scope="col">File</th><th scope="col">Document</th>
+<th scope="col">Licence</th></tr></thead>
+<tbody>
+{chr(10).join(sources)}
+</tbody></table>
 <h2>Corpus tables</h2>
 <table><thead><tr><th scope="col">Table</th><th scope="col">Rows</th></tr></thead>
 <tbody>
@@ -114,6 +130,22 @@ def render_index(corpus: Corpus, written: list[Path], fingerprint: str) -> str:
 </tbody></table>
 </main></body></html>
 """
+
+
+def _source_rows(corpus: Corpus, written: list[Path]) -> list[str]:
+    """One table row per source document, its file linked to its page where one was built."""
+    pages = {p.as_posix() for p in written}
+    documents = corpus.tables.get("documents")
+    rows = []
+    for doc in [] if documents is None else documents.to_dict("records"):
+        page = f"{SOURCES_DIR}/{page_name(doc['file'])}"
+        name = escape(doc["file"])
+        cell = f'<a href="{escape(page, quote=True)}">{name}</a>' if page in pages else name
+        licence = doc.get("licence")
+        licence = "" if licence is None or licence != licence else str(licence)
+        rows.append(f"<tr><td>{cell}</td><td>{escape(str(doc['title']))}</td>"
+                    f"<td>{escape(licence)}</td></tr>")
+    return rows
 
 
 def write_index(corpus: Corpus, out: Path, written: list[Path], fingerprint: str) -> Path:

@@ -289,6 +289,12 @@
     });
   }
 
+  /* The source-viewer line of a location, only where its source is shipped (else none). */
+  function linkOf(location) {
+    var links = D.whereLinks || {};
+    return Object.prototype.hasOwnProperty.call(links, location) ? links[location] : null;
+  }
+
   function csvField(v) {
     v = String(v);
     return /[",\n\r]/.test(v) ? '"' + v.replace(/"/g, '""') + '"' : v;
@@ -347,7 +353,10 @@
         tr.appendChild(el("td", null, e.channelLabel));
         tr.appendChild(el("td", { class: "citation" }, e.citation));
         tr.appendChild(el("td", { class: "sentence" }, e.sentence));
-        tr.appendChild(el("td", { class: "location" }, e.location));
+        var where = el("td", { class: "location" }), href = linkOf(e.location);
+        if (href) where.appendChild(el("a", { href: href, class: "source-line" }, e.location));
+        else where.textContent = e.location;
+        tr.appendChild(where);
         var coded = el("td", { class: "coded" });
         g.codes.forEach(function (c) { coded.appendChild(el("div", { class: "code" }, c)); });
         tr.appendChild(coded);
