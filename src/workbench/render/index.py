@@ -46,6 +46,8 @@ DESCRIPTIONS: dict[str, str] = {
     "linking sentence and code, with where the sentence stands.",
     "references.ris": "The reference list as RIS for EPPI-Reviewer, Zotero or EndNote, each "
     "entry with the citation audit's finding in a note.",
+    "workbench.xlsx": "The gap map, gap register, citation audit, crosswalk with its coverage "
+    "and search analysis as one Excel workbook (every text cell stored as text).",
     "references.json": "The reference list as CSL-JSON for Zotero and pandoc, each entry with "
     "the citation audit's finding in a note.",
 }
