@@ -41,3 +41,12 @@ def test_sheet_names_must_be_distinct_and_short():
         render_workbook([Sheet("A", "", frame), Sheet("A", "", frame)])
     with pytest.raises(ValueError, match="1-31"):
         render_workbook([Sheet("x" * 32, "", frame)])
+
+
+def test_control_characters_are_written_as_ooxml_escapes_not_refused():
+    table = pd.DataFrame({"a": ["bell\x07here", "_x0041_ literal", "two\nlines"]})
+    data = render_workbook([Sheet("T", "t", table)])
+    values = [row[0] for row in openpyxl.load_workbook(io.BytesIO(data))["T"].iter_rows(
+        min_row=2, values_only=True)]
+    # openpyxl shows the stored escapes; Excel and LibreOffice read them as the characters
+    assert values == ["bell_x0007_here", "_x005F_x0041_ literal", "two\nlines"]

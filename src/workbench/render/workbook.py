@@ -16,12 +16,14 @@ import datetime
 import io
 import math
 import numbers
+import re
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pandas as pd
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
@@ -50,6 +52,24 @@ def cell_text(text: str) -> str:
         '=1+1'
     """
     return text
+
+
+#: An underscore that a spreadsheet would read as the start of an OOXML escape (``_x0007_``).
+_ESCAPE_LIKE = re.compile(r"_(?=x[0-9A-Fa-f]{4}_)")
+
+
+def ooxml_text(text: str) -> str:
+    r"""Return ``text`` with the control characters XML cannot hold written as OOXML escapes.
+
+    ``_x0007_`` is how Excel itself stores such a character, and Excel and LibreOffice read
+    it back as the character; an underscore that would read as such an escape is escaped too.
+
+    Examples:
+        >>> ooxml_text("bell\x07"), ooxml_text("_x0041_"), ooxml_text("tab\tline\n")
+        ('bell_x0007_', '_x005F_x0041_', 'tab\tline\n')
+    """
+    text = _ESCAPE_LIKE.sub("_x005F_", text)
+    return ILLEGAL_CHARACTERS_RE.sub(lambda m: f"_x{ord(m.group()):04X}_", text)
 
 
 def formula_like(text: str) -> bool:
@@ -89,7 +109,7 @@ def _fill(sheet: Worksheet, table: pd.DataFrame) -> None:
             cell = sheet.cell(row=r, column=c)
             if isinstance(value, str):
                 text = cell_text(value)
-                cell.value = text
+                cell.value = ooxml_text(text)
                 cell.data_type = "s"  # openpyxl would take "=..." for a formula
                 if formula_like(text):
                     cell.quotePrefix = True
