@@ -34,6 +34,7 @@ from workbench.graph import write_artefacts as write_evidence_graph
 from workbench.render.sources import write_artefacts as write_source_pages
 from workbench.search import write_artefacts as write_search_analysis
 from workbench.summary import write_artefacts as write_corpus_summary
+from workbench.workbook import write_artefacts as write_workbook
 
 ArtefactWriter = Callable[[Corpus, Path], list[Path]]
 
@@ -46,13 +47,14 @@ ARTEFACT_WRITERS: tuple[ArtefactWriter, ...] = (
     write_evidence_graph,
     write_gap_map,
     write_source_pages,
+    write_workbook,
 )
 #: The writers by lane: each lane may run in a process of its own, and computes the derived
 #: results (audit, graph, codes) its writers need once, so the writers that need the graph
 #: share a lane. The crosswalk (figures, suggestions) and the search artefacts weigh about
 #: as much as the graph's exports and the gap map at 100x the corpus.
 LANES: tuple[tuple[ArtefactWriter, ...], ...] = (
-    (write_crosswalk, write_search_analysis, write_source_pages),
+    (write_crosswalk, write_search_analysis, write_source_pages, write_workbook),
     (write_corpus_summary, write_citation_audit, write_evidence_graph, write_gap_map),
 )
 

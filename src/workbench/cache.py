@@ -42,7 +42,8 @@ import pandas as pd
 CACHE_DIR = ".cache"
 #: Libraries whose version can change the bytes of a kept file.
 LIBRARIES = ("numpy", "pandas", "matplotlib", "pillow", "scikit-learn", "scipy",
-             "snowballstemmer", "networkx", "bibtexparser", "pylatexenc", "rapidfuzz")
+             "snowballstemmer", "networkx", "bibtexparser", "pylatexenc", "rapidfuzz", "rispy",
+             "openpyxl")
 
 T = TypeVar("T")
 

@@ -778,6 +778,38 @@ def orphan_references(resolved: pd.DataFrame, references: pd.DataFrame) -> pd.Da
     return orphans[ORPHAN_COLUMNS].sort_values("key", ignore_index=True)
 
 
+def reference_audit_notes(resolved: pd.DataFrame, references: pd.DataFrame) -> dict[str, str]:
+    """Return, for every bibliography entry, what the citation audit found about it, in words.
+
+    Each note says how often the entry is cited as listed, or that it is never cited so, and
+    names each citation that meant it under another year or spelling (``cited as “Bonta and
+    Andrews, 2017” (year_mismatch: cited 2017; the reference list dates this work 2016)``).
+    It exists so that the reference-manager exports carry the audit beside each entry.
+
+    Returns:
+        ``{key: note}`` for every key of ``references``.
+    """
+    cited = resolved.loc[resolved["status"] == "resolved", "key"].value_counts()
+    near: dict[str, list[str]] = {}
+    unresolved = resolved[resolved["status"] != "resolved"]
+    for cited_as, status, candidates, note in zip(unresolved["cited_as"], unresolved["status"],
+                                                  unresolved["candidate_key"],
+                                                  unresolved["note"], strict=True):
+        for key in str(candidates or "").split(";"):
+            if key:
+                near.setdefault(key, []).append(f"cited as “{cited_as}” ({status}: {note})")
+    notes = {}
+    for key in references["key"]:
+        count = int(cited.get(key, 0))
+        if count:
+            said = f"cited {count} time{'s' if count > 1 else ''} as listed"
+        else:
+            said = "never cited as listed in the narratives or guidelines"
+        misses = list(dict.fromkeys(near.get(key, [])))  # each distinct near miss once
+        notes[key] = "Citation audit: " + "; ".join([said, *misses]) + "."
+    return notes
+
+
 #: Columns of the citation audit, as written to ``citation_audit.csv``.
 AUDIT_COLUMNS = ["location", "cited_as", "status", "key", "candidate_key", "sentence", "line",
                  "note"]
@@ -799,19 +831,29 @@ CITATION_READS = ("guidelines", "narratives")
 
 
 def write_artefacts(corpus, out: Path) -> list[Path]:
-    """Write ``citation_audit.csv`` and ``orphan_references.csv`` into ``out``.
+    """Write ``citation_audit.csv``, ``orphan_references.csv`` and the reference list for
+    reference managers (``references.ris``, ``references.json`` in CSL-JSON, each entry with
+    its audit note) into ``out``.
 
     Returns:
-        The two paths written.
+        The four paths written.
     """
+    from workbench.render.references import render_csl_json, render_ris
+
     out = Path(out)
-    paths = [out / "citation_audit.csv", out / "orphan_references.csv"]
+    paths = [out / "citation_audit.csv", out / "orphan_references.csv",
+             out / "references.ris", out / "references.json"]
 
     def write() -> None:
         audit = shared(corpus, citation_audit)  # the graph's writer reads the same audit
         orphans = orphan_references(audit, corpus.references)
         audit[AUDIT_COLUMNS].to_csv(paths[0], index=False, lineterminator="\n")
         orphans.to_csv(paths[1], index=False, lineterminator="\n")
+        notes = reference_audit_notes(audit, corpus.references)
+        paths[2].write_text(render_ris(corpus.bibliography, notes), encoding="utf-8",
+                            newline="\n")
+        paths[3].write_text(render_csl_json(corpus.bibliography, notes), encoding="utf-8",
+                            newline="\n")
 
     return cached_files("workbench.citations.write_artefacts", paths,
                         corpus_inputs(corpus, CITATION_READS), write)

@@ -713,65 +713,106 @@ SSSOM_PREDICATES = {
 }
 SSSOM_JUSTIFICATIONS = {"curated": "semapv:ManualMappingCuration",
                         "suggested": "semapv:MappingChaining"}
+#: The CURIE prefix of each kind of id the crosswalk names (``guideline:3.3`` → ``wbgl:3.3``).
+SSSOM_PREFIXES = {"guideline": "wbgl", "standard": "wbst", "framework_item": "wbfi",
+                  "framework": "wbfw"}
+#: The namespace of the workbench's ids: ``urn:workbench:`` + the id's kind and local part.
+SSSOM_NAMESPACE = "urn:workbench:"
+SSSOM_MAPPING_SET_ID = SSSOM_NAMESPACE + "crosswalk"
 SSSOM_CURIE_MAP = {
-    "guideline": "urn:workbench:guideline:",
-    "standard": "urn:workbench:standard:",
-    "framework_item": "urn:workbench:framework_item:",
-    "framework": "urn:workbench:framework:",
+    **{prefix: f"{SSSOM_NAMESPACE}{kind}:" for kind, prefix in SSSOM_PREFIXES.items()},
+    # sssom-py reads any "word:" at the start of a metadata value as a CURIE prefix, the
+    # mapping set id's URN scheme included; declared as itself, it expands to the same URI
+    "urn": "urn:",
     "skos": "http://www.w3.org/2004/02/skos/core#",
     "semapv": "https://w3id.org/semapv/vocab/",
 }
 
 
+def sssom_curie(element_id: str) -> str:
+    """Return the SSSOM CURIE of a crosswalk id, under a prefix of ``SSSOM_CURIE_MAP``.
+
+    A CURIE's local part may not hold a colon where ids do (``framework_item:csaap:2``), so
+    colons after the kind become slashes, which ids never hold: the mapping is one to one.
+
+    Examples:
+        >>> sssom_curie("guideline:3.3")
+        'wbgl:3.3'
+        >>> sssom_curie("framework_item:respect:4ed:p5")
+        'wbfi:respect/4ed/p5'
+    """
+    kind, _, local = element_id.partition(":")
+    if kind not in SSSOM_PREFIXES or not local or "/" in local:
+        raise ValueError(f"{element_id!r} is not a guideline, standard, framework item or "
+                         "framework id")
+    return f"{SSSOM_PREFIXES[kind]}:{local.replace(':', '/')}"
+
+
 def sssom_table(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """Return the crosswalk as an SSSOM mapping table (one row per curated row).
 
-    IR 8477 relations become SKOS predicates (``SSSOM_PREDICATES``); ``not_related`` rows keep
-    ``skos:relatedMatch`` with ``predicate_modifier`` ``Not``. ``confidence`` is the OLIR
-    strength divided by 10, and ``comment`` keeps the IR 8477 relation, rationale type and
-    rationale, so no information is lost for tools that read SSSOM.
+    Ids become CURIEs (``sssom_curie``); IR 8477 relations become SKOS predicates
+    (``SSSOM_PREDICATES``), ``not_related`` rows keep ``skos:relatedMatch`` with
+    ``predicate_modifier`` ``Not``; the method becomes a semapv justification. The OLIR
+    strength says how much of one text the other holds, not how sure the mapping is, so it is
+    not given as SSSOM ``confidence``: ``comment`` keeps the IR 8477 relation, rationale type,
+    strength, status and rationale, so no information is lost for tools that read SSSOM.
     """
     labelled = labelled_crosswalk(tables)
     return pd.DataFrame({
-        "subject_id": labelled["focal_id"],
+        "subject_id": labelled["focal_id"].map(sssom_curie),
         "subject_label": labelled["focal_label"],
         "predicate_id": labelled["relation"].map(SSSOM_PREDICATES),
         "predicate_modifier": labelled["relation"].map(
             lambda r: "Not" if r == "not_related" else ""),
-        "object_id": labelled["reference_id"],
+        "object_id": labelled["reference_id"].map(sssom_curie),
         "object_label": labelled["reference_label"],
         "mapping_justification": labelled["method"].map(SSSOM_JUSTIFICATIONS),
-        "confidence": [f"{int(s) / 10:.1f}" for s in labelled["strength"]],
-        "object_source": labelled["framework_id"],
-        "comment": [f"NIST IR 8477 {r} ({t}, strength {int(s)}; {st}): {why}"
+        "object_source": labelled["framework_id"].map(sssom_curie),
+        "comment": [f"NIST IR 8477 {r} ({t}, strength {int(s)} of 10; {st}): {why}"
                     for r, t, s, st, why in zip(labelled["relation"], labelled["rationale_type"],
                                                 labelled["strength"], labelled["status"],
                                                 labelled["rationale"], strict=True)],
     })
 
 
-def write_sssom(tables: dict[str, pd.DataFrame], path: Path) -> Path:
-    """Write ``sssom_table`` as an SSSOM TSV with its YAML metadata block; return the path."""
+#: The SSSOM metadata block, apart from the curie map.
+SSSOM_METADATA = {
+    "mapping_set_id": SSSOM_MAPPING_SET_ID,
+    "mapping_set_title": "Standards for domestic abuse perpetrator interventions (2023) "
+    "guidelines mapped to existing frameworks",
+    "mapping_set_description": "NIST IR 8477 set-theory relationships, curated by reading "
+    "both texts; our judgements, not the report's. Focal (subject) = guideline or standard, "
+    "or a Respect 3rd-edition item in the edition mapping. The comment of each mapping gives "
+    "its IR 8477 relation, rationale type and OLIR strength (0-10).",
+    "license": "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/",
+}
+
+
+def render_sssom(table: pd.DataFrame) -> str:
+    """Return an SSSOM table as SSSOM/TSV text: the YAML metadata block, then the rows.
+
+    Every metadata value is written as a double-quoted YAML string (JSON quoting, which YAML
+    reads), so a value holding ``: `` or ending in ``:`` stays one string.
+    """
     import csv
     import io
+    import json
 
     header = ["# curie_map:"]
-    header += [f"#   {prefix}: {iri}" for prefix, iri in SSSOM_CURIE_MAP.items()]
-    header += [
-        "# mapping_set_id: urn:workbench:crosswalk",
-        "# mapping_set_title: Standards for domestic abuse perpetrator interventions "
-        "(2023) guidelines mapped to existing frameworks",
-        "# mapping_set_description: NIST IR 8477 set-theory relationships, curated by reading "
-        "both texts; our judgements, not the report's. Focal (subject) = guideline or "
-        "standard, or a Respect 3rd-edition item in the edition mapping.",
-        "# license: https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/",
-    ]
+    header += [f"#   {prefix}: {json.dumps(iri)}" for prefix, iri in SSSOM_CURIE_MAP.items()]
+    header += [f"# {key}: {json.dumps(value, ensure_ascii=False)}"
+               for key, value in SSSOM_METADATA.items()]
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, delimiter="\t", lineterminator="\n")
-    table = sssom_table(tables)
     writer.writerow(table.columns)
     writer.writerows(table.itertuples(index=False, name=None))
-    Path(path).write_text("\n".join(header) + "\n" + buffer.getvalue(), encoding="utf-8")
+    return "\n".join(header) + "\n" + buffer.getvalue()
+
+
+def write_sssom(tables: dict[str, pd.DataFrame], path: Path) -> Path:
+    """Write ``sssom_table`` as an SSSOM TSV with its YAML metadata block; return the path."""
+    Path(path).write_text(render_sssom(sssom_table(tables)), encoding="utf-8")
     return Path(path)
 
 

@@ -177,7 +177,7 @@ def _channel_of(node: str) -> str | None:
 
 def _edge_location(data: dict[str, Any]) -> str:
     """Where an edge's sentence stands: ``file, narrative or row id, line(s) N``."""
-    parts = [str(data[k]) for k in ("source", "location") if data.get(k) not in (None, "")]
+    parts = [str(data[k]) for k in ("source_file", "location") if data.get(k) not in (None, "")]
     if data.get("lines") not in (None, ""):
         parts.append(f"line {data['lines']}" if "-" not in str(data["lines"])
                      else f"lines {data['lines']}")

@@ -3,8 +3,9 @@
 :func:`build_graph` turns a loaded :class:`~workbench.corpus.Corpus` into one
 ``networkx.MultiDiGraph``. Node ids are the corpus ids (``standard:3``, ``guideline:3.3``,
 ``ref:morrison2019a``, ``roundtable:8``); every node has a ``kind`` and a human ``label``;
-every edge has a ``kind`` and its provenance (``source`` file and ``location``: the corpus
-row or narrative it was read from, with the ``lines``). The graph takes whatever rows the
+every edge has a ``kind`` and its provenance (``source_file`` and ``location``: the corpus
+row or narrative it was read from, with the ``lines``; not ``source``, which names an edge's
+tail in node-link JSON). The graph takes whatever rows the
 corpus holds: an empty table adds no nodes.
 
 Edges (from → to):
@@ -58,7 +59,7 @@ NODE_KINDS = ("document", "standard", "guideline", "narrative", "reference", "ro
 EDGE_KINDS = ("part_of", "cites", "quotes", "example_of", "evaluated_by", "edition_of",
               "collated_as", "reported_in")
 #: Columns of the edge list (:func:`edge_frame`): endpoints and key, then the attributes.
-EDGE_COLUMNS = ["from", "to", "key", "kind", "source", "location", "lines", "detail"]
+EDGE_COLUMNS = ["from", "to", "key", "kind", "source_file", "location", "lines", "detail"]
 
 
 def _text(value) -> str:
@@ -162,7 +163,7 @@ def _edge(graph: nx.MultiDiGraph, tail: str, head: str, kind: str, key: str, row
           location: str, lines: str = "", detail: str = "") -> None:
     """Add one edge when both ends are nodes (a dangling id adds nothing)."""
     if tail in graph and head in graph:
-        graph.add_edge(tail, head, key=key, kind=kind, source=_text(row.get("source")),
+        graph.add_edge(tail, head, key=key, kind=kind, source_file=_text(row.get("source")),
                        location=location, lines=lines or _text(row.get("lines")),
                        detail=detail)
 
@@ -425,19 +426,21 @@ def read_graphml(path: Path) -> nx.MultiDiGraph:
 
 
 def write_node_link_json(graph: nx.MultiDiGraph, path: Path) -> Path:
-    """Write the graph as node-link JSON (d3, networkx, most graph libraries). Returns the path."""
-    # edge endpoints as "from"/"to": "source" is the provenance attribute of every edge
-    data = nx.node_link_data(graph, edges="edges", source="from", target="to")
+    """Write the graph as node-link JSON in networkx's default form; return the path.
+
+    ``networkx.node_link_graph(json.load(f))`` reads it back with its defaults: nodes under
+    ``nodes`` (``id``), edges under ``edges`` (``source``, ``target``, ``key``), the keys
+    networkx 3.4 and later write and read without a warning, and d3's ``source``/``target``.
+    """
+    data = nx.node_link_data(graph)
     Path(path).write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n",
                           encoding="utf-8")
     return Path(path)
 
 
 def read_node_link_json(path: Path) -> nx.MultiDiGraph:
-    """Read a graph written by :func:`write_node_link_json`."""
-    data = json.loads(Path(path).read_text(encoding="utf-8"))
-    return nx.node_link_graph(data, directed=True, multigraph=True, edges="edges",
-                              source="from", target="to")
+    """Read a graph written by :func:`write_node_link_json` (networkx's defaults)."""
+    return nx.node_link_graph(json.loads(Path(path).read_text(encoding="utf-8")))
 
 
 def write_edge_list(graph: nx.MultiDiGraph, path: Path) -> Path:

@@ -332,6 +332,16 @@ def search_analysis(searches: pd.DataFrame, rules: pd.DataFrame | None = None) -
 # --------------------------------------------------------------------------------------
 
 
+#: Working columns of :func:`search_analysis` that ``search_analysis.csv`` leaves out.
+ANALYSIS_WORKING_COLUMNS = ["subject", "qualifier_phrase"]
+
+
+def search_analysis_table(searches: pd.DataFrame) -> pd.DataFrame:
+    """Return the table of ``search_analysis.csv``: :func:`search_analysis` less its working
+    columns (the build's CSV and its workbook sheet read the same table)."""
+    return search_analysis(searches).drop(columns=ANALYSIS_WORKING_COLUMNS)
+
+
 def search_totals(analysis: pd.DataFrame) -> dict[str, object]:
     """Return the headline numbers of the search: how many, how many hits, how concentrated.
 
@@ -769,7 +779,7 @@ def write_search_artefacts(searches: pd.DataFrame, narratives: pd.DataFrame | No
     report = prisma_s_report(searches, narratives)
     written = []
     for name, frame in (
-            ("search_analysis.csv", analysis.drop(columns=["subject", "qualifier_phrase"])),
+            ("search_analysis.csv", analysis.drop(columns=ANALYSIS_WORKING_COLUMNS)),
             ("search_pairs.csv", pairs),
             ("search_design_audit.csv", audit)):
         write_table(frame, out / name)

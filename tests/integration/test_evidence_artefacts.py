@@ -88,3 +88,43 @@ def test_evidence_command(repo_root, capsys):
     assert "no standard's narrative or guideline cites ref:bonta2016" in capsys.readouterr().out
     assert main(["evidence", "roundtable:8", "--root", str(repo_root)]) == 1
     assert "is not a standard, guideline or reference" in capsys.readouterr().err
+
+
+def test_graph_json_is_networkx_default_node_link_form(built, corpus):
+    import json
+    import warnings
+
+    import networkx as nx
+
+    from workbench.graph import build_graph
+
+    with open(built / "graph.json", encoding="utf-8") as handle, warnings.catch_warnings():
+        warnings.simplefilter("error")  # networkx's defaults read it without a FutureWarning
+        again = nx.node_link_graph(json.load(handle))
+    graph = build_graph(corpus)
+    assert again.is_directed() and again.is_multigraph()
+    assert sorted(again.nodes(data=True)) == sorted(graph.nodes(data=True))
+    assert sorted(again.edges(keys=True, data=True)) == sorted(graph.edges(keys=True, data=True))
+    assert again.graph == graph.graph
+    # every edge keeps its provenance beside its endpoints
+    assert all(d["source_file"].endswith(".txt") for *_, d in again.edges(data=True))
+
+
+def test_graphml_opens_in_igraph_with_every_node_edge_and_attribute(built, corpus):
+    import igraph  # a second GraphML reader, independent of networkx
+
+    from workbench.graph import build_graph
+
+    graph = build_graph(corpus)
+    read = igraph.Graph.Read_GraphML(str(built / "graph.graphml"))
+    assert read.is_directed()
+    assert read.vcount() == graph.number_of_nodes()
+    assert read.ecount() == graph.number_of_edges()
+    names = read.vs["id"]
+    assert sorted(names) == sorted(graph.nodes)
+    assert {"kind", "label", "source"} <= set(read.vs.attributes())
+    assert {"kind", "source_file", "location", "lines"} <= set(read.es.attributes())
+    edges = sorted((names[e.source], names[e.target], e["kind"], e["source_file"], e["lines"])
+                   for e in read.es)
+    assert edges == sorted((u, v, d["kind"], d["source_file"], d["lines"])
+                           for u, v, d in graph.edges(data=True))

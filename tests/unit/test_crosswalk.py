@@ -203,7 +203,7 @@ def test_labelled_crosswalk_and_sssom(corpus):
     assert row["reference_label"] == "Highly skilled and supported workforce"
     sssom = cw.sssom_table(corpus.tables)
     assert set(sssom["predicate_id"]) <= set(cw.SSSOM_PREDICATES.values())
-    assert sssom.loc[sssom["subject_id"] == "guideline:6.3", "predicate_id"].tolist().count(
+    assert sssom.loc[sssom["subject_id"] == "wbgl:6.3", "predicate_id"].tolist().count(
         "skos:narrowMatch") == 1
 
 

@@ -41,7 +41,7 @@ def test_every_node_has_a_kind_and_label_and_every_edge_its_provenance(graph):
     assert all(d["label"] for _, d in graph.nodes(data=True))
     assert {d["kind"] for *_, d in graph.edges(data=True)} == set(EDGE_KINDS)
     for *_, data in graph.edges(data=True):
-        assert data["source"].endswith(".txt") and data["location"] and data["lines"]
+        assert data["source_file"].endswith(".txt") and data["location"] and data["lines"]
 
 
 def test_nodes_for_every_corpus_row(graph, corpus):

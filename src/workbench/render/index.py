@@ -18,7 +18,7 @@ DESCRIPTIONS: dict[str, str] = {
     "reference list.",
     "orphan_references.csv": "Reference-list entries never cited in the narrative text.",
     "graph.graphml": "The evidence graph for Gephi or Cytoscape.",
-    "graph.json": "The evidence graph as node-link JSON.",
+    "graph.json": "The evidence graph as node-link JSON (networkx's default form, d3).",
     "edges.csv": "The evidence graph as an edge list.",
     "search_analysis.csv": "The 52 Google Scholar searches, parsed, with facets and flags.",
     "search_report.md": "The literature search reported item by item against PRISMA-S.",
@@ -44,6 +44,12 @@ DESCRIPTIONS: dict[str, str] = {
     "gaps.md": "The ranked gap register.",
     "gap_evidence.csv": "The evidence behind every cell of the gap map: one row per item, "
     "linking sentence and code, with where the sentence stands.",
+    "references.ris": "The reference list as RIS for EPPI-Reviewer, Zotero or EndNote, each "
+    "entry with the citation audit's finding in a note.",
+    "workbench.xlsx": "The gap map, gap register, citation audit, crosswalk with its coverage "
+    "and search analysis as one Excel workbook (every text cell stored as text).",
+    "references.json": "The reference list as CSL-JSON for Zotero and pandoc, each entry with "
+    "the citation audit's finding in a note.",
 }
 
 #: Descriptions of artefact families whose names carry a framework or other slug.

@@ -1,0 +1,115 @@
+"""The crosswalk's SSSOM file as sssom-py reads it: its CLI and its Python API accept it and
+keep every mapping, in SSSOM/TSV, JSON and OWL alike."""
+
+from __future__ import annotations
+
+import csv
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from workbench import crosswalk as cw
+
+SSSOM_SCRIPT = Path(sys.executable).with_name("sssom")
+
+
+def _sssom(*args: str) -> subprocess.CompletedProcess:
+    """Run sssom-py's command line (its script beside this Python, else its module)."""
+    command = [str(SSSOM_SCRIPT)] if SSSOM_SCRIPT.exists() else [sys.executable, "-m",
+                                                                  "sssom.cli"]
+    return subprocess.run([*command, *args], capture_output=True, text=True, timeout=300)
+
+
+def _crosswalk_rows(root: Path) -> list[dict[str, str]]:
+    with open(root / "corpus" / "crosswalk.csv", encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+@pytest.fixture(scope="module")
+def sssom_file(shipped_build) -> Path:
+    return shipped_build / "crosswalk.sssom.tsv"
+
+
+def test_sssom_cli_validates_parses_and_converts_keeping_every_mapping(sssom_file, repo_root,
+                                                                       tmp_path):
+    rows = _crosswalk_rows(repo_root)
+    related = [r for r in rows if r["relation"] != "not_related"]
+    assert len(related) == len(rows), "the shipped crosswalk has no not_related rows"
+    result = _sssom("validate", str(sssom_file))
+    assert result.returncode == 0, result.stderr
+    assert "not a valid" not in result.stderr and "ERROR" not in result.stderr, result.stderr
+
+    parsed = tmp_path / "parsed.sssom.tsv"
+    result = _sssom("parse", str(sssom_file), "-o", str(parsed))
+    assert result.returncode == 0, result.stderr
+    lines = [line for line in parsed.read_text(encoding="utf-8").splitlines()
+             if line and not line.startswith("#")]
+    assert len(lines) - 1 == len(related)  # less the header
+
+    as_json = tmp_path / "crosswalk.json"
+    result = _sssom("convert", str(sssom_file), "-O", "json", "-o", str(as_json))
+    assert result.returncode == 0, result.stderr
+    document = json.loads(as_json.read_text(encoding="utf-8"))
+    assert len(document["mappings"]) == len(related)
+    assert document["mapping_set_id"] == "urn:workbench:crosswalk"
+
+    as_owl = tmp_path / "crosswalk.owl.ttl"
+    result = _sssom("convert", str(sssom_file), "-O", "owl", "-o", str(as_owl))
+    assert result.returncode == 0, result.stderr
+    import rdflib  # sssom-py's RDF library reads the OWL output back
+
+    graph = rdflib.Graph().parse(as_owl, format="turtle")
+    axioms = set(graph.subjects(rdflib.RDF.type, rdflib.OWL.Axiom))
+    assert len(axioms) == len(related)
+    assert (rdflib.URIRef("urn:workbench:crosswalk"), rdflib.RDF.type,
+            rdflib.OWL.Ontology) in graph
+
+
+def test_sssom_api_keeps_ids_predicates_and_the_ir_8477_relation(sssom_file, repo_root):
+    from sssom.parsers import parse_sssom_table
+    from sssom.validators import validate
+
+    msdf = parse_sssom_table(sssom_file)
+    reports = validate(msdf, fail_on_error=False)
+    assert all(report.results == [] for report in reports.values()), reports
+    rows = _crosswalk_rows(repo_root)
+    assert len(msdf.df) == len(rows)
+    expand = msdf.converter.expand
+    # each mapping expands to the row's ids in the workbench namespace, with its relation
+    kept = {(expand(s), p, expand(o), comment.split(" (")[0])
+            for s, p, o, comment in zip(msdf.df["subject_id"], msdf.df["predicate_id"],
+                                        msdf.df["object_id"], msdf.df["comment"], strict=True)}
+    predicates = {"equal": "skos:exactMatch", "subset_of": "skos:broadMatch",
+                  "superset_of": "skos:narrowMatch", "intersects_with": "skos:relatedMatch"}
+
+    def iri(element_id: str) -> str:
+        kind, local = element_id.split(":", 1)
+        return f"urn:workbench:{kind}:{local.replace(':', '/')}"
+
+    wanted = {(iri(r["focal_id"]), predicates[r["relation"]], iri(r["reference_id"]),
+               f"NIST IR 8477 {r['relation']}") for r in rows}
+    assert kept == wanted
+    assert set(msdf.df["mapping_justification"]) == {"semapv:ManualMappingCuration",
+                                                     "semapv:MappingChaining"}
+
+
+def test_a_not_related_row_is_a_negated_skos_mapping_for_sssom_py(corpus, tmp_path):
+    from sssom.parsers import parse_sssom_table
+    from sssom.validators import validate
+
+    crosswalk = corpus.tables["crosswalk"].copy()
+    crosswalk.loc[0, ["relation", "strength"]] = ["not_related", 0]
+    tables = {**corpus.tables, "crosswalk": crosswalk}
+    path = cw.write_sssom(tables, tmp_path / "negated.sssom.tsv")
+    msdf = parse_sssom_table(path)
+    assert all(report.results == [] for report in validate(msdf, fail_on_error=False).values())
+    focal = cw.sssom_curie(crosswalk.loc[0, "focal_id"])
+    reference = cw.sssom_curie(crosswalk.loc[0, "reference_id"])
+    row = msdf.df[(msdf.df["subject_id"] == focal) & (msdf.df["object_id"] == reference)]
+    assert row["predicate_id"].tolist() == ["skos:relatedMatch"]
+    assert row["predicate_modifier"].tolist() == ["Not"]
+    assert (msdf.df["predicate_modifier"] == "Not").sum() == 1
+    assert "not_related" not in set(corpus.tables["crosswalk"]["relation"])
