@@ -26,6 +26,10 @@ from workbench.gaps import (
     tidy_map,
 )
 from workbench.render.figures import cached_png
+from workbench.render.markdown import escape_markdown
+
+#: The Markdown escaper under the name the gap map's writers use.
+markdown_text = escape_markdown
 
 #: Symbol shown for each status, so that a cell reads without colour.
 STATUS_SYMBOLS: dict[str, str] = {"absolute_gap": "✕", "practice_only": "P", "thin": "T",
@@ -262,18 +266,6 @@ def _draw_gap_map(cells: pd.DataFrame, rows: pd.DataFrame, topics: pd.DataFrame,
     ax.set_title("Evidence and gap map: standards × topics", fontsize=10, loc="left",
                  pad=18)
     return fig
-
-
-def markdown_text(text: object) -> str:
-    """Return data as inert Markdown text: HTML's ``&``, ``<``, ``>`` as entities, table pipes
-    escaped, line breaks joined, so a title holding markup shows as text in any renderer.
-
-    Examples:
-        >>> markdown_text("<script>alert(1)</script> & | x")
-        '&lt;script&gt;alert(1)&lt;/script&gt; &amp; \\\\| x'
-    """
-    text = str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return text.replace("|", "\\|").replace("\n", " ")
 
 
 def render_gaps_markdown(analysis: GapAnalysis) -> str:
