@@ -4,12 +4,14 @@ The HTML page is one self-contained file: the template, style sheet and script u
 ``render/assets/`` are inlined at build time and the data travels as inline JSON in which
 ``<``, ``>`` and ``&`` are escaped, so no string from the corpus can close the script element.
 The script builds the page with ``textContent`` only, and the page's Content-Security-Policy
-forbids every network request.
+forbids every network request and runs only the inline style and script whose SHA-256 it
+names (computed from their exact bytes at render time).
 """
 
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict
 from importlib import resources
 from pathlib import Path
@@ -25,6 +27,7 @@ from workbench.gaps import (
     GapAnalysis,
     tidy_map,
 )
+from workbench.render.csp import csp_source
 from workbench.render.figures import cached_png
 from workbench.render.markdown import escape_markdown
 
@@ -151,14 +154,27 @@ def script_json(data: object) -> str:
     return text
 
 
+def allow_inline(page: str) -> str:
+    """Fill the page's Content-Security-Policy with the hashes of its one inline ``<style>``
+    and its one inline ``<script>`` (not the JSON data block, which never runs), so that they
+    run and nothing else inline does, with no ``'unsafe-inline'``."""
+    (style,) = re.findall(r"<style>(.*?)</style>", page, re.S)
+    (script,) = re.findall(r"<script>(.*?)</script>", page, re.S)
+    head, body = page.split("</head>", 1)
+    head = head.replace("@@STYLE-HASH@@", csp_source(style), 1)
+    head = head.replace("@@SCRIPT-HASH@@", csp_source(script), 1)
+    return f"{head}</head>{body}"
+
+
 def render_gap_map_html(analysis: GapAnalysis) -> str:
-    """Return the self-contained HTML page of the map (template, CSS, JS and data inlined)."""
+    """Return the self-contained HTML page of the map (template, CSS, JS and data inlined),
+    its inline style and script allowed by their hashes (:func:`allow_inline`)."""
     page = _asset("gap_map.html")
     for token, value in (("/*@@STYLE@@*/", _asset("gap_map.css")),
                          ("/*@@SCRIPT@@*/", _asset("gap_map.js")),
                          ("/*@@DATA@@*/", script_json(map_payload(analysis)))):
         page = page.replace(token, value, 1)
-    return page
+    return allow_inline(page)
 
 
 #: Above this many rows the figure drops the per-cell labels (they would not be legible).
