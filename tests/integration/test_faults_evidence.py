@@ -154,3 +154,11 @@ def test_bad_evidence_input_is_named_and_changes_nothing(case, command, tmp_root
     assert "Traceback" not in output
     assert tree_state(tmp_root) == before
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_docs_faults_shows_the_line_each_case_gets(case, tmp_root, repo_root):
+    expected = CASES[case](tmp_root)
+    documented = re.findall(r"^\|.*\| `([^|]*)`(?: \([^|]*\))? \|$",
+                            (repo_root / "docs/faults.md").read_text(encoding="utf-8"), re.M)
+    assert any(re.fullmatch(expected, text) for text in documented), expected
