@@ -70,8 +70,11 @@ def test_every_missing_citation_of_the_audit_is_one_unlisted_work(corpus):
         by_slug.setdefault(f"unlisted:{_slug(row.cited_as)}", []).append(row)
     works = corpus["works"]
     unlisted = works[works["listed"] == "false"]
-    assert set(unlisted["work_id"]) == set(by_slug)
-    for row in unlisted.itertuples():
+    # One unlisted work the audit cannot find, because 001 cites it in words, not by author and
+    # year: line 19 "the definition enshrined in the Domestic Abuse Act 2021.[footnote 1]" and
+    # line 557 "(Domestic Abuse Act 2021 (legislation.gov.uk))".
+    assert set(unlisted["work_id"]) == set(by_slug) | {"unlisted:domesticabuseact2021"}
+    for row in unlisted[unlisted["work_id"] != "unlisted:domesticabuseact2021"].itertuples():
         first = min(by_slug[row.work_id], key=lambda r: int(r.line))
         assert row.cited_as == first.cited_as, row.work_id
         assert row.lines == str(first.line), row.work_id
@@ -79,6 +82,16 @@ def test_every_missing_citation_of_the_audit_is_one_unlisted_work(corpus):
     assert len(by_slug["unlisted:gangoli2022"]) == 3
     assert all(w.startswith(("ref:", "unlisted:")) for w in works["work_id"])
     assert set(works.loc[works["work_id"].str.startswith("ref:"), "listed"]) == {"true"}
+
+
+def test_the_domestic_abuse_act_is_an_unlisted_uk_policy_work(corpus, report):
+    assert "the definition enshrined in the Domestic Abuse Act 2021.[footnote 1]" in line(report,
+                                                                                           19)
+    assert "(Domestic Abuse Act 2021 (legislation.gov.uk))" in line(report, 557)
+    assert not any("Domestic Abuse Act" in ref for ref in report[380:551])
+    row = work(corpus, "unlisted:domesticabuseact2021")
+    assert (row["design"], row["country"], row["year"], row["lines"]) == ("policy", "uk", "2021",
+                                                                          "19")
 
 
 # --------------------------------------------------------------------------------------
@@ -199,8 +212,11 @@ def test_family_violence_in_a_title_naming_the_field_is_not_family_abuse(corpus,
     assert "Family and domestic violence perpetrator programs" in line(report, 527)
     assert "topic:family_violence" not in topics(corpus, "ref:vlais2017")
     coded = corpus["evidence_codes"]
+    # Only Gangoli et al. 2022 (lines 123, 247, 281) and the Act whose definition takes in
+    # "other violence and abuse where the victim and perpetrator are ... personally connected"
+    # (line 19) are about family abuse beyond intimate partners.
     assert set(coded.loc[coded["topic_id"] == "topic:family_violence", "work_id"]) == {
-        "unlisted:gangoli2022"}
+        "unlisted:gangoli2022", "unlisted:domesticabuseact2021"}
 
 
 def test_title_codes_cite_the_reference_line_and_clause_codes_the_text(corpus):
