@@ -56,9 +56,13 @@ def test_every_bibliography_entry_has_exactly_one_works_row(corpus, repo_root):
 
 
 def _slug(cited_as: str) -> str:
-    """``Prochaska and DiClemente’s (1984)`` -> ``prochaska1984``: first surname + year."""
-    surname = re.match(r"[^\W\d_]+", cited_as).group(0).lower()
-    return surname + re.search(r"\b(\d{4})\b", cited_as).group(1)
+    """The first author's name (its leading capitalised words) + the year, lower case.
+
+    ``Prochaska and DiClemente’s (1984)`` -> ``prochaska1984``; ``Domestic Abuse Act 2021``
+    -> ``domesticabuseact2021``.
+    """
+    name = re.match(r"[A-Z][^\W\d_]*(?: [A-Z][^\W\d_]*)*", cited_as).group(0)
+    return name.replace(" ", "").lower() + re.search(r"\b(\d{4})\b", cited_as).group(1)
 
 
 def test_every_missing_citation_of_the_audit_is_one_unlisted_work(corpus):
@@ -70,11 +74,12 @@ def test_every_missing_citation_of_the_audit_is_one_unlisted_work(corpus):
         by_slug.setdefault(f"unlisted:{_slug(row.cited_as)}", []).append(row)
     works = corpus["works"]
     unlisted = works[works["listed"] == "false"]
-    # One unlisted work the audit cannot find, because 001 cites it in words, not by author and
-    # year: line 19 "the definition enshrined in the Domestic Abuse Act 2021.[footnote 1]" and
+    # One unlisted work the audit may not find, because 001 cites it in words, not by author
+    # and year: line 19 "the definition enshrined in the Domestic Abuse Act 2021.[footnote 1]" and
     # line 557 "(Domestic Abuse Act 2021 (legislation.gov.uk))".
-    assert set(unlisted["work_id"]) == set(by_slug) | {"unlisted:domesticabuseact2021"}
-    for row in unlisted[unlisted["work_id"] != "unlisted:domesticabuseact2021"].itertuples():
+    act = "unlisted:domesticabuseact2021"
+    assert set(unlisted["work_id"]) - {act} == set(by_slug) - {act}
+    for row in unlisted[unlisted["work_id"].isin(set(by_slug) - {act})].itertuples():
         first = min(by_slug[row.work_id], key=lambda r: int(r.line))
         assert row.cited_as == first.cited_as, row.work_id
         assert row.lines == str(first.line), row.work_id
