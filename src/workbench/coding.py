@@ -2,8 +2,9 @@
 of abuse, intervention type, delivery mode or co-occurring need.
 
 The codebook (``corpus/codebook.csv``) gives each topic case-insensitive regular expressions
-(``patterns``, run under RE2, so in time linear in the text whatever the pattern) and, where a pattern would also hit unrelated wording, ``exclude_patterns``
-whose matches cancel any pattern match they overlap. The rules are applied to every piece of
+(``patterns``, run under RE2, so in time linear in the text whatever the pattern) and,
+where a pattern would also hit unrelated wording, ``exclude_patterns`` whose matches cancel
+any pattern match they overlap. The rules are applied to every piece of
 text the evidence map counts: bibliography entries (title and container), standards,
 guidelines, the sentences of the narratives, roundtable topics, programmes and framework
 items. A reviewer corrects the rules row by row in ``corpus/coding_overrides.csv`` (add or
