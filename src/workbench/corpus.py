@@ -19,6 +19,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -268,10 +269,13 @@ def _check_cell(value: str, rules: _FieldRules, file: str, row: int,
                                 f"the limit is {rules.max_length}"))
 
 
-def _check_rows(table: _RawTable, fields: list[dict], problems: list[Problem]) -> set[int]:
-    """Check every record against the fields; return the rows that failed a check."""
+def _check_rows(table: _RawTable, fields: list[dict],
+                problems: list[Problem]) -> tuple[set[int], set[int]]:
+    """Check every record against the fields; return the rows that failed a check, and those
+    of them that do not even have the header's number of fields."""
     width = len(fields)
     bad: set[int] = set()
+    malformed: set[int] = set()
     checks = [_FieldRules.of(spec) for spec in fields]
     for record, row in zip(table.rows, table.row_numbers, strict=True):
         if len(record) != width:
@@ -279,6 +283,7 @@ def _check_rows(table: _RawTable, fields: list[dict], problems: list[Problem]) -
                                     f"the header has {width}; check for a missing or extra "
                                     "comma or an unclosed quote"))
             bad.add(row)
+            malformed.add(row)
             continue
         before = len(problems)
         for value, rules in zip(record, checks, strict=True):
@@ -288,7 +293,7 @@ def _check_rows(table: _RawTable, fields: list[dict], problems: list[Problem]) -
     for spec in fields:
         if spec.get("constraints", {}).get("unique"):
             _check_unique(table, [spec["name"]], problems, "unique")
-    return bad
+    return bad, malformed
 
 
 def _column(table: _RawTable, name: str) -> list[str]:
@@ -346,7 +351,8 @@ def _to_frame(table: _RawTable, fields: list[dict]) -> pd.DataFrame:
     for spec in fields:
         if spec.get("type") == "integer":
             frame[spec["name"]] = pd.array(
-                [None if v is None else int(v) for v in frame[spec["name"]]], dtype="Int64")
+                [int(v) if v is not None and _INTEGER.match(v) else None
+                 for v in frame[spec["name"]]], dtype="Int64")
     return frame
 
 
@@ -633,6 +639,7 @@ def validate_root(root: Path) -> tuple[Corpus | None, list[Problem]]:
 
     raw: dict[str, _RawTable] = {}
     bad_rows: dict[str, set[int]] = {}
+    malformed: dict[str, set[int]] = {}
     clean: set[str] = set()
     for resource in descriptor["resources"]:
         name, schema = resource["name"], resource["schema"]
@@ -647,7 +654,7 @@ def validate_root(root: Path) -> tuple[Corpus | None, list[Problem]]:
                                         "of corpus/datapackage.json: " + ", ".join(
                                             f["name"] for f in schema["fields"])))
             continue
-        bad_rows[name] = _check_rows(table, schema["fields"], problems)
+        bad_rows[name], malformed[name] = _check_rows(table, schema["fields"], problems)
         pk = _as_list(schema.get("primaryKey", []))
         if len(pk) > 1:
             _check_unique(table, pk, problems, "primary key")
@@ -668,16 +675,29 @@ def validate_root(root: Path) -> tuple[Corpus | None, list[Problem]]:
     problems.extend(bib_problems)
     problems.extend(_check_bibliography_count(library, descriptor))
 
-    tables = {name: _to_frame(good[name], descriptor_fields(descriptor, name)) for name in raw}
+    # the cross-table rules see every well-formed row (a wrong value is not a missing row:
+    # dropping it would report its absence too); a value that is not a whole number is empty
+    tables = {name: _to_frame(_good_rows(raw[name], malformed[name]),
+                              descriptor_fields(descriptor, name)) for name in raw}
     references = references_frame(library) if library is not None else None
     if len(tables) == len(descriptor["resources"]):
         problems.extend(_check_expected_counts(
             {name: tables[name] for name in clean}, descriptor))
-        for validator in _extra_validators():
-            problems.extend(validator(tables, descriptor))
         from workbench.coding import validate_coding
 
-        problems.extend(validate_coding(tables, descriptor, references))
+        found: list[Problem] = []
+        for validator in [*_extra_validators(), partial(validate_coding, references=references)]:
+            try:
+                found += validator(tables, descriptor)
+            except (KeyError, ValueError, TypeError, AttributeError):
+                # a rule that cannot read rows the schema already rejected: those problems
+                # are reported; with none, a failing rule is a defect and must show
+                if not problems:
+                    raise
+        # one line per cell: a rule's finding on a cell the schema already rejected is the
+        # same fault said twice
+        rejected = {(p.file, p.row, p.column) for p in problems if p.row is not None}
+        problems.extend(p for p in found if (p.file, p.row, p.column) not in rejected)
     if problems:
         return None, sorted(set(problems), key=_order)
     corpus = Corpus(root=root, descriptor=descriptor, tables=tables, bibliography=library,

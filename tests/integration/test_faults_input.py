@@ -134,6 +134,12 @@ def enum_and_foreign_key(root: Path) -> None:
     faults.dangling_standard(root)
 
 
+def type_error_and_foreign_key(root: Path) -> None:
+    """A number that is not a whole number and a dangling id, both at once."""
+    faults.edit(root / "corpus/roundtables.csv", "roundtable:2,2,", "roundtable:2,two,")
+    faults.dangling_standard(root)
+
+
 def lookahead_pattern(root: Path) -> None:
     """Give topic:children a pattern with a negative lookahead, which RE2 lacks."""
     faults.edit(root / "corpus/codebook.csv", r"\bchild\b | \bchildren\b",
@@ -201,6 +207,10 @@ CASES: dict[str, tuple[Callable[[Path], None], tuple[str, ...]]] = {
     "enum error and dangling id at once": (enum_and_foreign_key, (
         r"corpus/crosswalk\.csv:2: relation: 'related_to' is not allowed; use one of: equal, "
         r"subset_of, superset_of, intersects_with, not_related",
+        r"corpus/guidelines\.csv:15: standard_id: 'standard:9' does not exist in "
+        r"corpus/standards\.csv \(standard_id\); fix the id or add the missing row there")),
+    "type error and dangling id at once": (type_error_and_foreign_key, (
+        r"corpus/roundtables\.csv:3: number: 'two' is not a whole number",
         r"corpus/guidelines\.csv:15: standard_id: 'standard:9' does not exist in "
         r"corpus/standards\.csv \(standard_id\); fix the id or add the missing row there")),
     "pattern RE2 rejects": (lookahead_pattern, (
