@@ -146,6 +146,15 @@ def lookahead_pattern(root: Path) -> None:
                 r"\bchild(?!ren)\b | \bchildren\b")
 
 
+def lookahead_field_pattern(root: Path) -> None:
+    """Give roundtable_id a descriptor pattern with a lookahead."""
+    def change(descriptor: dict) -> None:
+        field = _roundtables(descriptor)["schema"]["fields"][0]
+        assert field["name"] == "roundtable_id"
+        field["constraints"]["pattern"] = "^(?=roundtable:)[a-z0-9_.:-]+$"
+    _descriptor(root, change)
+
+
 def backtracking_pattern(root: Path) -> None:
     """Add ``(\\w+\\s?)+$`` (written ``$$`` as in the report of it) to topic:children's
     patterns: exponential under a backtracking engine, linear under RE2."""
@@ -217,6 +226,11 @@ CASES: dict[str, tuple[Callable[[Path], None], tuple[str, ...]]] = {
         r"corpus/codebook\.csv:11: patterns: pattern 1 '\\\\bchild\(\?!ren\)\\\\b' of "
         r"topic:children uses syntax RE2 does not accept \(invalid perl operator: \(\?!\); "
         r"patterns run under RE2, which matches in linear time and so has no look-around .*",)),
+    "field pattern RE2 rejects": (lookahead_field_pattern, (
+        rf"corpus/datapackage\.json: {re.escape(ROUNDTABLES)}\.schema\.fields\[0\]\."
+        r"constraints\.pattern: '\^\(\?=roundtable:\)\[a-z0-9_\.:-\]\+\$' is not "
+        r"accepted by RE2 \(invalid perl operator: \(\?=\); patterns run under RE2 \(linear "
+        r"time\), which has no look-around or back-references",)),
 }
 
 
