@@ -224,6 +224,10 @@ def _entry_problems(name: str, library: Library) -> list[Problem]:
     problems = []
     for entry in library.entries:
         fields = entry.fields_dict
+        if not entry.key.strip() or entry.key != entry.key.strip():
+            problems.append(Problem(name, _line(entry), "key", f"entry has the key "
+                                    f"{entry.key!r}; give it a key of its own such as "
+                                    "almeida1999 (first author and year), with no spaces"))
         for required in REQUIRED_FIELDS:
             if not _text(fields.get(required)):
                 problems.append(Problem(name, _line(entry), required, f"entry '{entry.key}' "
