@@ -187,3 +187,15 @@ def test_evidence_neighbourhood_holds_standard_7_its_guidelines_and_its_evidence
         "ref:morrison2019a", "ref:nicholas2020", "ref:tolman2001", "ref:westmarland2022"])
     with pytest.raises(KeyError):
         evidence_neighbourhood(build_graph(corpus), "standard:99")
+
+
+@pytest.mark.parametrize("name", ["evidence by standard", "suggester", "framework:csaap"])
+def test_legends_cover_no_data(drawn, name):
+    fig = drawn[name]
+    renderer = fig.canvas.get_renderer()
+    legends = [*fig.legends, *(ax.get_legend() for ax in fig.axes if ax.get_legend())]
+    assert legends
+    for legend in legends:
+        box = legend.get_window_extent(renderer)
+        for ax in fig.axes:
+            assert not box.overlaps(ax.get_window_extent(renderer)), "legend over the plot"

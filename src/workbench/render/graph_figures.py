@@ -50,7 +50,7 @@ def evidence_by_standard_figure(counts: pd.DataFrame):
     ax.invert_yaxis()
     ax.set_xlabel("distinct sources of evidence")
     ax.set_title("Evidence behind each standard, by kind", loc="left", fontsize=10)
-    ax.legend(loc="lower right", fontsize=8, frameon=False)
+    fig.legend(loc="outside right upper", fontsize=8, frameon=False)
     return fig
 
 
