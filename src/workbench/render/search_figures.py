@@ -67,7 +67,8 @@ def design_audit_figure(coverage: pd.DataFrame):
                 color="white" if record.run / record.possible > 0.6 else "#333333")
     ax.set_xticks(range(len(cols)), cols, rotation=30, ha="right", fontsize=8)
     ax.set_yticks(range(len(rows)), rows, fontsize=8)
-    ax.set_title("Search design: spelling variants run / possible", fontsize=10, loc="left")
+    ax.set_title("Search design: spelling variants run / possible (· never run)", fontsize=10,
+                 loc="left")
     fig.colorbar(image, ax=ax, fraction=0.03, label="share run")
     fig.tight_layout()
     return fig
