@@ -2,9 +2,10 @@
 
 Each heat-map puts the guidelines in rows and the framework's items in columns; a cell is
 coloured by the NIST IR 8477 relation of the curated row (if any) and shows its strength.
-Guidelines checked and found not related to the framework have grey labels. matplotlib is
-imported inside each function (Agg backend); PNGs are saved with fixed dpi and no software
-metadata, so rebuilds are byte-identical.
+Guidelines checked and found not related to the framework have grey labels, and the legend
+says so in words. Figures are drawn without pyplot (``render.figures.new_figure``) in the
+Okabe-Ito palette; PNGs are saved with fixed dpi and no software metadata, so rebuilds are
+byte-identical.
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """Figures of the literature search: hits per facet (log scale) and the design audit grid.
 
-matplotlib is imported inside each function (Agg backend) so that loading the workbench never
-needs it; PNGs are saved with fixed dpi and no software metadata, so rebuilds are identical.
+Figures are drawn without pyplot (``render.figures.new_figure``), with matplotlib imported only
+when one is drawn; PNGs are saved with fixed dpi and no software metadata, so rebuilds are
+identical.
 """
 
 from __future__ import annotations
