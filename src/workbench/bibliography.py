@@ -189,6 +189,15 @@ def _line(block) -> int | None:
     return None if block.start_line is None else block.start_line + 1
 
 
+def entry_lines(library: Library) -> dict[str, int]:
+    """Return the 1-based line of each entry of ``library`` in its file, by key.
+
+    Validators of other tables use it to point at the entry a problem concerns.
+    """
+    return {entry.key: line for entry in library.entries
+            if (line := _line(entry)) is not None}
+
+
 def _failed_block_problems(name: str, library: Library) -> list[Problem]:
     problems = []
     for block in library.failed_blocks:

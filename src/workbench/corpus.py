@@ -359,7 +359,8 @@ def validate_root(root: Path) -> tuple[Corpus | None, list[Problem]]:
 
     This is the one place that decides whether a root is usable: schema checks on every CSV,
     primary and foreign keys across tables, the bibliography, counts the sources fix and the
-    cross-table rules of the crosswalk and the codebook. It never raises on bad input.
+    cross-table rules of the crosswalk, the codebook and the works cited as evidence. It never
+    raises on bad input.
     """
     root = Path(root)
     descriptor, problems = read_descriptor(root)
@@ -403,6 +404,11 @@ def validate_root(root: Path) -> tuple[Corpus | None, list[Problem]]:
         from workbench.coding import validate_coding
 
         problems.extend(validate_coding(tables, descriptor, references))
+        from workbench.bibliography import entry_lines
+        from workbench.works import validate_works
+
+        lines = entry_lines(library) if library is not None else None
+        problems.extend(validate_works(tables, descriptor, references, lines))
     if problems:
         return None, sorted(set(problems), key=lambda p: (p.file, p.row or 0, p.column or "",
                                                           p.message))

@@ -113,7 +113,7 @@ def test_an_override_changes_the_map(tmp_root, tmp_path, built):
     assert f"manual: {reason}" not in (out / "gaps.md").read_text(encoding="utf-8")
     html = (changed / "gap_map.html").read_text(encoding="utf-8")
     assert script_json(f"manual: {reason}")[1:-1] in html
-    assert "Standard 4 × ‘Honour’-based abuse and multiple perpetrators (thin)" in markdown
+    assert "Standard 4 × ‘Honour’-based abuse (thin)" in markdown
 
 
 def test_figure_labels_each_cell_until_the_row_limit(corpus, monkeypatch):

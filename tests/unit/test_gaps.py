@@ -150,7 +150,7 @@ def test_demand_without_evidence_names_the_guidelines_that_ask_for_unsupported_t
 
 def test_subgroup_view_sets_each_population_topic_against_the_same_rows(analysis):
     view = analysis.subgroups.set_index("topic_id")
-    assert len(view) == (analysis.topics["dimension"] == "population").sum() == 10
+    assert len(view) == (analysis.topics["dimension"] == "population").sum() == 11
     standards = analysis.cells[analysis.cells["level"] == "standard"]
     overall = (standards["status"] == "covered").mean()
     assert view["overall_coverage"].eq(round(overall, 3)).all()
@@ -172,7 +172,7 @@ def test_gap_register_is_ranked_and_each_gap_reads_as_a_sentence(analysis):
     honour = register[(register["row_id"] == "guideline:4.4")
                       & (register["topic_id"] == "topic:honour_based_abuse")].iloc[0]
     assert honour["sentence"] == (
-        "Guideline 4.4 names ‘Honour’-based abuse and multiple perpetrators (its text says "
+        "Guideline 4.4 names ‘Honour’-based abuse (its text says "
         "“honour”), yet the evidence narrative of Standard 4 gives no academic reference, "
         "roundtable, consultation or evaluated programme on this topic, and no existing "
         "framework item on it is mapped.")
