@@ -662,7 +662,7 @@ def work_counts(evidence: pd.DataFrame, thresholds: GapThresholds = DEFAULT_THRE
     country = works["country"].fillna("")
     flags = pd.DataFrame({
         "row_id": works["row_id"], "topic_id": works["topic_id"], "works": 1,
-        "works_evaluation": works["design"].map(is_evaluation).astype(int),
+        "works_evaluation": [int(is_evaluation(d)) for d in works["design"]],
         "works_uk": (country == UK).astype(int),
         "works_elsewhere": (~country.isin([UK, "unknown", ""])).astype(int),
         "works_country_unknown": country.isin(["unknown", ""]).astype(int)})
@@ -803,7 +803,7 @@ def _works_of(evidence: pd.DataFrame) -> dict[str, int]:
     """Distinct cited works in an evidence list: all, from the UK, evaluations, unlisted."""
     works = evidence[evidence["channel"].isin(WORK_CHANNELS)].drop_duplicates("evidence_id")
     return {"works": len(works), "works_uk": int((works["country"] == UK).sum()),
-            "works_evaluation": int(works["design"].map(is_evaluation).sum()),
+            "works_evaluation": sum(map(is_evaluation, works["design"])),
             "works_unlisted": int((works["channel"] == "unlisted").sum())}
 
 
