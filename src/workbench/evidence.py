@@ -50,6 +50,10 @@ _CLAUSE_BREAK = re.compile(
     r"[;:]|\s[–—-]\s|,\s+(?=(?:but|while|whilst|whereas|although|though|yet|which|however)"
     r"\b)")
 
+#: After a citation's bracket, words that open another claim: the clause ends at the bracket.
+_STOPS_AT_BRACKET = re.compile(
+    r"\s*,?\s*(?:and|or|but|while|whilst|which|with|as|so|whereas|although|though|yet|"
+    r"however|in|for|to)\b", re.IGNORECASE)
 
 # --------------------------------------------------------------------------------------
 # Clauses
@@ -89,8 +93,37 @@ def _own_comment(item: str) -> bool:
     return len(re.findall(r"[^\W\d_]{3,}", rest)) >= 2
 
 
+def _own_items(content: str, offset: int) -> str:
+    """The part of a bracket's content that comments on the citation at ``offset``, or ``""``.
+
+    That is the citation's own ``;``-item when it has words of its own; or, when a ``see``
+    opens a run of items that a later item's comment closes (``see A; B; C for how this
+    applies to women``), that whole run.
+
+    Examples:
+        >>> text = "X, 2017; see Oram, 2014; Shorey, 2012 for how this applies to women"
+        >>> _own_items(text, text.index("Shorey"))
+        'see Oram, 2014; Shorey, 2012 for how this applies to women'
+        >>> _own_items(text, 0)
+        ''
+    """
+    bounds, position = [], 0
+    for item in content.split(";"):
+        bounds.append((position, position + len(item)))
+        position += len(item) + 1
+    items = [content[a:b] for a, b in bounds]
+    mine = next(i for i, (a, b) in enumerate(bounds) if a <= offset <= b)
+    commented = [_own_comment(item) for item in items]
+    opening = next((i for i in range(mine, -1, -1)
+                    if re.match(r"\s*see\b", items[i], re.IGNORECASE)), None)
+    closing = next((i for i in range(mine, len(items)) if commented[i]), None)
+    if opening is not None and closing is not None and not any(commented[opening:mine]):
+        return content[bounds[opening][0]:bounds[closing][1]].strip()
+    return items[mine].strip() if commented[mine] else ""
+
+
 def citation_clause(sentence: str, start: int, end: int, form: str,
-                    earlier: Iterable[int] = ()) -> tuple[str, str]:
+                    earlier: Iterable[int] = (), later: Iterable[int] = ()) -> tuple[str, str]:
     """Return the clause a citation at ``sentence[start:end]`` supports, and the kind of unit.
 
     Args:
@@ -99,6 +132,8 @@ def citation_clause(sentence: str, start: int, end: int, form: str,
         form: ``parenthetical`` (inside brackets) or ``narrative`` (``Author (2001)``).
         earlier: where earlier citation brackets of the sentence end; a clause starts after
             them.
+        later: where later citation brackets start; a clause that runs on past its own
+            bracket (``Sources (Gray, 2020) concur that ...``) stops before them.
 
     Returns:
         ``(text, unit)``: ``unit`` is ``parenthesis`` when the citation's own bracket item has
@@ -114,17 +149,20 @@ def citation_clause(sentence: str, start: int, end: int, form: str,
         >>> s = "Smith (2001) found gains, but others found none (Roe, 2003)."
         >>> citation_clause(s, 0, 12, "narrative")
         ('Smith (2001) found gains', 'clause')
+        >>> s = "Sources (Gray, 2020) concur that it fails LGB and/or T men."
+        >>> citation_clause(s, s.index("Gray"), s.index("2020") + 4, "parenthetical")[0]
+        'Sources (Gray, 2020) concur that it fails LGB and/or T men.'
+        >>> s = "Groups help (Aymer, 2011) and some argue for peers (Shore, 2021)."
+        >>> citation_clause(s, s.index("Aymer"), s.index("2011") + 4, "parenthetical")[0]
+        'Groups help (Aymer, 2011)'
     """
     bracket = _bracket_around(sentence, start, end) if form == "parenthetical" else None
     if bracket is not None:
         inside_start = bracket[0] + 1
         content = sentence[inside_start:bracket[1] - 1]
-        offset = start - inside_start
-        item_start = content.rfind(";", 0, offset) + 1
-        item_end = content.find(";", offset)
-        item = content[item_start:len(content) if item_end == -1 else item_end]
-        if _own_comment(item):
-            return item.strip(), "parenthesis"
+        own = _own_items(content, start - inside_start)
+        if own:
+            return own, "parenthesis"
         anchor_start, anchor_end = bracket
     else:
         anchor_start, anchor_end = start, end
@@ -132,13 +170,16 @@ def citation_clause(sentence: str, start: int, end: int, form: str,
     breaks = [m.start() for m in _CLAUSE_BREAK.finditer(masked)]
     begin = max([b + 1 for b in breaks if b < anchor_start]
                 + [e for e in earlier if e <= anchor_start] + [0])
+    next_break = min([b for b in breaks if b >= anchor_end] + [len(sentence)])
     if bracket is not None:
         finish = anchor_end
-        after = sentence[finish:finish + 1]
-        if after in ".!?":
-            finish += len(after)
+        rest = sentence[finish:next_break]
+        if rest.strip(" .!?,") and not _STOPS_AT_BRACKET.match(rest):
+            finish = min([b for b in later if b >= anchor_end] + [next_break])
+        elif sentence[finish:finish + 1] in {".", "!", "?"}:
+            finish += 1
     else:
-        finish = min([b for b in breaks if b >= anchor_end] + [len(sentence)])
+        finish = next_break
     text = sentence[begin:finish].strip(" ,;:–—-")
     return (text or sentence.strip()), "clause"
 
@@ -156,10 +197,12 @@ def sentence_clauses(sentence: str, cited: list[str]) -> list[tuple[str, str]]:
     found = parse_citations(sentence)
     used = [False] * len(found)
     ends: list[int] = []
+    starts: list[int] = []
     for citation in found:
         span = (_bracket_around(sentence, citation.start, citation.end)
                 if citation.form == "parenthetical" else None)
         ends.append(span[1] if span else -1)  # a running-text citation ends no clause
+        starts.append(span[0] if span else citation.start)
     result = []
     for printed in cited:
         position = next((i for i, c in enumerate(found) if not used[i] and c.cited_as == printed),
@@ -171,8 +214,9 @@ def sentence_clauses(sentence: str, cited: list[str]) -> list[tuple[str, str]]:
         citation = found[position]
         own_end = ends[position]
         earlier = [e for e in ends if 0 <= e <= citation.start and e != own_end]
+        later = [b for b in starts if b >= own_end]
         result.append(citation_clause(sentence, citation.start, citation.end, citation.form,
-                                      earlier))
+                                      earlier, later))
     return result
 
 

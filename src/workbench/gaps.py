@@ -1002,8 +1002,6 @@ def _contradicts(kind: str, cell: dict) -> tuple[bool, str]:
             return True, f"most of its {_plural(works, 'work')} are from the UK ({uk})"
         return False, (f"{uk} of its {_plural(works, 'work')} from the UK" if works
                        else "no cited work")
-    if kind == "absent" and works:
-        return True, f"the map finds {_plural(works, 'cited work')} coded with the topic"
     if cell["status"] == "covered":
         return True, f"the map shows it covered: {cell['status_note']}"
     return False, f"the map shows it {cell['status'].replace('_', ' ')}: {cell['status_note']}"
@@ -1015,10 +1013,10 @@ def stated_gap_agreement(cells: pd.DataFrame, marks: pd.DataFrame,
 
     A cell mark concerns its cell; a topic mark every standard cell of its topic (a
     statement made outside the standards speaks of the evidence base as a whole). The map
-    **contradicts** a statement that evidence is weak, emerging or that a group is poorly
-    served when the cell is ``covered``; a statement that evidence is absent when any cited
-    work is coded with the topic; a statement that it is mostly from elsewhere when most of
-    the cell's works are from the UK. Otherwise the map **agrees**.
+    **contradicts** a statement that evidence is weak, absent (the sources' "very little",
+    "few if any"), emerging or that a group is poorly served when the cell is ``covered``,
+    and a statement that evidence is mostly from elsewhere when most of the cell's works are
+    from the UK. Otherwise the map **agrees**; ``why`` says what the map shows either way.
 
     Returns:
         A DataFrame with :data:`GAP_AGREEMENT_COLUMNS`, contradictions first, then by

@@ -256,7 +256,8 @@ def plot_gap_map(analysis: GapAnalysis, level: str = "standard"):
     (framework items after a plus sign), so the figure reads in greyscale too. ``!`` marks a
     demand without evidence (on a standard: one of its guidelines asks for the topic);
     :data:`STATED_SYMBOL` marks a cell on which the sources state a gap (circled in black
-    where the map contradicts the statement). The margins are fixed in inches, so the layout needs no extra drawing pass; above
+    where the map contradicts the statement). The margins are fixed in inches, so the layout
+    needs no extra drawing pass; above
     :data:`ANNOTATED_ROWS` rows the cells are shown by colour alone, in an overview (see
     :data:`OVERVIEW_ROW_INCHES`).
     """
@@ -464,10 +465,9 @@ def agreement_lines(analysis: GapAnalysis) -> list[str]:
     lines = ["## The map against the report's own statements", "",
              "Every cell on which the sources state a gap (`corpus/stated_gaps.csv`), with the "
              "statement and the computed cell side by side. A statement that evidence is weak, "
-             "emerging or that a group is poorly served is contradicted by a `covered` cell; "
-             "one that evidence is absent by any cited work coded with the topic; one that it "
-             "is mostly from elsewhere by a cell whose works are mostly from the UK. The full "
-             "table is `gap_agreement.csv`.", ""]
+             "absent, emerging or that a group is poorly served is contradicted by a "
+             "`covered` cell; one that it is mostly from elsewhere by a cell whose works are "
+             "mostly from the UK. The full table is `gap_agreement.csv`.", ""]
     if stated.empty:
         return lines + ["No stated gaps in the corpus.", ""]
     against = stated[stated["verdict"] == "contradicts"]

@@ -41,6 +41,12 @@ DESCRIPTIONS: dict[str, str] = {
     "gap_map.png": "The evidence and gap map as a static figure.",
     "gap_map.csv": "The evidence and gap map as a tidy table.",
     "gaps.md": "The ranked gap register.",
+    "citation_support.csv": "Every citation occurrence with its clause, the rule coder's topics "
+    "and the curated topics of the work it cites.",
+    "coding_agreement.csv": "Precision and recall of the rule coder against the curated evidence "
+    "codes, per topic.",
+    "gap_agreement.csv": "Every cell on which the sources state a gap, the statement and the map "
+    "side by side.",
 }
 
 #: Descriptions of artefact families whose names carry a framework or other slug.
