@@ -180,8 +180,26 @@ def citation_clause(sentence: str, start: int, end: int, form: str,
             finish += 1
     else:
         finish = next_break
+    if bracket is not None:
+        content = sentence[bracket[0] + 1:bracket[1] - 1]
+        kept = _uncommented(content)
+        if kept != content and bracket[0] >= begin and bracket[1] <= finish:
+            sentence = sentence[:bracket[0] + 1] + kept + sentence[bracket[1] - 1:]
+            finish -= len(content) - len(kept)
     text = sentence[begin:finish].strip(" ,;:–—-")
     return (text or sentence.strip()), "clause"
+
+
+def _uncommented(content: str) -> str:
+    """A bracket's content without the items that comment on other citations (their own
+    words would otherwise be read as this citation's clause)."""
+    items = content.split(";")
+    keep, position = [], 0
+    for item in items:
+        if not _own_items(content, position + len(item) - len(item.lstrip())):
+            keep.append(item)
+        position += len(item) + 1
+    return ";".join(keep).strip() if keep else content
 
 
 def sentence_clauses(sentence: str, cited: list[str]) -> list[tuple[str, str]]:
