@@ -113,7 +113,7 @@ def test_family_abuse_rests_on_one_work_missing_from_the_reference_list(analysis
                     & (evidence["channel"] == "unlisted")
                     & evidence["row_id"].str.startswith("standard:")]
     assert set(rows["evidence_id"]) == {"unlisted:gangoli2022"}
-    assert set(zip(rows["row_id"], rows["line"])) == {
+    assert set(zip(rows["row_id"], rows["line"], strict=True)) == {
         ("standard:1", "123"), ("standard:4", "247"), ("standard:5", "281")}
     assert rows["citation"].str.endswith("(not in the reference list)").all()
 
