@@ -69,6 +69,10 @@ _PAGE = rf"(?:\s*,\s*(?P<page>{PAGE}))?"
 PARENTHETICAL = re.compile(rf"{_NAMES}(?P<year_separator>\s*,\s*|\s+){_YEARS}{_PAGE}")
 #: A citation in running text: ``Author et al. (2016)``, ``Prochaska and DiClemente’s (1984)``.
 NARRATIVE = re.compile(rf"{_NAMES}\s*\({_YEARS}{_PAGE}\)")
+#: A citation whose year comes before the names, at the start of a clause: ``In 2008 Maiuro
+#: and Eberle provided ...``. The names must be surnames (no corporate author: ``In 2021
+#: Standing Together`` is not read as one) followed by a lower-case word, the verb.
+YEAR_FIRST = re.compile(rf"\bIn\s+(?P<years>{YEAR})\s*,?\s+{_NAMES}(?=\s+[a-z])")
 #: Words that may open a bracket of citations: ``see``, ``see, for example,``, ``see e.g.,``.
 PREFIX = re.compile(r"\s*(?:see\b,?\s*)?(?:(?:for example|e\.g\.)\s*,?\s*)?")
 #: Between citations inside one bracket item.
@@ -78,6 +82,11 @@ BRACKET = re.compile(r"\(([^()]*)\)")
 #: A quote attribution.
 ATTRIBUTION = re.compile(r"\((?P<attributed_as>Roundtable\s+(?P<number>\d+)|Victim-survivors?"
                          r"|Perpetrators?)\)")
+#: A paragraph after which a quote opens: it ends with a colon or with a quote's attribution.
+_QUOTE_OPENER = re.compile(r"(?::|\((?:Roundtable\s+\d+|Victim-survivors?|Perpetrators?)\)\.?)"
+                           r"\s*$")
+#: Words of a speaker quoted in the first person (the report's narration is impersonal).
+_FIRST_PERSON = re.compile(r"\b(?:I|I’m|I’ve|[Ww]e|[Oo]ur|[Mm]y|me|us)\b")
 #: Where a running-text citation's bracket can open: ``(`` right before a year.
 _YEAR_BRACKET = re.compile(r"\((?=(?:1[89]|20)\d\d)")
 #: Every character the names of a running-text citation can hold, up to its bracket (read
@@ -105,7 +114,7 @@ class Citation:
         year: the four-digit year.
         suffix: the year's letter suffix (``a``/``b``) or ``""``.
         page: the page reference as printed (``p. 38``) or ``""``.
-        form: ``parenthetical`` or ``narrative``.
+        form: ``parenthetical``, ``narrative`` or ``year_first`` (``In 2008 Maiuro and Eberle``).
         start: offset of the citation in the text.
         end: offset just after it (after the bracket of a running-text citation).
     """
@@ -144,7 +153,7 @@ def _citations_from_match(match: re.Match, form: str, offset: int) -> list[Citat
         names = (*names[:-1], names[-1][:-2])
     head = match.string[match.start(): match.start("years")]
     tail = match.string[match.end("years"): match.end()]
-    page = match["page"] or ""
+    page = match.groupdict().get("page") or ""
     years = list(re.finditer(YEAR, match["years"]))
     citations = []
     for year in years:
@@ -222,21 +231,37 @@ def _narrative_matches(text: str) -> list[re.Match]:
     return matches
 
 
+def _year_first_matches(text: str) -> Iterator[re.Match]:
+    """Yield the matches of :data:`YEAR_FIRST` in ``text`` whose names are all surnames.
+
+    The search is anchored on the word *In* and a year, so it is one linear pass.
+    """
+    for match in YEAR_FIRST.finditer(text):
+        if not any(" " in name for name in _names(match["names"])):
+            yield match
+
+
 def parse_citations(text: str) -> list[Citation]:
     """Return every in-text citation in ``text``, in reading order.
 
-    Bracketed citations (``(Author, 2001; Author and Author 2002, p. 3)``) and running-text
-    citations (``Author et al. (2016)``) are both found; a bracket holding only a year belongs
-    to the running-text citation before it and is not counted twice.
+    Bracketed citations (``(Author, 2001; Author and Author 2002, p. 3)``), running-text
+    citations (``Author et al. (2016)``) and citations whose year comes first (``In 2008
+    Maiuro and Eberle provided``) are all found; a bracket holding only a year belongs to the
+    running-text citation before it and is not counted twice.
 
     Examples:
         >>> [c.cited_as for c in parse_citations(
         ...     "as Maiuro et al. (2001) highlighted (Cantos and O’Leary, 2014, p. 5).")]
         ['Maiuro et al. (2001)', 'Cantos and O’Leary, 2014, p. 5']
+        >>> [(c.form, c.surnames, c.year) for c in parse_citations(
+        ...     "In 2008 Maiuro and Eberle provided an updated content analysis")]
+        [('year_first', ('Maiuro', 'Eberle'), '2008')]
     """
     found: list[Citation] = []
     for match in _narrative_matches(text):
         found.extend(_citations_from_match(match, "narrative", 0))
+    for match in _year_first_matches(text):
+        found.extend(_citations_from_match(match, "year_first", 0))
     for bracket in BRACKET.finditer(text):
         found.extend(parse_bracket(bracket.group(1), bracket.start(1)))
     return sorted(found, key=lambda c: (c.start, c.year + c.suffix))
@@ -262,10 +287,22 @@ class Attribution:
 def parse_attributions(text: str) -> list[Attribution]:
     """Return every quote attribution in ``text``, in reading order.
 
+    A quote is the paragraph that the attribution closes. Where the attribution closes the
+    later paragraph of a quote that runs over several, the earlier ones belong to it too: a
+    paragraph before the attributed one is part of its quote when it speaks in the first
+    person, holds no attribution or citation of its own, and follows a paragraph after which
+    a quote opens (one that ends with a colon or another quote's attribution). So in
+    Standard 2 "I was sat in MARAC recently ... what about safety?" and "Serious concerns
+    should lead to different actions. (Roundtable 3)" are one quote, while a paragraph of
+    narration between two quotes ("It was also emphasised that ...") is not part of either.
+
     Examples:
         >>> [(a.target_id, a.quote) for a in parse_attributions(
         ...     "Intro.\\n\\nTrained staff – and enough of them. (Roundtable 2)")]
         [('roundtable:2', 'Trained staff – and enough of them.')]
+        >>> [a.quote for a in parse_attributions(
+        ...     "They said:\\n\\nI was sat in MARAC.\\n\\nSerious concerns. (Roundtable 3)")]
+        ['I was sat in MARAC.\\n\\nSerious concerns.']
     """
     attributions = []
     for match in ATTRIBUTION.finditer(text):
@@ -277,9 +314,41 @@ def parse_attributions(text: str) -> list[Attribution]:
         else:
             target = "consultation:perpetrators"
         paragraph_start = text.rfind("\n", 0, match.start()) + 1
-        quote = text[paragraph_start: match.start()].strip()
+        quote_start = _quote_start(text, paragraph_start)
+        quote = text[quote_start: match.start()].strip()
         attributions.append(Attribution(said, target, quote, match.start()))
     return attributions
+
+
+def _previous_paragraph(text: str, start: int) -> tuple[int, str] | None:
+    """Return the start and text of the paragraph (non-blank line) before offset ``start``,
+    the start of a line, or ``None`` at the start of the text."""
+    while start > 0:
+        line_start = text.rfind("\n", 0, start - 1) + 1
+        line = text[line_start: start - 1]
+        if line.strip():
+            return line_start, line
+        start = line_start
+    return None
+
+
+def _quote_start(text: str, start: int) -> int:
+    """Return where the quote whose attributed paragraph starts at ``start`` begins.
+
+    Walks back over the paragraphs that continue the quote (see :func:`parse_attributions`);
+    the walk stops at the first paragraph that cannot, so it never goes back past the
+    previous quote: over a whole text the walks read each paragraph at most once.
+    """
+    continued = start
+    while (previous := _previous_paragraph(text, continued)) is not None:
+        previous_start, paragraph = previous
+        if _QUOTE_OPENER.search(paragraph):
+            return continued
+        if (not _FIRST_PERSON.search(paragraph) or ATTRIBUTION.search(paragraph)
+                or parse_citations(paragraph)):
+            return start
+        continued = previous_start
+    return start
 
 
 def sentence_at(text: str, offset: int) -> str:

@@ -295,3 +295,27 @@ def test_verbatim_definitions_stand_in_their_cited_lines(corpus, seeds_dir):
         first, _, last = row.lines.partition("-")
         cited = " ".join(lines[int(first) - 1:int(last or first)])
         assert row.definition in cited, row.topic_id
+
+
+def test_family_abuse_beyond_intimate_partners_has_a_topic_of_its_own(corpus):
+    family = "topic:family_violence"
+    # 001 line 123
+    assert family in code_text(corpus, "forms of family violence beyond intimate partner "
+                                       "violence, and where there may be more than one victim "
+                                       "and/or perpetrator")
+    # the Act's relationship (g), 000 line 167
+    assert code_text(corpus, "(g)they are relatives.") == {family}
+    # 001 line 557: 'honour'-based abuse is the example of family abuse by several perpetrators
+    assert code_text(corpus, "forms of family abuse where there are multiple perpetrators, for "
+                             "example, ‘honour’ based violence and abuse") == {
+        family, "topic:honour_based_abuse"}
+    # 001 line 247: in-laws and male family members are family abuse, not 'honour' as such
+    in_laws = code_text(corpus, "where mothers-in-law or mothers were both experiencing violence "
+                                "and abuse from male family members")
+    assert family in in_laws
+    assert "topic:honour_based_abuse" not in in_laws
+    # 'family violence' in the Australian sense of domestic violence in general does not code
+    for text in ("Journal of Family Violence", "perpetrators of domestic and family violence",
+                 "Australian Domestic & Family Violence Clearinghouse",
+                 "Family and domestic violence perpetrator programs"):
+        assert family not in code_text(corpus, text), text
