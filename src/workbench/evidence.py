@@ -425,9 +425,10 @@ def _agreement_row(topic_id: str, label: str, tp: int, fp: int, fn: int) -> dict
 def enum_labels(descriptor: dict[str, Any], resource: str, field: str) -> dict[str, str]:
     """Return the values of an enum field of the data package with their display labels.
 
-    The values are the field's ``constraints.enum``; the labels its ``x-enumLabels`` (a
-    mapping, or a list in enum order) where the descriptor gives them, else the value with
-    underscores as spaces.
+    The values are the field's ``constraints.enum`` (:func:`workbench.works.field_enum`); the
+    labels its ``x-enumLabels`` (a mapping, or a list in enum order) where the descriptor
+    gives them, else the value with underscores as spaces. A field without an enum gives
+    an empty mapping.
 
     Examples:
         >>> d = {"resources": [{"name": "works", "schema": {"fields": [{"name": "country",
@@ -435,18 +436,18 @@ def enum_labels(descriptor: dict[str, Any], resource: str, field: str) -> dict[s
         >>> enum_labels(d, "works", "country")
         {'uk': 'UK', 'us': 'us'}
     """
-    for res in descriptor.get("resources", []):
-        if res.get("name") != resource:
-            continue
-        for spec in res.get("schema", {}).get("fields", []):
-            if spec.get("name") != field:
-                continue
-            values = spec.get("constraints", {}).get("enum", [])
-            labels = spec.get("x-enumLabels") or {}
-            if isinstance(labels, list):
-                labels = dict(zip(values, labels, strict=False))
-            return {v: str(labels.get(v, v.replace("_", " "))) for v in values}
-    return {}
+    from workbench.works import field_enum
+
+    try:
+        values = field_enum(descriptor, resource, field)
+    except KeyError:
+        return {}
+    spec = next(item for res in descriptor["resources"] if res["name"] == resource
+                for item in res["schema"]["fields"] if item["name"] == field)
+    labels = spec.get("x-enumLabels") or {}
+    if isinstance(labels, list):
+        labels = dict(zip(values, labels, strict=False))
+    return {v: str(labels.get(v, v.replace("_", " "))) for v in values}
 
 
 def is_evaluation(design: Any) -> bool:
