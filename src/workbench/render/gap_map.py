@@ -331,10 +331,11 @@ def _draw_gap_map(cells: pd.DataFrame, rows: pd.DataFrame, topics: pd.DataFrame,
                     fontweight="bold", color="black")
         if (cell.row_id, cell.topic_id) in stated_set:
             against = (cell.row_id, cell.topic_id) in contradicted_set
-            ax.text(j - 0.42, i - 0.40, STATED_SYMBOL, ha="left", va="top", fontsize=6,
-                    color="black" if against else "#444444",
-                    bbox={"boxstyle": "circle,pad=0.05", "facecolor": "white",
-                          "edgecolor": "black", "linewidth": 0.8} if against else None)
+            ax.text(j - 0.40, i - 0.38, STATED_SYMBOL, ha="left", va="top", fontsize=5,
+                    color="black",
+                    bbox={"boxstyle": "circle,pad=0.08", "facecolor": "white",
+                          "edgecolor": "black" if against else "white",
+                          "linewidth": 0.9 if against else 0})
     ax.set_xticks(range(len(topics)), labels=list(topics["label"]), rotation=60, ha="right",
                   fontsize=7, rotation_mode="anchor")
     step = 1 if annotate else -(-len(rows) // OVERVIEW_LABELS)  # ceiling division
