@@ -206,3 +206,8 @@ def unknown_override_topic(root: Path) -> None:
     """Point the first coding override at a topic the codebook does not have."""
     set_cell(root / "corpus/coding_overrides.csv", "guideline:5.4", "topic_id",
              lambda v: "topic:women_perpetrator")
+
+
+def stated_gap_unknown_row(root: Path) -> None:
+    """Put the first stated gap under a Standard 9 the report does not have."""
+    set_cell(root / "corpus/stated_gaps.csv", "stated_gap:1", "row_id", lambda v: "standard:9")

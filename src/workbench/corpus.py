@@ -307,8 +307,28 @@ def _extra_validators() -> list[TableValidator]:
     """Validators of cross-table rules that live beside the code that uses them."""
     from workbench.crosswalk import validate_crosswalk
 
-    validators: list[TableValidator] = [_check_expected_counts, validate_crosswalk]
+    validators: list[TableValidator] = [_check_expected_counts, validate_crosswalk,
+                                        _check_stated_gap_rows]
     return validators
+
+
+def _check_stated_gap_rows(tables: dict[str, pd.DataFrame],
+                           descriptor: dict[str, Any]) -> list[Problem]:
+    """A stated gap's ``row_id`` names an existing standard or guideline (a foreign key to
+    either of two tables, which the descriptor cannot declare)."""
+    gaps = tables.get("stated_gaps")
+    if gaps is None or "row_id" not in gaps:
+        return []
+    known = set()
+    for name, key in (("standards", "standard_id"), ("guidelines", "guideline_id")):
+        if name in tables and key in tables[name]:
+            known.update(tables[name][key].dropna())
+    return [Problem(f"{CORPUS_DIR}/stated_gaps.csv", row, "row_id",
+                    f"{value!r} is neither a standard in {CORPUS_DIR}/standards.csv nor a "
+                    f"guideline in {CORPUS_DIR}/guidelines.csv; fix the id, or leave it empty "
+                    "for a statement that stands under no standard")
+            for row, value in enumerate(gaps["row_id"], start=2)
+            if value is not None and value not in known]
 
 
 def _check_expected_counts(tables: dict[str, pd.DataFrame],

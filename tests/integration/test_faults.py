@@ -72,6 +72,10 @@ CASES = {
                    r"is \d+"),
     "empty file": (faults.empty_file, r"corpus/roundtables\.csv: file is empty; .*"),
     "missing file": (faults.missing_file, r"corpus/roundtables\.csv: file is missing; .*"),
+    "stated gap under no such standard": (faults.stated_gap_unknown_row,
+                                          r"corpus/stated_gaps\.csv:2: row_id: 'standard:9' is "
+                                          r"neither a standard in corpus/standards\.csv nor a "
+                                          r"guideline in corpus/guidelines\.csv; .*"),
 }
 
 #: Patterns that must never appear in a rendered page: the planted tags, unescaped.
