@@ -1043,7 +1043,7 @@ def stated_gap_agreement(cells: pd.DataFrame, marks: pd.DataFrame,
             contradicts, why = _contradicts(mark["kind"], cell)
             records.append({
                 "gap_id": mark["gap_id"], "kind": mark["kind"], "quote": mark["quote"],
-                "stated_at": f"{mark['source']}, lines {mark['lines']}",
+                "stated_at": f"{mark['source']}, {lines_text(mark['lines'])}",
                 "row_id": row_id, "row_label": cell["row_label"], "topic_id": mark["topic_id"],
                 "topic_label": cell["topic_label"], "status": cell["status"],
                 "works": int(cell["works"]), "works_uk": int(cell["works_uk"]),
@@ -1058,6 +1058,17 @@ def stated_gap_agreement(cells: pd.DataFrame, marks: pd.DataFrame,
                          _g=frame["gap_id"].map(_gap_number), _r=frame["row_id"].map(order))
     return frame.sort_values(["_v", "_g", "_r", "topic_id"], kind="stable",
                              ignore_index=True)[GAP_AGREEMENT_COLUMNS]
+
+
+def lines_text(lines: object) -> str:
+    """``line N`` or ``lines N-M`` (several ranges: ``lines N-M; P``).
+
+    Examples:
+        >>> lines_text("19"), lines_text("286-289")
+        ('line 19', 'lines 286-289')
+    """
+    text = str(lines)
+    return f"line {text}" if text.isdigit() else f"lines {text}"
 
 
 def _gap_number(gap_id: str) -> tuple[int, str]:

@@ -26,6 +26,7 @@ from workbench.gaps import (
     STATUSES,
     WORK_CHANNELS,
     GapAnalysis,
+    lines_text,
     tidy_map,
 )
 from workbench.render.figures import cached_png
@@ -166,7 +167,7 @@ def map_payload(analysis: GapAnalysis) -> dict:
         statements.append({"id": mark["gap_id"], "kind": mark["kind"],
                            "says": STATED_KIND_WORDS.get(mark["kind"], mark["kind"]),
                            "quote": mark["quote"],
-                           "where": f"{mark['source']}, lines {mark['lines']}"})
+                           "where": f"{mark['source']}, {lines_text(mark['lines'])}"})
     stated_cells = [[row_pos[r], topic_pos[t], stated_pos[g], int(v == "contradicts"), intern(w)]
                     for r, t, g, v, w in _columns(analysis.stated, [
                         "row_id", "topic_id", "gap_id", "verdict", "why"])
@@ -497,7 +498,8 @@ def agreement_lines(analysis: GapAnalysis) -> list[str]:
             for m in group.itertuples(index=False))
         mine = stated[stated["gap_id"] == gap_id]
         lines.append(f"| “{markdown_text(first['quote'])}” | {markdown_text(first['kind'])} | "
-                     f"{markdown_text(first['source'])}, lines {markdown_text(first['lines'])} | "
+                     f"{markdown_text(first['source'])}, "
+                     f"{markdown_text(lines_text(first['lines']))} | "
                      f"{places} | {int((mine['verdict'] == 'agrees').sum())} | "
                      f"{int((mine['verdict'] == 'contradicts').sum())} |")
     return lines + [""]
