@@ -40,7 +40,8 @@ def test_citation_audit_csv(built):
     rows = _rows(built / "citation_audit.csv")
     assert list(rows[0])[:6] == ["location", "cited_as", "status", "key", "candidate_key",
                                  "sentence"]
-    assert len(rows) == 123
+    # the 123 citations of the narratives listed by hand in tests/fixtures/ and guideline 2.6's
+    assert len(rows) == 124
     mauiro = [r for r in rows if r["cited_as"] == "Mauiro et al. (2008)"]
     assert [(r["status"], r["candidate_key"]) for r in mauiro] == [
         ("name_mismatch", "maiuro2008")]

@@ -137,6 +137,21 @@ def test_an_unlisted_work_takes_its_country_only_from_the_citing_clause(corpus, 
     assert work(corpus, "unlisted:gangoli2022")["country"] == "unknown"
 
 
+def test_the_words_a_design_or_country_rests_on_are_printed_there(corpus, report):
+    """Each phrase quoted in design_basis or country_basis stands in the work's reference-list
+    line (for an unlisted work, in the report's text); "..." joins quoted parts."""
+    text = " ".join(report)
+    checked = 0
+    for row in corpus["works"].itertuples():
+        where = line(report, int(row.lines)) if row.listed == "true" else text
+        for basis in (row.design_basis, row.country_basis):
+            for quote in re.findall(r"“(.+?)”(?:\s|$|[;,)])", basis + " "):
+                for part in quote.split("..."):
+                    assert part.strip() in where, (row.work_id, quote)
+                checked += 1
+    assert checked > 90
+
+
 def test_designs_and_countries_are_the_descriptors_enums(corpus):
     designs = field_enum(corpus.descriptor, "works", "design")
     countries = field_enum(corpus.descriptor, "works", "country")

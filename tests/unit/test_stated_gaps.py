@@ -265,3 +265,13 @@ def test_the_statements_the_reviewers_quote_are_recorded_with_their_topics(corpu
     assert gaps.loc[gap_id, "kind"] == kind
     rows = corpus["stated_gap_topics"]
     assert set(rows.loc[rows["gap_id"] == gap_id, "topic_id"]) == topics
+
+
+@pytest.mark.parametrize("topic", ["topic:family_violence", "topic:minoritised_ethnicity",
+                                   "topic:lgbt", "topic:disability"])
+def test_the_report_states_a_gap_for_each_population_it_names_as_underserved(corpus, topic):
+    """001 names family abuse beyond intimate partners (line 567), minoritised groups (153),
+    LGB and/or T people and disabled people (567, 281) among its gaps; each is a topic of
+    some statement from 001."""
+    rows = corpus["stated_gap_topics"].merge(corpus["stated_gaps"], on="gap_id")
+    assert (rows.loc[rows["topic_id"] == topic, "source"] == "001_5b70540cc7bcf418.txt").any()
