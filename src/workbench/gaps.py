@@ -1025,7 +1025,7 @@ def stated_gap_agreement(cells: pd.DataFrame, marks: pd.DataFrame,
     """
     if marks.empty:
         return pd.DataFrame(columns=GAP_AGREEMENT_COLUMNS)
-    by_cell = cells.set_index(["row_id", "topic_id"])
+    by_cell = {(c["row_id"], c["topic_id"]): c for c in cells.to_dict("records")}
     works = evidence[evidence["channel"].isin(WORK_CHANNELS)].drop_duplicates(
         ["row_id", "topic_id", "evidence_id"])
     listing = works.groupby(["row_id", "topic_id"])[["citation", "design", "country"]].apply(
@@ -1037,9 +1037,9 @@ def stated_gap_agreement(cells: pd.DataFrame, marks: pd.DataFrame,
     for mark in marks[marks["topic_id"] != ""].to_dict("records"):
         concerned = [mark["row_id"]] if mark["scope"] == "cell" else standards
         for row_id in concerned:
-            if (row_id, mark["topic_id"]) not in by_cell.index:
+            cell = by_cell.get((row_id, mark["topic_id"]))
+            if cell is None:
                 continue
-            cell = by_cell.loc[(row_id, mark["topic_id"])].to_dict()
             contradicts, why = _contradicts(mark["kind"], cell)
             records.append({
                 "gap_id": mark["gap_id"], "kind": mark["kind"], "quote": mark["quote"],
