@@ -1007,20 +1007,29 @@ def _contradicts(kind: str, cell: dict) -> tuple[bool, str]:
     return False, f"the map shows it {cell['status'].replace('_', ' ')}: {cell['status_note']}"
 
 
+def _work_listing(works: pd.DataFrame) -> str:
+    """The works of an evidence list as ``citation [design, country]; ...``."""
+    return "; ".join(f"{c} [{d or 'unknown'}, {k or 'unknown'}]" for c, d, k in zip(
+        works["citation"], works["design"], works["country"], strict=True))
+
+
 def stated_gap_agreement(cells: pd.DataFrame, marks: pd.DataFrame,
                          evidence: pd.DataFrame) -> pd.DataFrame:
-    """Return every cell a stated gap concerns, with the statement and the map side by side.
+    """Return the statement and the map side by side for every stated gap on a topic.
 
-    A cell mark concerns its cell; a topic mark every standard cell of its topic (a
-    statement made outside the standards speaks of the evidence base as a whole). The map
-    **contradicts** a statement that evidence is weak, absent (the sources' "very little",
-    "few if any"), emerging or that a group is poorly served when the cell is ``covered``,
-    and a statement that evidence is mostly from elsewhere when most of the cell's works are
-    from the UK. Otherwise the map **agrees**; ``why`` says what the map shows either way.
+    A cell mark (a statement made under a standard or guideline) concerns its cell: one row.
+    A topic mark (a statement made outside the standards, about the evidence base as a
+    whole) concerns the topic under every standard: one row per standard cell that
+    contradicts it, or, when none does, one row for the topic as a whole (``row_id`` empty,
+    the statuses of its standard cells tallied). The map **contradicts** a statement that
+    evidence is weak, absent (the sources' "very little", "few if any"), emerging or that a
+    group is poorly served when the cell is ``covered``, and a statement that evidence is
+    mostly from elsewhere when most of the cell's works are from the UK. Otherwise the map
+    **agrees**; ``why`` says what the map shows either way.
 
     Returns:
         A DataFrame with :data:`GAP_AGREEMENT_COLUMNS`, contradictions first, then by
-        statement and row order; ``evidence`` lists the cell's works as ``citation [design,
+        statement and row order; ``evidence`` lists the works as ``citation [design,
         country]``.
     """
     if marks.empty:
@@ -1029,33 +1038,60 @@ def stated_gap_agreement(cells: pd.DataFrame, marks: pd.DataFrame,
     works = evidence[evidence["channel"].isin(WORK_CHANNELS)].drop_duplicates(
         ["row_id", "topic_id", "evidence_id"])
     listing = works.groupby(["row_id", "topic_id"])[["citation", "design", "country"]].apply(
-        lambda f: "; ".join(f"{c} [{d or 'unknown'}, {k or 'unknown'}]" for c, d, k in zip(
-            f["citation"], f["design"], f["country"], strict=True))).to_dict() \
-        if not works.empty else {}
-    standards = cells.loc[cells["level"] == "standard", "row_id"].drop_duplicates().tolist()
+        _work_listing).to_dict() if not works.empty else {}
+    standards = cells[cells["level"] == "standard"]
+    standard_rows = standards["row_id"].drop_duplicates().tolist()
+    standard_works = works[works["row_id"].isin(standard_rows)].drop_duplicates(
+        ["topic_id", "evidence_id"])
+    topic_works = {t: f for t, f in standard_works.groupby("topic_id")}
+    tallies = {t: ", ".join(f"{s.replace('_', ' ')} under {n}" for s, n in sorted(
+        g["status"].value_counts().items(), key=lambda x: -_SEVERITY[x[0]]))
+        for t, g in standards.groupby("topic_id")}
     records = []
+
+    def record(mark: dict, cell: dict, contradicts: bool, why: str) -> dict:
+        return {"gap_id": mark["gap_id"], "kind": mark["kind"], "quote": mark["quote"],
+                "stated_at": f"{mark['source']}, {lines_text(mark['lines'])}",
+                "topic_id": mark["topic_id"], "verdict": "contradicts" if contradicts
+                else "agrees", "why": why, **cell}
+
     for mark in marks[marks["topic_id"] != ""].to_dict("records"):
-        concerned = [mark["row_id"]] if mark["scope"] == "cell" else standards
+        topic = mark["topic_id"]
+        concerned = [mark["row_id"]] if mark["scope"] == "cell" else standard_rows
+        found = []
         for row_id in concerned:
-            cell = by_cell.get((row_id, mark["topic_id"]))
+            cell = by_cell.get((row_id, topic))
             if cell is None:
                 continue
             contradicts, why = _contradicts(mark["kind"], cell)
-            records.append({
-                "gap_id": mark["gap_id"], "kind": mark["kind"], "quote": mark["quote"],
-                "stated_at": f"{mark['source']}, {lines_text(mark['lines'])}",
-                "row_id": row_id, "row_label": cell["row_label"], "topic_id": mark["topic_id"],
-                "topic_label": cell["topic_label"], "status": cell["status"],
-                "works": int(cell["works"]), "works_uk": int(cell["works_uk"]),
-                "works_evaluation": int(cell["works_evaluation"]),
-                "verdict": "contradicts" if contradicts else "agrees", "why": why,
-                "map_says": f"{cell['row_label']} × {cell['topic_label']}: "
-                            f"{cell['status'].replace('_', ' ')} ({cell['status_note']})",
-                "evidence": listing.get((row_id, mark["topic_id"]), "")})
+            if contradicts or mark["scope"] == "cell":
+                found.append(record(mark, {
+                    "row_id": row_id, "row_label": cell["row_label"],
+                    "topic_label": cell["topic_label"], "status": cell["status"],
+                    "works": int(cell["works"]), "works_uk": int(cell["works_uk"]),
+                    "works_evaluation": int(cell["works_evaluation"]),
+                    "map_says": f"{cell['row_label']} × {cell['topic_label']}: "
+                                f"{cell['status'].replace('_', ' ')} ({cell['status_note']})",
+                    "evidence": listing.get((row_id, topic), "")}, contradicts, why))
+        if not found and mark["scope"] == "topic" and (standard_rows[0], topic) in by_cell:
+            here = topic_works.get(topic, works.iloc[:0])
+            label = by_cell[(standard_rows[0], topic)]["topic_label"]
+            n, uk = len(here), int((here["country"] == UK).sum())
+            why = (f"{uk} of its {_plural(n, 'work')} behind the standards from the UK"
+                   if mark["kind"] == "elsewhere" else
+                   f"no standard's cell is covered ({tallies.get(topic, '')})")
+            found.append(record(mark, {
+                "row_id": "", "row_label": "All standards", "topic_label": label,
+                "status": tallies.get(topic, ""), "works": n, "works_uk": uk,
+                "works_evaluation": sum(map(is_evaluation, here["design"])),
+                "map_says": f"All standards × {label}: {tallies.get(topic, '')}",
+                "evidence": _work_listing(here)}, False, why))
+        records.extend(found)
     frame = pd.DataFrame(records, columns=GAP_AGREEMENT_COLUMNS)
     order = {r: i for i, r in enumerate(cells["row_id"].drop_duplicates())}
     frame = frame.assign(_v=(frame["verdict"] != "contradicts").astype(int),
-                         _g=frame["gap_id"].map(_gap_number), _r=frame["row_id"].map(order))
+                         _g=frame["gap_id"].map(_gap_number),
+                         _r=frame["row_id"].map(order).fillna(-1))
     return frame.sort_values(["_v", "_g", "_r", "topic_id"], kind="stable",
                              ignore_index=True)[GAP_AGREEMENT_COLUMNS]
 

@@ -171,7 +171,7 @@ def map_payload(analysis: GapAnalysis) -> dict:
     stated_cells = [[row_pos[r], topic_pos[t], stated_pos[g], int(v == "contradicts"), intern(w)]
                     for r, t, g, v, w in _columns(analysis.stated, [
                         "row_id", "topic_id", "gap_id", "verdict", "why"])
-                    if g in stated_pos]
+                    if g in stated_pos and r]
     marks = analysis.marks
     stated_rows = sorted({(row_pos[r], stated_pos[g]) for r, g in _columns(
         marks[marks["scope"] == "row"], ["row_id", "gap_id"])})
@@ -279,21 +279,26 @@ def gap_map_grid(analysis: GapAnalysis, level: str = "standard") -> tuple:
     return (cells[columns].reset_index(drop=True),
             rows[["row_id", "row_label"]].reset_index(drop=True),
             analysis.topics[["topic_id", "label", "dimension"]].reset_index(drop=True),
-            wanted, level, *_stated_pairs(analysis.stated))
+            wanted, level, *_stated_pairs(analysis.stated),
+            sorted(set(analysis.marks.loc[analysis.marks["scope"] == "topic", "topic_id"])),
+            sorted(set(analysis.marks.loc[analysis.marks["scope"] == "row", "row_id"])))
 
 
 def _stated_pairs(stated: pd.DataFrame) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
-    """The (row, topic) cells a stated gap concerns, and those where the map contradicts it."""
+    """The (row, topic) cells a stated gap is set beside, and those where the map contradicts
+    it (rows of the agreement report on a whole topic are left out: the topic is marked)."""
     if stated.empty:
         return [], []
-    pairs = sorted(set(zip(stated["row_id"], stated["topic_id"], strict=True)))
-    against = stated[stated["verdict"] == "contradicts"]
+    on_cells = stated[stated["row_id"] != ""]
+    pairs = sorted(set(zip(on_cells["row_id"], on_cells["topic_id"], strict=True)))
+    against = on_cells[on_cells["verdict"] == "contradicts"]
     return pairs, sorted(set(zip(against["row_id"], against["topic_id"], strict=True)))
 
 
 def _draw_gap_map(cells: pd.DataFrame, rows: pd.DataFrame, topics: pd.DataFrame,
                   wanted: list[tuple[str, str]], level: str,
-                  stated: list[tuple[str, str]] = (), contradicted: list[tuple[str, str]] = ()):
+                  stated: list[tuple[str, str]] = (), contradicted: list[tuple[str, str]] = (),
+                  stated_topics: list[str] = (), stated_rows: list[str] = ()):
     from matplotlib.colors import ListedColormap
     from matplotlib.figure import Figure
     from matplotlib.patches import Patch
@@ -337,11 +342,15 @@ def _draw_gap_map(cells: pd.DataFrame, rows: pd.DataFrame, topics: pd.DataFrame,
                     bbox={"boxstyle": "circle,pad=0.08", "facecolor": "white",
                           "edgecolor": "black" if against else "white",
                           "linewidth": 0.9 if against else 0})
-    ax.set_xticks(range(len(topics)), labels=list(topics["label"]), rotation=60, ha="right",
-                  fontsize=7, rotation_mode="anchor")
+    marked_topics, marked_rows = set(stated_topics), set(stated_rows)
+    ax.set_xticks(range(len(topics)), labels=[
+        f"{label} {STATED_SYMBOL}" if topic in marked_topics else label
+        for topic, label in zip(topics["topic_id"], topics["label"], strict=True)],
+        rotation=60, ha="right", fontsize=7, rotation_mode="anchor")
     step = 1 if annotate else -(-len(rows) // OVERVIEW_LABELS)  # ceiling division
     labelled = range(0, len(rows), step)
-    row_labels = list(rows["row_label"])
+    row_labels = [f"{STATED_SYMBOL} {label}" if row in marked_rows else label
+                  for row, label in zip(rows["row_id"], rows["row_label"], strict=True)]
     ax.set_yticks(labelled, labels=[row_labels[i] for i in labelled],
                   fontsize=8 if annotate else 4)
     if annotate:
@@ -363,8 +372,9 @@ def _draw_gap_map(cells: pd.DataFrame, rows: pd.DataFrame, topics: pd.DataFrame,
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=7,
               frameon=False, title="Status (cell: symbol, evidence count\n+framework items; "
               "! = a guideline\nasks for it without evidence;\n"
-              f"{STATED_SYMBOL} = the sources state a gap here,\ncircled where the map "
-              "disagrees)", title_fontsize=7, alignment="left")
+              f"{STATED_SYMBOL} = the sources state a gap on this\ncell (on a label: on the "
+              "whole topic\nor row), circled where the map disagrees)", title_fontsize=7,
+              alignment="left")
     ax.set_title("Evidence and gap map: standards × topics", fontsize=10, loc="left",
                  pad=18)
     return fig
@@ -438,9 +448,10 @@ def summary_lines(analysis: GapAnalysis) -> list[str]:
         against = stated[stated["verdict"] == "contradicts"]
         pairs = against.drop_duplicates(["row_id", "topic_id"])
         lines.append(f"- **The map against the report.** {stated['gap_id'].nunique()} of the "
-                     f"sources' statements of gaps concern {len(stated)} cells: the map agrees "
-                     f"on {int((stated['verdict'] == 'agrees').sum())} and contradicts "
-                     f"{len(against)} ({len(pairs)} distinct cells)"
+                     f"sources' statements of gaps concern a topic; set beside the map "
+                     f"({len(stated)} comparisons, a cell or a whole topic each), the map "
+                     f"agrees {int((stated['verdict'] == 'agrees').sum())} times and "
+                     f"contradicts {len(against)} times, on {len(pairs)} distinct cells"
                      + (": " + "; ".join(
                          f"{markdown_text(r.row_label)} × {markdown_text(r.topic_label)} "
                          f"({r.status.replace('_', ' ')})"
@@ -465,8 +476,10 @@ def agreement_lines(analysis: GapAnalysis) -> list[str]:
     every contradicted cell with both texts side by side, then what each statement marks."""
     stated = analysis.stated
     lines = ["## The map against the report's own statements", "",
-             "Every cell on which the sources state a gap (`corpus/stated_gaps.csv`), with the "
-             "statement and the computed cell side by side. A statement that evidence is weak, "
+             "Every stated gap (`corpus/stated_gaps.csv`) beside the map: a statement made "
+             "under a standard or guideline beside its cell, one about the evidence base as a "
+             "whole beside every standard's cell of its topic (one row for the whole topic "
+             "where none contradicts it). A statement that evidence is weak, "
              "absent, emerging or that a group is poorly served is contradicted by a "
              "`covered` cell; one that it is mostly from elsewhere by a cell whose works are "
              "mostly from the UK. The full table is `gap_agreement.csv`.", ""]

@@ -391,6 +391,10 @@
     panel.appendChild(el("p", { class: "status-note" }, "Why " + st.label.split(":")[0].toLowerCase() + ": " + S(c[ST + 3]) + "."));
     var stated = statedOf(row, topic).map(function (s) { return { gap: s.gap, against: s.against, why: s.why }; });
     (statedByRow[rowIndex[row.id]] || []).forEach(function (g) { stated.push({ gap: g, against: false, why: "stated on the whole row" }); });
+    var listed = stated.map(function (s) { return s.gap.id; });
+    if (row.level === "standard") (statedByTopic[topicIndex[topic.id]] || []).forEach(function (g) {
+      if (listed.indexOf(g.id) < 0) stated.push({ gap: g, against: false, why: "stated on the topic as a whole; " + S(c[ST + 3]) });
+    });
     if (stated.length) {
       panel.appendChild(el("h3", { id: "stated-heading" }, "What the sources say about evidence here"));
       var ol = el("ul", { class: "stated-list", id: "stated-list" });
