@@ -1034,11 +1034,18 @@ def stated_gap_agreement(cells: pd.DataFrame, marks: pd.DataFrame,
     """
     if marks.empty:
         return pd.DataFrame(columns=GAP_AGREEMENT_COLUMNS)
+    cells = cells[cells["topic_id"].isin(set(marks["topic_id"]))]
     by_cell = {(c["row_id"], c["topic_id"]): c for c in cells.to_dict("records")}
-    works = evidence[evidence["channel"].isin(WORK_CHANNELS)].drop_duplicates(
+    works = evidence[evidence["channel"].isin(WORK_CHANNELS)
+                     & evidence["topic_id"].isin(set(marks["topic_id"]))].drop_duplicates(
         ["row_id", "topic_id", "evidence_id"])
-    listing = works.groupby(["row_id", "topic_id"])[["citation", "design", "country"]].apply(
-        _work_listing).to_dict() if not works.empty else {}
+    listed: dict[tuple[str, str], list[str]] = {}
+    for row_id, topic_id, citation, design, country in zip(
+            *(works[c].tolist() for c in ("row_id", "topic_id", "citation", "design",
+                                          "country")), strict=True):
+        listed.setdefault((row_id, topic_id), []).append(
+            f"{citation} [{design or 'unknown'}, {country or 'unknown'}]")
+    listing = {key: "; ".join(items) for key, items in listed.items()}
     standards = cells[cells["level"] == "standard"]
     standard_rows = standards["row_id"].drop_duplicates().tolist()
     standard_works = works[works["row_id"].isin(standard_rows)].drop_duplicates(
