@@ -40,7 +40,8 @@ DESCRIPTIONS: dict[str, str] = {
     "gap_map.html": "The interactive evidence and gap map (works offline).",
     "gap_map.png": "The evidence and gap map as a static figure.",
     "gap_map.csv": "The evidence and gap map as a tidy table.",
-    "gaps.md": "The ranked gap register.",
+    "gaps.md": "The gap register: a one-minute summary, the map against the report's own "
+    "statements of gaps, and the ranked gaps.",
     "citation_support.csv": "Every citation occurrence with its clause, the rule coder's topics "
     "and the curated topics of the work it cites.",
     "coding_agreement.csv": "Precision and recall of the rule coder against the curated evidence "
@@ -61,8 +62,8 @@ def describe(path: Path) -> str:
     """Return the sentence describing an artefact, or an empty string for an unknown one.
 
     Examples:
-        >>> describe(Path("gaps.md"))
-        'The ranked gap register.'
+        >>> describe(Path("gap_map.csv"))
+        'The evidence and gap map as a tidy table.'
         >>> describe(Path("crosswalk_heatmap_csaap.png"))
         'Crosswalk heat-map (guidelines × framework items, by relation): csaap.'
     """
