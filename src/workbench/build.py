@@ -63,7 +63,8 @@ LANES: tuple[tuple[ArtefactWriter, ...], ...] = (
 class BuildReport:
     """What a build wrote (paths relative to the output folder, in writer order) and which of
     those files were copied from the previous build's cache rather than made, and what was
-    repaired of earlier, interrupted builds of the same output (``notes``, one line each)."""
+    repaired of earlier, interrupted builds of the same output (``notes``, one line each,
+    printed on standard error as they were made)."""
 
     written: list[Path] = field(default_factory=list)
     reused: list[str] = field(default_factory=list)

@@ -70,8 +70,6 @@ def _cmd_build(args: argparse.Namespace) -> int:
         _print_problems(err.problems, f"build stopped: {len(err.problems)} problem(s) in "
                         f"{args.root}; {args.out} was left as it was")
         return 1
-    for note in report.notes:
-        print(f"workbench build: {note}", file=sys.stderr)
     reused = (f" ({len(report.reused)} of them, unchanged, reused from the previous build)"
               if report.reused else "")
     print(f"built {len(report.written)} files into {args.out}{reused}")

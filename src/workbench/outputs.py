@@ -28,6 +28,7 @@ import os
 import re
 import shutil
 import signal
+import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -287,7 +288,7 @@ class Staging:
         out: the output folder it will replace.
         marker: what the output's marker records; the command may add to it (a
             fingerprint) before the block ends.
-        notes: what was repaired of earlier, interrupted runs (one line each, to print).
+        notes: what was repaired of earlier, interrupted runs (one line each, printed).
         replaced: whether ``out`` now holds the new folder.
     """
 
@@ -304,7 +305,8 @@ def replacing_folder(out: Path | str, root: Path | str, made_by: str) -> Iterato
 
     On entry: :func:`check_folder` (nothing is touched when it refuses), the lock, the
     repair of what interrupted runs of the same output left, and a staging folder beside
-    ``out`` with a marker. When the block ends normally, the marker is completed and the
+    ``out`` with a marker (each repair is printed on standard error, prefixed with
+    ``made_by``). When the block ends normally, the marker is completed and the
     staging folder replaces ``out`` (two renames, with SIGINT and SIGTERM held back between
     them); when it raises, the staging folder is removed and ``out`` is as it was.
 
@@ -316,6 +318,8 @@ def replacing_folder(out: Path | str, root: Path | str, made_by: str) -> Iterato
     out.parent.mkdir(parents=True, exist_ok=True)
     with locked(out, made_by):
         notes = recover(out, made_by)
+        for note in notes:  # a repair of the user's folder is always said, as it is made
+            print(f"{made_by}: {note}", file=sys.stderr)
         check_folder(out, root, made_by)  # a restored output is checked like any other
         marker = {"made_by": made_by, "version": workbench_version()}
         staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
