@@ -166,6 +166,7 @@ def _run_lanes(corpus: Corpus, staging: Path, lanes: Sequence[Sequence[ArtefactW
     report = BuildReport()
     if jobs > 1 and sys.platform.startswith("linux") and len(lanes) > 1:
         _FORKED.update(corpus=corpus, lanes=lanes)
+        others = set(multiprocessing.active_children())  # not ours to stop
         pool = ProcessPoolExecutor(jobs - 1, mp_context=multiprocessing.get_context("fork"),
                                    initializer=_init_worker, initargs=(os.getpid(),))
         try:
@@ -183,7 +184,7 @@ def _run_lanes(corpus: Corpus, staging: Path, lanes: Sequence[Sequence[ArtefactW
                 done.append(({lanes[index][i]: paths for i, paths in by_position.items()},
                              reused, made))
         except BaseException:
-            _stop_workers(pool)
+            _stop_workers(pool, others)
             raise
         else:
             pool.shutdown()
@@ -218,11 +219,12 @@ def _init_worker(parent: int) -> None:
     signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
 
 
-def _stop_workers(pool: ProcessPoolExecutor) -> None:
-    """Kill the pool's worker processes and wait for them (a build that failed or was
-    interrupted must not leave a worker writing into its staging folder)."""
+def _stop_workers(pool: ProcessPoolExecutor, others: set) -> None:
+    """Kill the pool's worker processes (the children not in ``others``) and wait for them:
+    a build that failed or was interrupted must not leave a worker writing into its staging
+    folder."""
     pool.shutdown(wait=False, cancel_futures=True)
-    workers = multiprocessing.active_children()
+    workers = [child for child in multiprocessing.active_children() if child not in others]
     for worker in workers:
         worker.kill()
     for worker in workers:
