@@ -30,6 +30,7 @@ import shutil
 import signal
 import sys
 import tempfile
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -307,8 +308,8 @@ def replacing_folder(out: Path | str, root: Path | str, made_by: str) -> Iterato
     repair of what interrupted runs of the same output left, and a staging folder beside
     ``out`` with a marker (each repair is printed on standard error, prefixed with
     ``made_by``). When the block ends normally, the marker is completed and the
-    staging folder replaces ``out`` (two renames, with SIGINT and SIGTERM held back between
-    them); when it raises, the staging folder is removed and ``out`` is as it was.
+    staging folder replaces ``out`` (two renames, with SIGINT and SIGTERM held back until
+    both are done); when it raises, the staging folder is removed and ``out`` is as it was.
 
     Raises:
         OutputRefused: as :func:`check_folder` and :func:`locked`.
@@ -340,33 +341,62 @@ def _swap_into_place(stage: Staging) -> None:
 
     The previous output moves into ``.OUT.XXXXXXXX.old`` (same token as the staging folder,
     with a marker), the staging folder takes its name, and the old folder is removed. A
-    crash between the renames is repaired by :func:`recover` on the next run.
+    crash between the renames is repaired by :func:`recover` on the next run. A SIGINT or
+    SIGTERM that comes during the swap takes effect once it is done; the exception it raises
+    then carries ``out_replaced = True``.
     """
     staging, out = stage.path, stage.out
     token = staging.name[len(out.name) + 2:-len(".tmp")]
     retired = out.parent / f".{out.name}.{token}.old"
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
     try:
-        if out.exists():
-            os.mkdir(retired)
-            _write_marker(retired, {"made_by": stage.marker["made_by"], "state": RETIRED,
-                                    "out": out.name})
-            os.rename(out, retired / out.name)
-            try:
+        with _signals_held():
+            if out.exists():
+                os.mkdir(retired)
+                _write_marker(retired, {"made_by": stage.marker["made_by"], "state": RETIRED,
+                                        "out": out.name})
+                os.rename(out, retired / out.name)
+                try:
+                    os.rename(staging, out)
+                except BaseException:
+                    os.rename(retired / out.name, out)
+                    raise
+            else:
                 os.rename(staging, out)
-            except BaseException:
-                os.rename(retired / out.name, out)
-                raise
-        else:
-            os.rename(staging, out)
-        stage.replaced = True
-    finally:
-        try:
-            signal.pthread_sigmask(signal.SIG_SETMASK, previous)
-        except BaseException as err:  # a signal that came during the swap: the swap is done
-            err.out_replaced = stage.replaced  # type: ignore[attr-defined]
-            raise
+            stage.replaced = True
+    except BaseException as err:
+        err.out_replaced = stage.replaced  # type: ignore[attr-defined]
+        if stage.replaced:
+            shutil.rmtree(retired, ignore_errors=True)
+        raise
     shutil.rmtree(retired, ignore_errors=True)
+
+
+@contextmanager
+def _signals_held() -> Iterator[None]:
+    """Within the block, SIGINT and SIGTERM are recorded rather than handled; when it ends,
+    the handlers are restored and called for what came.
+
+    Masking the signals would not do: the kernel hands a signal to any thread that does not
+    block it (numpy's BLAS threads, for one), and Python then runs the handler in the main
+    thread at once. Outside the main thread, where handlers cannot be set, it does nothing.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    came: list[int] = []
+    saved = {number: signal.signal(number, lambda number, _frame: came.append(number))
+             for number in STOP_SIGNALS}
+    try:
+        yield
+    finally:
+        for number, handler in saved.items():
+            signal.signal(number, handler if handler is not None else signal.SIG_DFL)
+        for number in dict.fromkeys(came):
+            handler = saved[number]
+            if callable(handler):
+                handler(number, None)
+            elif handler != signal.SIG_IGN:
+                signal.raise_signal(number)
 
 
 def recover(out: Path, made_by: str) -> list[str]:
