@@ -197,7 +197,7 @@ def _cmd_diff(args: argparse.Namespace) -> int:
     width = shutil.get_terminal_size((80, 24)).columns
     print(render_terminal(changes, args.old, args.new, width), end="")
     if args.out is not None:
-        written = write_diff(changes, Path(args.out), args.old, args.new)
+        written = write_diff(changes, Path(args.out), args.old, args.new, (old, new))
         print(f"wrote {' and '.join(p.name for p in written)} into {args.out}")
     return 0
 
