@@ -13,7 +13,7 @@ The edition mapping of the Respect standard reads ``3rd-edition item RELATION 4t
 This module checks those two tables (``validate_crosswalk``), computes coverage in both
 directions (``coverage``), says which collated standards the corpus holds items for
 (``collated_representation``) and carries mappings from one edition to the other
-(``carry_over``). Build artefacts are written by ``write_artefacts``.
+(``carry_over``). The build's dataflow (``workbench.dataflow``) makes the files.
 """
 
 from __future__ import annotations
@@ -26,7 +26,6 @@ from typing import Any
 
 import pandas as pd
 
-from workbench.cache import shared
 from workbench.problems import Problem
 
 CROSSWALK_FILE = "corpus/crosswalk.csv"
@@ -391,7 +390,7 @@ def coverage(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
         Columns ``framework, element_id, label, direction, mapped_count, disposition, status``,
         in framework, direction and element order.
     """
-    known = shared(tables, elements).set_index("element_id")
+    known = elements(tables).set_index("element_id")
     kind, label_of, framework_of = (known[c].to_dict() for c in ("kind", "label",
                                                                    "framework_id"))
     editions = editions_of(tables["frameworks"])
@@ -609,7 +608,7 @@ def carry_over(tables: dict[str, pd.DataFrame], source: str = "framework:respect
         carried_relation, carry, in_crosswalk``; ``carry`` is ``exact``, ``implied``,
         ``review`` or ``none``.
     """
-    known = shared(tables, elements).set_index("element_id")
+    known = elements(tables).set_index("element_id")
     crosswalk = tables["crosswalk"]
     related = _related_rows(crosswalk)
     focal_kind = related["focal_id"].map(known["kind"])
@@ -688,7 +687,7 @@ def labelled_crosswalk(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     It exists for the build's ``crosswalk.csv``, which a reader opens without the corpus:
     each row carries the focal and reference wording beside the relation.
     """
-    known = shared(tables, elements).set_index("element_id")
+    known = elements(tables).set_index("element_id")
     crosswalk = tables["crosswalk"].copy()
     crosswalk.insert(1, "focal_label", crosswalk["focal_id"].map(known["label"]))
     crosswalk.insert(3, "reference_label", crosswalk["reference_id"].map(known["label"]))
@@ -807,57 +806,3 @@ def write_sssom(tables: dict[str, pd.DataFrame], path: Path) -> Path:
     """Write ``sssom_table`` as an SSSOM TSV with its YAML metadata block; return the path."""
     Path(path).write_text(render_sssom(sssom_table(tables)), encoding="utf-8")
     return Path(path)
-
-
-def write_artefacts(corpus: Any, out: Path) -> list[Path]:
-    """Write the crosswalk artefacts into ``out``; return the paths written.
-
-    Files: ``crosswalk.csv`` (curated rows with both labels), ``crosswalk_coverage.csv`` (one
-    row per element and counterpart), ``crosswalk_carry_over.csv`` (Respect 4th → 3rd edition),
-    ``crosswalk_collated.csv`` (the collated standards by representation),
-    ``crosswalk.sssom.tsv``, one heat-map PNG per framework (``crosswalk_heatmap_*.png``), and
-    the suggester's candidates (``crosswalk_suggestions.csv``) with its precision and recall
-    against the curated rows (``crosswalk_suggester_metrics.csv`` and ``.png``).
-    """
-    from workbench.cache import cached_files
-    from workbench.corpus import write_table
-    from workbench.crosswalk_suggest import suggester_key
-    from workbench.render.crosswalk_figures import write_heatmaps
-
-    out = Path(out)
-    tables = corpus.tables
-    suggested = [out / "crosswalk_suggestions.csv", out / "crosswalk_suggester_metrics.csv",
-                 out / "crosswalk_suggester_metrics.png"]
-    # the suggester is the costly part (scikit-learn): reused while what it reads is unchanged
-    cached_files("workbench.crosswalk.write_suggestions", suggested, suggester_key(corpus),
-                 lambda: write_suggestions(tables, *suggested))
-    written = []
-    for name, frame in (("crosswalk.csv", labelled_crosswalk(tables)),
-                        ("crosswalk_coverage.csv", coverage(tables)),
-                        ("crosswalk_carry_over.csv", carry_over(tables)),
-                        ("crosswalk_collated.csv", collated_representation(tables))):
-        write_table(frame, out / name)
-        written.append(out / name)
-    written += suggested[:2]
-    written.append(write_sssom(tables, out / "crosswalk.sssom.tsv"))
-    written += write_heatmaps(tables, out)
-    written.append(suggested[2])
-    return written
-
-
-def write_suggestions(tables: dict[str, pd.DataFrame], suggestions: Path, metrics: Path,
-                      figure: Path) -> None:
-    """Write the suggester's top 3 per guideline (CSV), its precision and recall at k (CSV)
-    and their figure (PNG)."""
-    from workbench.corpus import write_table
-    from workbench.crosswalk_suggest import suggest_crosswalk, suggester_metrics
-    from workbench.render.crosswalk_figures import suggester_figure
-    from workbench.render.figures import save_png
-
-    top = suggest_crosswalk(tables, k=5)  # once: the metrics need the top 5, the CSV the top 3
-    scores = suggester_metrics(tables, ks=(1, 2, 3, 5), suggestions=top)
-    write_table(top[top["rank"] <= 3], suggestions)
-    write_table(scores, metrics)
-    names = dict(zip(tables["frameworks"]["framework_id"], tables["frameworks"]["name"],
-                     strict=True))
-    save_png(suggester_figure(scores, names), figure)

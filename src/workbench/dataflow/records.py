@@ -1,0 +1,116 @@
+"""What an artefact node returns: :class:`Artefact` records, the files of a build as bytes.
+
+An artefact node of the dataflow is a pure function returning a tuple of records; one step
+at the edge (``workbench.build``) writes their bytes. Each record carries what a reader (the
+front page) and a machine (``build/datapackage.json``) are told about the file, so that an
+artefact is described where it is made, and nowhere else.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+#: Media types by file suffix (the records' ``media_type``).
+MEDIA_TYPES: dict[str, str] = {
+    ".csv": "text/csv", ".tsv": "text/tab-separated-values", ".png": "image/png",
+    ".html": "text/html", ".md": "text/markdown", ".json": "application/json",
+    ".graphml": "application/graphml+xml", ".ris": "application/x-research-info-systems",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+@dataclass(frozen=True)
+class Artefact:
+    """One file of a build.
+
+    Attributes:
+        name: its path relative to the output folder (``sources/001.html``).
+        data: its bytes.
+        media_type: its IANA media type.
+        description: one sentence saying what it is, for the front page.
+        schema: for a CSV table, its Table Schema (``fields`` with ``name`` and ``type``),
+            as ``build/datapackage.json`` describes it; ``None`` otherwise.
+    """
+
+    name: str
+    data: bytes = field(repr=False)
+    media_type: str
+    description: str
+    schema: dict[str, Any] | None = None
+
+    def about(self) -> dict[str, Any]:
+        """Return the record without its bytes (what the build's cache keeps beside them)."""
+        about: dict[str, Any] = {"name": self.name, "media_type": self.media_type,
+                                 "description": self.description}
+        if self.schema is not None:
+            about["schema"] = self.schema
+        return about
+
+
+#: What an artefact node returns.
+Artefacts = tuple[Artefact, ...]
+
+
+def media_type(name: str) -> str:
+    """Return the media type of a file name by its suffix (``application/octet-stream`` when
+    the suffix is unknown)."""
+    suffix = name[name.rfind("."):] if "." in name else ""
+    return MEDIA_TYPES.get(suffix, "application/octet-stream")
+
+
+def file(name: str, data: bytes | str, description: str) -> Artefact:
+    """Return the record of a file that is not a table (text is encoded as UTF-8)."""
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    return Artefact(name, data, media_type(name), description)
+
+
+_TYPES = {"i": "integer", "u": "integer", "f": "number", "b": "boolean"}
+
+
+def table_schema(frame: pd.DataFrame) -> dict[str, Any]:
+    """Return the Table Schema of ``frame`` as written: one field per column, its type from the
+    column's dtype (integers, numbers and booleans; everything else a string)."""
+    fields = []
+    for name, dtype in frame.dtypes.items():
+        kind = getattr(dtype, "kind", "O")
+        fields.append({"name": str(name), "type": _TYPES.get(kind, "string")})
+    return {"fields": fields}
+
+
+def table_bytes(frame: pd.DataFrame) -> bytes:
+    """Return ``frame`` in the corpus's canonical CSV form (``workbench.corpus.write_table``)."""
+    from workbench.corpus import csv_text
+
+    return csv_text(frame).encode("utf-8")
+
+
+def table(name: str, frame: pd.DataFrame, description: str, *,
+          pandas_csv: bool = False) -> Artefact:
+    """Return the record of a CSV table with its schema.
+
+    Args:
+        pandas_csv: write with ``DataFrame.to_csv`` (LF line ends) rather than the canonical
+            form, for the tables the workbench has always written that way.
+    """
+    if pandas_csv:
+        data = frame.to_csv(index=False, lineterminator="\n").encode("utf-8")
+    else:
+        data = table_bytes(frame)
+    return Artefact(name, data, "text/csv", description, table_schema(frame))
+
+
+def about_json(artefacts: Artefacts) -> bytes:
+    """Return the records of ``artefacts`` without their bytes, as JSON."""
+    return json.dumps([a.about() for a in artefacts], indent=1, sort_keys=True).encode()
+
+
+def header(data: bytes) -> list[str]:
+    """Return the header row of CSV bytes."""
+    return next(csv.reader(io.StringIO(data.decode("utf-8"))), [])
