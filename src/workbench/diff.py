@@ -24,42 +24,10 @@ from pathlib import Path
 import pandas as pd
 
 from workbench.corpus import CORPUS_DIR
+from workbench.diff_tables import CHANGE_COLUMNS, DIFF_TABLES, EVIDENCE, KeyedTable
 from workbench.outputs import DIFF, check_folder, replacing_folder
 from workbench.problems import Problem
 
-
-@dataclass(frozen=True)
-class KeyedTable:
-    """A CSV of a build compared row by row on its key.
-
-    Attributes:
-        file: the file name in a build folder.
-        key: the columns that identify a row (a repeated key is told apart by its
-            occurrence, ``#2``, ``#3``...).
-        title: the section heading.
-        compared: the columns whose change is reported (``None``: every column both sides
-            have).
-    """
-
-    file: str
-    key: tuple[str, ...]
-    title: str
-    compared: tuple[str, ...] | None = None
-
-
-#: The tables ``diff`` compares, with their keys: the one place that says how rows match.
-DIFF_TABLES: tuple[KeyedTable, ...] = (
-    KeyedTable("gap_map.csv", ("row_id", "topic_id"), "Gap map: cells whose status changed",
-               ("status",)),
-    KeyedTable("crosswalk.csv", ("focal_id", "reference_id"), "Crosswalk rows"),
-    KeyedTable("citation_audit.csv", ("location", "cited_as", "line"), "Citation audit"),
-)
-#: The evidence behind each cell: compared as a set of items per cell, to say which
-#: evidence or framework mapping a changed status comes from.
-EVIDENCE = KeyedTable("gap_evidence.csv", ("row_id", "topic_id", "channel", "evidence_id"),
-                      "Evidence")
-#: The columns of the frame of changes :func:`compare` returns (and of ``diff.csv``).
-CHANGE_COLUMNS = ("table", "change", "key", "field", "before", "after", "detail")
 #: The files ``diff --out`` writes.
 OUTPUTS = ("diff.md", "diff.csv")
 
