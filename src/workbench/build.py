@@ -331,7 +331,7 @@ def _split(flow: Any, names: Sequence[str]) -> tuple[list[str], list[str]]:
         halves[side].append(name)
         sets[side] |= upstream[name]
     order = {name: i for i, name in enumerate(names)}
-    return (sorted(halves[0], key=order.get), sorted(halves[1], key=order.get))
+    return (sorted(halves[0], key=order.__getitem__), sorted(halves[1], key=order.__getitem__))
 
 
 def _upstream(flow: Any, name: str) -> set[str]:

@@ -135,7 +135,7 @@ def suggest_crosswalk(tables: dict[str, pd.DataFrame], framework_ids: Iterable[s
         # the guidelines reviewed against the framework; all of them for a new framework
         chosen = sorted(p for g in reviewed.get(framework, ()) for p in positions.get(g, ()))
         if not chosen:
-            chosen = range(len(guideline_ids))
+            chosen = list(range(len(guideline_ids)))
         focals = [guideline_ids[p] for p in chosen]
         references, texts = items_of[framework]
         vectoriser = _vectoriser(analyse)

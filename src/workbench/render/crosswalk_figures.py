@@ -286,8 +286,9 @@ def heatmap_specs(tables: dict[str, pd.DataFrame]) -> list[tuple[str, tuple]]:
     """
     from workbench.crosswalk_suggest import reviewed_frameworks
 
-    figures = [(heatmap_grid, (framework,), heatmap_path(Path("."), framework).name)
-               for framework in reviewed_frameworks(tables)]
+    figures: list[tuple[Any, tuple[str, ...], str]] = [
+        (heatmap_grid, (framework,), heatmap_path(Path("."), framework).name)
+        for framework in reviewed_frameworks(tables)]
     for source, target in edition_pairs(tables):
         slug = f"{source.removeprefix('framework:')}_to_{target.rsplit(':', 1)[-1]}"
         figures.append((edition_grid, (source, target),
