@@ -104,28 +104,50 @@ def _cmd_synth(args: argparse.Namespace) -> int:
 
 
 def _cmd_evidence(args: argparse.Namespace) -> int:
+    import shutil
+
+    from workbench.cache import shared, sharing
     from workbench.corpus import load_corpus
-    from workbench.graph import build_graph, evidence_for, standards_citing
+    from workbench.gaps import CHANNEL_LABELS, CHANNELS, analyse_gaps, item_labels
+    from workbench.graph import build_graph
+    from workbench.lookup import item_rows, resolve_id, row_evidence
+    from workbench.render.console import render_item_rows, render_not_found, render_row_evidence
 
     corpus = load_corpus(Path(args.root))
-    graph = build_graph(corpus)
-    kind = graph.nodes[args.node]["kind"] if args.node in graph else None
-    if kind in ("standard", "guideline"):
-        table = evidence_for(graph, args.node)
-        if kind == "guideline":
-            print(f"{args.node} has no narrative of its own: it inherits the evidence of its "
-                  "standard (rows with inherited_from)")
-        print(table[["node", "label", "edge", "via", "lines", "inherited_from"]]
-              .to_string(index=False))
-    elif kind == "reference":
-        citing = standards_citing(graph, args.node)
-        print(citing.to_string(index=False) if len(citing) else
-              f"no standard's narrative or guideline cites {args.node}")
-    else:
-        print(f"workbench evidence: {args.node} is not a standard, guideline or reference "
-              "(e.g. standard:3, guideline:3.3, ref:morrison2019a)", file=sys.stderr)
+    with sharing():
+        analysis = analyse_gaps(corpus)
+        labels = item_labels(corpus, shared(corpus, build_graph))
+    rows = analysis.rows.set_index("row_id")
+    known = set(rows.index) | set(analysis.links["evidence_id"]) | {
+        node for node in labels if node.split(":", 1)[0] in _ITEM_KINDS}
+    found = {typed: resolve_id(typed, known) for typed in args.node}
+    missing = [typed for typed, hit in found.items() if hit.node is None]
+    for typed in missing:
+        print("workbench evidence: " + render_not_found(
+            typed, found[typed].suggestions, "3.3, S3, guideline:3.3, ref:morrison2019a"),
+            file=sys.stderr)
+    if missing:
         return 1
+    width = shutil.get_terminal_size((80, 24)).columns
+    texts = []
+    for node in dict.fromkeys(hit.node for hit in found.values()):
+        if node in rows.index:
+            entries = row_evidence(analysis.links, analysis.evidence, analysis.topics, node,
+                                   CHANNELS)
+            texts.append(render_row_evidence({"row_id": node, **rows.loc[node].to_dict()},
+                                             entries, CHANNELS, CHANNEL_LABELS, width))
+        else:
+            entries, inherited = item_rows(analysis.links, analysis.evidence, analysis.topics,
+                                           node, CHANNELS)
+            texts.append(render_item_rows(node, labels.get(node, ""), entries, inherited,
+                                          rows["text"].to_dict(), width))
+    print(("\n" + "=" * min(width, 80) + "\n\n").join(texts), end="")
     return 0
+
+
+#: Kinds of graph node that ``evidence`` looks up besides the map's rows (an item no row
+#: links, such as a reference never cited, is answered with "no standard rests on it").
+_ITEM_KINDS = ("ref", "unlisted", "roundtable", "consultation", "programme", "framework_item")
 
 
 def _cmd_diff(args: argparse.Namespace) -> int:
@@ -198,10 +220,13 @@ def build_parser() -> argparse.ArgumentParser:
     synth.add_argument("--scale", type=_positive_int, required=True, metavar="N",
                        help="how many copies of the corpus the synthetic root holds")
     synth.add_argument("--out", required=True, metavar="DIR", help="folder to write")
-    evidence = command("evidence", "print the evidence behind a standard or guideline, or "
-                       "the standards that rest on a reference", _cmd_evidence)
-    evidence.add_argument("node", help="a node id: standard:3, guideline:3.3 or "
-                          "ref:morrison2019a")
+    evidence = command("evidence", "print the evidence the gap map links to a standard or "
+                       "guideline, channel by channel, with where each item stands; or the "
+                       "standards and guidelines that rest on an item", _cmd_evidence)
+    evidence.add_argument("node", nargs="+", metavar="ID",
+                          help="one or more ids: 3.3 or guideline:3.3, 3 or S3 or standard:3, "
+                          "ref:morrison2019a (or morrison2019a), roundtable:8, "
+                          "framework_item:csaap:1")
     diff = commands.add_parser(
         "diff", help="what changed between two builds (or two corpus roots)",
         description="Report what changed from OLD to NEW: gap-map cells whose status changed "
