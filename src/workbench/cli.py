@@ -77,8 +77,11 @@ def _cmd_tidy(args: argparse.Namespace) -> int:
 
 
 def _cmd_suggest_crosswalk(args: argparse.Namespace) -> int:
+    import shutil
+
     from workbench.corpus import load_corpus, write_table
     from workbench.crosswalk_suggest import suggest_crosswalk, suggester_metrics
+    from workbench.render.console import render_suggestions
 
     corpus = load_corpus(Path(args.root))
     try:
@@ -89,9 +92,8 @@ def _cmd_suggest_crosswalk(args: argparse.Namespace) -> int:
     write_table(suggestions, Path(args.out))
     metrics = suggester_metrics(corpus.tables, ks=sorted({1, args.k}),
                                 framework_ids=args.framework)
-    print(f"wrote {len(suggestions)} candidates to {args.out} (never merged into "
-          "corpus/crosswalk.csv; review them against both texts)")
-    print(metrics[metrics["k"] == args.k].to_string(index=False))
+    width = shutil.get_terminal_size((80, 24)).columns
+    print(render_suggestions(suggestions, metrics, args.k, args.show, args.out, width), end="")
     return 0
 
 
@@ -213,6 +215,9 @@ def build_parser() -> argparse.ArgumentParser:
                          "reviewed framework)")
     suggest.add_argument("--k", type=_positive_int, default=3,
                          help="candidates per guideline (default: 3)")
+    suggest.add_argument("--show", type=_non_negative_int, default=10, metavar="N",
+                         help="print the best N candidates, by score (default: 10; 0 prints "
+                         "none)")
     suggest.add_argument("--out", default="crosswalk_suggestions.csv",
                          help="CSV to write (default: crosswalk_suggestions.csv)")
     synth = command("synth", "write a synthetic corpus root N times the size of --root "
@@ -247,6 +252,16 @@ def _positive_int(text: str) -> int:
     value = int(text)
     if value < 1:
         raise argparse.ArgumentTypeError(f"{text} is not a positive whole number")
+    return value
+
+
+def _non_negative_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text} is not a whole number of 0 or more")
     return value
 
 

@@ -129,22 +129,30 @@ def render_not_found(typed: str, suggestions: Iterable[str], examples: str) -> s
 #: What each column of the candidate table means, in the order shown.
 SUGGESTION_LEGEND = {
     "score": "TF-IDF cosine similarity of the guideline's and the item's texts, 0 to 1",
-    "guideline": "the guideline (focal_id of the CSV)",
-    "framework item": "the candidate item of the existing framework (reference_id)",
+    "guideline": "the guideline's number: 3.3 is guideline:3.3 (focal_id in the CSV)",
+    "item": "the candidate item of an existing framework: csaap:6 is "
+            "framework_item:csaap:6 (reference_id in the CSV)",
     "curated": "the relation of the curated crosswalk row for this pair, or - if none",
     "shared words": "the words both texts use that weigh most in the score",
 }
 
 #: What each column of the precision table means.
 METRICS_LEGEND = {
+    "framework": "csaap is framework:csaap; all pools every framework shown",
     "guidelines": "guidelines with at least one curated mapping to the framework",
-    "relevant": "curated pairs (other than not_related) of those guidelines",
+    "pairs": "curated pairs (other than not_related) of those guidelines",
     "scored": "candidates for those guidelines, the ones that can be checked",
     "hits": "scored candidates that a curated row confirms",
-    "precision": "hits / scored",
-    "recall": "hits / relevant",
+    "prec": "precision: hits / scored",
+    "rec": "recall: hits / pairs",
     "chance": "precision of picking items at random, the baseline to beat",
 }
+
+
+def _short(node: str) -> str:
+    """An id without its namespace: ``guideline:3.3`` is ``3.3``, ``framework_item:csaap:6``
+    is ``csaap:6``."""
+    return str(node).split(":", 1)[-1]
 
 
 def _legend(legend: Mapping[str, str], width: int) -> list[str]:
@@ -182,7 +190,7 @@ def render_suggestions(suggestions: pd.DataFrame, metrics: pd.DataFrame, k: int,
     if len(best):
         out += [""] + textwrap.wrap(
             f"The best {len(best)} of {len(suggestions)} by score (--show N for more):", width)
-        rows = [[f"{score:.3f}", focal, reference,
+        rows = [[f"{score:.3f}", _short(focal), _short(reference),
                  curated if isinstance(curated, str) and curated else "-",
                  terms if isinstance(terms, str) else ""]
                 for score, focal, reference, curated, terms in zip(
@@ -191,18 +199,20 @@ def render_suggestions(suggestions: pd.DataFrame, metrics: pd.DataFrame, k: int,
         out += [fit_table(list(SUGGESTION_LEGEND), rows, width)]
         out += [""] + _legend(SUGGESTION_LEGEND, width)
     at_k = metrics[metrics["k"] == k]
+    if at_k["framework_id"].nunique() == 2:  # one framework: its pooled row says it again
+        at_k = at_k[at_k["framework_id"] != "all"]
     if len(at_k):
         out += [""] + textwrap.wrap(
             f"How far to trust them: the candidates at k = {k} against the curated rows.",
             width)
-        rows = [[str(r.framework_id), *(str(v) for v in (
-                    r.guidelines, r.relevant_pairs, r.suggested, r.hits, r.precision, r.recall,
-                    r.random_precision))]
+        rows = [[_short(r.framework_id), *(str(v) for v in (
+                    r.guidelines, r.relevant_pairs, r.suggested, r.hits)),
+                  *(f"{v:.3f}" if pd.notna(v) else "-" for v in (
+                      r.precision, r.recall, r.random_precision))]
                 for r in at_k.itertuples(index=False)]
-        out += [fit_table(["framework", *METRICS_LEGEND], rows, width)]
+        out += [fit_table(list(METRICS_LEGEND), rows, width)]
         out += [""] + _legend(METRICS_LEGEND, width)
-        pooled = at_k[at_k["framework_id"] == "all"]
-        scored = int(pooled["suggested"].iloc[0]) if len(pooled) else 0
+        scored = int(at_k.loc[at_k["framework_id"] != "all", "suggested"].sum())
         out += [""] + textwrap.wrap(
             f"{scored} of the {len(suggestions)} candidates written are scored; the other "
             f"{len(suggestions) - scored} are for guidelines with no curated mapping to the "
