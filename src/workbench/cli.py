@@ -1,22 +1,28 @@
-"""workbench: validate the standards corpus and build the evidence graph, crosswalk and gap maps.
+"""workbench: check a standards corpus; build its evidence graph and gap map.
 
-A corpus root is a folder holding ``corpus/`` (CSV tables described by
-``corpus/datapackage.json``) and ``references.bib``. Every command takes ``--root`` (default:
-the current folder).
+A corpus root is a folder holding corpus/ (CSV tables described by
+corpus/datapackage.json) and references.bib. Every command takes --root
+(default: the current folder). "workbench COMMAND --help" says more.
 
 Commands:
-  validate   check every file of the corpus; print each problem as FILE:ROW: COLUMN: message
-  build      validate, then regenerate every artefact into --out (default: build/)
-  tidy       rewrite corpus CSVs saved by a spreadsheet (BOM, CRLF) as UTF-8 with LF ends
+  validate   check every file of the corpus; print each problem as
+             FILE:ROW: COLUMN: message
+  build      validate, then regenerate every artefact into --out (build/)
+  tidy       rewrite corpus CSVs saved by a spreadsheet (BOM, CRLF) as UTF-8
+             with LF line ends
   suggest-crosswalk
-             candidate crosswalk rows by TF-IDF similarity, with precision/recall at k
-  synth      write a synthetic root N times the corpus (renamed copies) for benchmarks
-  evidence   the evidence behind a standard or guideline, or the standards resting on a
-             reference (e.g. guideline:3.3, ref:morrison2019a)
-  diff       what changed between two builds (or two corpus roots): gap-map statuses,
-             crosswalk rows, the citation audit
+             candidate crosswalk rows by TF-IDF similarity: the best shown
+             with a legend, all written to a CSV, with precision and recall
+  synth      write a synthetic root N times the corpus (renamed copies) for
+             benchmarks
+  evidence   the evidence the gap map counts behind a standard or guideline,
+             channel by channel, with the file and line of each item; or the
+             rows resting on an item (e.g. 3.3, S3, ref:morrison2019a)
+  diff       what changed between two builds (or two corpus roots): gap-map
+             statuses, crosswalk rows, the citation audit
 
-Exit codes: 0 success, 1 invalid input (problems printed), 2 usage or unexpected error.
+Exit codes: 0 success, 1 invalid input (problems printed), 2 usage or
+unexpected error.
 """
 
 from __future__ import annotations
@@ -236,7 +242,7 @@ def build_parser() -> argparse.ArgumentParser:
         "diff", help="what changed between two builds (or two corpus roots)",
         description="Report what changed from OLD to NEW: gap-map cells whose status changed "
         "(with the evidence added to or removed from them), crosswalk rows added, removed or "
-        "changed, and citation-audit changes. OLD and NEW are folders `workbench build` "
+        "changed, and citation-audit changes. OLD and NEW are folders that workbench build "
         "wrote, or corpus roots (each built first into a temporary folder; the roots are "
         "never written to).")
     diff.add_argument("old", metavar="OLD", help="the earlier build folder or corpus root")
