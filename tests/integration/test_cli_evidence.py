@@ -165,3 +165,11 @@ def test_the_console_script_fits_a_narrow_terminal(repo_root):
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("guideline:3.3: ")
     assert max(len(line) for line in result.stdout.splitlines()) <= 60
+
+
+def test_an_id_with_nothing_close_gets_one_line(repo_root, capsys):
+    assert main(["evidence", "--root", str(repo_root), "xyz", "3.3"]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err == ("workbench evidence: xyz names no standard, guideline or evidence "
+                            "item (e.g. 3.3, S3, guideline:3.3, ref:morrison2019a)\n")
