@@ -189,6 +189,15 @@ def _line(block) -> int | None:
     return None if block.start_line is None else block.start_line + 1
 
 
+def entry_lines(library: Library) -> dict[str, int]:
+    """Return the 1-based line of each entry of ``library`` in its file, by key.
+
+    Validators of other tables use it to point at the entry a problem concerns.
+    """
+    return {entry.key: line for entry in library.entries
+            if (line := _line(entry)) is not None}
+
+
 def _failed_block_problems(name: str, library: Library) -> list[Problem]:
     problems = []
     for block in library.failed_blocks:
@@ -215,6 +224,10 @@ def _entry_problems(name: str, library: Library) -> list[Problem]:
     problems = []
     for entry in library.entries:
         fields = entry.fields_dict
+        if not entry.key.strip() or entry.key != entry.key.strip():
+            problems.append(Problem(name, _line(entry), "key", f"entry has the key "
+                                    f"{entry.key!r}; give it a key of its own such as "
+                                    "almeida1999 (first author and year), with no spaces"))
         for required in REQUIRED_FIELDS:
             if not _text(fields.get(required)):
                 problems.append(Problem(name, _line(entry), required, f"entry '{entry.key}' "

@@ -61,12 +61,14 @@ LANES: tuple[tuple[ArtefactWriter, ...], ...] = (
 
 @dataclass
 class BuildReport:
-    """What a build wrote (paths relative to the output folder, in writer order) and which of
-    those files were copied from the previous build's cache rather than made."""
+    """What a build wrote (paths relative to the output folder, in writer order), which of
+    those files were copied from the previous build's cache rather than made, and how many
+    entries of that cache failed verification and were made afresh instead."""
 
     written: list[Path] = field(default_factory=list)
     reused: list[str] = field(default_factory=list)
     made: list[str] = field(default_factory=list)
+    discarded: int = 0
 
 
 def corpus_fingerprint(root: Path) -> str:
@@ -123,6 +125,7 @@ def build_report(root: Path | str = ".", out: Path | str = "build",
         else:
             lanes = LANES
         report = _run_lanes(corpus, staging, lanes, cache, _jobs(jobs, len(lanes)))
+        report.discarded = cache.discarded if cache is not None else 0
         from workbench.render.index import write_index
 
         report.written = [_relative_to(p, staging) for p in report.written]

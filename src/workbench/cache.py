@@ -17,6 +17,16 @@ cache holds what the current output needs and nothing more, is swapped in with t
 and a failed build leaves it as it was. A file whose key is found is copied instead of being
 made again; since the key covers everything the file depends on, the copy is byte-identical
 to what making it would write.
+
+**Trusted only when verified** — each key's folder holds a manifest, :data:`MANIFEST`, giving
+the SHA-256 of every file in it (written with the files, and renamed into place with them).
+Before a build reuses anything, :func:`verify_cache` reads every entry of the previous cache
+without following a symbolic link; an entry whose manifest is missing or garbled, whose
+files differ from their digests (changed, truncated, extended), are symbolic links or not
+regular files, whose folder holds anything the manifest does not list, or that nests a key
+that fails, is discarded: its files are made afresh, so the output is the same as a build
+without the cache. Reused files are read again, checked against the digest, and written
+from the bytes checked.
 """
 
 from __future__ import annotations
@@ -25,7 +35,9 @@ import functools
 import hashlib
 import importlib.metadata
 import os
+import re
 import shutil
+import stat
 import sys
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
@@ -93,6 +105,138 @@ def shared(corpus: Any, compute: Callable[[Any], T]) -> T:
 
 #: In a key's folder: the keys used while its files were made (one a line), kept with it.
 NESTED = ".nested"
+#: In a key's folder: ``<sha256>  <name>`` for every other file in it, one a line, sorted
+#: (the format of ``sha256sum``, so ``sha256sum -c .sha256`` checks a folder by hand).
+MANIFEST = ".sha256"
+#: What a key (a folder name in the cache) and a kept file's name may be.
+_KEY = re.compile(r"[0-9a-f]{64}")
+_MANIFEST_LINE = re.compile(r"([0-9a-f]{64})  ([^/\x00\n]+)")
+
+
+def manifest_text(files: dict[str, bytes]) -> str:
+    """Return the manifest of a key's folder holding ``files`` (name to content)."""
+    return "".join(f"{hashlib.sha256(data).hexdigest()}  {name}\n"
+                   for name, data in sorted(files.items()))
+
+
+def _read_regular(name: str, folder_fd: int) -> bytes | None:
+    """Return the bytes of ``name`` in the open folder, or ``None`` when it is not a regular
+    file (a symbolic link is never followed; a FIFO or device is never opened for reading)."""
+    try:
+        if not stat.S_ISREG(os.lstat(name, dir_fd=folder_fd).st_mode):
+            return None
+        fd = os.open(name, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK, dir_fd=folder_fd)
+    except OSError:
+        return None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            return handle.read()
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+
+
+def _open_folder(name: str | Path, folder_fd: int | None = None) -> int | None:
+    """Return a descriptor of folder ``name`` (never through a symbolic link), or ``None``."""
+    try:
+        return os.open(name, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW, dir_fd=folder_fd)
+    except OSError:
+        return None
+
+
+def read_entry(cache: Path, key: str) -> tuple[dict[str, bytes], list[str]] | None:
+    """Return the files of ``key`` in the cache folder ``cache`` (name to bytes, the manifest
+    included) and the keys nested in it, or ``None`` when the entry does not verify.
+
+    An entry verifies when ``cache`` and its key's folder are real folders (not symbolic
+    links), its manifest lists every other file of the folder with its SHA-256, each of those
+    is a regular file whose bytes have that digest, and its nested keys are keys.
+    """
+    if not _KEY.fullmatch(key):
+        return None
+    cache_fd = _open_folder(cache)
+    if cache_fd is None:
+        return None
+    try:
+        folder_fd = _open_folder(key, cache_fd)
+    finally:
+        os.close(cache_fd)
+    if folder_fd is None:
+        return None
+    try:
+        manifest = _read_regular(MANIFEST, folder_fd)
+        if manifest is None:
+            return None
+        try:
+            lines = manifest.decode("utf-8").splitlines()
+        except UnicodeDecodeError:
+            return None
+        matches = [_MANIFEST_LINE.fullmatch(line) for line in lines]
+        if not matches or not all(matches):
+            return None
+        expected = {m.group(2): m.group(1) for m in matches if m}
+        names = set(os.listdir(folder_fd))
+        if len(expected) != len(lines) or MANIFEST in expected \
+                or names != set(expected) | {MANIFEST}:
+            return None
+        files = {MANIFEST: manifest}
+        for name, sha in expected.items():
+            data = _read_regular(name, folder_fd)
+            if data is None or hashlib.sha256(data).hexdigest() != sha:
+                return None
+            files[name] = data
+        if manifest_text({n: d for n, d in files.items() if n != MANIFEST}).encode() \
+                != manifest:
+            return None  # not in the form this module writes (order, duplicates)
+    except OSError:
+        return None
+    finally:
+        os.close(folder_fd)
+    nested = files.get(NESTED, b"").decode("utf-8", "replace").split()
+    if not all(_KEY.fullmatch(k) for k in nested):
+        return None
+    return files, nested
+
+
+def verify_cache(cache: Path | None) -> tuple[frozenset[str], int]:
+    """Return the keys of ``cache`` that verify (:func:`read_entry`, with every key nested in
+    them) and how many entries of the folder were discarded for failing.
+
+    Every name in the folder that is not such a key counts as discarded, and so does the
+    folder itself when it is a symbolic link or not a folder.
+    """
+    if cache is None:
+        return frozenset(), 0
+    try:
+        mode = os.lstat(cache).st_mode
+    except FileNotFoundError:
+        return frozenset(), 0
+    except OSError:
+        return frozenset(), 1
+    if not stat.S_ISDIR(mode):
+        return frozenset(), 1
+    cache_fd = _open_folder(cache)
+    if cache_fd is None:
+        return frozenset(), 1
+    try:
+        names = os.listdir(cache_fd)
+    finally:
+        os.close(cache_fd)
+    entries = {name: read_entry(cache, name) for name in names}
+    good: dict[str, bool] = {}
+
+    def verified(key: str, seen: frozenset[str] = frozenset()) -> bool:
+        if key not in good:
+            entry = entries.get(key)
+            good[key] = entry is not None and key not in seen and all(
+                verified(inner, seen | {key}) for inner in entry[1])
+        return good[key]
+
+    keys = frozenset(name for name in names if verified(name))
+    return keys, len(names) - len(keys)
 
 
 @dataclass
@@ -106,27 +250,36 @@ class FileCache:
     Attributes:
         previous: folder of the previous build's kept files, or ``None`` (nothing to reuse).
         current: folder receiving every key this build uses.
+        trusted: the keys of ``previous`` that verified (:func:`verify_cache`).
+        discarded: how many entries of ``previous`` failed verification.
         reused: names of the files copied from a kept key.
         made: names of the files made afresh.
     """
 
     previous: Path | None
     current: Path
+    trusted: frozenset[str] = frozenset()
+    discarded: int = 0
     reused: list[str] = field(default_factory=list)
     made: list[str] = field(default_factory=list)
     _open: list[list[str]] = field(default_factory=list, repr=False)
 
+    def __post_init__(self) -> None:
+        if self.previous is not None and not self.trusted and not self.discarded:
+            self.trusted, self.discarded = verify_cache(self.previous)
+
     @classmethod
     def for_build(cls, out: Path | None, staging: Path) -> FileCache:
         """Return the cache of a build writing ``staging`` to replace ``out`` (``None``:
-        reuse nothing, keep what is made)."""
+        reuse nothing, keep what is made), having verified every entry of ``out/.cache``."""
         previous = Path(out) / CACHE_DIR if out is not None else None
-        return cls(previous if previous and previous.is_dir() else None,
-                   Path(staging) / CACHE_DIR)
+        if previous is not None and not os.path.lexists(previous):
+            previous = None
+        return cls(previous, Path(staging) / CACHE_DIR)
 
     def fresh(self) -> FileCache:
         """Return a cache over the same folders with nothing recorded yet (one per lane)."""
-        return FileCache(self.previous, self.current)
+        return FileCache(self.previous, self.current, self.trusted, self.discarded)
 
     def make(self, key: str, paths: Sequence[Path], make: Callable[[], object]) -> None:
         """Copy the files kept under ``key`` to ``paths`` or, failing that, call ``make`` and
@@ -148,36 +301,42 @@ class FileCache:
 
     def _fetch(self, key: str, paths: Sequence[Path]) -> bool:
         for folder in (self.current, self.previous):
-            if folder is None:
+            if folder is None or (folder == self.previous and key not in self.trusted):
                 continue
-            kept = [folder / key / Path(p).name for p in paths]
-            if all(k.is_file() for k in kept):
-                for source, target in zip(kept, paths, strict=True):
-                    shutil.copyfile(source, target)
-                if folder != self.current:
-                    self._carry(key)
-                return True
+            entry = read_entry(folder, key) if (folder / key).is_dir() else None
+            names = [Path(p).name for p in paths]
+            if entry is None or not all(name in entry[0] for name in names):
+                continue
+            if folder != self.current and not self._carry(key, entry):
+                continue
+            for name, target in zip(names, paths, strict=True):
+                Path(target).write_bytes(entry[0][name])
+            return True
         return False
 
-    def _carry(self, key: str) -> None:
-        """Keep ``key`` of the previous build, and the keys nested in it, in this one."""
-        if self.previous is None or (self.current / key).is_dir() \
-                or not (self.previous / key).is_dir():
-            return
-        self._place(key, lambda folder: shutil.copytree(self.previous / key, folder,
-                                                        dirs_exist_ok=True))
-        nested = self.previous / key / NESTED
-        for inner in nested.read_text(encoding="utf-8").split() if nested.is_file() else []:
-            self._carry(inner)
+    def _carry(self, key: str, entry: tuple[dict[str, bytes], list[str]] | None = None) -> bool:
+        """Keep ``key`` of the previous build (its verified ``entry``, or read afresh), and the
+        keys nested in it, in this one; return whether every one of them still verified."""
+        if (self.current / key).is_dir():
+            return True
+        if entry is None and self.previous is not None and key in self.trusted:
+            entry = read_entry(self.previous, key)
+        if entry is None:
+            return False
+        files, nested = entry
+        if not all(self._carry(inner) for inner in nested):
+            return False
+        self._place(key, lambda folder: [(folder / name).write_bytes(data)
+                                         for name, data in files.items()])
+        return True
 
     def _keep(self, key: str, paths: Sequence[Path], nested: list[str]) -> None:
-        def fill(folder: Path) -> None:
-            for path in paths:
-                shutil.copyfile(path, folder / Path(path).name)
-            if nested:
-                (folder / NESTED).write_text("".join(f"{k}\n" for k in sorted(set(nested))),
-                                             encoding="utf-8")
-        self._place(key, fill)
+        files = {Path(p).name: Path(p).read_bytes() for p in paths}
+        if nested:
+            files[NESTED] = "".join(f"{k}\n" for k in sorted(set(nested))).encode()
+        files[MANIFEST] = manifest_text(files).encode()
+        self._place(key, lambda folder: [(folder / name).write_bytes(data)
+                                         for name, data in files.items()])
 
     def _place(self, key: str, fill: Callable[[Path], object]) -> None:
         """Fill a new folder for ``key`` and rename it into place (never half written)."""

@@ -8,8 +8,8 @@ Commands:
   validate   check every file of the corpus; print each problem as
              FILE:ROW: COLUMN: message
   build      validate, then regenerate every artefact into --out (build/)
-  tidy       rewrite corpus CSVs saved by a spreadsheet (BOM, CRLF) as UTF-8
-             with LF line ends
+  tidy       rewrite corpus CSVs saved by a spreadsheet (BOM, CRLF, cp1252) as
+             UTF-8 with LF line ends
   suggest-crosswalk
              candidate crosswalk rows by TF-IDF similarity: the best shown
              with a legend, all written to a CSV, with precision and recall
@@ -63,6 +63,9 @@ def _cmd_build(args: argparse.Namespace) -> int:
         _print_problems(err.problems, f"build stopped: {len(err.problems)} problem(s) in "
                         f"{args.root}; {args.out} was left as it was")
         return 1
+    if report.discarded:
+        print(f"cache: discarded {report.discarded} entries that failed verification",
+              file=sys.stderr)
     reused = (f" ({len(report.reused)} of them, unchanged, reused from the previous build)"
               if report.reused else "")
     print(f"built {len(report.written)} files into {args.out}{reused}")
@@ -72,12 +75,13 @@ def _cmd_build(args: argparse.Namespace) -> int:
 def _cmd_tidy(args: argparse.Namespace) -> int:
     from workbench.tidy import tidy_root
 
-    changed, problems = tidy_root(Path(args.root), args.from_encoding)
+    files = [Path(name) for name in args.files] if args.files else None
+    report, problems = tidy_root(Path(args.root), args.from_encoding, files)
     for problem in problems:
         print(problem, file=sys.stderr)
-    for path in changed:
-        print(f"rewrote {path}")
-    if not changed and not problems:
+    for line in report:
+        print(line)
+    if not report and not problems:
         print("nothing to tidy")
     return 1 if problems else 0
 
@@ -209,10 +213,13 @@ def build_parser() -> argparse.ArgumentParser:
                            help="draw every figure and compute every suggestion afresh "
                            "instead of reusing unchanged ones from OUT/.cache (the output "
                            "is the same either way)")
-    tidy_cmd = command("tidy", "rewrite spreadsheet-saved CSVs (BOM, CRLF) in canonical form",
-                       _cmd_tidy)
-    tidy_cmd.add_argument("--from-encoding", default="utf-8",
-                          help="encoding the spreadsheet saved in (default: utf-8)")
+    tidy_cmd = command("tidy", "rewrite spreadsheet-saved CSVs (BOM, CRLF or CR line ends, "
+                       "another encoding) in canonical form, each atomically", _cmd_tidy)
+    tidy_cmd.add_argument("files", nargs="*", metavar="FILE",
+                          help="only these CSVs of the corpus (default: every declared CSV)")
+    tidy_cmd.add_argument("--from-encoding", default=None, metavar="ENCODING",
+                          help="the encoding of files that are not valid UTF-8 (e.g. cp1252); "
+                          "a valid UTF-8 file is never re-decoded unless named as a FILE")
     suggest = command("suggest-crosswalk", "write candidate crosswalk rows (TF-IDF cosine) and "
                       "report their precision and recall at k against the curated rows",
                       _cmd_suggest_crosswalk)

@@ -2,8 +2,9 @@
 of abuse, intervention type, delivery mode or co-occurring need.
 
 The codebook (``corpus/codebook.csv``) gives each topic case-insensitive regular expressions
-(``patterns``) and, where a pattern would also hit unrelated wording, ``exclude_patterns``
-whose matches cancel any pattern match they overlap. The rules are applied to every piece of
+(``patterns``, run under RE2, so in time linear in the text whatever the pattern) and,
+where a pattern would also hit unrelated wording, ``exclude_patterns`` whose matches cancel
+any pattern match they overlap. The rules are applied to every piece of
 text the evidence map counts: bibliography entries (title and container), standards,
 guidelines, the sentences of the narratives, roundtable topics, programmes and framework
 items. A reviewer corrects the rules row by row in ``corpus/coding_overrides.csv`` (add or
@@ -17,13 +18,13 @@ takes a loaded ``Corpus``. ``validate_coding`` is called by the corpus validator
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
+import re2
 
-from workbench.pattern_starts import spans_from, start_index
 from workbench.problems import Problem
 
 CODEBOOK_FILE = "corpus/codebook.csv"
@@ -210,22 +211,78 @@ def coding_targets(tables: dict[str, pd.DataFrame],
 # Rules
 # --------------------------------------------------------------------------------------
 
+#: Memory RE2 may use for one compiled pattern, and for the matcher of a whole codebook
+#: (RE2's default, 8 MiB, is meant for one pattern, not a codebook's worth).
+PATTERN_MEMORY = 8 << 20
+CODEBOOK_MEMORY = 64 << 20
+#: What to tell a reviewer whose pattern RE2 rejects.
+RE2_ADVICE = ("patterns run under RE2, which matches in linear time and so has no look-around "
+              "(?=, (?!, (?<=, (?<!), no back-references (\\1) and no possessive or atomic "
+              "groups; rewrite it with alternatives, or with an exclude pattern for what must "
+              "not follow")
+
+
+def re2_options(memory: int = PATTERN_MEMORY, case_sensitive: bool = False) -> re2.Options:
+    """Return the RE2 options every codebook pattern is compiled with: case-insensitive
+    (``(?-i:...)`` turns case back on inside a pattern), errors returned rather than logged."""
+    options = re2.Options()
+    options.case_sensitive = case_sensitive
+    options.log_errors = False
+    options.max_mem = memory
+    return options
+
+
+def compile_pattern(pattern: str) -> Any:
+    """Compile one codebook pattern under RE2 (case-insensitive).
+
+    Returns:
+        The compiled RE2 pattern.
+
+    Raises:
+        PatternError: RE2 rejects the pattern; the message is RE2's reason.
+    """
+    try:
+        return re2.compile(pattern, re2_options())
+    except re2.error as error:
+        raise PatternError(_re2_reason(error)) from None
+
+
+class PatternError(ValueError):
+    """A pattern that RE2 does not accept; ``str()`` of it is RE2's reason."""
+
+
+def _rejected(what: str, pattern: str, error: PatternError) -> str:
+    """The message for a pattern RE2 rejects: a syntax error, or syntax only backtracking
+    engines have (then ``RE2_ADVICE``)."""
+    try:
+        re.compile(pattern)  # compiling never runs the pattern: safe on any input
+    except (re.error, RecursionError, OverflowError):
+        return (f"{what} is not a valid regular expression ({error}); fix it (patterns are "
+                f"separated by {PATTERN_SEPARATOR!r})")
+    return (f"{what} uses syntax RE2 does not accept ({error}); {RE2_ADVICE} (patterns are "
+            f"separated by {PATTERN_SEPARATOR!r})")
+
+
+def _re2_reason(error: Exception) -> str:
+    reason = error.args[0] if error.args else str(error)
+    return reason.decode("utf-8", "replace") if isinstance(reason, bytes) else str(reason)
+
 
 @dataclass(frozen=True)
 class TopicRule:
-    """The compiled matching rules of one codebook topic."""
+    """The compiled matching rules of one codebook topic (RE2 patterns)."""
 
     topic_id: str
     dimension: str
-    patterns: tuple[re.Pattern[str], ...]
-    excludes: tuple[re.Pattern[str], ...]
+    patterns: tuple[Any, ...]
+    excludes: tuple[Any, ...]
     intervention_type_id: str | None = None
-    #: All ``patterns`` as one alternation: a text it does not match is skipped at once.
-    any_pattern: re.Pattern[str] | None = None
 
     def matches(self, text: str) -> list[str]:
         """Return the distinct words of ``text`` that code it with this topic, in order.
 
+        Every pattern is scanned over the whole text: this is the plain rule, which
+        :class:`CodebookMatcher` gives the same answer as for a whole codebook at once.
         A pattern match is dropped when it overlaps a match of an exclude pattern; matches of
         different patterns that overlap are merged into one stretch of words.
 
@@ -236,23 +293,25 @@ class TopicRule:
             >>> rule.matches("Children and a child to parent case; a Child.")
             ['Children', 'a Child.']
         """
-        if self.any_pattern is not None and not self.any_pattern.search(text):
-            return []
-        return self.words(text, [match.span() for pattern in self.patterns
-                                 for match in pattern.finditer(text)])
+        found = [match.span() for pattern in self.patterns for match in pattern.finditer(text)]
+        return self.words(text, found, lambda: [
+            match.span() for pattern in self.excludes for match in pattern.finditer(text)])
 
-    def words(self, text: str, found: list[tuple[int, int]]) -> list[str]:
-        """Return what :meth:`matches` returns, given the spans of the patterns' matches.
+    def words(self, text: str, found: list[tuple[int, int]],
+              excluded: Callable[[], list[tuple[int, int]]]) -> list[str]:
+        """Return what :meth:`matches` returns, given the spans of the patterns' matches
+        and a function giving those of the exclude patterns (called only when some pattern
+        matched).
 
-        Empty matches are ignored; the exclude patterns are only run when some pattern
-        matched.
+        Empty matches are ignored.
         """
         found = [(start, end) for start, end in found if start != end]
         if not found:
             return []
-        excluded = [m.span() for pattern in self.excludes for m in pattern.finditer(text)]
-        found = [(start, end) for start, end in found
-                 if not any(s < end and start < e for s, e in excluded)]
+        if self.excludes:
+            spans = excluded()
+            found = [(start, end) for start, end in found
+                     if not any(s < end and start < e for s, e in spans)]
         kept: list[tuple[int, int]] = []
         for start, end in sorted(found):
             if kept and start < kept[-1][1]:
@@ -279,12 +338,9 @@ def split_patterns(cell: Any) -> list[str]:
     return [part.strip() for part in cell.split(PATTERN_SEPARATOR) if part.strip()]
 
 
-def _compile(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern, re.IGNORECASE)
-
-
 def compile_rules(codebook: pd.DataFrame) -> list[TopicRule]:
-    """Compile the codebook's patterns, in codebook order (assumes ``validate_coding`` passed).
+    """Compile the codebook's patterns under RE2, in codebook order (assumes
+    ``validate_coding`` passed).
 
     Returns:
         One ``TopicRule`` per codebook row.
@@ -292,25 +348,73 @@ def compile_rules(codebook: pd.DataFrame) -> list[TopicRule]:
     rules = []
     for row in codebook.to_dict("records"):
         type_id = row.get("intervention_type_id")
-        patterns = split_patterns(row.get("patterns"))
         rules.append(TopicRule(
             topic_id=row["topic_id"], dimension=row["dimension"],
-            patterns=tuple(_compile(p) for p in patterns),
-            excludes=tuple(_compile(p) for p in split_patterns(row.get("exclude_patterns"))),
-            intervention_type_id=type_id if isinstance(type_id, str) else None,
-            any_pattern=_alternation(patterns)))
+            patterns=tuple(compile_pattern(p) for p in split_patterns(row.get("patterns"))),
+            excludes=tuple(compile_pattern(p)
+                           for p in split_patterns(row.get("exclude_patterns"))),
+            intervention_type_id=type_id if isinstance(type_id, str) else None))
     return rules
 
 
-def _alternation(patterns: list[str]) -> re.Pattern[str] | None:
-    """One regular expression matching wherever any of ``patterns`` matches (a pre-filter);
-    ``None`` when they cannot be joined (named groups or back-references)."""
-    if not patterns or any(re.search(r"\(\?P|\\[1-9]", p) for p in patterns):
-        return None
-    try:
-        return _compile("|".join(f"(?:{p})" for p in patterns))
-    except re.error:
-        return None
+class CodebookMatcher:
+    """Every pattern of a codebook, matched against a text in one pass (RE2, linear time).
+
+    An RE2 ``Set`` of all patterns tells, in one pass over a text, which of them match it;
+    only those are then scanned for their spans. RE2's automata never backtrack, so no
+    pattern can make coding slow, whatever the text.
+
+    The ``Set`` also holds the empty pattern, which matches every text: should its automaton
+    ever run out of memory (it then reports no match at all, not even the empty pattern),
+    every pattern is scanned instead, so a match is never lost. Texts are searched as UTF-8
+    bytes, encoded once per text; spans are turned back into character offsets.
+    """
+
+    def __init__(self, rules: list[TopicRule]):
+        self.rules = rules
+        self.set = re2.Set.SearchSet(re2_options(CODEBOOK_MEMORY))
+        self.set.Add("")  # index 0: matches every text
+        self.owners: list[tuple[int, int]] = [(-1, -1)]
+        for rule_index, rule in enumerate(rules):
+            for pattern_index, pattern in enumerate(rule.patterns):
+                self.set.Add(pattern.pattern)
+                self.owners.append((rule_index, pattern_index))
+        self.set.Compile()
+
+    def match(self, text: str) -> dict[int, list[str]]:
+        """Return, by rule position, the words of ``text`` that code it with that rule (rules
+        that do not code it are left out), exactly as ``rule.matches(text)`` would."""
+        data = text.encode("utf-8")
+        indices = self.set.Match(data)
+        if not indices:  # not even the empty pattern: the automaton gave up
+            indices = range(len(self.owners))
+        elif len(indices) == 1:
+            return {}
+        by_rule: dict[int, list[tuple[int, int]]] = {}
+        for index in sorted(indices):
+            rule_index, pattern_index = self.owners[index]
+            if rule_index >= 0:
+                pattern = self.rules[rule_index].patterns[pattern_index]
+                by_rule.setdefault(rule_index, []).extend(
+                    match.span() for match in pattern.finditer(data))
+        to_chars = _char_offsets(data, text)
+        found: dict[int, list[str]] = {}
+        for rule_index, spans in by_rule.items():
+            rule = self.rules[rule_index]
+            words = rule.words(text, [(to_chars(s), to_chars(e)) for s, e in spans],
+                               lambda r=rule: [(to_chars(m.start()), to_chars(m.end()))
+                                               for p in r.excludes for m in p.finditer(data)])
+            if words:
+                found[rule_index] = words
+        return found
+
+
+def _char_offsets(data: bytes, text: str) -> Callable[[int], int]:
+    """Return a function turning a byte offset of ``data`` (``text`` as UTF-8, at a
+    character boundary) into a character offset of ``text``."""
+    if len(data) == len(text):
+        return int
+    return lambda offset: len(data[:offset].decode("utf-8"))
 
 
 def apply_rules(targets: pd.DataFrame, codebook: pd.DataFrame,
@@ -335,20 +439,12 @@ def apply_rules(targets: pd.DataFrame, codebook: pd.DataFrame,
     for index, rule in enumerate(rules):
         if rule.intervention_type_id:
             of_type.setdefault(rule.intervention_type_id, []).append(index)
-    starts = start_index(tuple(rule.patterns for rule in rules))
+    matcher = CodebookMatcher(rules)
     rows = []
     for target_id, kind, text in zip(targets["target_id"].tolist(),
                                      targets["target_kind"].tolist(), targets["text"].tolist(),
                                      strict=True):
-        matched: dict[int, list[str]] = {}
-        if isinstance(text, str):
-            for index, patterns in starts.candidates(text).items():
-                rule = rules[index]
-                matched[index] = rule.words(text, [
-                    span for number, places in patterns.items()
-                    for span in (spans_from(rule.patterns[number], text, places)
-                                 if places is not None else
-                                 (m.span() for m in rule.patterns[number].finditer(text)))])
+        matched = matcher.match(text) if isinstance(text, str) else {}
         type_id = typed.get(target_id) if kind == "programme" else None
         for index in sorted({*matched, *of_type.get(type_id, ())}):
             rule = rules[index]
@@ -439,12 +535,10 @@ def _pattern_problems(codebook: pd.DataFrame) -> list[Problem]:
             for number, pattern in enumerate(split_patterns(row.get(column)), start=1):
                 where = (CODEBOOK_FILE, index + 2, column)
                 try:
-                    compiled = _compile(pattern)
-                except re.error as error:
-                    problems.append(Problem(*where, (
-                        f"pattern {number} {pattern!r} of {row['topic_id']} is not a valid "
-                        f"regular expression ({error}); fix it (patterns are separated by "
-                        f"{PATTERN_SEPARATOR!r})")))
+                    compiled = compile_pattern(pattern)
+                except PatternError as error:
+                    problems.append(Problem(*where, _rejected(
+                        f"pattern {number} {pattern!r} of {row['topic_id']}", pattern, error)))
                     continue
                 if compiled.search("") is not None:
                     problems.append(Problem(*where, (
@@ -454,6 +548,13 @@ def _pattern_problems(codebook: pd.DataFrame) -> list[Problem]:
             problems.append(Problem(CODEBOOK_FILE, index + 2, "patterns",
                                     f"{row['topic_id']} has no patterns; give at least one "
                                     "regular expression"))
+    if not problems:
+        try:
+            CodebookMatcher(compile_rules(codebook))
+        except (re2.error, PatternError) as error:
+            problems.append(Problem(CODEBOOK_FILE, None, None, (
+                f"the patterns together are too large for one matcher ({_re2_reason(error)}); "
+                "make them fewer or simpler")))
     return problems
 
 
@@ -461,8 +562,8 @@ def validate_coding(tables: dict[str, pd.DataFrame], descriptor: dict[str, Any] 
                     references: pd.DataFrame | None = None) -> list[Problem]:
     """Check the codebook and the overrides beyond what the table schema can say.
 
-    Reports, each as ``FILE:ROW: COLUMN: message``: patterns that are not valid regular
-    expressions or match empty text; overrides whose target is not a coded target (a
+    Reports, each as ``FILE:ROW: COLUMN: message``: patterns that RE2 does not accept (with
+    its reason) or that match empty text; overrides whose target is not a coded target (a
     reference, standard, guideline, narrative sentence, roundtable, programme or framework
     item); ``remove`` overrides for a code the rules do not make; ``add`` overrides for a
     code the rules already make. Unknown topics in overrides are reported by the foreign key

@@ -16,12 +16,15 @@ import hashlib
 import io
 import json
 import re
+import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
+from functools import partial
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import pandas as pd
+import re2
 
 from workbench.problems import CorpusError, Problem
 
@@ -108,11 +111,17 @@ def _read_text(path: Path, file: str, problems: list[Problem]) -> str | None:
     except UnicodeDecodeError as err:
         line = data[: err.start].count(b"\n") + 1
         problems.append(Problem(file, line, None, f"not valid UTF-8 (byte 0x{data[err.start]:02x}"
-                                f" at offset {err.start}); re-save the file as UTF-8"))
+                                f" at offset {err.start}); re-save the file as UTF-8, or convert "
+                                f"this file alone: `workbench tidy {file} --from-encoding "
+                                "cp1252` (or the encoding it was saved in)"))
         return None
     if "\r\n" in text:
         line = text[: text.index("\r\n")].count("\n") + 1
         problems.append(Problem(file, line, None, "Windows (CRLF) line ends; re-save with "
+                                "Unix (LF) line ends, e.g. `workbench tidy`"))
+    elif "\r" in text:
+        line = text[: text.index("\r")].count("\n") + 1
+        problems.append(Problem(file, line, None, "old Mac (CR) line ends; re-save with "
                                 "Unix (LF) line ends, e.g. `workbench tidy`"))
     return text.removeprefix("\ufeff")
 
@@ -121,7 +130,8 @@ def _read_csv(name: str, path: Path, file: str, problems: list[Problem]) -> _Raw
     text = _read_text(path, file, problems)
     if text is None:
         return None
-    reader = csv.reader(io.StringIO(text.replace("\r\n", "\n"), newline=""), strict=True)
+    reader = csv.reader(io.StringIO(text.replace("\r\n", "\n").replace("\r", "\n"),
+                                    newline=""), strict=True)
     rows: list[list[str]] = []
     numbers: list[int] = []
     try:
@@ -149,6 +159,15 @@ def _check_header(table: _RawTable, fields: list[dict], problems: list[Problem])
     expected = [f["name"] for f in fields]
     if table.header == expected:
         return True
+    first: dict[str, int] = {}
+    duplicated = False
+    for position, name in enumerate(table.header, start=1):
+        if name in first:
+            duplicated = True
+            problems.append(Problem(table.file, 1, name or "(blank)", (
+                f"column appears twice in the header (columns {first[name]} and {position}); "
+                "remove or rename one")))
+        first.setdefault(name, position)
     for name in expected:
         if name not in table.header:
             problems.append(Problem(table.file, 1, name, "required column is missing; add it "
@@ -157,7 +176,8 @@ def _check_header(table: _RawTable, fields: list[dict], problems: list[Problem])
         if name not in expected:
             problems.append(Problem(table.file, 1, name or "(blank)", "unexpected column; "
                                     "remove it or declare it in corpus/datapackage.json"))
-    if sorted(table.header) == sorted(expected):
+    if sorted(table.header) == sorted(expected) or (
+            not duplicated and set(table.header) == set(expected)):
         problems.append(Problem(table.file, 1, None, "columns are out of order; expected "
                                 + ", ".join(expected)))
     return False
@@ -173,7 +193,7 @@ class _FieldRules:
     minimum: int | None
     maximum: int | None
     enum: tuple[str, ...] | None
-    pattern: re.Pattern[str] | None
+    pattern: Any
     max_length: int | None
 
     @classmethod
@@ -184,8 +204,36 @@ class _FieldRules:
         return cls(spec["name"], bool(constraints.get("required")),
                    spec.get("type") == "integer", constraints.get("minimum"),
                    constraints.get("maximum"), tuple(enum) if enum is not None else None,
-                   re.compile(pattern) if pattern is not None else None,
+                   compile_field_pattern(pattern) if pattern is not None else None,
                    constraints.get("maxLength"))
+
+
+def compile_field_pattern(pattern: str) -> Any:
+    """Compile a field's ``pattern`` constraint under RE2 (case-sensitive; linear time on any
+    value, whatever the pattern). Raises ``re2.error`` when RE2 rejects it."""
+    options = re2.Options()
+    options.log_errors = False
+    return re2.compile(pattern, options)
+
+
+def shown(value: str, limit: int = 60) -> str:
+    """Return ``value`` quoted for a message; a value holding characters outside ASCII (an id
+    with a Cyrillic ``о`` looks just like one with a Latin ``o``) also gets their code points.
+
+    Examples:
+        >>> shown("roundtable:2")
+        "'roundtable:2'"
+        >>> shown("r\u043eundtable:2")
+        "'rоundtable:2' (holds U+043E CYRILLIC SMALL LETTER O at character 2, not ASCII)"
+    """
+    text = repr(value[:limit])
+    odd = [(i, c) for i, c in enumerate(value, start=1) if not c.isascii()]
+    if not odd:
+        return text
+    listed = ", ".join(f"U+{ord(c):04X} {unicodedata.name(c, 'unnamed character')} at "
+                       f"character {i}" for i, c in odd[:3])
+    more = f" and {len(odd) - 3} more" if len(odd) > 3 else ""
+    return f"{text} (holds {listed}{more}, not ASCII)"
 
 
 def _check_cell(value: str, rules: _FieldRules, file: str, row: int,
@@ -211,33 +259,41 @@ def _check_cell(value: str, rules: _FieldRules, file: str, row: int,
                                     f"{rules.maximum}"))
     if rules.enum is not None and value not in rules.enum:
         allowed = ", ".join(rules.enum)
-        problems.append(Problem(file, row, column, f"{value[:60]!r} is not allowed; use one "
+        problems.append(Problem(file, row, column, f"{shown(value)} is not allowed; use one "
                                 f"of: {allowed}"))
     if rules.pattern is not None and not rules.pattern.fullmatch(value):
-        problems.append(Problem(file, row, column, f"{value[:60]!r} does not match the pattern "
-                                f"{rules.pattern.pattern}"))
+        problems.append(Problem(file, row, column, f"{shown(value)} does not match the "
+                                f"pattern {rules.pattern.pattern}"))
     if rules.max_length is not None and len(value) > rules.max_length:
         problems.append(Problem(file, row, column, f"value is {len(value)} characters long; "
                                 f"the limit is {rules.max_length}"))
 
 
-def _check_rows(table: _RawTable, fields: list[dict], problems: list[Problem]) -> bool:
+def _check_rows(table: _RawTable, fields: list[dict],
+                problems: list[Problem]) -> tuple[set[int], set[int]]:
+    """Check every record against the fields; return the rows that failed a check, and those
+    of them that do not even have the header's number of fields."""
     width = len(fields)
-    ok = True
+    bad: set[int] = set()
+    malformed: set[int] = set()
     checks = [_FieldRules.of(spec) for spec in fields]
     for record, row in zip(table.rows, table.row_numbers, strict=True):
         if len(record) != width:
             problems.append(Problem(table.file, row, None, f"record has {len(record)} fields, "
                                     f"the header has {width}; check for a missing or extra "
                                     "comma or an unclosed quote"))
-            ok = False
+            bad.add(row)
+            malformed.add(row)
             continue
+        before = len(problems)
         for value, rules in zip(record, checks, strict=True):
             _check_cell(value, rules, table.file, row, problems)
+        if len(problems) != before:
+            bad.add(row)
     for spec in fields:
         if spec.get("constraints", {}).get("unique"):
             _check_unique(table, [spec["name"]], problems, "unique")
-    return ok
+    return bad, malformed
 
 
 def _column(table: _RawTable, name: str) -> list[str]:
@@ -253,15 +309,18 @@ def _check_unique(table: _RawTable, names: list[str], problems: list[Problem], w
             continue
         if key in seen:
             problems.append(Problem(table.file, row, ", ".join(names),
-                                    f"duplicate {what} value {' / '.join(key)!r} (first in row "
-                                    f"{seen[key]}); ids must be unique"))
+                                    f"duplicate {what} value {shown(' / '.join(key))} (first in "
+                                    f"row {seen[key]}); ids must be unique"))
         else:
             seen[key] = row
 
 
-def _check_foreign_keys(name: str, tables: dict[str, _RawTable], schema: dict,
-                        problems: list[Problem]) -> None:
-    table = tables[name]
+def _check_foreign_keys(name: str, tables: dict[str, _RawTable], good: dict[str, _RawTable],
+                        schema: dict, problems: list[Problem]) -> None:
+    """Check the foreign keys of the rows of ``name`` that passed their own checks (``good``)
+    against every row of the table they point into (``tables``: an id exists even when another
+    cell of its row is wrong)."""
+    table = good[name]
     for fk in schema.get("foreignKeys", []):
         fields = _as_list(fk["fields"])
         target_name = fk["reference"].get("resource") or name
@@ -277,7 +336,7 @@ def _check_foreign_keys(name: str, tables: dict[str, _RawTable], schema: dict,
             if all(part == "" for part in key) or key in allowed:
                 continue
             problems.append(Problem(table.file, row, ", ".join(fields),
-                                    f"{' / '.join(key)!r} does not exist in "
+                                    f"{shown(' / '.join(key))} does not exist in "
                                     f"{target.file} ({', '.join(target_fields)}); fix the id "
                                     "or add the missing row there"))
 
@@ -292,7 +351,8 @@ def _to_frame(table: _RawTable, fields: list[dict]) -> pd.DataFrame:
     for spec in fields:
         if spec.get("type") == "integer":
             frame[spec["name"]] = pd.array(
-                [None if v is None else int(v) for v in frame[spec["name"]]], dtype="Int64")
+                [int(v) if v is not None and _INTEGER.match(v) else None
+                 for v in frame[spec["name"]]], dtype="Int64")
     return frame
 
 
@@ -357,6 +417,212 @@ def _check_bibliography_count(library: Any, descriptor: dict[str, Any]) -> list[
                     "entries, or update x-bibliography in corpus/datapackage.json")]
 
 
+# --------------------------------------------------------------------------------------
+# The descriptor
+# --------------------------------------------------------------------------------------
+
+#: The tables the workbench reads by name: a descriptor must declare each of them.
+REQUIRED_RESOURCES = ("documents", "standards", "guidelines", "narratives",
+                      "intervention_types", "programmes", "roundtables", "consultations",
+                      "frameworks", "framework_items", "collated_standards", "searches",
+                      "source_issues", "codebook", "coding_overrides", "crosswalk",
+                      "crosswalk_dispositions")
+_DESCRIPTOR_FILE = f"{CORPUS_DIR}/{DESCRIPTOR}"
+_TEXT_PROPERTIES = ("name", "title", "description")
+_CONSTRAINT_TYPES: dict[str, tuple[type, ...]] = {
+    "required": (bool,), "unique": (bool,), "enum": (list,), "pattern": (str,),
+    "minimum": (int,), "maximum": (int,), "maxLength": (int,)}
+
+
+def _kind(value: object) -> str:
+    return {dict: "an object", list: "a list", str: "a string", bool: "true or false",
+            int: "a number", float: "a number", type(None): "null"}.get(type(value), "a value")
+
+
+def check_descriptor(descriptor: dict[str, Any]) -> list[Problem]:
+    """Check the parts of ``datapackage.json`` the workbench reads before it reads any table.
+
+    Every property the code reads must be there and of the right type: the package's
+    ``name``, ``title`` and ``description`` are strings; each resource has a unique string
+    ``name``, a string ``path`` and a ``schema`` whose ``fields`` each have a unique string
+    ``name``; constraints, keys and expected counts have their documented types; and every
+    table the workbench reads (``REQUIRED_RESOURCES``) is declared. Where the path leads is
+    checked by :func:`resource_files`.
+
+    Returns:
+        One problem per fault, as ``corpus/datapackage.json: PLACE: message`` (``PLACE`` like
+        ``resources[3].schema``).
+    """
+    problems: list[Problem] = []
+
+    def fault(place: str, message: str) -> None:
+        problems.append(Problem(_DESCRIPTOR_FILE, None, place, message))
+
+    for key in _TEXT_PROPERTIES:
+        if key in descriptor and not isinstance(descriptor[key], str):
+            fault(key, f"is {_kind(descriptor[key])}; it must be a string")
+    names: dict[str, int] = {}
+    for index, resource in enumerate(descriptor["resources"]):
+        place = f"resources[{index}]"
+        if not isinstance(resource, dict):
+            fault(place, f"is {_kind(resource)}; each resource must be an object")
+            continue
+        name = resource.get("name")
+        if not isinstance(name, str) or not name:
+            fault(f"{place}.name", "is missing or not a string; give the resource a name "
+                  "(e.g. roundtables)")
+        elif name in names:
+            fault(f"{place}.name", f"{name!r} is already the name of resources[{names[name]}]; "
+                  "resource names must be unique")
+        else:
+            names[name] = index
+        place = f"{place} ({name})" if isinstance(name, str) and name else place
+        for key in ("title", "description"):
+            if key in resource and not isinstance(resource[key], str):
+                fault(f"{place}.{key}", f"is {_kind(resource[key])}; it must be a string")
+        if not isinstance(resource.get("path"), str) or not resource.get("path"):
+            fault(f"{place}.path", "is missing or not a string; give the CSV's path inside "
+                  "corpus/ (e.g. roundtables.csv)")
+        problems.extend(_schema_problems(resource.get("schema"), f"{place}.schema"))
+        for key, value in (("x-expectedRows", resource.get("x-expectedRows")),):
+            if value is not None and not _is_count(value):
+                fault(f"{place}.{key}", "must be an object with a whole-number count and an "
+                      "evidence string")
+    expected = descriptor.get("x-bibliography", {})
+    if not isinstance(expected, dict) or (expected.get("expectedEntries") is not None
+                                          and not _is_count(expected["expectedEntries"])):
+        fault("x-bibliography", "must be an object whose expectedEntries has a whole-number "
+              "count and an evidence string")
+    for name in REQUIRED_RESOURCES:
+        if name not in names:
+            fault("resources", f"no resource named {name!r}: the workbench reads this table; "
+                  f"declare it (its path and schema) as in the shipped datapackage.json")
+    return problems
+
+
+def _is_count(value: object) -> bool:
+    return (isinstance(value, dict) and type(value.get("count")) is int
+            and isinstance(value.get("evidence"), str))
+
+
+def _schema_problems(schema: object, place: str) -> list[Problem]:
+    problems: list[Problem] = []
+
+    def fault(where: str, message: str) -> None:
+        problems.append(Problem(_DESCRIPTOR_FILE, None, where, message))
+
+    if not isinstance(schema, dict):
+        fault(place, "is missing or not an object; give the resource a schema with its "
+              "fields")
+        return problems
+    fields = schema.get("fields")
+    if not isinstance(fields, list) or not fields:
+        fault(f"{place}.fields", "is missing or not a list; list the table's columns")
+        return problems
+    names: set[str] = set()
+    for index, spec in enumerate(fields):
+        where = f"{place}.fields[{index}]"
+        if not isinstance(spec, dict):
+            fault(where, f"is {_kind(spec)}; each field must be an object")
+            continue
+        name = spec.get("name")
+        if not isinstance(name, str) or not name:
+            fault(f"{where}.name", "is missing or not a string; name the column")
+        elif name in names:
+            fault(f"{where}.name", f"{name!r} is declared twice; column names must be unique")
+        else:
+            names.add(name)
+        if "type" in spec and not isinstance(spec["type"], str):
+            fault(f"{where}.type", f"is {_kind(spec['type'])}; it must be a string")
+        constraints = spec.get("constraints", {})
+        if not isinstance(constraints, dict):
+            fault(f"{where}.constraints", f"is {_kind(constraints)}; it must be an object")
+            continue
+        for key, types in _CONSTRAINT_TYPES.items():
+            value = constraints.get(key)
+            if value is None:
+                continue
+            if not isinstance(value, types) or (int in types and isinstance(value, bool)):
+                fault(f"{where}.constraints.{key}",
+                      f"is {_kind(value)}; it must be {_kind(types[0]())}")
+            elif key == "enum" and not all(isinstance(v, str) for v in value):
+                fault(f"{where}.constraints.enum", "must be a list of strings")
+            elif key == "pattern":
+                try:
+                    compile_field_pattern(value)
+                except re2.error as error:
+                    reason = error.args[0] if error.args else error
+                    if isinstance(reason, bytes):
+                        reason = reason.decode("utf-8", "replace")
+                    fault(f"{where}.constraints.pattern", (
+                        f"{value!r} is not accepted by RE2 ({reason}); patterns run under "
+                        "RE2 (linear time), which has no look-around or back-references"))
+    for key, where in _key_fields(schema, place, fault):
+        if key not in names:
+            fault(where, f"names {key!r}, which is not a field of this schema")
+    return problems
+
+
+def _key_fields(schema: dict, place: str, fault: Callable[[str, str], None]
+                ) -> list[tuple[str, str]]:
+    """The field names the primary and foreign keys of ``schema`` name (after type checks)."""
+    named: list[tuple[str, str]] = []
+    primary = schema.get("primaryKey", [])
+    if not _names(primary):
+        fault(f"{place}.primaryKey", "must be a field name or a list of them")
+    else:
+        named += [(key, f"{place}.primaryKey") for key in _as_list(primary)]
+    foreign = schema.get("foreignKeys", [])
+    if not isinstance(foreign, list):
+        fault(f"{place}.foreignKeys", "must be a list")
+        return named
+    for index, fk in enumerate(foreign):
+        where = f"{place}.foreignKeys[{index}]"
+        reference = fk.get("reference") if isinstance(fk, dict) else None
+        if not isinstance(fk, dict) or not _names(fk.get("fields")) \
+                or not isinstance(reference, dict) or not _names(reference.get("fields")) \
+                or not isinstance(reference.get("resource", ""), str):
+            fault(where, "must have fields (a name or list) and a reference with fields and "
+                  "an optional resource name")
+            continue
+        named += [(key, f"{where}.fields") for key in _as_list(fk["fields"])]
+    return named
+
+
+def _names(value: object) -> bool:
+    return isinstance(value, str) or (isinstance(value, list)
+                                      and all(isinstance(v, str) for v in value))
+
+
+def resource_files(root: Path, descriptor: dict[str, Any]
+                   ) -> tuple[dict[str, Path], list[Problem]]:
+    """Return the file of every resource (``corpus/x.csv`` → its path), refusing a path that
+    leads outside ``corpus/``: an absolute path, one with ``..``, or a link that resolves
+    elsewhere. Nothing outside ``corpus/`` is ever read or written.
+
+    Returns:
+        The files by the name shown in messages, and one problem per refused path.
+    """
+    corpus_dir = Path(root) / CORPUS_DIR
+    real_dir = corpus_dir.resolve()
+    files: dict[str, Path] = {}
+    problems = []
+    for index, resource in enumerate(descriptor["resources"]):
+        path = resource.get("path") if isinstance(resource, dict) else None
+        if not isinstance(path, str) or not path:
+            continue
+        pure = PurePosixPath(path)
+        outside = pure.is_absolute() or ".." in pure.parts or "\\" in path \
+            or not (corpus_dir / pure).resolve().is_relative_to(real_dir)
+        if outside:
+            problems.append(Problem(_DESCRIPTOR_FILE, None, f"resources[{index}].path", (
+                f"{path!r} leads outside corpus/; a resource's path must be a file inside "
+                "corpus/ (e.g. roundtables.csv), and nothing outside it is read")))
+            continue
+        files[f"{CORPUS_DIR}/{path}"] = corpus_dir / pure
+    return files, problems
+
+
 def read_descriptor(root: Path) -> tuple[dict[str, Any] | None, list[Problem]]:
     """Return the parsed ``corpus/datapackage.json`` of ``root`` and any problem reading it."""
     file = f"{CORPUS_DIR}/{DESCRIPTOR}"
@@ -379,34 +645,50 @@ def validate_root(root: Path) -> tuple[Corpus | None, list[Problem]]:
 
     This is the one place that decides whether a root is usable: schema checks on every CSV,
     primary and foreign keys across tables, the bibliography, counts the sources fix and the
-    cross-table rules of the crosswalk and the codebook. It never raises on bad input.
+    cross-table rules of the crosswalk, the codebook and the works cited as evidence. It never
+    raises on bad input.
     """
     root = Path(root)
     descriptor, problems = read_descriptor(root)
     if descriptor is None:
         return None, problems
+    problems.extend(check_descriptor(descriptor))
+    files, path_problems = resource_files(root, descriptor)
+    problems.extend(path_problems)
+    if problems:  # the schema of every table: nothing can be checked against a broken one
+        return None, sorted(set(problems), key=_order)
 
     raw: dict[str, _RawTable] = {}
+    bad_rows: dict[str, set[int]] = {}
+    malformed: dict[str, set[int]] = {}
     clean: set[str] = set()
     for resource in descriptor["resources"]:
         name, schema = resource["name"], resource["schema"]
         file = f"{CORPUS_DIR}/{resource['path']}"
-        table = _read_csv(name, root / CORPUS_DIR / resource["path"], file, problems)
+        table = _read_csv(name, files[file], file, problems)
         if table is None:
             continue
         before = len(problems)
         if not _check_header(table, schema["fields"], problems):
+            if len(problems) == before:  # never a table left out without saying why
+                problems.append(Problem(file, 1, None, "the header does not match the fields "
+                                        "of corpus/datapackage.json: " + ", ".join(
+                                            f["name"] for f in schema["fields"])))
             continue
-        rows_ok = _check_rows(table, schema["fields"], problems)
+        bad_rows[name], malformed[name] = _check_rows(table, schema["fields"], problems)
         pk = _as_list(schema.get("primaryKey", []))
         if len(pk) > 1:
             _check_unique(table, pk, problems, "primary key")
         raw[name] = table
-        if rows_ok and len(problems) == before:
+        if not bad_rows[name] and len(problems) == before:
             clean.add(name)
+    # cross-table checks run on the rows that passed their own checks, so that a wrong value
+    # in one cell does not hide a dangling id in another
+    good = {name: _good_rows(table, bad_rows[name]) for name, table in raw.items()}
     for resource in descriptor["resources"]:
         if resource["name"] in raw:
-            _check_foreign_keys(resource["name"], raw, resource["schema"], problems)
+            _check_foreign_keys(resource["name"], raw, good, resource["schema"], problems)
+            _check_cycles(good[resource["name"]], resource["schema"], problems)
 
     from workbench.bibliography import read_bibliography, references_frame
 
@@ -414,25 +696,94 @@ def validate_root(root: Path) -> tuple[Corpus | None, list[Problem]]:
     problems.extend(bib_problems)
     problems.extend(_check_bibliography_count(library, descriptor))
 
-    tables = {name: _to_frame(raw[name], descriptor_fields(descriptor, name))
-              for name in raw if name in clean}
+    # the cross-table rules see every well-formed row (a wrong value is not a missing row:
+    # dropping it would report its absence too); a value that is not a whole number is empty
+    tables = {name: _to_frame(_good_rows(raw[name], malformed[name]),
+                              descriptor_fields(descriptor, name)) for name in raw}
     references = references_frame(library) if library is not None else None
     if len(tables) == len(descriptor["resources"]):
-        for validator in _extra_validators():
-            problems.extend(validator(tables, descriptor))
+        problems.extend(_check_expected_counts(
+            {name: tables[name] for name in clean}, descriptor))
+        from workbench.bibliography import entry_lines
         from workbench.coding import validate_coding
+        from workbench.works import validate_works
 
-        problems.extend(validate_coding(tables, descriptor, references))
+        lines = entry_lines(library) if library is not None else None
+        found: list[Problem] = []
+        for validator in [*_extra_validators(), partial(validate_coding, references=references),
+                          partial(validate_works, references=references, bib_lines=lines)]:
+            try:
+                found += validator(tables, descriptor)
+            except (KeyError, ValueError, TypeError, AttributeError):
+                # a rule that cannot read rows the schema already rejected: those problems
+                # are reported; with none, a failing rule is a defect and must show
+                if not problems:
+                    raise
+        # one line per cell: a rule's finding on a cell the schema already rejected is the
+        # same fault said twice
+        rejected = {(p.file, p.row, p.column) for p in problems if p.row is not None}
+        problems.extend(p for p in found if (p.file, p.row, p.column) not in rejected)
     if problems:
-        return None, sorted(set(problems), key=lambda p: (p.file, p.row or 0, p.column or "",
-                                                          p.message))
+        return None, sorted(set(problems), key=_order)
     corpus = Corpus(root=root, descriptor=descriptor, tables=tables, bibliography=library,
                     references=references, digests=_file_digests(root, descriptor))
     return corpus, []
 
 
+def _order(problem: Problem) -> tuple:
+    return (problem.file, problem.row or 0, problem.column or "", problem.message)
+
+
+def _good_rows(table: _RawTable, bad: set[int]) -> _RawTable:
+    """``table`` without the rows that failed their own checks."""
+    if not bad:
+        return table
+    kept = [(record, row) for record, row in zip(table.rows, table.row_numbers, strict=True)
+            if row not in bad]
+    return _RawTable(table.name, table.file, table.header, [r for r, _ in kept],
+                     [n for _, n in kept])
+
+
+def _check_cycles(table: _RawTable, schema: dict, problems: list[Problem]) -> None:
+    """Report each cycle of a foreign key into its own table (an item its own ancestor, an
+    edition of itself), once, at the row of its first member, naming every step."""
+    for fk in schema.get("foreignKeys", []):
+        fields = _as_list(fk["fields"])
+        target = _as_list(fk["reference"]["fields"])
+        if fk["reference"].get("resource", "") not in ("", table.name) or len(fields) != 1 \
+                or len(target) != 1 or target[0] not in table.header:
+            continue
+        parents: dict[str, str] = {}
+        rows: dict[str, int] = {}
+        for key, parent, row in zip(_column(table, target[0]), _column(table, fields[0]),
+                                    table.row_numbers, strict=True):
+            if key and key not in rows:
+                rows[key] = row
+                if parent:
+                    parents[key] = parent
+        done: set[str] = set()
+        for start in rows:
+            path: list[str] = []
+            node: str | None = start
+            while node is not None and node not in done and node not in path:
+                path.append(node)
+                node = parents.get(node)
+            done.update(path)
+            if node is None or node not in path:
+                continue
+            cycle = path[path.index(node):]
+            first = min(cycle, key=rows.__getitem__)
+            turn = cycle.index(first)
+            cycle = cycle[turn:] + cycle[:turn]
+            steps = " → ".join(shown(step) for step in [*cycle, first])
+            problems.append(Problem(table.file, rows[first], fields[0], (
+                f"goes round in a cycle: {steps}; a row cannot lead back to itself through "
+                f"{fields[0]}: point one of these rows elsewhere or empty its {fields[0]}")))
+
+
 def _file_digests(root: Path, descriptor: dict[str, Any]) -> dict[str, str]:
-    paths = {resource["name"]: root / CORPUS_DIR / resource["path"]
+    files, _ = resource_files(root, descriptor)
+    paths = {resource["name"]: files[f"{CORPUS_DIR}/{resource['path']}"]
              for resource in descriptor["resources"]}
     paths[DESCRIPTOR] = root / CORPUS_DIR / DESCRIPTOR
     paths[BIBLIOGRAPHY] = root / BIBLIOGRAPHY

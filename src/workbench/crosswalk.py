@@ -34,6 +34,14 @@ DISPOSITIONS_FILE = "corpus/crosswalk_dispositions.csv"
 
 #: NIST IR 8477 set-theory relationships, read ``focal RELATION reference``.
 RELATIONS = ("equal", "subset_of", "superset_of", "intersects_with", "not_related")
+#: The relations in words, as figures and tables show them to a reader.
+RELATION_LABELS: dict[str, str] = {
+    "equal": "equal",
+    "subset_of": "subset of",
+    "superset_of": "superset of",
+    "intersects_with": "intersects with",
+    "not_related": "not related",
+}
 #: NIST IR 8477 rationale types: same words, same meaning, or same effect when implemented.
 RATIONALE_TYPES = ("syntactic", "semantic", "functional")
 METHODS = ("curated", "suggested")
@@ -865,4 +873,6 @@ def write_suggestions(tables: dict[str, pd.DataFrame], suggestions: Path, metric
     scores = suggester_metrics(tables, ks=(1, 2, 3, 5), suggestions=top)
     write_table(top[top["rank"] <= 3], suggestions)
     write_table(scores, metrics)
-    save_png(suggester_figure(scores), figure)
+    names = dict(zip(tables["frameworks"]["framework_id"], tables["frameworks"]["name"],
+                     strict=True))
+    save_png(suggester_figure(scores, names), figure)

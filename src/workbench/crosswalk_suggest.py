@@ -91,7 +91,7 @@ def surface_forms(texts: Iterable[str]) -> dict[str, str]:
     pattern), so each stem of a shared term has a word here.
 
     Examples:
-        >>> forms = surface_forms(["Provide quality support", "providing quality; provide"])
+        >>> forms = surface_forms(["We provide quality support", "providing quality; provide"])
         >>> forms["provid"], forms["qualiti"]
         ('provide', 'quality')
     """

@@ -397,6 +397,27 @@ def neighbourhood(graph: nx.MultiDiGraph, node: str, kinds: tuple[str, ...] | No
     return graph.subgraph(sorted(keep)).copy()
 
 
+def evidence_neighbourhood(graph: nx.MultiDiGraph, standard: str) -> nx.MultiDiGraph:
+    """Return a standard with its guidelines, its own evidence narrative, and what they cite
+    and quote (references, roundtables, consultations).
+
+    It is the part of the graph a reader checks a standard's evidence against, the subgraph
+    ``workbench.render.graph_figures.draw_evidence_neighbourhood`` draws. Nodes are those
+    within two edges of ``standard``, of those kinds, still connected to it once other
+    standards' narratives are left out.
+
+    Raises:
+        KeyError: ``standard`` is not a node of the graph.
+    """
+    kinds = ("guideline", "narrative", "reference", "roundtable", "consultation")
+    own_narrative = f"narrative:{standard}"
+    around = neighbourhood(graph, standard, kinds=kinds, radius=2)
+    around = around.subgraph([n for n in around if n == own_narrative
+                              or around.nodes[n]["kind"] != "narrative"]).copy()
+    linked = nx.node_connected_component(around.to_undirected(as_view=True), standard)
+    return around.subgraph(sorted(linked)).copy()
+
+
 def neighbours_by_kind(graph: nx.MultiDiGraph, node: str) -> pd.Series:
     """Count the direct neighbours of ``node`` (either direction) by kind, sorted by kind."""
     around = neighbourhood(graph, node)

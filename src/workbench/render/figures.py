@@ -1,9 +1,15 @@
-"""Shared figure plumbing: pyplot on the Agg backend, imported only when a figure is drawn,
-and PNG output that is byte-identical from one build to the next."""
+"""Shared figure plumbing: the palette, figures that need no display, and PNG output that is
+byte-identical from one build to the next.
+
+Figures are made with ``matplotlib.figure.Figure`` on an Agg canvas, never through pyplot, so
+drawing one changes no global state: a notebook keeps its inline backend, and a build needs no
+display. matplotlib is imported inside the functions, so ``workbench validate`` never loads it.
+"""
 
 from __future__ import annotations
 
 import io
+import textwrap
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -15,25 +21,54 @@ DPI = 100
 #: savefig options: fixed resolution and no software metadata, so rebuilds are identical.
 SAVE_OPTIONS = {"dpi": DPI, "metadata": {"Software": None}}
 
+#: The Okabe-Ito palette (Okabe and Ito 2008), safe for the common forms of colour blindness.
+#: Every colour of the workbench's figures is taken from here.
+OKABE_ITO: dict[str, str] = {
+    "black": "#000000",
+    "orange": "#E69F00",
+    "sky_blue": "#56B4E9",
+    "bluish_green": "#009E73",
+    "yellow": "#F0E442",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "reddish_purple": "#CC79A7",
+}
+#: Neutral greys for what carries no category (empty cells, reference lines, muted labels).
+GREY = "#999999"
+LIGHT_GREY = "#BBBBBB"
+#: Colours for a series of categories, in order (yellow last: it is faint on white).
+CATEGORY_COLOURS: tuple[str, ...] = tuple(OKABE_ITO[name] for name in (
+    "blue", "orange", "bluish_green", "vermillion", "sky_blue", "reddish_purple", "yellow"))
 
-def pyplot():
-    """Return ``matplotlib.pyplot`` on the Agg backend (no display needed).
 
-    It is imported here, not at module level, so that ``workbench validate`` never loads
-    matplotlib.
+def new_figure(**kwargs: Any):
+    """Return a ``matplotlib.figure.Figure`` on an Agg canvas (``kwargs`` go to ``Figure``).
+
+    It exists so that figures are drawn without pyplot: no backend is switched, and a figure
+    is never kept alive by pyplot's registry.
     """
-    import matplotlib
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    fig = Figure(**kwargs)
+    FigureCanvasAgg(fig)
+    return fig
 
-    return plt
+
+def wrap_title(text: str, width_inches: float, fontsize: float) -> str:
+    """Return ``text`` broken into lines that fit ``width_inches`` at ``fontsize`` points.
+
+    A character of the default sans-serif font is at most about 0.6 em wide on average, so a
+    line holds ``width_inches * 72 / (0.6 * fontsize)`` characters; titles are wrapped
+    rather than cut off by the figure's edge.
+    """
+    columns = max(12, int(width_inches * 72 / (0.6 * fontsize)))
+    return "\n".join(textwrap.wrap(text, columns)) or text
 
 
 def save_png(fig, path: Path, dpi: int = DPI) -> Path:
-    """Save ``fig`` as a PNG at ``path`` with the build's options, close it; return the path."""
+    """Save ``fig`` as a PNG at ``path`` with the build's options; return the path."""
     fig.savefig(path, **{**SAVE_OPTIONS, "dpi": dpi})
-    pyplot().close(fig)
     return Path(path)
 
 
@@ -49,11 +84,10 @@ def cached_png(path: Path, draw: Callable[..., Any], *args: Any, dpi: int = DPI)
 
 
 def figure_png(fig) -> bytes:
-    """Return ``fig`` as PNG bytes (same settings as the saved files) and close it.
+    """Return ``fig`` as PNG bytes, with the same settings as the saved files.
 
     Notebooks display these bytes with ``IPython.display.Image``, whatever the backend.
     """
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", **SAVE_OPTIONS)
-    pyplot().close(fig)
     return buffer.getvalue()

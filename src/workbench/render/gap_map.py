@@ -4,12 +4,14 @@ The HTML page is one self-contained file: the template, style sheet and script u
 ``render/assets/`` are inlined at build time and the data travels as inline JSON in which
 ``<``, ``>`` and ``&`` are escaped, so no string from the corpus can close the script element.
 The script builds the page with ``textContent`` only, and the page's Content-Security-Policy
-forbids every network request.
+forbids every network request and runs only the inline style and script whose SHA-256 it
+names (computed from their exact bytes at render time).
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Collection
 from dataclasses import asdict
 from importlib import resources
@@ -26,8 +28,13 @@ from workbench.gaps import (
     GapAnalysis,
     tidy_map,
 )
+from workbench.render.csp import csp_source
 from workbench.render.figures import cached_png
+from workbench.render.markdown import escape_markdown
 from workbench.render.sources import location_link, shipped_sources
+
+#: The Markdown escaper under the name the gap map's writers use.
+markdown_text = escape_markdown
 
 #: Symbol shown for each status, so that a cell reads without colour.
 STATUS_SYMBOLS: dict[str, str] = {"absolute_gap": "✕", "practice_only": "P", "thin": "T",
@@ -156,15 +163,28 @@ def script_json(data: object) -> str:
     return text
 
 
+def allow_inline(page: str) -> str:
+    """Fill the page's Content-Security-Policy with the hashes of its one inline ``<style>``
+    and its one inline ``<script>`` (not the JSON data block, which never runs), so that they
+    run and nothing else inline does, with no ``'unsafe-inline'``."""
+    (style,) = re.findall(r"<style>(.*?)</style>", page, re.S)
+    (script,) = re.findall(r"<script>(.*?)</script>", page, re.S)
+    head, body = page.split("</head>", 1)
+    head = head.replace("@@STYLE-HASH@@", csp_source(style), 1)
+    head = head.replace("@@SCRIPT-HASH@@", csp_source(script), 1)
+    return f"{head}</head>{body}"
+
+
 def render_gap_map_html(analysis: GapAnalysis, shipped: Collection[str] = ()) -> str:
-    """Return the self-contained HTML page of the map (template, CSS, JS and data inlined);
-    evidence locations in the ``shipped`` sources link to their line in the source viewer."""
+    """Return the self-contained HTML page of the map (template, CSS, JS and data inlined),
+    its inline style and script allowed by their hashes (:func:`allow_inline`); evidence
+    locations in the ``shipped`` sources link to their line in the source viewer."""
     page = _asset("gap_map.html")
     for token, value in (("/*@@STYLE@@*/", _asset("gap_map.css")),
                          ("/*@@SCRIPT@@*/", _asset("gap_map.js")),
                          ("/*@@DATA@@*/", script_json(map_payload(analysis, shipped)))):
         page = page.replace(token, value, 1)
-    return page
+    return allow_inline(page)
 
 
 #: Above this many rows the figure drops the per-cell labels (they would not be legible).
@@ -272,18 +292,6 @@ def _draw_gap_map(cells: pd.DataFrame, rows: pd.DataFrame, topics: pd.DataFrame,
     ax.set_title("Evidence and gap map: standards × topics", fontsize=10, loc="left",
                  pad=18)
     return fig
-
-
-def markdown_text(text: object) -> str:
-    """Return data as inert Markdown text: HTML's ``&``, ``<``, ``>`` as entities, table pipes
-    escaped, line breaks joined, so a title holding markup shows as text in any renderer.
-
-    Examples:
-        >>> markdown_text("<script>alert(1)</script> & | x")
-        '&lt;script&gt;alert(1)&lt;/script&gt; &amp; \\\\| x'
-    """
-    text = str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return text.replace("|", "\\|").replace("\n", " ")
 
 
 def render_gaps_markdown(analysis: GapAnalysis) -> str:

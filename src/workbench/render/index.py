@@ -6,6 +6,7 @@ from html import escape
 from pathlib import Path
 
 from workbench.corpus import Corpus
+from workbench.render.csp import csp_source
 from workbench.render.sources import SOURCES_DIR, page_name
 
 #: A sentence for each artefact a person may look for; others are listed by name.
@@ -92,7 +93,10 @@ th{background:#f3f3f3}code{font-size:.9em}.muted{color:#555}
 
 
 def render_index(corpus: Corpus, written: list[Path], fingerprint: str) -> str:
-    """Return the HTML of the front page listing ``written`` (paths relative to the output)."""
+    """Return the HTML of the front page listing ``written`` (paths relative to the output).
+
+    Its Content-Security-Policy allows nothing but its own style sheet (by hash): no script,
+    no request; the links to the artefacts are plain navigation."""
     rows = []
     for path in sorted(written, key=lambda p: p.as_posix()):
         name = path.as_posix()
@@ -106,8 +110,11 @@ def render_index(corpus: Corpus, written: list[Path], fingerprint: str) -> str:
     counts.append(f"<tr><td>references.bib</td><td>{len(corpus.references)}</td></tr>")
     sources = _source_rows(corpus, written)
     title = escape(corpus.descriptor.get("title", "Corpus"))
+    policy = (f"default-src 'none'; style-src {csp_source(_STYLE)}; img-src 'self'; "
+              "base-uri 'none'; form-action 'none'")
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="{policy}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Workbench build: {title}</title><style>{_STYLE}</style></head>
 <body><main>

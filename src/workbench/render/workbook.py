@@ -28,8 +28,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
-#: The first characters by which a spreadsheet takes text for a formula (OWASP).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+from workbench.render.spreadsheet import FORMULA_STARTS
+
 #: The date every part of the zip carries (the earliest a zip can hold), for fixed bytes.
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 MIN_WIDTH, MAX_WIDTH = 8, 60

@@ -20,9 +20,12 @@
   var state = { dims: [], channels: [], open: [], cell: null };
   var focus = { row: null, topic: null };
 
+  /* Styles go through the CSSOM: the page's CSP allows no inline style attribute. */
   function el(tag, attrs, text) {
     var node = document.createElement(tag);
-    if (attrs) Object.keys(attrs).forEach(function (k) { node.setAttribute(k, attrs[k]); });
+    if (attrs) Object.keys(attrs).forEach(function (k) {
+      if (k === "style") node.style.cssText = attrs[k]; else node.setAttribute(k, attrs[k]);
+    });
     if (text !== undefined && text !== null) node.textContent = String(text);
     return node;
   }
@@ -295,9 +298,13 @@
     return Object.prototype.hasOwnProperty.call(links, location) ? links[location] : null;
   }
 
+  /* The list is for a spreadsheet: as OWASP's CSV-injection guidance says, a cell that a
+   * spreadsheet would read as a formula (= + - @ tab CR first) gets a leading single quote,
+   * and every field is quoted. (workbench.render.spreadsheet does the same in Python.) */
   function csvField(v) {
     v = String(v);
-    return /[",\n\r]/.test(v) ? '"' + v.replace(/"/g, '""') + '"' : v;
+    if (/^[=+\-@\t\r]/.test(v)) v = "'" + v;
+    return '"' + v.replace(/"/g, '""') + '"';
   }
 
   function renderEvidence() {
@@ -332,7 +339,7 @@
       var button = el("button", { type: "button", id: "evidence-csv" }, "Download this list as CSV");
       button.addEventListener("click", function () {
         var head = ["row_id", "topic_id", "channel", "evidence_id", "citation", "sentence", "location", "coded_by", "coded_on"];
-        var lines = [head.join(",")].concat(items.map(function (e) {
+        var lines = [head.map(csvField).join(",")].concat(items.map(function (e) {
           return [row.id, topic.id, e.channel, e.id, e.citation, e.sentence, e.location, e.codedBy, e.codedOn].map(csvField).join(",");
         }));
         var blob = new Blob([lines.join("\n") + "\n"], { type: "text/csv;charset=utf-8" });
