@@ -151,7 +151,9 @@ def _cmd_evidence(args: argparse.Namespace) -> int:
         else:
             entries, inherited = item_rows(analysis.links, analysis.evidence, analysis.topics,
                                            node, CHANNELS)
-            texts.append(render_item_rows(node, labels.get(node, ""), entries, inherited,
+            cited = analysis.links.loc[analysis.links["evidence_id"] == node, "citation"]
+            citation = labels.get(node) or (str(cited.iloc[0]) if len(cited) else "")
+            texts.append(render_item_rows(node, citation, entries, inherited,
                                           rows["text"].to_dict(), width))
     print(("\n" + "=" * min(width, 80) + "\n\n").join(texts), end="")
     return 0
