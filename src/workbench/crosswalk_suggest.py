@@ -82,6 +82,11 @@ def _words_and_stemmer():
     return words, snowballstemmer.stemmer("english")
 
 
+#: The columns of the suggestions, in order (the header of the CSV it writes).
+SUGGESTION_COLUMNS = ("framework_id", "focal_id", "rank", "reference_id", "score",
+                      "shared_terms", "curated_relation")
+
+
 def surface_forms(texts: Iterable[str]) -> dict[str, str]:
     """Return, for each stem the analyser makes of ``texts``, the word it most often stands for.
 
@@ -223,8 +228,7 @@ def suggest_crosswalk(tables: dict[str, pd.DataFrame], framework_ids: Iterable[s
                              round(float(scores[g_pos, i_pos]), 4),
                              _spelled(stems, guideline_texts[chosen[g_pos]], texts[i_pos]),
                              curated.get((focal, reference))))
-    return pd.DataFrame(rows, columns=["framework_id", "focal_id", "rank", "reference_id",
-                                       "score", "shared_terms", "curated_relation"])
+    return pd.DataFrame(rows, columns=list(SUGGESTION_COLUMNS))
 
 
 def _spelled(stems: str | None, *texts: str) -> str | None:

@@ -42,7 +42,6 @@ DESCRIPTIONS: dict[str, str] = {
     "gap_map.html": "The interactive evidence and gap map (works offline).",
     "gap_map.png": "The evidence and gap map as a static figure.",
     "gap_map.csv": "The evidence and gap map as a tidy table.",
-    "gaps.md": "The ranked gap register.",
     "gap_evidence.csv": "The evidence behind every cell of the gap map: one row per item, "
     "linking sentence and code, with where the sentence stands.",
     "references.ris": "The reference list as RIS for EPPI-Reviewer, Zotero or EndNote, each "
@@ -51,6 +50,14 @@ DESCRIPTIONS: dict[str, str] = {
     "and search analysis as one Excel workbook (every text cell stored as text).",
     "references.json": "The reference list as CSL-JSON for Zotero and pandoc, each entry with "
     "the citation audit's finding in a note.",
+    "gaps.md": "The gap register: a one-minute summary, the map against the report's own "
+    "statements of gaps, and the ranked gaps.",
+    "citation_support.csv": "Every citation occurrence with its clause, the rule coder's topics "
+    "and the curated topics of the work it cites.",
+    "coding_agreement.csv": "Precision and recall of the rule coder against the curated evidence "
+    "codes, per topic.",
+    "gap_agreement.csv": "Every cell on which the sources state a gap, the statement and the map "
+    "side by side.",
 }
 
 #: Descriptions of artefact families whose names carry a framework or other slug.
@@ -65,8 +72,8 @@ def describe(path: Path) -> str:
     """Return the sentence describing an artefact, or an empty string for an unknown one.
 
     Examples:
-        >>> describe(Path("gaps.md"))
-        'The ranked gap register.'
+        >>> describe(Path("gap_map.csv"))
+        'The evidence and gap map as a tidy table.'
         >>> describe(Path("crosswalk_heatmap_csaap.png"))
         'Crosswalk heat-map (guidelines × framework items, by relation): csaap.'
     """
