@@ -71,9 +71,13 @@ def _cmd_build(args: argparse.Namespace) -> int:
     check_folder(args.out, args.root, BUILD)  # at once, before the imports
     from workbench.build import build_report
 
+    def progress(line: str) -> None:
+        print(f"workbench build: {line}", file=sys.stderr, flush=True)
+
+    shown = args.progress or (not args.quiet and sys.stderr.isatty())
     try:
         report = build_report(Path(args.root), args.out, jobs=args.jobs,
-                              reuse=not args.no_cache)
+                              reuse=not args.no_cache, progress=progress if shown else None)
     except CorpusError as err:
         _print_problems(err.problems, f"build stopped: {len(err.problems)} problem(s) in "
                         f"{args.root}; {args.out} was left as it was")
@@ -83,7 +87,8 @@ def _cmd_build(args: argparse.Namespace) -> int:
               file=sys.stderr)
     reused = (f" ({len(report.reused)} of them, unchanged, reused from the previous build)"
               if report.reused else "")
-    print(f"built {len(report.written)} files into {args.out}{reused}")
+    if not args.quiet:
+        print(f"built {len(report.written)} files into {args.out}{reused}")
     return 0
 
 
@@ -264,6 +269,13 @@ def build_parser() -> argparse.ArgumentParser:
                            help="draw every figure and compute every suggestion afresh "
                            "instead of reusing unchanged ones from OUT/.cache (the output "
                            "is the same either way)")
+    shown = build_cmd.add_mutually_exclusive_group()
+    shown.add_argument("--quiet", "-q", action="store_true",
+                       help="print nothing but problems and warnings: no progress lines "
+                       "and no closing summary")
+    shown.add_argument("--progress", action="store_true",
+                       help="print a progress line per stage on standard error even when it "
+                       "is not a terminal (as it is by default on a terminal)")
     tidy_cmd = command("tidy", "rewrite spreadsheet-saved CSVs (BOM, CRLF or CR line ends, "
                        "another encoding) in canonical form, each atomically", _cmd_tidy)
     tidy_cmd.add_argument("files", nargs="*", metavar="FILE",
