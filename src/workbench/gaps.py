@@ -5,32 +5,39 @@ the codebook's topics, grouped by dimension. Each cell counts the evidence linki
 the topic, channel by channel:
 
 ``academic``
-    references cited in the standard's evidence narrative (``cites`` edges of the graph);
+    works of the reference list cited in the standard's evidence narrative, **counted for a
+    topic only when the curated table** ``corpus/evidence_codes.csv`` **codes the work with
+    it** (see ``workbench.evidence``; the rule coder only proposes, and its agreement with the
+    curated codes is measured);
+``unlisted``
+    works cited in the narrative but missing from the reference list (``corpus/works.csv``,
+    ``listed = false``): a channel of their own, flagged "not in the reference list", coded
+    like the listed works;
 ``roundtable`` / ``consultation``
-    practitioner roundtables and consultations quoted in that narrative (``quotes`` edges);
+    practitioner roundtables and consultations quoted in that narrative (``quotes`` edges),
+    counted for a topic when the roundtable's topic or the quoted words are coded with it;
 ``programme``
     named programmes evaluated by a reference that the narrative cites, or tied to the standard
-    by an edge of the graph;
+    by an edge of the graph, counted for a topic when the programme itself is coded with it;
 ``framework``
     existing-framework items that the crosswalk relates to the guideline.
 
-An item counts for a topic when the item itself (a reference's title and container, a
-roundtable's topic, a programme's description, a framework item) *or* the sentence that links
-it to the row is coded with the topic (see ``workbench.coding``). Every count is therefore
-traceable to a row of :func:`evidence_list`: the item, the sentence that links it, where the
-sentence stands, and how the code was made.
+Every count is traceable to a row of :func:`evidence_list`: the item, its design and country
+(for a work), the clause that cites it, where it stands, and how the code was made.
 
 **Guidelines inherit their standard's narrative evidence.** The report gives one evidence
-narrative per standard, not per guideline, so a guideline's academic, roundtable,
+narrative per standard, not per guideline, so a guideline's academic, unlisted, roundtable,
 consultation and programme channels are those of its standard; only its framework channel
-(the crosswalk is made at guideline level) and its own demand (its text coded with a topic)
-are its own.
+(the crosswalk is made at guideline level), any work its own text cites and its own demand
+(its text coded with a topic) are its own.
 
 Cell status follows :class:`GapThresholds`, the one place where the rules are set:
-``absolute_gap`` (nothing in any channel), ``practice_only`` (no academic reference, but
-roundtables, consultations, programmes or framework items), ``thin`` (fewer academic
-references than ``covered_min_references``) and ``covered``. **Demand without evidence** is a
-guideline whose own text is coded with a topic whose cell is in ``demand_statuses``.
+``absolute_gap`` (nothing in any channel), ``practice_only`` (no work, but roundtables,
+consultations, programmes or framework items), ``thin`` (fewer works than
+``covered_min_references``, or fewer UK or evaluation works than required) and ``covered``.
+**Demand without evidence** is a guideline whose own text is coded with a topic whose cell is
+in ``demand_statuses``. The sources' own statements of gaps (``corpus/stated_gaps.csv``) are
+set against the computed statuses in :func:`stated_gap_agreement`.
 """
 
 from __future__ import annotations
@@ -46,16 +53,25 @@ import pandas as pd
 
 from workbench.cache import cached_files, corpus_inputs, shared
 from workbench.corpus import Corpus
+from workbench.evidence import UK, is_evaluation
 
 #: Evidence channels, in display order; the last one comes from the crosswalk.
-CHANNELS: tuple[str, ...] = ("academic", "roundtable", "consultation", "programme", "framework")
+CHANNELS: tuple[str, ...] = ("academic", "unlisted", "roundtable", "consultation", "programme",
+                             "framework")
 
 #: Channels that count as evidence behind a row (the framework channel is counted apart).
-EVIDENCE_CHANNELS: tuple[str, ...] = CHANNELS[:4]
+EVIDENCE_CHANNELS: tuple[str, ...] = CHANNELS[:5]
+
+#: Channels whose items are cited works (``corpus/works.csv``), coded by the curated table.
+WORK_CHANNELS: tuple[str, ...] = ("academic", "unlisted")
+
+#: Channels whose linking text (the quoted words) is coded besides the item itself.
+QUOTE_CHANNELS: tuple[str, ...] = ("roundtable", "consultation")
 
 #: Human names of the channels.
 CHANNEL_LABELS: dict[str, str] = {
     "academic": "Academic references",
+    "unlisted": "Works not in the reference list",
     "roundtable": "Roundtables",
     "consultation": "Consultations",
     "programme": "Evaluated programmes",
@@ -68,18 +84,22 @@ STATUSES: tuple[str, ...] = ("absolute_gap", "practice_only", "thin", "covered")
 #: One line per status, as the map's legend and ``gaps.md`` explain it.
 STATUS_LABELS: dict[str, str] = {
     "absolute_gap": "Absolute gap: no evidence in any channel",
-    "practice_only": "Practice only: no academic reference, only practice evidence",
-    "thin": "Thin: fewer academic references than the threshold",
-    "covered": "Covered: academic references at or above the threshold",
+    "practice_only": "Practice only: no cited work, only practice evidence",
+    "thin": "Thin: fewer cited works than the thresholds ask for",
+    "covered": "Covered: cited works at or above the thresholds",
 }
 
 #: Relations of the crosswalk that do not tie a guideline to a framework item.
 UNRELATED = frozenset({"not_related", ""})
 
 EVIDENCE_COLUMNS = ["row_id", "topic_id", "channel", "evidence_id", "citation", "sentence",
-                    "location", "coded_by", "coded_on", "via"]
+                    "location", "coded_by", "coded_on", "via", "clause", "line", "design",
+                    "country"]
 LINK_COLUMNS = ["row_id", "channel", "evidence_id", "citation", "sentence", "sentence_id",
-                "narrative_id", "location", "via"]
+                "narrative_id", "location", "via", "clause", "line", "occurrence_id"]
+#: Per-cell counts of the distinct works behind it, by design and by country.
+WORK_COUNT_COLUMNS = ["works", "works_evaluation", "works_other_design", "works_uk",
+                      "works_elsewhere", "works_country_unknown"]
 ROW_COLUMNS = ["row_id", "level", "standard_id", "number", "row_label", "text", "order"]
 TOPIC_COLUMNS = ["topic_id", "dimension", "label", "definition", "order"]
 
@@ -89,19 +109,36 @@ class GapThresholds:
     """The rules that turn counts into a cell status: the ONE place to change them.
 
     Attributes:
-        covered_min_references: distinct academic references a cell needs to be ``covered``;
-            a cell with at least one but fewer is ``thin``. The default of 3 asks for more
-            than one or two studies before a topic counts as covered.
+        covered_min_references: distinct cited works (academic, and unlisted when
+            ``count_unlisted``) coded with the topic that a cell needs to be ``covered``; a
+            cell with at least one but fewer is ``thin``. The default of 3 asks for more than
+            one or two studies before a topic counts as covered.
+        covered_min_uk: of those works, how many must be from the UK (``country = uk`` in
+            ``corpus/works.csv``) for the cell to be ``covered``; otherwise it is ``thin``.
+            The default of 1 asks that the evidence behind a standard for UK services include
+            at least one UK work (the report itself says of minoritised groups that "the
+            knowledge and practice base here needs building in a UK context").
+        covered_min_evaluations: of those works, how many must be evaluations (a design
+            ``evaluation_...``) for the cell to be ``covered``. The default of 0 asks for none:
+            the standards rest on practice guidance and qualitative work as much as on
+            evaluations; raise it to ask for evaluative evidence.
+        count_unlisted: whether works cited but missing from the reference list count
+            toward ``covered_min_references`` (they always show, in their own channel).
         demand_statuses: statuses of a guideline's cell that make its own demand for the
-            topic a *demand without evidence* (no academic evidence, or thin evidence).
+            topic a *demand without evidence* (no cited work, or thin evidence).
     """
 
     covered_min_references: int = 3
+    covered_min_uk: int = 1
+    covered_min_evaluations: int = 0
+    count_unlisted: bool = True
     demand_statuses: tuple[str, ...] = ("absolute_gap", "practice_only", "thin")
 
     def __post_init__(self) -> None:
         if self.covered_min_references < 1:
             raise ValueError("covered_min_references must be at least 1")
+        if min(self.covered_min_uk, self.covered_min_evaluations) < 0:
+            raise ValueError("covered_min_uk and covered_min_evaluations cannot be negative")
         unknown = set(self.demand_statuses) - set(STATUSES)
         if unknown:
             raise ValueError(f"unknown statuses in demand_statuses: {sorted(unknown)}")
@@ -360,40 +397,155 @@ def _coded_sentences(links: pd.DataFrame, codes: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(pairs, columns=["link", "sentence_id"])
 
 
-def evidence_list(links: pd.DataFrame, codes: pd.DataFrame) -> pd.DataFrame:
-    """Return every piece of evidence behind every cell, with the sentence and code that place it.
+def own_row(location: str) -> str:
+    """Return the map row whose own text a citing text is: ``narrative:standard:5`` is
+    ``standard:5``'s, ``guideline:2.6`` its own; other texts (appendices) give ``""``.
 
-    A link (row → item via a sentence) becomes evidence for a topic when the item is coded
-    with the topic or a sentence of the linking text is. Both may hold; each gives its own
-    row, so the list says exactly which text was coded and how.
+    Examples:
+        >>> own_row("narrative:standard:5"), own_row("guideline:2.6"), own_row("narrative:x")
+        ('standard:5', 'guideline:2.6', '')
+    """
+    if location.startswith("narrative:standard:"):
+        return location.removeprefix("narrative:")
+    if location.startswith(("guideline:", "standard:")):
+        return location
+    return ""
+
+
+def _receivers(rows: pd.DataFrame) -> dict[str, list[str]]:
+    """For each row, the rows its own text's links reach: itself, and its guidelines (a
+    standard) or its standard (a guideline)."""
+    receivers: dict[str, list[str]] = {r: [r] for r in rows["row_id"]}
+    for row in rows[rows["level"] == "guideline"].itertuples(index=False):
+        receivers.setdefault(row.standard_id, [row.standard_id]).append(row.row_id)
+        receivers[row.row_id].append(row.standard_id)
+    return receivers
+
+
+def unlisted_label(cited_as: str) -> str:
+    """The citation shown for a work missing from the reference list: flagged as such.
+
+    Examples:
+        >>> unlisted_label("Gangoli et al., 2022")
+        'Gangoli et al., 2022 (not in the reference list)'
+    """
+    return f"{cited_as} (not in the reference list)"
+
+
+def work_links(support: pd.DataFrame, rows: pd.DataFrame,
+               labels: dict[str, str]) -> pd.DataFrame:
+    """Return the links from rows to the works their texts cite, one per citation occurrence.
+
+    A listed work is linked in the ``academic`` channel, a work missing from the reference
+    list in the ``unlisted`` channel. A standard's narrative links reach the standard and its
+    guidelines; a guideline's own citation reaches the guideline and its standard.
 
     Args:
-        links: from :func:`narrative_links` and :func:`framework_links`.
-        codes: ``workbench.coding.codes_frame`` (``target_id, target_kind, topic_id, method,
-            matched, text`` and, for manual codes, ``reason``).
+        support: :func:`workbench.evidence.citation_support`.
+        rows: :func:`map_rows`.
+        labels: citations of the listed works, by work id.
 
     Returns:
-        A DataFrame with :data:`EVIDENCE_COLUMNS`: ``coded_by`` is ``rule: <matched words>``
-        or ``manual: <reason>``; ``coded_on`` is the id of the text that carries the code (the
-        item or a narrative sentence). Sorted by row, topic, channel, evidence id and sentence.
+        A DataFrame with :data:`LINK_COLUMNS`.
     """
-    if links.empty or codes.empty:
+    occurrences = support[support["work_id"].astype(str) != ""].drop_duplicates(
+        "occurrence_id")
+    receivers = _receivers(rows)
+    records = []
+    for occ in occurrences.to_dict("records"):
+        own = own_row(str(occ["location"]))
+        if own not in receivers:
+            continue
+        listed = occ["listed"] is True or str(occ["listed"]).lower() == "true"
+        link = {"channel": "academic" if listed else "unlisted", "evidence_id": occ["work_id"],
+                "citation": labels.get(occ["work_id"], occ["cited_as"]) if listed
+                else unlisted_label(occ["cited_as"]),
+                "sentence": occ["sentence"], "sentence_id": "",
+                "narrative_id": occ["location"] if occ["location"].startswith("narrative:")
+                else "",
+                "location": f"{occ['source']}, {occ['location']}, line {occ['line']}",
+                "via": own, "clause": occ["clause"], "line": str(occ["line"]),
+                "occurrence_id": occ["occurrence_id"]}
+        records.extend({"row_id": row_id, **link} for row_id in receivers[own])
+    return pd.DataFrame(records, columns=LINK_COLUMNS)
+
+
+def curated_by(basis: object, rationale: object) -> str:
+    """Say how a curated evidence code was made: ``curated (basis): rationale``.
+
+    Examples:
+        >>> curated_by("title", "The title names Black and minoritised men.")
+        'curated (title): The title names Black and minoritised men.'
+    """
+    why = f": {rationale}" if isinstance(rationale, str) and rationale else ""
+    return f"curated ({basis}){why}" if isinstance(basis, str) and basis else f"curated{why}"
+
+
+def evidence_list(links: pd.DataFrame, codes: pd.DataFrame,
+                  work_codes: pd.DataFrame | None = None,
+                  works: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Return every piece of evidence behind every cell, with the text and code that place it.
+
+    A cited work (channels :data:`WORK_CHANNELS`) is evidence for a topic only when the
+    curated table codes the work with it (``work_codes``), whatever words stand near its
+    citation. A roundtable or consultation is evidence for a topic when it is coded with the
+    topic or the quoted words are; a programme or framework item when it is itself coded
+    with the topic. Each code gives its own row, so the list says which text was coded and
+    how.
+
+    Args:
+        links: from :func:`work_links`, :func:`narrative_links` and :func:`framework_links`.
+        codes: ``workbench.coding.codes_frame`` (``target_id, target_kind, topic_id, method,
+            matched, text`` and, for manual codes, ``reason``).
+        work_codes: ``corpus/evidence_codes.csv`` (``work_id, topic_id, basis, rationale``).
+        works: ``corpus/works.csv`` (``work_id, design, country``).
+
+    Returns:
+        A DataFrame with :data:`EVIDENCE_COLUMNS`: ``coded_by`` is ``curated (basis):
+        rationale``, ``rule: <matched words>`` or ``manual: <reason>``; ``coded_on`` is the id
+        of what carries the code (the work, the item or a narrative sentence); ``design`` and
+        ``country`` are the work's. Sorted by row, topic, channel, evidence id and sentence.
+    """
+    if links.empty:
         return pd.DataFrame(columns=EVIDENCE_COLUMNS)
-    reasons = codes["reason"] if "reason" in codes else pd.Series(None, index=codes.index)
-    code_cols = pd.DataFrame({
-        "target_id": codes["target_id"], "topic_id": codes["topic_id"],
-        "coded_by": [coded_by(m, w, r) for m, w, r in zip(codes["method"], codes["matched"],
-                                                          reasons, strict=True)]})
     links = links.reset_index(drop=True)
-    on_item = links.merge(code_cols, left_on="evidence_id", right_on="target_id")
-    narrative = links[links["channel"] != "framework"].reset_index(drop=True)
-    paired = _coded_sentences(narrative, codes)
-    on_sentence = narrative.drop(columns="sentence_id").iloc[paired["link"]].assign(
-        sentence_id=paired["sentence_id"].to_numpy()).merge(
-        code_cols, left_on="sentence_id", right_on="target_id")
-    frame = pd.concat([on_item, on_sentence], ignore_index=True)
-    frame = frame.rename(columns={"target_id": "coded_on"})[EVIDENCE_COLUMNS]
-    frame = frame.drop_duplicates(ignore_index=True)
+    for column in ("clause", "line", "occurrence_id"):
+        links[column] = links[column].fillna("").astype(str) if column in links else ""
+    frames = []
+    cited = links[links["channel"].isin(WORK_CHANNELS)]
+    if work_codes is not None and not work_codes.empty and not cited.empty:
+        curated = pd.DataFrame({
+            "target_id": work_codes["work_id"], "topic_id": work_codes["topic_id"],
+            "coded_by": [curated_by(b, r) for b, r in zip(
+                work_codes.get("basis", pd.Series(None, index=work_codes.index)),
+                work_codes.get("rationale", pd.Series(None, index=work_codes.index)),
+                strict=True)]})
+        frames.append(cited.merge(curated, left_on="evidence_id", right_on="target_id"))
+    others = links[~links["channel"].isin(WORK_CHANNELS)]
+    if not codes.empty and not others.empty:
+        reasons = codes["reason"] if "reason" in codes else pd.Series(None, index=codes.index)
+        code_cols = pd.DataFrame({
+            "target_id": codes["target_id"], "topic_id": codes["topic_id"],
+            "coded_by": [coded_by(m, w, r) for m, w, r in zip(
+                codes["method"], codes["matched"], reasons, strict=True)]})
+        frames.append(others.merge(code_cols, left_on="evidence_id", right_on="target_id"))
+        quoted = others[others["channel"].isin(QUOTE_CHANNELS)].reset_index(drop=True)
+        paired = _coded_sentences(quoted, codes)
+        frames.append(quoted.drop(columns="sentence_id").iloc[paired["link"]].assign(
+            sentence_id=paired["sentence_id"].to_numpy()).merge(
+            code_cols, left_on="sentence_id", right_on="target_id"))
+    frames = [f for f in frames if not f.empty]
+    if not frames:
+        return pd.DataFrame(columns=EVIDENCE_COLUMNS)
+    frame = pd.concat(frames, ignore_index=True).rename(columns={"target_id": "coded_on"})
+    design = country = {}
+    if works is not None and not works.empty:
+        design = dict(zip(works["work_id"], works["design"].fillna(""), strict=True))
+        country = dict(zip(works["work_id"], works["country"].fillna(""), strict=True))
+    frame["design"] = frame["evidence_id"].map(design).fillna("")
+    frame["country"] = frame["evidence_id"].map(country).fillna("")
+    frame.loc[frame["clause"] == "", "clause"] = frame["sentence"]
+    frame = frame[EVIDENCE_COLUMNS].drop_duplicates(ignore_index=True)
     return frame.sort_values(["row_id", "topic_id", "channel", "evidence_id", "sentence",
                               "coded_on"], kind="stable", ignore_index=True)
 
@@ -403,30 +555,77 @@ def evidence_list(links: pd.DataFrame, codes: pd.DataFrame) -> pd.DataFrame:
 # --------------------------------------------------------------------------------------
 
 
+def counted_works(counts: pd.DataFrame, thresholds: GapThresholds = DEFAULT_THRESHOLDS
+                  ) -> pd.Series:
+    """Return the number of cited works each cell's status counts: academic references, plus
+    works not in the reference list when ``thresholds.count_unlisted``."""
+    works = counts["count_academic"]
+    if thresholds.count_unlisted and "count_unlisted" in counts:
+        works = works + counts["count_unlisted"]
+    return works
+
+
 def gap_status(counts: pd.DataFrame, thresholds: GapThresholds = DEFAULT_THRESHOLDS
                ) -> pd.Series:
-    """Return the status of each cell from its per-channel counts (one ``count_<channel>``
-    column per channel of :data:`CHANNELS`).
+    """Return the status of each cell from its counts (one ``count_<channel>`` column per
+    channel of :data:`CHANNELS`, and ``works_uk`` / ``works_evaluation`` when the thresholds
+    ask for UK or evaluation works).
 
-    Rules, in order: nothing in any channel → ``absolute_gap``; no academic reference →
-    ``practice_only``; fewer academic references than ``thresholds.covered_min_references``
-    → ``thin``; otherwise ``covered``.
+    Rules, in order: nothing in any channel → ``absolute_gap``; no cited work →
+    ``practice_only``; fewer works than ``covered_min_references``, fewer UK works than
+    ``covered_min_uk`` or fewer evaluations than ``covered_min_evaluations`` → ``thin``;
+    otherwise ``covered``.
 
     Examples:
-        >>> cells = pd.DataFrame({f"count_{c}": [0, 0, 1, 3] for c in CHANNELS})
+        >>> cells = pd.DataFrame({f"count_{c}": [0, 0, 1, 3, 3] for c in CHANNELS})
         >>> cells.loc[1, "count_roundtable"] = 2
+        >>> cells["works_uk"] = [0, 0, 1, 0, 1]
+        >>> cells["works_evaluation"] = 0
         >>> gap_status(cells).tolist()
-        ['absolute_gap', 'practice_only', 'thin', 'covered']
-        >>> gap_status(cells, GapThresholds(covered_min_references=1)).tolist()
-        ['absolute_gap', 'practice_only', 'covered', 'covered']
+        ['absolute_gap', 'practice_only', 'thin', 'thin', 'covered']
+        >>> gap_status(cells, GapThresholds(covered_min_references=1, covered_min_uk=0)).tolist()
+        ['absolute_gap', 'practice_only', 'covered', 'covered', 'covered']
     """
-    total = sum(counts[f"count_{c}"] for c in CHANNELS)
-    academic = counts["count_academic"]
+    total = sum(counts[f"count_{c}"] for c in CHANNELS if f"count_{c}" in counts)
+    works = counted_works(counts, thresholds)
+    short = works < thresholds.covered_min_references
+    if thresholds.covered_min_uk:
+        short |= counts["works_uk"] < thresholds.covered_min_uk
+    if thresholds.covered_min_evaluations:
+        short |= counts["works_evaluation"] < thresholds.covered_min_evaluations
     status = pd.Series("covered", index=counts.index, dtype="object")
-    status[academic < thresholds.covered_min_references] = "thin"
-    status[academic == 0] = "practice_only"
+    status[short] = "thin"
+    status[works == 0] = "practice_only"
     status[total == 0] = "absolute_gap"
     return status
+
+
+def status_note(cell: pd.Series | dict, thresholds: GapThresholds = DEFAULT_THRESHOLDS) -> str:
+    """Say in words why a cell has its status (which threshold it meets or misses).
+
+    Examples:
+        >>> note = status_note({"status": "thin", "works": 4, "works_uk": 0,
+        ...                     "works_evaluation": 1})
+        >>> note
+        '4 works coded with the topic (0 from the UK, 1 evaluation): none from the UK, 1 needed'
+    """
+    works, uk, ev = int(cell["works"]), int(cell["works_uk"]), int(cell["works_evaluation"])
+    head = (f"{_plural(works, 'work')} coded with the topic ({uk} from the UK, "
+            f"{_plural(ev, 'evaluation')})")
+    if cell["status"] in ("absolute_gap", "practice_only"):
+        return "no cited work coded with the topic"
+    if cell["status"] == "covered":
+        return head
+    missing = []
+    if works < thresholds.covered_min_references:
+        missing.append(f"fewer than {thresholds.covered_min_references}")
+    if uk < thresholds.covered_min_uk:
+        missing.append(f"{'none' if uk == 0 else uk} from the UK, "
+                       f"{thresholds.covered_min_uk} needed")
+    if ev < thresholds.covered_min_evaluations:
+        missing.append(f"{'no' if ev == 0 else ev} evaluation"
+                       f"{'' if ev == 1 else 's'}, {thresholds.covered_min_evaluations} needed")
+    return f"{head}: {'; '.join(missing)}"
 
 
 def demanded_topics(codes: pd.DataFrame) -> pd.DataFrame:
@@ -444,20 +643,49 @@ def demanded_topics(codes: pd.DataFrame) -> pd.DataFrame:
     return own.rename(columns={"target_id": "row_id"})
 
 
+def work_counts(evidence: pd.DataFrame, thresholds: GapThresholds = DEFAULT_THRESHOLDS
+                ) -> pd.DataFrame:
+    """Return, per (row, topic), the distinct cited works its status counts, by design and
+    by country.
+
+    Returns:
+        ``row_id, topic_id`` and :data:`WORK_COUNT_COLUMNS`: ``works_evaluation`` counts works
+        of an ``evaluation_...`` design, ``works_other_design`` the rest (unknown included);
+        ``works_uk`` works from the UK, ``works_elsewhere`` from anywhere else named,
+        ``works_country_unknown`` the rest.
+    """
+    channels = WORK_CHANNELS if thresholds.count_unlisted else WORK_CHANNELS[:1]
+    works = evidence[evidence["channel"].isin(channels)].drop_duplicates(
+        ["row_id", "topic_id", "evidence_id"])
+    if works.empty:
+        return pd.DataFrame(columns=["row_id", "topic_id", *WORK_COUNT_COLUMNS])
+    country = works["country"].fillna("")
+    flags = pd.DataFrame({
+        "row_id": works["row_id"], "topic_id": works["topic_id"], "works": 1,
+        "works_evaluation": [int(is_evaluation(d)) for d in works["design"]],
+        "works_uk": (country == UK).astype(int),
+        "works_elsewhere": (~country.isin([UK, "unknown", ""])).astype(int),
+        "works_country_unknown": country.isin(["unknown", ""]).astype(int)})
+    flags["works_other_design"] = 1 - flags["works_evaluation"]
+    grouped = flags.groupby(["row_id", "topic_id"], as_index=False).sum()
+    return grouped[["row_id", "topic_id", *WORK_COUNT_COLUMNS]]
+
+
 def gap_map(rows: pd.DataFrame, topics: pd.DataFrame, evidence: pd.DataFrame,
             codes: pd.DataFrame, thresholds: GapThresholds = DEFAULT_THRESHOLDS
             ) -> pd.DataFrame:
     """Return the full map: one row per (row, topic) cell, with counts, status and demand.
 
     Counts are distinct evidence items per channel (an item linked by two sentences counts
-    once; :func:`evidence_list` keeps both sentences). ``evidence_count`` sums the four
-    evidence channels; ``framework_count`` is the framework channel.
+    once; :func:`evidence_list` keeps both). ``evidence_count`` sums the evidence channels;
+    ``framework_count`` is the framework channel; :data:`WORK_COUNT_COLUMNS` break the cited
+    works down by design and country (:func:`work_counts`).
 
     Returns:
         A DataFrame with ``row_id, row_label, level, standard_id, topic_id, topic_label,
-        dimension, evidence_count, framework_count, status, demand, demand_coded_by,
-        demand_without_evidence`` and one ``count_<channel>`` column per channel, in row
-        then topic order.
+        dimension, evidence_count, framework_count, status, status_note, demand,
+        demand_coded_by, demand_without_evidence``, one ``count_<channel>`` column per
+        channel and :data:`WORK_COUNT_COLUMNS`, in row then topic order.
     """
     grid = rows[["row_id", "row_label", "level", "standard_id", "order"]].merge(
         topics[["topic_id", "label", "dimension", "order"]].rename(
@@ -470,11 +698,15 @@ def gap_map(rows: pd.DataFrame, topics: pd.DataFrame, evidence: pd.DataFrame,
     counts = counts[list(CHANNELS)].add_prefix("count_").reset_index() if not counts.empty \
         else pd.DataFrame(columns=["row_id", "topic_id"] + [f"count_{c}" for c in CHANNELS])
     grid = grid.merge(counts, on=["row_id", "topic_id"], how="left")
-    for channel in CHANNELS:
-        grid[f"count_{channel}"] = grid[f"count_{channel}"].fillna(0).astype(int)
+    grid = grid.merge(work_counts(evidence, thresholds), on=["row_id", "topic_id"],
+                      how="left")
+    for column in [f"count_{c}" for c in CHANNELS] + WORK_COUNT_COLUMNS:
+        grid[column] = grid[column].fillna(0).astype(int)
     grid["evidence_count"] = sum(grid[f"count_{c}"] for c in EVIDENCE_CHANNELS)
     grid["framework_count"] = grid["count_framework"]
     grid["status"] = gap_status(grid, thresholds)
+    grid["status_note"] = [status_note(c, thresholds) for c in grid[
+        ["status", *WORK_COUNT_COLUMNS]].to_dict("records")]
     demand = demanded_topics(codes)
     grid = grid.merge(demand, on=["row_id", "topic_id"], how="left")
     grid["demand"] = grid["demand_coded_by"].notna()
@@ -483,9 +715,9 @@ def gap_map(rows: pd.DataFrame, topics: pd.DataFrame, evidence: pd.DataFrame,
                                        & grid["status"].isin(thresholds.demand_statuses))
     grid = grid.sort_values(["order", "topic_order"], kind="stable", ignore_index=True)
     return grid[["row_id", "row_label", "level", "standard_id", "topic_id", "topic_label",
-                 "dimension", "evidence_count", "framework_count", "status", "demand",
-                 "demand_coded_by", "demand_without_evidence"]
-                + [f"count_{c}" for c in CHANNELS]]
+                 "dimension", "evidence_count", "framework_count", "status", "status_note",
+                 "demand", "demand_coded_by", "demand_without_evidence"]
+                + [f"count_{c}" for c in CHANNELS] + WORK_COUNT_COLUMNS]
 
 
 def tidy_map(cells: pd.DataFrame) -> pd.DataFrame:
@@ -493,11 +725,13 @@ def tidy_map(cells: pd.DataFrame) -> pd.DataFrame:
 
     Returns:
         ``row_id, row_label, topic_id, dimension, evidence_count, framework_count, status``,
-        then one count column per channel and the demand flags.
+        then one count column per channel, the demand flags, the works by design and country
+        and the status note.
     """
     return cells[["row_id", "row_label", "topic_id", "dimension", "evidence_count",
                   "framework_count", "status"] + [f"count_{c}" for c in CHANNELS]
-                 + ["demand", "demand_without_evidence"]]
+                 + ["demand", "demand_without_evidence"] + WORK_COUNT_COLUMNS
+                 + ["status_note"]]
 
 
 def demand_without_evidence(cells: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:
@@ -530,7 +764,8 @@ def subgroup_view(cells: pd.DataFrame, links: pd.DataFrame, evidence: pd.DataFra
     rows (``coverage_gap`` = the difference, in percentage points); ``evidence_items`` counts
     the distinct items behind the topic and ``row_evidence_items`` every distinct item linked
     to those rows whatever its topic, so ``share_of_evidence`` is the topic's share of the
-    whole evidence base.
+    whole evidence base. ``works`` counts the distinct cited works behind the topic, with
+    those from the UK, the evaluations and the works not in the reference list.
 
     Returns:
         One row per topic of ``dimension``, in codebook order.
@@ -555,11 +790,21 @@ def subgroup_view(cells: pd.DataFrame, links: pd.DataFrame, evidence: pd.DataFra
             "coverage_gap": round(100 * float(coverage - overall), 1),
             "evidence_items": int(items), "row_evidence_items": int(all_items),
             "share_of_evidence": round(items / all_items, 3) if all_items else 0.0,
+            **_works_of(evidence[(evidence["topic_id"] == topic_id)
+                                 & evidence["row_id"].isin(group["row_id"])]),
         })
     return pd.DataFrame(records, columns=[
         "topic_id", "topic_label", "rows", "rows_with_evidence", "rows_covered", "coverage",
         "overall_coverage", "coverage_gap", "evidence_items", "row_evidence_items",
-        "share_of_evidence"])
+        "share_of_evidence", "works", "works_uk", "works_evaluation", "works_unlisted"])
+
+
+def _works_of(evidence: pd.DataFrame) -> dict[str, int]:
+    """Distinct cited works in an evidence list: all, from the UK, evaluations, unlisted."""
+    works = evidence[evidence["channel"].isin(WORK_CHANNELS)].drop_duplicates("evidence_id")
+    return {"works": len(works), "works_uk": int((works["country"] == UK).sum()),
+            "works_evaluation": sum(map(is_evaluation, works["design"])),
+            "works_unlisted": int((works["channel"] == "unlisted").sum())}
 
 
 # --------------------------------------------------------------------------------------
@@ -600,14 +845,17 @@ def _what_exists(cell: pd.Series | dict, thresholds: GapThresholds) -> str:
                 if cell[f"count_{c}"]]
     practice_text = ", ".join(practice).replace("framework", "framework item")
     if cell["status"] == "absolute_gap":
-        return ("no academic reference, roundtable, consultation or evaluated programme on "
-                "this topic, and no existing framework item on it is mapped")
+        return ("no cited work, roundtable, consultation or evaluated programme on this "
+                "topic, and no existing framework item on it is mapped")
     if cell["status"] == "practice_only":
-        return f"no academic reference on this topic; what exists is {practice_text}"
-    academic = _plural(int(cell["count_academic"]), "academic reference")
+        return f"no cited work on this topic; what exists is {practice_text}"
+    works = [_plural(int(cell["count_academic"]), "academic reference")] if cell[
+        "count_academic"] else []
+    if cell.get("count_unlisted", 0):
+        works.append(_plural(int(cell["count_unlisted"]), "work") + " not in the reference list")
     extra = f" (besides {practice_text})" if practice_text else ""
-    return (f"only {academic} on this topic{extra}, below the threshold of "
-            f"{thresholds.covered_min_references}")
+    why = status_note(cell, thresholds).partition(": ")[2]
+    return f"only {' and '.join(works)} on this topic{extra}: {why}"
 
 
 def _demand_phrase(how: str) -> str:
@@ -630,13 +878,14 @@ def gap_sentence(cell: pd.Series | dict, thresholds: GapThresholds = DEFAULT_THR
         >>> cell = pd.Series({"row_label": "Guideline 5.2", "level": "guideline",
         ...     "standard_id": "standard:5", "topic_label": "Fathers", "status": "thin",
         ...     "demand": True, "demand_coded_by": "rule: fathers", "count_academic": 1,
-        ...     "count_roundtable": 0, "count_consultation": 0, "count_programme": 0,
-        ...     "count_framework": 0})
+        ...     "count_unlisted": 0, "count_roundtable": 0, "count_consultation": 0,
+        ...     "count_programme": 0, "count_framework": 0, "works": 1, "works_uk": 1,
+        ...     "works_evaluation": 0})
         >>> sentence = gap_sentence(cell)
         >>> sentence.startswith("Guideline 5.2 names fathers (its text says “fathers”), yet ")
         True
-        >>> sentence.endswith("Standard 5 gives only 1 academic reference on this topic, "
-        ...                   "below the threshold of 3.")
+        >>> sentence.endswith("Standard 5 gives only 1 academic reference on this topic: "
+        ...                   "fewer than 3.")
         True
     """
     standard = "Standard " + str(cell["standard_id"]).split(":")[-1]
@@ -693,6 +942,220 @@ def gap_register(cells: pd.DataFrame, rows: pd.DataFrame, evidence: pd.DataFrame
 
 
 # --------------------------------------------------------------------------------------
+# The sources' own statements of gaps, set against the map
+# --------------------------------------------------------------------------------------
+
+#: Columns of :func:`stated_gap_marks`.
+MARK_COLUMNS = ["gap_id", "kind", "quote", "row_id", "topic_id", "scope", "source", "lines"]
+#: Columns of :func:`stated_gap_agreement` (``gap_agreement.csv``).
+GAP_AGREEMENT_COLUMNS = ["gap_id", "kind", "quote", "stated_at", "row_id", "row_label",
+                         "topic_id", "topic_label", "status", "works", "works_uk",
+                         "works_evaluation", "verdict", "why", "map_says", "evidence"]
+#: What each kind of statement says, in words (the kinds of ``corpus/stated_gaps.csv``).
+STATED_KIND_WORDS: dict[str, str] = {
+    "weak": "says the evidence is weak",
+    "absent": "says there is no evidence",
+    "emerging": "says the evidence is only emerging",
+    "elsewhere": "says the evidence is mostly from elsewhere",
+    "poorly_served": "says the group is poorly served",
+}
+
+
+def stated_gap_marks(stated: pd.DataFrame, stated_topics: pd.DataFrame,
+                     rows: pd.DataFrame, topics: pd.DataFrame) -> pd.DataFrame:
+    """Return where each stated gap goes on the map: a cell, a whole row or a whole topic.
+
+    A statement made under a standard or guideline (``row_id``) about a topic marks that
+    cell; one about a topic but under no map row marks the topic's column; one under a row
+    about no codebook topic marks the row.
+
+    Returns:
+        A DataFrame with :data:`MARK_COLUMNS` (``scope`` is ``cell``, ``row`` or ``topic``).
+    """
+    if stated is None or stated.empty:
+        return pd.DataFrame(columns=MARK_COLUMNS)
+    known_rows, known_topics = set(rows["row_id"]), set(topics["topic_id"])
+    topics_of: dict[str, list[str]] = {}
+    if stated_topics is not None and not stated_topics.empty:
+        for gap, topic in zip(stated_topics["gap_id"], stated_topics["topic_id"], strict=True):
+            if topic in known_topics:
+                topics_of.setdefault(gap, []).append(topic)
+    records = []
+    for gap in stated.to_dict("records"):
+        row = gap.get("row_id") if isinstance(gap.get("row_id"), str) else ""
+        row = row if row in known_rows else ""
+        base = {"gap_id": gap["gap_id"], "kind": gap["kind"], "quote": gap["quote"],
+                "source": gap.get("source", ""), "lines": str(gap.get("lines", ""))}
+        for topic in topics_of.get(gap["gap_id"], []):
+            records.append({**base, "row_id": row, "topic_id": topic,
+                            "scope": "cell" if row else "topic"})
+        if not topics_of.get(gap["gap_id"]) and row:
+            records.append({**base, "row_id": row, "topic_id": "", "scope": "row"})
+    return pd.DataFrame(records, columns=MARK_COLUMNS)
+
+
+def _contradicts(kind: str, cell: dict) -> tuple[bool, str]:
+    """Whether a cell's computed evidence contradicts a statement of ``kind``, and why."""
+    works, uk = int(cell["works"]), int(cell["works_uk"])
+    if kind == "elsewhere":
+        if works and 2 * uk > works:
+            return True, f"most of its {_plural(works, 'work')} are from the UK ({uk})"
+        return False, (f"{uk} of its {_plural(works, 'work')} from the UK" if works
+                       else "no cited work")
+    if cell["status"] == "covered":
+        return True, f"the map shows it covered: {cell['status_note']}"
+    return False, f"the map shows it {cell['status'].replace('_', ' ')}: {cell['status_note']}"
+
+
+def _work_listing(works: pd.DataFrame) -> str:
+    """The works of an evidence list as ``citation [design, country]; ...``."""
+    return "; ".join(f"{c} [{d or 'unknown'}, {k or 'unknown'}]" for c, d, k in zip(
+        works["citation"], works["design"], works["country"], strict=True))
+
+
+def stated_gap_agreement(cells: pd.DataFrame, marks: pd.DataFrame,
+                         evidence: pd.DataFrame) -> pd.DataFrame:
+    """Return the statement and the map side by side for every stated gap on a topic.
+
+    A cell mark (a statement made under a standard or guideline) concerns its cell: one row.
+    A topic mark (a statement made outside the standards, about the evidence base as a
+    whole) concerns the topic under every standard: one row per standard cell that
+    contradicts it, or, when none does, one row for the topic as a whole (``row_id`` empty,
+    the statuses of its standard cells tallied). The map **contradicts** a statement that
+    evidence is weak, absent (the sources' "very little", "few if any"), emerging or that a
+    group is poorly served when the cell is ``covered``, and a statement that evidence is
+    mostly from elsewhere when most of the cell's works are from the UK. Otherwise the map
+    **agrees**; ``why`` says what the map shows either way.
+
+    Returns:
+        A DataFrame with :data:`GAP_AGREEMENT_COLUMNS`, contradictions first, then by
+        statement and row order; ``evidence`` lists the works as ``citation [design,
+        country]``.
+    """
+    if marks.empty:
+        return pd.DataFrame(columns=GAP_AGREEMENT_COLUMNS)
+    cells = cells[cells["topic_id"].isin(set(marks["topic_id"]))]
+    by_cell = {(c["row_id"], c["topic_id"]): c for c in cells.to_dict("records")}
+    works = evidence[evidence["channel"].isin(WORK_CHANNELS)
+                     & evidence["topic_id"].isin(set(marks["topic_id"]))].drop_duplicates(
+        ["row_id", "topic_id", "evidence_id"])
+    listed: dict[tuple[str, str], list[str]] = {}
+    for row_id, topic_id, citation, design, country in zip(
+            *(works[c].tolist() for c in ("row_id", "topic_id", "citation", "design",
+                                          "country")), strict=True):
+        listed.setdefault((row_id, topic_id), []).append(
+            f"{citation} [{design or 'unknown'}, {country or 'unknown'}]")
+    listing = {key: "; ".join(items) for key, items in listed.items()}
+    standards = cells[cells["level"] == "standard"]
+    standard_rows = standards["row_id"].drop_duplicates().tolist()
+    standard_works = works[works["row_id"].isin(standard_rows)].drop_duplicates(
+        ["topic_id", "evidence_id"])
+    topic_works = {t: f for t, f in standard_works.groupby("topic_id")}
+    tallies = {t: ", ".join(f"{s.replace('_', ' ')} under {n}" for s, n in sorted(
+        g["status"].value_counts().items(), key=lambda x: -_SEVERITY[x[0]]))
+        for t, g in standards.groupby("topic_id")}
+    records = []
+
+    def record(mark: dict, cell: dict, contradicts: bool, why: str) -> dict:
+        return {"gap_id": mark["gap_id"], "kind": mark["kind"], "quote": mark["quote"],
+                "stated_at": f"{mark['source']}, {lines_text(mark['lines'])}",
+                "topic_id": mark["topic_id"], "verdict": "contradicts" if contradicts
+                else "agrees", "why": why, **cell}
+
+    for mark in marks[marks["topic_id"] != ""].to_dict("records"):
+        topic = mark["topic_id"]
+        concerned = [mark["row_id"]] if mark["scope"] == "cell" else standard_rows
+        found = []
+        for row_id in concerned:
+            cell = by_cell.get((row_id, topic))
+            if cell is None:
+                continue
+            contradicts, why = _contradicts(mark["kind"], cell)
+            if contradicts or mark["scope"] == "cell":
+                found.append(record(mark, {
+                    "row_id": row_id, "row_label": cell["row_label"],
+                    "topic_label": cell["topic_label"], "status": cell["status"],
+                    "works": int(cell["works"]), "works_uk": int(cell["works_uk"]),
+                    "works_evaluation": int(cell["works_evaluation"]),
+                    "map_says": f"{cell['row_label']} × {cell['topic_label']}: "
+                                f"{cell['status'].replace('_', ' ')} ({cell['status_note']})",
+                    "evidence": listing.get((row_id, topic), "")}, contradicts, why))
+        if not found and mark["scope"] == "topic" and (standard_rows[0], topic) in by_cell:
+            here = topic_works.get(topic, works.iloc[:0])
+            label = by_cell[(standard_rows[0], topic)]["topic_label"]
+            n, uk = len(here), int((here["country"] == UK).sum())
+            why = (f"{uk} of its {_plural(n, 'work')} behind the standards from the UK"
+                   if mark["kind"] == "elsewhere" else
+                   f"no standard's cell is covered ({tallies.get(topic, '')})")
+            found.append(record(mark, {
+                "row_id": "", "row_label": "All standards", "topic_label": label,
+                "status": tallies.get(topic, ""), "works": n, "works_uk": uk,
+                "works_evaluation": sum(map(is_evaluation, here["design"])),
+                "map_says": f"All standards × {label}: {tallies.get(topic, '')}",
+                "evidence": _work_listing(here)}, False, why))
+        records.extend(found)
+    frame = pd.DataFrame(records, columns=GAP_AGREEMENT_COLUMNS)
+    order = {r: i for i, r in enumerate(cells["row_id"].drop_duplicates())}
+    frame = frame.assign(_v=(frame["verdict"] != "contradicts").astype(int),
+                         _g=frame["gap_id"].map(_gap_number),
+                         _r=frame["row_id"].map(order).fillna(-1))
+    return frame.sort_values(["_v", "_g", "_r", "topic_id"], kind="stable",
+                             ignore_index=True)[GAP_AGREEMENT_COLUMNS]
+
+
+def lines_text(lines: object) -> str:
+    """``line N`` or ``lines N-M`` (several ranges: ``lines N-M; P``).
+
+    Examples:
+        >>> lines_text("19"), lines_text("286-289")
+        ('line 19', 'lines 286-289')
+    """
+    text = str(lines)
+    return f"line {text}" if text.isdigit() else f"lines {text}"
+
+
+def _gap_number(gap_id: str) -> tuple[int, str]:
+    tail = str(gap_id).rsplit(":", 1)[-1]
+    return (int(tail), "") if tail.isdigit() else (0, str(gap_id))
+
+
+def least_evidence(cells: pd.DataFrame, evidence: pd.DataFrame,
+                   dimensions: tuple[str, ...] = ("population", "form_of_abuse"),
+                   level: str = "standard") -> pd.DataFrame:
+    """Return the topics of ``dimensions`` ranked from the least evidence to the most.
+
+    It exists for the one-minute summary of ``gaps.md``: which populations and forms of abuse
+    have the least evidence behind the standards, and what that evidence is made of.
+
+    Returns:
+        ``topic_id, topic_label, dimension, rows, rows_covered, works, works_uk,
+        works_evaluation, works_unlisted, designs, countries`` (designs and countries as
+        ``value: count`` lists), fewest works first, then fewest covered rows.
+    """
+    scope = cells[(cells["level"] == level) & cells["dimension"].isin(dimensions)]
+    records = []
+    for (dimension, topic_id), group in scope.groupby(["dimension", "topic_id"], sort=False):
+        here = evidence[(evidence["topic_id"] == topic_id)
+                        & evidence["row_id"].isin(group["row_id"])]
+        cited = here[here["channel"].isin(WORK_CHANNELS)].drop_duplicates("evidence_id")
+        records.append({
+            "topic_id": topic_id, "topic_label": group["topic_label"].iloc[0],
+            "dimension": dimension, "rows": len(group),
+            "rows_covered": int((group["status"] == "covered").sum()),
+            **_works_of(here),
+            "designs": _tally(cited["design"]), "countries": _tally(cited["country"])})
+    frame = pd.DataFrame(records, columns=[
+        "topic_id", "topic_label", "dimension", "rows", "rows_covered", "works", "works_uk",
+        "works_evaluation", "works_unlisted", "designs", "countries"])
+    return frame.sort_values(["works", "rows_covered"], kind="stable", ignore_index=True)
+
+
+def _tally(values: pd.Series) -> str:
+    counts = values.fillna("").replace("", "unknown").value_counts()
+    return ", ".join(f"{v}: {n}" for v, n in sorted(counts.items(), key=lambda x: (-x[1], x[0])))
+
+
+# --------------------------------------------------------------------------------------
 # From a corpus
 # --------------------------------------------------------------------------------------
 
@@ -710,6 +1173,17 @@ class GapAnalysis:
         demand: demand without evidence (:func:`demand_without_evidence`).
         subgroups: the subgroup view (:func:`subgroup_view`).
         register: the ranked gap register (:func:`gap_register`).
+        codes: the rule coder's codes (``workbench.coding.codes_frame``).
+        support: every citation occurrence with its clause, the rule coder's and the curated
+            topics (:func:`workbench.evidence.citation_support`).
+        agreement: the rule coder against the curated codes, per topic
+            (:func:`workbench.evidence.coding_agreement`).
+        marks: the sources' stated gaps placed on the map (:func:`stated_gap_marks`).
+        stated: every cell a stated gap concerns, statement and map side by side
+            (:func:`stated_gap_agreement`).
+        least: populations and forms of abuse from the least evidence (:func:`least_evidence`).
+        labels: display labels of the ``design`` and ``country`` values, from the data
+            package (``{"design": {...}, "country": {...}}``).
     """
 
     thresholds: GapThresholds
@@ -722,6 +1196,12 @@ class GapAnalysis:
     subgroups: pd.DataFrame
     register: pd.DataFrame
     codes: pd.DataFrame = field(default_factory=pd.DataFrame)
+    support: pd.DataFrame = field(default_factory=pd.DataFrame)
+    agreement: pd.DataFrame = field(default_factory=pd.DataFrame)
+    marks: pd.DataFrame = field(default_factory=pd.DataFrame)
+    stated: pd.DataFrame = field(default_factory=pd.DataFrame)
+    least: pd.DataFrame = field(default_factory=pd.DataFrame)
+    labels: dict = field(default_factory=dict)
 
 
 def _author_text(surnames: Iterable[str]) -> str:
@@ -775,19 +1255,37 @@ def load_codebook(corpus: Corpus) -> pd.DataFrame:
     return corpus["codebook"]
 
 
+def _table(corpus: Corpus, name: str, columns: list[str]) -> pd.DataFrame:
+    """A table of the corpus, or an empty one with ``columns`` when the corpus has none."""
+    return corpus.tables[name] if name in corpus.tables else pd.DataFrame(columns=columns)
+
+
 def analyse_gaps(corpus: Corpus, thresholds: GapThresholds = DEFAULT_THRESHOLDS, *,
                  graph: nx.MultiDiGraph | None = None, codes: pd.DataFrame | None = None,
-                 codebook: pd.DataFrame | None = None, crosswalk: pd.DataFrame | None = None
-                 ) -> GapAnalysis:
-    """Compute the whole gap analysis of a corpus: rows, evidence, map, demand, register.
+                 codebook: pd.DataFrame | None = None, crosswalk: pd.DataFrame | None = None,
+                 audit: pd.DataFrame | None = None) -> GapAnalysis:
+    """Compute the whole gap analysis of a corpus: rows, evidence, map, demand, register, and
+    the map set against the curated codes and the sources' stated gaps.
 
-    The graph, codes, codebook and crosswalk default to those built from the corpus by
-    ``workbench.graph``, ``workbench.coding`` and ``corpus/crosswalk.csv``; pass them to
-    analyse a variant (tests, what-if reviews).
+    The graph, codes, codebook, crosswalk and citation audit default to those built from the
+    corpus by ``workbench.graph``, ``workbench.coding``, ``corpus/crosswalk.csv`` and
+    ``workbench.citations``; pass them to analyse a variant (tests, what-if reviews). The
+    works, their curated codes and the stated gaps are the corpus's ``works``,
+    ``evidence_codes``, ``stated_gaps`` and ``stated_gap_topics`` tables (empty when absent).
 
     Returns:
         A :class:`GapAnalysis`.
     """
+    from workbench.evidence import (
+        CODE_COLUMNS as WORK_CODE_COLUMNS,
+    )
+    from workbench.evidence import (
+        WORK_COLUMNS,
+        citation_support,
+        coding_agreement,
+        enum_labels,
+    )
+
     if graph is None:
         from workbench.graph import build_graph
 
@@ -796,41 +1294,63 @@ def analyse_gaps(corpus: Corpus, thresholds: GapThresholds = DEFAULT_THRESHOLDS,
         from workbench.coding import codes_frame
 
         codes = shared(corpus, codes_frame)
+    if audit is None:
+        from workbench.citations import citation_audit
+
+        audit = shared(corpus, citation_audit)
     if codebook is None:
         codebook = load_codebook(corpus)
     if crosswalk is None:
         crosswalk = corpus.tables.get("crosswalk", pd.DataFrame(
             columns=["focal_id", "reference_id", "relation", "rationale"]))
+    works = _table(corpus, "works", WORK_COLUMNS)
+    work_codes = _table(corpus, "evidence_codes", WORK_CODE_COLUMNS)
     rows = map_rows(corpus["standards"], corpus["guidelines"])
     topics = map_topics(codebook)
     labels = item_labels(corpus, graph)
-    links = pd.concat([narrative_links(graph, rows, labels),
+    support = citation_support(audit, works, work_codes, codebook)
+    graph_links = narrative_links(graph, rows, labels)
+    links = pd.concat([work_links(support, rows, labels),
+                       graph_links[graph_links["channel"] != "academic"],
                        framework_links(crosswalk, rows, labels, item_locations(corpus))],
                       ignore_index=True)
-    evidence = evidence_list(links, codes)
+    for column in ("clause", "line", "occurrence_id"):
+        links[column] = links[column].fillna("")
+    evidence = evidence_list(links, codes, work_codes, works)
     evidence = evidence[evidence["topic_id"].isin(topics["topic_id"])].reset_index(drop=True)
     cells = gap_map(rows, topics, evidence, codes, thresholds)
+    marks = stated_gap_marks(_table(corpus, "stated_gaps", ["gap_id", "quote", "kind", "row_id"]),
+                             _table(corpus, "stated_gap_topics", ["gap_id", "topic_id"]),
+                             rows, topics)
     return GapAnalysis(
         thresholds=thresholds, rows=rows, topics=topics, links=links, evidence=evidence,
         cells=cells, demand=demand_without_evidence(cells, rows),
         subgroups=subgroup_view(cells, links, evidence),
-        register=gap_register(cells, rows, evidence, topics, thresholds), codes=codes)
+        register=gap_register(cells, rows, evidence, topics, thresholds), codes=codes,
+        support=support, agreement=coding_agreement(support, work_codes, topics),
+        marks=marks, stated=stated_gap_agreement(cells, marks, evidence),
+        least=least_evidence(cells, evidence),
+        labels={field_name: enum_labels(corpus.descriptor, "works", field_name)
+                for field_name in ("design", "country")})
 
 
 #: The tables the gap analysis reads (besides the bibliography); a test checks that the
 #: analysis of these alone is the whole corpus's.
 GAP_READS = ("codebook", "coding_overrides", "collated_standards", "consultations", "crosswalk",
-             "documents", "framework_items", "frameworks", "guidelines", "intervention_types",
-             "narratives", "programmes", "roundtables", "searches", "standards")
+             "documents", "evidence_codes", "framework_items", "frameworks", "guidelines",
+             "intervention_types", "narratives", "programmes", "roundtables", "searches",
+             "standards", "stated_gap_topics", "stated_gaps", "works")
 #: The files :func:`write_artefacts` writes, in order.
-ARTEFACTS = ("gap_map.html", "gap_map.png", "gap_map.csv", "gaps.md", "gap_evidence.csv")
+ARTEFACTS = ("gap_map.html", "gap_map.png", "gap_map.csv", "gaps.md", "gap_evidence.csv",
+             "citation_support.csv", "coding_agreement.csv", "gap_agreement.csv")
 
 
 def write_artefacts(corpus: Corpus, out: Path) -> list[Path]:
-    """Write ``gap_map.html``, ``gap_map.png``, ``gap_map.csv`` and ``gaps.md`` into ``out``.
+    """Write the files of :data:`ARTEFACTS` into ``out``: the map (HTML, PNG, CSV), ``gaps.md``,
+    the citation support, the rule-against-curated agreement and the stated-gap agreement.
 
-    A build reuses them while the tables in :data:`GAP_READS` and the bibliography are
-    unchanged.
+    A build reuses them while the tables in :data:`GAP_READS` (those the corpus has) and the
+    bibliography are unchanged.
 
     Returns:
         The paths written.
@@ -841,5 +1361,6 @@ def write_artefacts(corpus: Corpus, out: Path) -> list[Path]:
     out = Path(out)
     # The page links the evidence in shipped sources: which are shipped is an input too.
     return cached_files("workbench.gaps.write_artefacts", [out / name for name in ARTEFACTS],
-                        (corpus_inputs(corpus, GAP_READS), shipped_sources(corpus)),
+                        (corpus_inputs(corpus, [t for t in GAP_READS if t in corpus.tables]),
+                         shipped_sources(corpus)),
                         lambda: write_gap_map(analyse_gaps(corpus), corpus, out))

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from workbench.corpus import load_corpus
-from workbench.gaps import CHANNELS, write_artefacts
+from workbench.gaps import ARTEFACTS, CHANNELS, write_artefacts
 from workbench.render.gap_map import script_json
 
 
@@ -21,10 +21,11 @@ def built(corpus, tmp_path_factory):
     return out, write_artefacts(corpus, out)
 
 
-def test_writer_writes_the_five_artefacts(built):
+def test_writer_writes_the_eight_artefacts(built):
     out, written = built
-    assert sorted(p.name for p in written) == ["gap_evidence.csv", "gap_map.csv", "gap_map.html",
-                                                "gap_map.png", "gaps.md"]
+    assert sorted(p.name for p in written) == sorted(ARTEFACTS) == [
+        "citation_support.csv", "coding_agreement.csv", "gap_agreement.csv", "gap_evidence.csv",
+        "gap_map.csv", "gap_map.html", "gap_map.png", "gaps.md"]
     assert all(p.parent == out and p.stat().st_size > 0 for p in written)
 
 
@@ -76,44 +77,141 @@ def test_png_is_byte_identical_between_builds(built, corpus, tmp_path):
     out, _ = built
     again = write_artefacts(corpus, tmp_path)
     digest = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in again}
-    for name in ("gap_map.png", "gap_map.csv", "gap_map.html", "gaps.md"):
+    for name in ARTEFACTS:
         assert hashlib.sha256((out / name).read_bytes()).hexdigest() == digest[name], name
 
 
-def test_an_override_changes_the_map(tmp_root, tmp_path, built):
-    """A reviewer codes one reference behind Standard 4 as about 'honour'-based abuse: the
-    absolute gap becomes thin, and the evidence list says the code was manual and why."""
+def test_a_rule_override_on_a_reference_no_longer_changes_the_map(tmp_root, tmp_path, built):
+    """The rule coder only proposes: a reviewer's coding override that codes a reference
+    behind Standard 4 with 'honour'-based abuse changes no cell, because only the curated
+    evidence codes (corpus/evidence_codes.csv) decide what a cited work is about."""
     out, _ = built
     before = pd.read_csv(out / "gap_map.csv").set_index(["row_id", "topic_id"])
-    key = ("standard:4", "topic:honour_based_abuse")
-    assert before.loc[key, "status"] == "absolute_gap"
-    corpus = load_corpus(tmp_root)
-    from workbench.graph import build_graph
-
-    graph = build_graph(corpus)
-    cited = sorted(head for tail, head, data in graph.out_edges("narrative:standard:4", data=True)
-                   if data["kind"] == "cites")
-    reference = cited[0]
-    reason = "A reviewer reads this study as covering 'honour'-based abuse."
     overrides = tmp_root / "corpus" / "coding_overrides.csv"
     with overrides.open("a", encoding="utf-8", newline="") as handle:
         csv.writer(handle, lineterminator="\n").writerow(
-            [reference, "topic:honour_based_abuse", "add", reason, "a reviewer"])
+            ["ref:babcock2016", "topic:honour_based_abuse", "add",
+             "A reviewer reads this study as covering 'honour'-based abuse.", "a reviewer"])
     changed = tmp_path / "out"
     changed.mkdir()
     write_artefacts(load_corpus(tmp_root), changed)
     after = pd.read_csv(changed / "gap_map.csv").set_index(["row_id", "topic_id"])
-    assert after.loc[key, "status"] == "thin"
-    assert after.loc[key, "count_academic"] == 1
-    assert after.loc[("guideline:4.4", "topic:honour_based_abuse"), "status"] == "thin"
-    assert after.loc[("guideline:4.4", "topic:honour_based_abuse"), "demand_without_evidence"]
-    unchanged = [k for k in before.index if k[1] != "topic:honour_based_abuse"]
-    pd.testing.assert_frame_equal(before.loc[unchanged], after.loc[unchanged])
+    pd.testing.assert_frame_equal(before, after)
+
+
+def _rows_of(corpus, standards):
+    """The standards and their guidelines (the rows a standard's narrative evidence reaches)."""
+    guidelines = corpus["guidelines"]
+    return set(standards) | set(guidelines.loc[guidelines["standard_id"].isin(standards),
+                                               "guideline_id"])
+
+
+def test_removing_one_evidence_code_changes_exactly_its_cells(tmp_root, tmp_path, built,
+                                                                corpus):
+    """Remove the code 'Gray et al. 2020 is about LGB and/or T people'. Worked by hand: the
+    work is cited in the narratives of Standard 5 (001 line 295, "Both roundtables and
+    academic sources (Gray et al., 2020) concur ...") and Standard 7 (line 359, "(Gray et al.,
+    2020, p. 22; ...)"), so exactly the LGB and/or T cells of those standards and of their
+    guidelines change, each losing one academic reference."""
+    out, _ = built
+    citing = sorted(n.removeprefix("narrative:") for n, text in zip(
+        corpus["narratives"]["narrative_id"], corpus["narratives"]["text"], strict=True)
+        if "Gray et al" in text)
+    assert citing == ["standard:5", "standard:7"]
+    expected = {(row, "topic:lgbt") for row in _rows_of(corpus, citing)}
+    codes = tmp_root / "corpus" / "evidence_codes.csv"
+    lines = codes.read_text(encoding="utf-8").splitlines(keepends=True)
+    kept = [line for line in lines if not line.startswith("ref:gray2020,topic:lgbt,")]
+    assert len(kept) == len(lines) - 1
+    codes.write_text("".join(kept), encoding="utf-8")
+    changed = tmp_path / "out"
+    changed.mkdir()
+    write_artefacts(load_corpus(tmp_root), changed)
+    before = pd.read_csv(out / "gap_map.csv").set_index(["row_id", "topic_id"])
+    after = pd.read_csv(changed / "gap_map.csv").set_index(["row_id", "topic_id"])
+    differs = (before != after) & ~(before.isna() & after.isna())
+    assert set(differs.index[differs.any(axis=1)]) == expected
+    for key in expected:
+        assert after.loc[key, "count_academic"] == before.loc[key, "count_academic"] - 1
+
+
+def test_a_planted_disagreement_shows_in_the_agreement_report(tmp_root, tmp_path, built):
+    """Plant a disagreement: tie statement 8 (001 line 281, under Standard 5: minoritised
+    perpetrators "have had less access") to behaviour change work, a topic the map shows
+    covered under Standard 5. The agreement report must list that cell as a contradiction,
+    with the statement's words beside the map's, and change nothing else."""
+    out, _ = built
+    cells = pd.read_csv(out / "gap_map.csv").set_index(["row_id", "topic_id"])
+    assert cells.loc[("standard:5", "topic:behaviour_change"), "status"] == "covered"
+    topics = tmp_root / "corpus" / "stated_gap_topics.csv"
+    with topics.open("a", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, lineterminator="\n").writerow(
+            ["stated_gap:8", "topic:behaviour_change", "planted for a test"])
+    changed = tmp_path / "out"
+    changed.mkdir()
+    write_artefacts(load_corpus(tmp_root), changed)
+    before = pd.read_csv(out / "gap_agreement.csv", dtype=str, keep_default_na=False)
+    after = pd.read_csv(changed / "gap_agreement.csv", dtype=str, keep_default_na=False)
+    new = after.merge(before, how="left", indicator=True)
+    new = new[new["_merge"] == "left_only"]
+    assert len(new) == 1 and len(after) == len(before) + 1
+    row = new.iloc[0]
+    assert (row["gap_id"], row["row_id"], row["topic_id"], row["status"], row["verdict"]) == (
+        "stated_gap:8", "standard:5", "topic:behaviour_change", "covered", "contradicts")
+    assert "have had less access" in row["quote"]
     markdown = (changed / "gaps.md").read_text(encoding="utf-8")
-    assert f"manual: {reason}" not in (out / "gaps.md").read_text(encoding="utf-8")
-    html = (changed / "gap_map.html").read_text(encoding="utf-8")
-    assert script_json(f"manual: {reason}")[1:-1] in html
-    assert "Standard 4 × ‘Honour’-based abuse (thin)" in markdown
+    table = markdown.split("### Where the map contradicts a statement")[1].split("###")[0]
+    planted = [line for line in table.splitlines() if line.startswith("| Standard 5 × Behaviour")
+               and "have had less access" in line]
+    assert len(planted) == 1 and "covered" in planted[0]
+
+
+def test_agreement_figures_are_those_of_the_two_tables(built, repo_root):
+    """Recompute the rule coder's agreement from citation_support.csv and the curated
+    evidence_codes.csv with plain sets, and compare with coding_agreement.csv."""
+    out, _ = built
+    with (out / "citation_support.csv").open(encoding="utf-8", newline="") as handle:
+        support = list(csv.DictReader(handle))
+    with (repo_root / "corpus" / "evidence_codes.csv").open(encoding="utf-8",
+                                                            newline="") as handle:
+        curated_rows = list(csv.DictReader(handle))
+    cited = {r["work_id"] for r in support if r["work_id"]}
+    proposed = {(r["work_id"], r["topic_id"]) for r in support
+                if r["work_id"] and r["rule_proposes"] == "True"}
+    curated = {(r["work_id"], r["topic_id"]) for r in curated_rows if r["work_id"] in cited}
+    with (out / "coding_agreement.csv").open(encoding="utf-8", newline="") as handle:
+        table = {r["topic_id"]: r for r in csv.DictReader(handle)}
+    topics = {t for _, t in proposed | curated}
+    assert topics <= set(table)
+    for topic, row in table.items():
+        p = {w for w, t in proposed if t == topic or topic == "all"}
+        c = {w for w, t in curated if t == topic or topic == "all"}
+        if topic == "all":
+            p, c = proposed, curated
+        tp, fp, fn = len(p & c), len(p - c), len(c - p)
+        assert (int(row["tp"]), int(row["fp"]), int(row["fn"])) == (tp, fp, fn), topic
+        if tp + fp:
+            assert float(row["precision"]) == round(tp / (tp + fp), 3)
+        if tp + fn:
+            assert float(row["recall"]) == round(tp / (tp + fn), 3)
+    assert table["all"]["tp"] != "0", "the rules agree with the curated codes somewhere"
+    markdown = (out / "gaps.md").read_text(encoding="utf-8")
+    assert "## The rule coder against the curated codes" in markdown
+
+
+def test_gaps_markdown_opens_with_the_summary_and_shows_the_stated_gaps(built):
+    out, _ = built
+    text = (out / "gaps.md").read_text(encoding="utf-8")
+    summary = text.split("## Summary")[1].split("## Rules")[0]
+    for words in ("Least evidence", "What the evidence is made of", "The map against the "
+                  "report", "Disability", "‘Honour’-based abuse"):
+        assert words in summary, words
+    assert "## The map against the report's own statements" in text
+    # the report's statement on minoritised groups sits beside the map's cell, which agrees
+    agreement = pd.read_csv(out / "gap_agreement.csv")
+    uk = agreement[agreement["quote"].str.startswith("The knowledge and practice base here")]
+    assert set(uk["row_id"]) == {"standard:5"}
+    assert set(uk["verdict"]) == {"agrees"} and set(uk["status"]) == {"thin"}
 
 
 def test_figure_labels_each_cell_until_the_row_limit(corpus, monkeypatch):
@@ -125,7 +223,14 @@ def test_figure_labels_each_cell_until_the_row_limit(corpus, monkeypatch):
     labelled = gap_map.plot_gap_map(analysis).axes[0]
     standard_cells = 7 * len(analysis.topics)
     assert len(labelled.texts) >= standard_cells + dimensions
-    assert "✓\n13" in {t.get_text() for t in labelled.texts}, "Standard 5, minoritised groups"
+    # Standard 3 × groupwork is covered (see tests/unit/test_gaps.py); its label is the
+    # status symbol over the evidence count
+    groupwork = analysis.cells.set_index(["row_id", "topic_id"]).loc[
+        ("standard:3", "topic:groupwork")]
+    label = f"✓\n{groupwork['evidence_count']}" + (
+        f"+{groupwork['framework_count']}" if groupwork["framework_count"] else "")
+    assert label in {t.get_text() for t in labelled.texts}
+    assert "◆" in {t.get_text() for t in labelled.texts}, "stated gaps are marked"
     monkeypatch.setattr(gap_map, "ANNOTATED_ROWS", 6)
     plain = gap_map.plot_gap_map(analysis).axes[0]
     assert len(plain.texts) == dimensions

@@ -342,3 +342,52 @@ def test_the_index_page_runs_its_style_under_its_policy_and_nothing_else(page, t
     assert page.locator("h1").evaluate("n => getComputedStyle(n).fontSize") == "25.6px", \
         "the page's own style sheet applies (h1 at 1.6rem)"
     assert page.locator('a[href="gap_map.html"]').count() == 1
+
+
+def test_design_and_country_filters_count_only_the_matching_works(page, built):
+    _, analysis = built
+    cells = analysis.cells.set_index(["row_id", "topic_id"])
+    practice = ["count_roundtable", "count_consultation", "count_programme", "count_framework"]
+    open_map(page, built, "#countries=uk")
+    assert not page.locator('input[data-filter="country"][value="elsewhere"]').is_checked()
+    for key in (("standard:3", "topic:groupwork"), ("standard:5", "topic:minoritised_ethnicity"),
+                ("standard:3", "topic:behaviour_change")):
+        cell = cells.loc[key]
+        expected = int(cell["works_uk"] + sum(cell[c] for c in practice))
+        assert td(page, *key).locator(".count").text_content() == str(expected), key
+    open_map(page, built, "#designs=evaluation")
+    for key in (("standard:6", "topic:minoritised_ethnicity"), ("standard:3", "topic:groupwork")):
+        cell = cells.loc[key]
+        expected = int(cell["works_evaluation"] + sum(cell[c] for c in practice))
+        assert td(page, *key).locator(".count").text_content() == str(expected), key
+    td(page, "standard:6", "topic:minoritised_ethnicity").click()
+    designs = page.locator("#evidence-table td.design").all_text_contents()
+    assert designs and all(d.startswith("evaluation") for d in designs)
+
+
+def test_stated_gaps_are_marked_and_listed_with_the_verdict(page, built):
+    _, analysis = built
+    stated = analysis.stated
+    against = stated[stated["verdict"] == "contradicts"]
+    open_map(page, built, "#open=" + ",".join(f"standard:{n}" for n in range(1, 8)))
+    for row_id, topic_id in zip(against["row_id"], against["topic_id"], strict=True):
+        assert td(page, row_id, topic_id).locator(".stated.against").count() == 1
+    agreed = stated[(stated["row_id"] != "") & ~stated.set_index(["row_id", "topic_id"]).index
+                    .isin(against.set_index(["row_id", "topic_id"]).index)]
+    row_id, topic_id = agreed.iloc[0][["row_id", "topic_id"]]
+    marker = td(page, row_id, topic_id).locator(".stated")
+    assert marker.count() == 1 and "against" not in (marker.get_attribute("class") or "")
+    unmarked = analysis.cells[~analysis.cells.set_index(["row_id", "topic_id"]).index.isin(
+        stated.set_index(["row_id", "topic_id"]).index) & (analysis.cells["level"] == "standard")]
+    assert td(page, *unmarked.iloc[0][["row_id", "topic_id"]]).locator(".stated").count() == 0
+    td(page, "standard:5", "topic:minoritised_ethnicity").click()
+    quotes = page.locator("#stated-list li q").all_text_contents()
+    mine = stated[(stated["row_id"] == "standard:5")
+                  & (stated["topic_id"] == "topic:minoritised_ethnicity")]
+    marks = analysis.marks
+    on_row = marks[(marks["scope"] == "row") & (marks["row_id"] == "standard:5")]
+    on_topic = marks[(marks["scope"] == "topic")
+                     & (marks["topic_id"] == "topic:minoritised_ethnicity")
+                     & ~marks["gap_id"].isin(mine["gap_id"])].drop_duplicates("gap_id")
+    assert sorted(quotes) == sorted([*mine["quote"], *on_row["quote"], *on_topic["quote"]])
+    assert any("needs building in a UK context" in q for q in quotes)

@@ -20,12 +20,16 @@ from pathlib import Path
 import pandas as pd
 
 from workbench.corpus import Corpus, write_table
+from workbench.evidence import UK, is_evaluation
 from workbench.gaps import (
     CHANNEL_LABELS,
     CHANNELS,
+    STATED_KIND_WORDS,
     STATUS_LABELS,
     STATUSES,
+    WORK_CHANNELS,
     GapAnalysis,
+    lines_text,
     tidy_map,
 )
 from workbench.render.csp import csp_source
@@ -43,6 +47,15 @@ STATUS_SYMBOLS: dict[str, str] = {"absolute_gap": "✕", "practice_only": "P", "
 #: Okabe-Ito colours of the statuses (the same in the page and the figure).
 STATUS_COLOURS: dict[str, str] = {"absolute_gap": "#d55e00", "practice_only": "#e69f00",
                                   "thin": "#56b4e9", "covered": "#009e73"}
+
+#: The design classes the map filters on: evaluations (any ``evaluation_...`` design) or not.
+DESIGN_CLASSES: tuple[tuple[str, str], ...] = (("evaluation", "Evaluations"),
+                                               ("other", "Other designs"))
+#: The country classes the map filters on.
+COUNTRY_CLASSES: tuple[tuple[str, str], ...] = (("uk", "UK"), ("elsewhere", "Elsewhere"),
+                                                ("unknown", "Country unknown"))
+#: Marker of a cell, row or topic on which the sources state a gap (page and figure).
+STATED_SYMBOL = "◆"
 
 DIMENSION_LABELS: dict[str, str] = {
     "population": "Population",
@@ -66,19 +79,51 @@ def dimension_label(dimension: str) -> str:
 def threshold_note(analysis: GapAnalysis) -> str:
     """Return the sentence that states the thresholds in force."""
     t = analysis.thresholds
+    also = []
+    if t.covered_min_uk:
+        also.append(f"at least {t.covered_min_uk} from the UK")
+    if t.covered_min_evaluations:
+        also.append(f"at least {t.covered_min_evaluations} evaluation"
+                    f"{'s' if t.covered_min_evaluations > 1 else ''}")
+    works = ("academic references and works not in the reference list" if t.count_unlisted
+             else "academic references")
     return (f"Thresholds: a cell is covered with at least {t.covered_min_references} distinct "
-            f"academic references and thin below that; practice only when it has roundtables, "
-            f"consultations, programmes or framework items but no academic reference; an "
-            f"absolute gap when it has nothing. Demand without evidence: a guideline whose own "
-            f"text names the topic while its cell is {', '.join(t.demand_statuses)}.")
+            f"cited works ({works}) coded with the topic in the curated evidence codes"
+            f"{', ' + ' and '.join(also) + ' among them' if also else ''}, and thin below "
+            f"that; practice only when it has roundtables, consultations, programmes or "
+            f"framework items but no cited work; an absolute gap when it has nothing. Demand "
+            f"without evidence: a guideline whose own text names the topic while its cell is "
+            f"{', '.join(t.demand_statuses)}.")
+
+
+def design_class(design: object) -> str:
+    """The design class of a work for the map's filter: ``evaluation`` or ``other``."""
+    return "evaluation" if is_evaluation(design) else "other"
+
+
+def country_class(country: object) -> str:
+    """The country class of a work for the map's filter: ``uk``, ``elsewhere`` or ``unknown``.
+
+    Examples:
+        >>> country_class("uk"), country_class("us"), country_class(""), country_class("unknown")
+        ('uk', 'elsewhere', 'unknown', 'unknown')
+    """
+    if country == UK:
+        return "uk"
+    return "unknown" if not isinstance(country, str) or country in ("", "unknown") \
+        else "elsewhere"
 
 
 def map_payload(analysis: GapAnalysis, shipped: Collection[str] = ()) -> dict:
     """Return the data the page needs, compactly: strings interned, cells as count lists.
 
     Evidence rows of guidelines that repeat their standard's narrative evidence are left out
-    (the page adds them back from the standard), so the page stays small. ``whereLinks`` maps
-    each evidence location in a ``shipped`` source to its line in the source viewer.
+    (the page adds them back from the standard), so the page stays small. Each cell carries
+    its per-channel counts, status, demand, status note and its cited works as ``[channel,
+    design class, country class]`` (so the page can count them under its filters); the
+    stated gaps come as statements and their places (cells with the verdict, rows, topics).
+    ``whereLinks`` maps each evidence location in a ``shipped`` source to its line in the
+    source viewer.
     """
     strings: list[str] = []
     index: dict[str, int] = {}
@@ -98,21 +143,52 @@ def map_payload(analysis: GapAnalysis, shipped: Collection[str] = ()) -> dict:
     status_pos = {s: i for i, s in enumerate(STATUSES)}
     cells = [[None] * len(topics) for _ in range(len(rows))]
     counted = [f"count_{c}" for c in CHANNELS]
-    for row_id, topic_id, status, without, demanded, coded_by, *counts in _columns(
+    design_pos = {d: i for i, (d, _) in enumerate(DESIGN_CLASSES)}
+    country_pos = {c: i for i, (c, _) in enumerate(COUNTRY_CLASSES)}
+    works: dict[tuple[str, str], list[list[int]]] = {}
+    cited = analysis.evidence[analysis.evidence["channel"].isin(WORK_CHANNELS)]
+    for row_id, topic_id, channel, design, country in _columns(
+            cited.drop_duplicates(["row_id", "topic_id", "channel", "evidence_id"]),
+            ["row_id", "topic_id", "channel", "design", "country"]):
+        works.setdefault((row_id, topic_id), []).append([
+            channel_pos[channel], design_pos[design_class(design)],
+            country_pos[country_class(country)]])
+    for row_id, topic_id, status, without, demanded, coded_by, note, *counts in _columns(
             analysis.cells, ["row_id", "topic_id", "status", "demand_without_evidence",
-                             "demand", "demand_coded_by", *counted]):
+                             "demand", "demand_coded_by", "status_note", *counted]):
         demand = 2 if without else (1 if demanded else 0)
         cells[row_pos[row_id]][topic_pos[topic_id]] = [int(n) for n in counts] + [
-            status_pos[status], demand, intern(coded_by) if demand else -1]
+            status_pos[status], demand, intern(coded_by) if demand else -1, intern(note),
+            works.get((row_id, topic_id), [])]
     level = dict(zip(rows["row_id"], rows["level"], strict=True))
     evidence = []
     for row_id, topic_id, channel, *texts in _columns(
             analysis.evidence, ["row_id", "topic_id", "channel", "evidence_id", "citation",
-                                "sentence", "location", "coded_by", "coded_on"]):
+                                "sentence", "location", "coded_by", "coded_on", "clause",
+                                "line", "design", "country"]):
         if level[row_id] == "guideline" and channel != "framework":
             continue
         evidence.append([row_pos[row_id], topic_pos[topic_id], channel_pos[channel],
-                         *(intern(text) for text in texts)])
+                         *(intern(text) for text in texts),
+                         design_pos[design_class(texts[-2])],
+                         country_pos[country_class(texts[-1])]])
+    statements, stated_pos = [], {}
+    for mark in analysis.marks.drop_duplicates("gap_id").to_dict("records"):
+        stated_pos[mark["gap_id"]] = len(statements)
+        statements.append({"id": mark["gap_id"], "kind": mark["kind"],
+                           "says": STATED_KIND_WORDS.get(mark["kind"], mark["kind"]),
+                           "quote": mark["quote"],
+                           "where": f"{mark['source']}, {lines_text(mark['lines'])}"})
+    stated_cells = [[row_pos[r], topic_pos[t], stated_pos[g], int(v == "contradicts"), intern(w)]
+                    for r, t, g, v, w in _columns(analysis.stated, [
+                        "row_id", "topic_id", "gap_id", "verdict", "why"])
+                    if g in stated_pos and r]
+    marks = analysis.marks
+    stated_rows = sorted({(row_pos[r], stated_pos[g]) for r, g in _columns(
+        marks[marks["scope"] == "row"], ["row_id", "gap_id"])})
+    stated_topics = sorted({(topic_pos[t], stated_pos[g]) for t, g in _columns(
+        marks[marks["scope"] == "topic"], ["topic_id", "gap_id"])})
+    labels = analysis.labels or {}
     dimensions = list(dict.fromkeys(topics["dimension"]))
     where_links = {}
     for location in dict.fromkeys(analysis.evidence["location"]) if shipped else ():
@@ -127,8 +203,8 @@ def map_payload(analysis: GapAnalysis, shipped: Collection[str] = ()) -> dict:
         "thresholdNote": threshold_note(analysis),
         "footer": ("Built by workbench from the corpus (standards, guidelines, narratives, "
                    "roundtables, consultations, programmes, framework items, codebook, "
-                   "crosswalk) and references.bib. Every count is traceable to the evidence "
-                   "list of its cell."),
+                   "crosswalk, works, evidence codes, stated gaps) and references.bib. Every "
+                   "count is traceable to the evidence list of its cell."),
         "dimensions": [{"id": d, "label": dimension_label(d)} for d in dimensions],
         "topics": [{"id": t.topic_id, "label": t.label, "dimension": t.dimension,
                     "definition": "" if pd.isna(t.definition) else str(t.definition)}
@@ -140,6 +216,15 @@ def map_payload(analysis: GapAnalysis, shipped: Collection[str] = ()) -> dict:
         "evidence": evidence,
         "strings": strings,
         "whereLinks": where_links,
+        "designClasses": [{"id": d, "label": label} for d, label in DESIGN_CLASSES],
+        "countryClasses": [{"id": c, "label": label} for c, label in COUNTRY_CLASSES],
+        "designLabels": labels.get("design", {}),
+        "countryLabels": labels.get("country", {}),
+        "statedSymbol": STATED_SYMBOL,
+        "statements": statements,
+        "statedCells": stated_cells,
+        "statedRows": [list(p) for p in stated_rows],
+        "statedTopics": [list(p) for p in stated_topics],
     }
 
 
@@ -201,8 +286,10 @@ def plot_gap_map(analysis: GapAnalysis, level: str = "standard"):
 
     Each cell is coloured by status and carries the status symbol and the evidence count
     (framework items after a plus sign), so the figure reads in greyscale too. ``!`` marks a
-    demand without evidence (on a standard: one of its guidelines asks for the topic). The
-    margins are fixed in inches, so the layout needs no extra drawing pass; above
+    demand without evidence (on a standard: one of its guidelines asks for the topic);
+    :data:`STATED_SYMBOL` marks a cell on which the sources state a gap (circled in black
+    where the map contradicts the statement). The margins are fixed in inches, so the layout
+    needs no extra drawing pass; above
     :data:`ANNOTATED_ROWS` rows the cells are shown by colour alone, in an overview (see
     :data:`OVERVIEW_ROW_INCHES`).
     """
@@ -211,7 +298,8 @@ def plot_gap_map(analysis: GapAnalysis, level: str = "standard"):
 
 def gap_map_grid(analysis: GapAnalysis, level: str = "standard") -> tuple:
     """Return what ``plot_gap_map`` draws: the cells and rows of ``level``, the topics, the
-    ``(standard, topic)`` pairs a guideline asks for without evidence, and ``level``."""
+    ``(standard, topic)`` pairs a guideline asks for without evidence, ``level``, and the
+    ``(row, topic)`` pairs with a stated gap and those where the map contradicts it."""
     cells = analysis.cells[analysis.cells["level"] == level]
     rows = analysis.rows[analysis.rows["level"] == level]
     guideline_cells = analysis.cells[analysis.cells["level"] == "guideline"]
@@ -222,11 +310,26 @@ def gap_map_grid(analysis: GapAnalysis, level: str = "standard") -> tuple:
     return (cells[columns].reset_index(drop=True),
             rows[["row_id", "row_label"]].reset_index(drop=True),
             analysis.topics[["topic_id", "label", "dimension"]].reset_index(drop=True),
-            wanted, level)
+            wanted, level, *_stated_pairs(analysis.stated),
+            sorted(set(analysis.marks.loc[analysis.marks["scope"] == "topic", "topic_id"])),
+            sorted(set(analysis.marks.loc[analysis.marks["scope"] == "row", "row_id"])))
+
+
+def _stated_pairs(stated: pd.DataFrame) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """The (row, topic) cells a stated gap is set beside, and those where the map contradicts
+    it (rows of the agreement report on a whole topic are left out: the topic is marked)."""
+    if stated.empty:
+        return [], []
+    on_cells = stated[stated["row_id"] != ""]
+    pairs = sorted(set(zip(on_cells["row_id"], on_cells["topic_id"], strict=True)))
+    against = on_cells[on_cells["verdict"] == "contradicts"]
+    return pairs, sorted(set(zip(against["row_id"], against["topic_id"], strict=True)))
 
 
 def _draw_gap_map(cells: pd.DataFrame, rows: pd.DataFrame, topics: pd.DataFrame,
-                  wanted: list[tuple[str, str]], level: str):
+                  wanted: list[tuple[str, str]], level: str,
+                  stated: list[tuple[str, str]] = (), contradicted: list[tuple[str, str]] = (),
+                  stated_topics: list[str] = (), stated_rows: list[str] = ()):
     from matplotlib.colors import ListedColormap
     from matplotlib.figure import Figure
     from matplotlib.patches import Patch
@@ -248,6 +351,7 @@ def _draw_gap_map(cells: pd.DataFrame, rows: pd.DataFrame, topics: pd.DataFrame,
     ax.imshow(values, cmap=cmap, vmin=-0.5, vmax=len(STATUSES) - 0.5, aspect="auto",
               interpolation="nearest")
     wanted = set(wanted)
+    stated_set, contradicted_set = set(map(tuple, stated)), set(map(tuple, contradicted))
     row_pos = {r: i for i, r in enumerate(rows["row_id"])}
     topic_pos = {t: j for j, t in enumerate(topics["topic_id"])}
     for cell in cells.itertuples(index=False) if annotate else ():
@@ -262,11 +366,22 @@ def _draw_gap_map(cells: pd.DataFrame, rows: pd.DataFrame, topics: pd.DataFrame,
                                             and (cell.row_id, cell.topic_id) in wanted):
             ax.text(j + 0.42, i - 0.42, "!", ha="right", va="top", fontsize=7,
                     fontweight="bold", color="black")
-    ax.set_xticks(range(len(topics)), labels=list(topics["label"]), rotation=60, ha="right",
-                  fontsize=7, rotation_mode="anchor")
+        if (cell.row_id, cell.topic_id) in stated_set:
+            against = (cell.row_id, cell.topic_id) in contradicted_set
+            ax.text(j - 0.40, i - 0.38, STATED_SYMBOL, ha="left", va="top", fontsize=5,
+                    color="black",
+                    bbox={"boxstyle": "circle,pad=0.08", "facecolor": "white",
+                          "edgecolor": "black" if against else "white",
+                          "linewidth": 0.9 if against else 0})
+    marked_topics, marked_rows = set(stated_topics), set(stated_rows)
+    ax.set_xticks(range(len(topics)), labels=[
+        f"{label} {STATED_SYMBOL}" if topic in marked_topics else label
+        for topic, label in zip(topics["topic_id"], topics["label"], strict=True)],
+        rotation=60, ha="right", fontsize=7, rotation_mode="anchor")
     step = 1 if annotate else -(-len(rows) // OVERVIEW_LABELS)  # ceiling division
     labelled = range(0, len(rows), step)
-    row_labels = list(rows["row_label"])
+    row_labels = [f"{STATED_SYMBOL} {label}" if row in marked_rows else label
+                  for row, label in zip(rows["row_id"], rows["row_label"], strict=True)]
     ax.set_yticks(labelled, labels=[row_labels[i] for i in labelled],
                   fontsize=8 if annotate else 4)
     if annotate:
@@ -287,56 +402,237 @@ def _draw_gap_map(cells: pd.DataFrame, rows: pd.DataFrame, topics: pd.DataFrame,
                for s in STATUSES]
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=7,
               frameon=False, title="Status (cell: symbol, evidence count\n+framework items; "
-              "! = a guideline\nasks for it without evidence)", title_fontsize=7,
+              "! = a guideline\nasks for it without evidence;\n"
+              f"{STATED_SYMBOL} = the sources state a gap on this\ncell (on a label: on the "
+              "whole topic\nor row), circled where the map disagrees)", title_fontsize=7,
               alignment="left")
     ax.set_title("Evidence and gap map: standards × topics", fontsize=10, loc="left",
                  pad=18)
     return fig
 
 
+def _label(labels: dict, field: str, value: object) -> str:
+    """The display label of a design or country value (from the data package)."""
+    text = "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
+    return labels.get(field, {}).get(text, text.replace("_", " ") or "unknown")
+
+
+def _tally_labels(tally: str, labels: dict, field: str) -> str:
+    """``value: n, ...`` with the values as their display labels."""
+    if not tally:
+        return "none"
+    parts = [part.rpartition(": ") for part in tally.split(", ")]
+    return ", ".join(f"{_label(labels, field, v)}: {n}" for v, _, n in parts)
+
+
+def _percent(value: object) -> str:
+    return "n/a" if value is None or pd.isna(value) else f"{float(value):.0%}"
+
+
+def summary_lines(analysis: GapAnalysis) -> list[str]:
+    """Return the one-minute summary that opens ``gaps.md``: the populations and forms of
+    abuse with the least evidence, what that evidence is made of, and how the map compares
+    with the sources' own statements of gaps."""
+    least, labels, cells = analysis.least, analysis.labels, analysis.cells
+    lines = ["## Summary", ""]
+    if not least.empty:
+        none = least[least["works"] == 0]
+        names = ", ".join(markdown_text(t) for t in none["topic_label"])
+        lines.append(f"- **Least evidence.** Behind the 7 standards, {len(none)} of the "
+                     f"{len(least)} populations and forms of abuse have no cited work coded "
+                     f"with them: {names or 'none'}.")
+        some = least[least["works"] > 0].head(5)
+        for t in some.itertuples(index=False):
+            lines.append(
+                f"  - {markdown_text(t.topic_label)}: {t.works} work{'s' * (t.works != 1)}, "
+                f"{t.works_uk} from the UK, {t.works_evaluation} "
+                f"evaluation{'s' * (t.works_evaluation != 1)}"
+                f"{f', {t.works_unlisted} not in the reference list' if t.works_unlisted else ''}"
+                f"; covered under {t.rows_covered} of {t.rows} standards (designs: "
+                f"{markdown_text(_tally_labels(t.designs, labels, 'design'))}; countries: "
+                f"{markdown_text(_tally_labels(t.countries, labels, 'country'))}).")
+    standard = analysis.evidence[analysis.evidence["row_id"].str.startswith("standard:")
+                                 & analysis.evidence["channel"].isin(WORK_CHANNELS)]
+    works = standard.drop_duplicates("evidence_id")
+    if len(works):
+        uk = int((works["country"] == UK).sum())
+        evaluations = sum(map(is_evaluation, works["design"]))
+        lines.append(f"- **What the evidence is made of.** {len(works)} distinct cited works "
+                     f"are coded with a topic behind the standards: {uk} from the UK, "
+                     f"{evaluations} evaluations, "
+                     f"{int((works['channel'] == 'unlisted').sum())} not in the reference "
+                     "list.")
+    stated = analysis.stated
+    if not stated.empty:
+        against = stated[stated["verdict"] == "contradicts"]
+        pairs = against.drop_duplicates(["row_id", "topic_id"])
+        lines.append(f"- **The map against the report.** {stated['gap_id'].nunique()} of the "
+                     f"sources' statements of gaps concern a topic; set beside the map "
+                     f"({len(stated)} comparisons, a cell or a whole topic each), the map "
+                     f"agrees {int((stated['verdict'] == 'agrees').sum())} times and "
+                     f"contradicts {len(against)} times, on {len(pairs)} distinct cells"
+                     + (": " + "; ".join(
+                         f"{markdown_text(r.row_label)} × {markdown_text(r.topic_label)} "
+                         f"({r.status.replace('_', ' ')})"
+                         for r in pairs.itertuples(index=False)) if len(pairs) else "")
+                     + ". See *The map against the report's own statements* below.")
+    status = cells[cells["level"] == "standard"]["status"].value_counts()
+    lines.append("- **Standard cells by status:** " + ", ".join(
+        f"{int(status.get(s, 0))} {s.replace('_', ' ')}" for s in STATUSES) + ".")
+    overall = analysis.agreement[analysis.agreement["topic_id"] == "all"] \
+        if not analysis.agreement.empty else analysis.agreement
+    if len(overall):
+        o = overall.iloc[0]
+        lines.append(f"- **The rule coder against the curated codes:** precision "
+                     f"{_percent(o['precision'])}, recall {_percent(o['recall'])} over "
+                     f"(work, topic) pairs (TP {o['tp']}, FP {o['fp']}, FN {o['fn']}); a "
+                     "citation counts only through the curated codes.")
+    return lines + [""]
+
+
+def agreement_lines(analysis: GapAnalysis) -> list[str]:
+    """Return the section of ``gaps.md`` that sets the map against the sources' statements:
+    every contradicted cell with both texts side by side, then what each statement marks."""
+    stated = analysis.stated
+    lines = ["## The map against the report's own statements", "",
+             "Every stated gap (`corpus/stated_gaps.csv`) beside the map: a statement made "
+             "under a standard or guideline beside its cell, one about the evidence base as a "
+             "whole beside every standard's cell of its topic (one row for the whole topic "
+             "where none contradicts it). A statement that evidence is weak, "
+             "absent, emerging or that a group is poorly served is contradicted by a "
+             "`covered` cell; one that it is mostly from elsewhere by a cell whose works are "
+             "mostly from the UK. The full table is `gap_agreement.csv`.", ""]
+    if stated.empty:
+        return lines + ["No stated gaps in the corpus.", ""]
+    against = stated[stated["verdict"] == "contradicts"]
+    lines += [f"### Where the map contradicts a statement ({len(against)})", ""]
+    if against.empty:
+        lines += ["None: every cell a statement concerns agrees with it.", ""]
+    else:
+        lines += ["| cell | the sources say | the map says | why | evidence |",
+                  "|---|---|---|---|---|"]
+        for r in against.itertuples(index=False):
+            lines.append(
+                f"| {markdown_text(r.row_label)} × {markdown_text(r.topic_label)} | "
+                f"“{markdown_text(r.quote)}” ({markdown_text(r.kind)}; "
+                f"{markdown_text(r.stated_at)}) | {markdown_text(r.map_says)} | "
+                f"{markdown_text(r.why)} | {markdown_text(r.evidence or 'none')} |")
+        lines.append("")
+    lines += ["### Every statement and its place on the map", "",
+              "| statement | kind | where stated | marks | cells agreeing | cells contradicting |",
+              "|---|---|---|---|---|---|"]
+    marks = analysis.marks
+    for gap_id, group in marks.groupby("gap_id", sort=False):
+        first = group.iloc[0]
+        places = "; ".join(
+            f"{m.scope}: {markdown_text(m.row_id or 'all standards')}"
+            f"{' × ' + markdown_text(m.topic_id) if m.topic_id else ''}"
+            for m in group.itertuples(index=False))
+        mine = stated[stated["gap_id"] == gap_id]
+        lines.append(f"| “{markdown_text(first['quote'])}” | {markdown_text(first['kind'])} | "
+                     f"{markdown_text(first['source'])}, "
+                     f"{markdown_text(lines_text(first['lines']))} | "
+                     f"{places} | {int((mine['verdict'] == 'agrees').sum())} | "
+                     f"{int((mine['verdict'] == 'contradicts').sum())} |")
+    return lines + [""]
+
+
+def evidence_make_up_lines(analysis: GapAnalysis) -> list[str]:
+    """Return the section of ``gaps.md`` on what the evidence behind each population and form
+    of abuse is made of (design, country), fewest works first."""
+    lines = ["## Evidence by design and country", "",
+             "Distinct cited works coded with each population and form of abuse behind the 7 "
+             "standards, fewest first, with their designs and countries (from "
+             "`corpus/works.csv`).", "",
+             "| topic | works | from the UK | evaluations | not in the reference list | "
+             "standards covered | designs | countries |", "|---|---|---|---|---|---|---|---|"]
+    for t in analysis.least.itertuples(index=False):
+        lines.append(f"| {markdown_text(t.topic_label)} | {t.works} | {t.works_uk} | "
+                     f"{t.works_evaluation} | {t.works_unlisted} | {t.rows_covered}/{t.rows} | "
+                     f"{markdown_text(_tally_labels(t.designs, analysis.labels, 'design'))} | "
+                     f"{markdown_text(_tally_labels(t.countries, analysis.labels, 'country'))} "
+                     "|")
+    return lines + [""]
+
+
+def coding_agreement_lines(analysis: GapAnalysis) -> list[str]:
+    """Return the section of ``gaps.md`` measuring the rule coder against the curated codes."""
+    lines = ["## The rule coder against the curated codes", "",
+             "The rule coder proposes a topic for a cited work when the codebook's patterns "
+             "match a clause that cites it; the curated table (`corpus/evidence_codes.csv`) "
+             "decides. Over (work, topic) pairs of the works cited at least once: TP both, FP "
+             "the rules only, FN the curated codes only (`coding_agreement.csv`; every clause "
+             "is in `citation_support.csv`).", "",
+             "| topic | TP | FP | FN | precision | recall |", "|---|---|---|---|---|---|"]
+    for a in analysis.agreement.itertuples(index=False):
+        lines.append(f"| {markdown_text(a.topic_label)} | {a.tp} | {a.fp} | {a.fn} | "
+                     f"{_percent(a.precision)} | {_percent(a.recall)} |")
+    return lines + [""]
+
+
 def render_gaps_markdown(analysis: GapAnalysis) -> str:
-    """Return ``gaps.md``: the rules, the demand without evidence, subgroups and the register."""
+    """Return ``gaps.md``: a one-minute summary, the rules, the map against the sources'
+    statements, the evidence by design and country, the rule coder's agreement, subgroups
+    and the ranked register."""
     t = analysis.thresholds
     cells = analysis.cells
     lines = ["# Gap register", "",
              "Generated by `workbench build` from the coded corpus. Rows are the 7 standards "
              "and their 37 guidelines; **guidelines inherit their standard's narrative "
-             "evidence** (academic references, roundtables, consultations, programmes); their "
-             "framework items come from the crosswalk.", "",
-             "## Rules", ""]
+             "evidence** (cited works, roundtables, consultations, programmes); their "
+             "framework items come from the crosswalk. **A cited work counts for a topic only "
+             "when the curated evidence codes (`corpus/evidence_codes.csv`) code it with the "
+             "topic**; works cited but missing from the reference list count in a channel of "
+             "their own, flagged *not in the reference list*.", ""]
+    lines += summary_lines(analysis)
+    lines += ["## Rules", ""]
     lines += [f"- `{s}`: {STATUS_LABELS[s]}" for s in STATUSES]
-    lines += [f"- Threshold: `covered_min_references = {t.covered_min_references}`; demand "
-              f"without evidence when a guideline's own text is coded with a topic whose cell "
-              f"is one of {', '.join(f'`{s}`' for s in t.demand_statuses)}.", ""]
+    lines += [f"- Thresholds (`GapThresholds`): `covered_min_references = "
+              f"{t.covered_min_references}`, `covered_min_uk = {t.covered_min_uk}`, "
+              f"`covered_min_evaluations = {t.covered_min_evaluations}`, `count_unlisted = "
+              f"{t.count_unlisted}`. {markdown_text(threshold_note(analysis))}", ""]
     lines += ["## Cells by status", "", "| level | " + " | ".join(STATUSES) + " |",
               "|---|" + "---|" * len(STATUSES)]
     for level in ("standard", "guideline"):
         counts = cells[cells["level"] == level]["status"].value_counts()
         lines.append(f"| {level} | " + " | ".join(str(int(counts.get(s, 0))) for s in STATUSES)
                      + " |")
-    lines += ["", "## Subgroup view", "",
+    lines.append("")
+    lines += agreement_lines(analysis)
+    lines += evidence_make_up_lines(analysis)
+    lines += coding_agreement_lines(analysis)
+    lines += ["## Subgroup view", "",
               "Share of standard cells that are covered, per population topic, against the "
               "share over every topic of the same standards.", "",
               "| topic | standards with evidence | covered | coverage | overall | gap (points) "
-              "| share of evidence |", "|---|---|---|---|---|---|---|"]
+              "| share of evidence | works | from the UK | evaluations |",
+              "|---|---|---|---|---|---|---|---|---|---|"]
     for s in analysis.subgroups.itertuples(index=False):
         lines.append(f"| {markdown_text(s.topic_label)} | {s.rows_with_evidence}/{s.rows} | "
                      f"{s.rows_covered} | {s.coverage:.0%} | {s.overall_coverage:.0%} | "
-                     f"{s.coverage_gap:+.1f} | {s.evidence_items}/{s.row_evidence_items} |")
+                     f"{s.coverage_gap:+.1f} | {s.evidence_items}/{s.row_evidence_items} | "
+                     f"{s.works} | {s.works_uk} | {s.works_evaluation} |")
     lines += ["", f"## Ranked gaps ({len(analysis.register)})", ""]
+    stated_cells = set(zip(analysis.stated["row_id"], analysis.stated["topic_id"],
+                           strict=True)) if not analysis.stated.empty else set()
     for g in analysis.register.itertuples(index=False):
+        flag = (f" {STATED_SYMBOL} the sources state a gap here"
+                if (g.row_id, g.topic_id) in stated_cells else "")
         lines += [f"### {g.rank}. {markdown_text(g.row_label)} × {markdown_text(g.topic_label)} "
                   f"({g.status.replace('_', ' ')}"
-                  f"{', demand without evidence' if g.kind == 'demand_without_evidence' else ''})",
+                  f"{', demand without evidence' if g.kind == 'demand_without_evidence' else ''})"
+                  f"{flag}",
                   "", markdown_text(g.sentence), "", f"> {markdown_text(g.row_text)}", "",
                   f"Existing evidence: {markdown_text(g.existing_evidence)}", ""]
     return "\n".join(lines).rstrip() + "\n"
 
 
 def write_gap_map(analysis: GapAnalysis, corpus: Corpus, out: Path) -> list[Path]:
-    """Write ``gap_map.html``, ``gap_map.png``, ``gap_map.csv``, ``gaps.md`` and
-    ``gap_evidence.csv`` (every cell's evidence, one row per item, linking sentence and code:
-    what ``workbench diff`` compares cell by cell) into ``out``.
+    """Write the gap analysis into ``out``: ``gap_map.html``, ``gap_map.png``,
+    ``gap_map.csv``, ``gaps.md``, ``gap_evidence.csv`` (every cell's evidence, one row per
+    item, linking sentence and code: what ``workbench diff`` compares cell by cell),
+    ``citation_support.csv``, ``coding_agreement.csv`` and ``gap_agreement.csv`` (the order of
+    ``workbench.gaps.ARTEFACTS``).
 
     Returns:
         The paths written.
@@ -353,4 +649,10 @@ def write_gap_map(analysis: GapAnalysis, corpus: Corpus, out: Path) -> list[Path
     markdown.write_text(render_gaps_markdown(analysis), encoding="utf-8", newline="\n")
     evidence = out / "gap_evidence.csv"
     write_table(analysis.evidence, evidence)
-    return [html, figure, table, markdown, evidence]
+    support = out / "citation_support.csv"
+    write_table(analysis.support, support)
+    agreement = out / "coding_agreement.csv"
+    write_table(analysis.agreement, agreement)
+    stated = out / "gap_agreement.csv"
+    write_table(analysis.stated, stated)
+    return [html, figure, table, markdown, evidence, support, agreement, stated]

@@ -51,6 +51,12 @@ DESCRIPTIONS: dict[str, str] = {
     "and search analysis as one Excel workbook (every text cell stored as text).",
     "references.json": "The reference list as CSL-JSON for Zotero and pandoc, each entry with "
     "the citation audit's finding in a note.",
+    "citation_support.csv": "Every citation occurrence with its clause, the rule coder's topics "
+    "and the curated topics of the work it cites.",
+    "coding_agreement.csv": "Precision and recall of the rule coder against the curated evidence "
+    "codes, per topic.",
+    "gap_agreement.csv": "Every cell on which the sources state a gap, the statement and the map "
+    "side by side.",
 }
 
 #: Descriptions of artefact families whose names carry a framework or other slug.

@@ -9,6 +9,19 @@
   D.rows.forEach(function (r, i) { rowIndex[r.id] = i; });
   D.topics.forEach(function (t, i) { topicIndex[t.id] = i; });
   var S = function (i) { return i < 0 ? "" : D.strings[i]; };
+  var WORK_CH = ["academic", "unlisted"].map(function (id) { return CH.indexOf(id); });
+  var DESIGNS = D.designClasses.map(function (d) { return d.id; });
+  var COUNTRIES = D.countryClasses.map(function (c) { return c.id; });
+  var ST = CH.length; /* a cell: counts per channel, then status, demand, how, note, works */
+
+  /* The sources' stated gaps, by "row|topic" cell, by row and by topic. */
+  var statedByCell = {}, statedByRow = {}, statedByTopic = {};
+  D.statedCells.forEach(function (s) {
+    var key = s[0] + "|" + s[1];
+    (statedByCell[key] = statedByCell[key] || []).push({ gap: D.statements[s[2]], against: s[3] === 1, why: S(s[4]) });
+  });
+  D.statedRows.forEach(function (s) { (statedByRow[s[0]] = statedByRow[s[0]] || []).push(D.statements[s[1]]); });
+  D.statedTopics.forEach(function (s) { (statedByTopic[s[0]] = statedByTopic[s[0]] || []).push(D.statements[s[1]]); });
 
   /* Evidence grouped by "row|topic"; guideline rows keep only their own framework items. */
   var byCell = {};
@@ -17,7 +30,7 @@
     (byCell[key] = byCell[key] || []).push(e);
   });
 
-  var state = { dims: [], channels: [], open: [], cell: null };
+  var state = { dims: [], channels: [], designs: [], countries: [], open: [], cell: null };
   var focus = { row: null, topic: null };
 
   /* Styles go through the CSSOM: the page's CSP allows no inline style attribute. */
@@ -40,6 +53,8 @@
     };
     state.dims = list("dims", D.dimensions.map(function (d) { return d.id; }));
     state.channels = list("channels", CH);
+    state.designs = list("designs", DESIGNS);
+    state.countries = list("countries", COUNTRIES);
     state.open = list("open", D.rows.filter(function (r) { return r.level === "standard"; })
       .map(function (r) { return r.id; }));
     if (!params.has("open")) state.open = [];
@@ -52,6 +67,7 @@
   }
   function writeFragment() {
     var parts = ["dims=" + state.dims.join(","), "channels=" + state.channels.join(","),
+      "designs=" + state.designs.join(","), "countries=" + state.countries.join(","),
       "open=" + state.open.join(",")];
     if (state.cell) parts.push("cell=" + state.cell.join("~"));
     var hash = "#" + parts.map(function (p) { return p.replace(/ /g, "%20"); }).join("&");
@@ -70,20 +86,35 @@
     });
   }
   function cellData(rowId, topicId) { return D.cells[rowIndex[rowId]][topicIndex[topicId]]; }
+  function workShown(w) {
+    return state.channels.indexOf(CH[w[0]]) >= 0 && state.designs.indexOf(DESIGNS[w[1]]) >= 0 &&
+      state.countries.indexOf(COUNTRIES[w[2]]) >= 0;
+  }
+  /* Count of a channel under the filters: cited works must also match the design and country. */
+  function channelCount(c, i) {
+    if (WORK_CH.indexOf(i) < 0) return state.channels.indexOf(CH[i]) >= 0 ? c[i] : 0;
+    return c[ST + 4].filter(function (w) { return w[0] === i && workShown(w); }).length;
+  }
   function shownCount(c) {
     var n = 0;
-    state.channels.forEach(function (ch) { n += c[CH.indexOf(ch)]; });
+    CH.forEach(function (ch, i) { n += channelCount(c, i); });
     return n;
   }
-  function statusOf(c) { return D.statuses[c[CH.length]]; }
+  function statusOf(c) { return D.statuses[c[ST]]; }
+  function statedOf(row, topic) {
+    return statedByCell[rowIndex[row.id] + "|" + topicIndex[topic.id]] || [];
+  }
 
   function describeCell(row, topic, c) {
     var st = statusOf(c);
     var parts = [row.label + ", " + topic.label + ": " + st.label + "."];
     parts.push(D.channels.map(function (ch, i) { return c[i] + " " + ch.label.toLowerCase(); })
       .join(", ") + ".");
-    if (c[CH.length + 1] === 2) parts.push("The guideline's own text names this topic, without enough evidence behind it.");
-    else if (c[CH.length + 1] === 1) parts.push("The row's own text names this topic.");
+    if (c[ST + 1] === 2) parts.push("The guideline's own text names this topic, without enough evidence behind it.");
+    else if (c[ST + 1] === 1) parts.push("The row's own text names this topic.");
+    var stated = statedOf(row, topic);
+    if (stated.length) parts.push("The sources state a gap here" + (stated.some(function (s) { return s.against; }) ?
+      ", and the map disagrees." : ", and the map agrees."));
     return parts.join(" ");
   }
 
@@ -120,6 +151,24 @@
       label.appendChild(document.createTextNode(ch.label));
       chBox.appendChild(label);
     });
+    [["design-filter", "design", D.designClasses, "designs"],
+     ["country-filter", "country", D.countryClasses, "countries"]].forEach(function (spec) {
+      var box = document.getElementById(spec[0]);
+      spec[2].forEach(function (d) {
+        var label = el("label");
+        var input = el("input", { type: "checkbox", value: d.id, "data-filter": spec[1] });
+        input.addEventListener("change", function () {
+          state[spec[3]] = spec[2].map(function (x) { return x.id; }).filter(function (id) {
+            var b = box.querySelector('input[value="' + id + '"]');
+            return b && b.checked;
+          });
+          update();
+        });
+        label.appendChild(input);
+        label.appendChild(document.createTextNode(d.label));
+        box.appendChild(label);
+      });
+    });
     document.getElementById("expand-all").addEventListener("click", function () {
       state.open = D.rows.filter(function (r) { return r.level === "standard"; }).map(function (r) { return r.id; });
       update();
@@ -136,6 +185,12 @@
     document.querySelectorAll('input[data-filter="channel"]').forEach(function (b) {
       b.checked = state.channels.indexOf(b.value) >= 0;
     });
+    document.querySelectorAll('input[data-filter="design"]').forEach(function (b) {
+      b.checked = state.designs.indexOf(b.value) >= 0;
+    });
+    document.querySelectorAll('input[data-filter="country"]').forEach(function (b) {
+      b.checked = state.countries.indexOf(b.value) >= 0;
+    });
   }
 
   function buildLegend() {
@@ -150,6 +205,10 @@
     dl.appendChild(el("span", { class: "demand unmet", style: "position:static" }, "!"));
     dl.appendChild(el("span", null, "a guideline's own text names the topic but the evidence is missing or thin (demand without evidence); • the row's text names it"));
     ul.appendChild(dl);
+    var sl = el("li");
+    sl.appendChild(el("span", { class: "stated", style: "position:static" }, D.statedSymbol));
+    sl.appendChild(el("span", null, "the sources state a gap on this cell (on a row or topic header: on the whole row or topic); circled where the map disagrees with the statement"));
+    ul.appendChild(sl);
     var cl = document.getElementById("channel-legend");
     D.channels.forEach(function (ch) {
       var li = el("li");
@@ -184,6 +243,11 @@
       if (t.dimension !== prev) { th.classList.add("dim-start"); starts[t.id] = true; }
       prev = t.dimension;
       th.appendChild(el("span", null, t.label));
+      var onTopic = statedByTopic[topicIndex[t.id]];
+      if (onTopic) {
+        th.setAttribute("title", (t.definition || t.label) + "\nStated gaps: " + onTopic.map(function (g) { return "“" + g.quote + "” (" + g.where + ")"; }).join("\n"));
+        th.appendChild(el("span", { class: "stated-mark", "aria-label": "the sources state a gap on this topic" }, D.statedSymbol));
+      }
       second.appendChild(th);
     });
     thead.appendChild(top);
@@ -209,6 +273,9 @@
         th.appendChild(toggle);
       }
       th.appendChild(el("span", null, row.label));
+      var onRow = statedByRow[rowIndex[row.id]];
+      if (onRow) th.appendChild(el("span", { class: "stated-mark", title: onRow.map(function (g) { return "“" + g.quote + "” (" + g.where + ")"; }).join("\n"),
+        "aria-label": "the sources state a gap on this row" }, D.statedSymbol));
       th.appendChild(el("span", { class: "row-text", title: row.text }, row.text));
       tr.appendChild(th);
       topics.forEach(function (topic) {
@@ -223,12 +290,15 @@
         top2.appendChild(el("span", { class: "count" }, shownCount(c)));
         td.appendChild(top2);
         var total = shownCount(c), bar = el("div", { class: "bar", "aria-hidden": "true" });
-        if (total) state.channels.forEach(function (ch) {
-          var n = c[CH.indexOf(ch)];
+        if (total) CH.forEach(function (ch, i) {
+          var n = channelCount(c, i);
           if (n) bar.appendChild(el("span", { style: "flex:" + n + ";background:var(--" + ch + ")" }));
         });
         td.appendChild(bar);
-        var demand = c[CH.length + 1];
+        var stated = statedOf(row, topic);
+        if (stated.length) td.appendChild(el("span", { class: "stated" + (stated.some(function (s) { return s.against; }) ? " against" : ""),
+          "aria-hidden": "true" }, D.statedSymbol));
+        var demand = c[ST + 1];
         if (demand) td.appendChild(el("span", { class: "demand" + (demand === 2 ? " unmet" : ""), "aria-hidden": "true" }, demand === 2 ? "!" : "•"));
         td.addEventListener("click", function () { select(row.id, topic.id, false); });
         tr.appendChild(td);
@@ -239,7 +309,10 @@
     document.getElementById("view-summary").textContent = "Showing " + (shownRows - guidelines) + " standards and " +
       guidelines + " guidelines against " + topics.length + " topics; counting " +
       (state.channels.length ? state.channels.map(function (ch) { return D.channels[CH.indexOf(ch)].label.toLowerCase(); }).join(", ") : "no channel") +
-      ". Symbols give the status over all channels.";
+      (state.designs.length < DESIGNS.length || state.countries.length < COUNTRIES.length ? "; cited works of " +
+        D.designClasses.filter(function (d) { return state.designs.indexOf(d.id) >= 0; }).map(function (d) { return d.label.toLowerCase(); }).join(", ") +
+        " from " + D.countryClasses.filter(function (d) { return state.countries.indexOf(d.id) >= 0; }).map(function (d) { return d.label; }).join(", ") +
+        " only" : "") + ". Symbols give the status over all channels and all cited works.";
   }
 
   function cellElement(rowId, topicId) {
@@ -286,9 +359,17 @@
       var inherited = (byCell[rowIndex[row.standard] + "|" + t] || []).filter(function (e) { return e[2] !== FRAMEWORK; });
       list = inherited.concat(own.filter(function (e) { return e[2] === FRAMEWORK; }));
     } else list = own;
-    return list.filter(function (e) { return state.channels.indexOf(CH[e[2]]) >= 0; }).map(function (e) {
+    return list.filter(function (e) {
+      if (state.channels.indexOf(CH[e[2]]) < 0) return false;
+      if (WORK_CH.indexOf(e[2]) < 0) return true;
+      return state.designs.indexOf(DESIGNS[e[13]]) >= 0 && state.countries.indexOf(COUNTRIES[e[14]]) >= 0;
+    }).map(function (e) {
+      var work = WORK_CH.indexOf(e[2]) >= 0;
       return { channel: CH[e[2]], channelLabel: D.channels[e[2]].label, id: S(e[3]), citation: S(e[4]),
-        sentence: S(e[5]), location: S(e[6]), codedBy: S(e[7]), codedOn: S(e[8]) };
+        sentence: S(e[5]), location: S(e[6]), codedBy: S(e[7]), codedOn: S(e[8]),
+        clause: work ? S(e[9]) : "", line: S(e[10]),
+        design: work ? (D.designLabels[S(e[11])] || S(e[11]) || "unknown") : "",
+        country: work ? (D.countryLabels[S(e[12])] || S(e[12]) || "unknown") : "" };
     });
   }
 
@@ -318,10 +399,36 @@
     if (row.level === "guideline") panel.appendChild(el("p", { class: "muted" },
       "This guideline inherits the narrative evidence of " + D.rows[rowIndex[row.standard]].label +
       "; its framework items are its own (from the crosswalk)."));
-    if (c[CH.length + 1]) panel.appendChild(el("p", { class: "demand-note" }, (c[CH.length + 1] === 2 ?
-      "Demand without evidence: the guideline's own text names this topic (" : "The row's own text names this topic (") + S(c[CH.length + 2]) + ")."));
+    if (c[ST + 1]) panel.appendChild(el("p", { class: "demand-note" }, (c[ST + 1] === 2 ?
+      "Demand without evidence: the guideline's own text names this topic (" : "The row's own text names this topic (") + S(c[ST + 2]) + ")."));
+    panel.appendChild(el("p", { class: "status-note" }, "Why " + st.label.split(":")[0].toLowerCase() + ": " + S(c[ST + 3]) + "."));
+    var stated = statedOf(row, topic).map(function (s) { return { gap: s.gap, against: s.against, why: s.why }; });
+    (statedByRow[rowIndex[row.id]] || []).forEach(function (g) { stated.push({ gap: g, against: false, why: "stated on the whole row" }); });
+    var listed = stated.map(function (s) { return s.gap.id; });
+    if (row.level === "standard") (statedByTopic[topicIndex[topic.id]] || []).forEach(function (g) {
+      if (listed.indexOf(g.id) < 0) stated.push({ gap: g, against: false, why: "stated on the topic as a whole; " + S(c[ST + 3]) });
+    });
+    if (stated.length) {
+      panel.appendChild(el("h3", { id: "stated-heading" }, "What the sources say about evidence here"));
+      var ol = el("ul", { class: "stated-list", id: "stated-list" });
+      stated.forEach(function (s) {
+        var li = el("li", { class: s.against ? "against" : "", "data-gap": s.gap.id });
+        li.appendChild(el("q", null, s.gap.quote));
+        li.appendChild(document.createTextNode(" (" + s.gap.id + ", " + s.gap.kind + "; " + s.gap.where + "). " +
+          (s.against ? "The map disagrees: " : "The map agrees: ") + s.why + "."));
+        ol.appendChild(li);
+      });
+      panel.appendChild(ol);
+    }
     var counts = el("ul", { class: "counts" });
     D.channels.forEach(function (ch, i) { counts.appendChild(el("li", null, ch.label + ": " + c[i])); });
+    var works = c[ST + 4];
+    if (works.length) {
+      counts.appendChild(el("li", null, "Cited works by design: " + D.designClasses.map(function (d, i) {
+        return d.label.toLowerCase() + " " + works.filter(function (w) { return w[1] === i; }).length; }).join(", ")));
+      counts.appendChild(el("li", null, "by country: " + D.countryClasses.map(function (d, i) {
+        return d.label + " " + works.filter(function (w) { return w[2] === i; }).length; }).join(", ")));
+    }
     panel.appendChild(counts);
     var groups = [], byKey = {};
     items.forEach(function (e) {
@@ -338,9 +445,9 @@
     if (items.length) {
       var button = el("button", { type: "button", id: "evidence-csv" }, "Download this list as CSV");
       button.addEventListener("click", function () {
-        var head = ["row_id", "topic_id", "channel", "evidence_id", "citation", "sentence", "location", "coded_by", "coded_on"];
+        var head = ["row_id", "topic_id", "channel", "evidence_id", "citation", "sentence", "location", "coded_by", "coded_on", "clause", "line", "design", "country"];
         var lines = [head.map(csvField).join(",")].concat(items.map(function (e) {
-          return [row.id, topic.id, e.channel, e.id, e.citation, e.sentence, e.location, e.codedBy, e.codedOn].map(csvField).join(",");
+          return [row.id, topic.id, e.channel, e.id, e.citation, e.sentence, e.location, e.codedBy, e.codedOn, e.clause, e.line, e.design, e.country].map(csvField).join(",");
         }));
         var blob = new Blob([lines.join("\n") + "\n"], { type: "text/csv;charset=utf-8" });
         var a = el("a", { href: URL.createObjectURL(blob), download: "evidence_" + (row.id + "_" + topic.id).replace(/[^A-Za-z0-9_.-]+/g, "_") + ".csv" });
@@ -351,15 +458,18 @@
       panel.appendChild(button);
       var table = el("table", { id: "evidence-table" });
       var thead = el("thead"), htr = el("tr");
-      ["Channel", "Evidence", "Sentence that links it", "Where", "How coded"].forEach(function (h) { htr.appendChild(el("th", { scope: "col" }, h)); });
+      ["Channel", "Evidence", "Design", "Country", "Sentence that links it", "Clause that cites it", "Where", "How coded"].forEach(function (h) { htr.appendChild(el("th", { scope: "col" }, h)); });
       thead.appendChild(htr);
       table.appendChild(thead);
       var tbody = el("tbody");
       groups.forEach(function (g) {
         var e = g.item, tr = el("tr", { "data-evidence": e.id, "data-channel": e.channel });
         tr.appendChild(el("td", null, e.channelLabel));
-        tr.appendChild(el("td", { class: "citation" }, e.citation));
+        tr.appendChild(el("td", { class: "citation" + (e.channel === "unlisted" ? " unlisted-flag" : "") }, e.citation));
+        tr.appendChild(el("td", { class: "design" }, e.design));
+        tr.appendChild(el("td", { class: "country" }, e.country));
         tr.appendChild(el("td", { class: "sentence" }, e.sentence));
+        tr.appendChild(el("td", { class: "clause" }, e.clause));
         var where = el("td", { class: "location" }), href = linkOf(e.location);
         if (href) where.appendChild(el("a", { href: href, class: "source-line" }, e.location));
         else where.textContent = e.location;
