@@ -127,8 +127,10 @@ def build_report(root: Path | str = ".", out: Path | str = "build",
         report = _run_lanes(corpus, staging, lanes, cache, _jobs(jobs, len(lanes)))
         report.discarded = cache.discarded if cache is not None else 0
         from workbench.render.index import write_index
+        from workbench.render.reports import write_report_pages
 
         report.written = [_relative_to(p, staging) for p in report.written]
+        report.written += write_report_pages(staging, report.written)
         write_index(corpus, staging, report.written, corpus_fingerprint(root))
         report.written.append(Path("index.html"))
         os.chmod(staging, 0o755)
