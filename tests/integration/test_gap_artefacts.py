@@ -25,7 +25,8 @@ def test_writer_writes_the_eight_artefacts(built):
     out, written = built
     assert sorted(p.name for p in written) == sorted(ARTEFACTS) == [
         "citation_support.csv", "coding_agreement.csv", "gap_agreement.csv", "gap_evidence.csv",
-        "gap_map.csv", "gap_map.html", "gap_map.png", "gaps.md"]
+        "gap_map.csv",
+        "gap_map.html", "gap_map.png", "gaps.md"]
     assert all(p.parent == out and p.stat().st_size > 0 for p in written)
 
 

@@ -631,8 +631,8 @@ def write_gap_map(analysis: GapAnalysis, corpus: Corpus, out: Path) -> list[Path
     """Write the gap analysis into ``out``: ``gap_map.html``, ``gap_map.png``,
     ``gap_map.csv``, ``gaps.md``, ``gap_evidence.csv`` (every cell's evidence, one row per
     item, linking sentence and code: what ``workbench diff`` compares cell by cell),
-    ``citation_support.csv``, ``coding_agreement.csv`` and ``gap_agreement.csv`` (the order of
-    ``workbench.gaps.ARTEFACTS``).
+    ``citation_support.csv``, ``coding_agreement.csv`` and ``gap_agreement.csv`` (the order
+    of ``workbench.gaps.ARTEFACTS``).
 
     Returns:
         The paths written.
