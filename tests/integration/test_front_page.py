@@ -73,9 +73,11 @@ def front(shipped_build):
 
 
 def written_files(out: Path) -> list[str]:
-    """Every file the build wrote, relative to ``out`` (the cache and the page itself aside)."""
+    """Every file the build wrote for its reader, relative to ``out`` (the page itself aside,
+    and the build's own hidden files: its cache and its marker)."""
     return sorted(p.relative_to(out).as_posix() for p in out.rglob("*")
-                  if p.is_file() and ".cache" not in p.relative_to(out).parts
+                  if p.is_file() and not any(part.startswith(".")
+                                             for part in p.relative_to(out).parts)
                   and p.name != "index.html")
 
 
