@@ -583,19 +583,16 @@ def _sources_html(corpus: Corpus) -> str:
     for doc in [] if documents is None else documents.to_dict("records"):
         licence = doc.get("licence")
         licence = "" if licence is None or licence != licence else str(licence)
-        rows.append(f"<tr><td>{escape(str(doc['title']))}</td>"
-                    f'<td class="wrap">{escape(str(doc["file"]))}</td>'
-                    f"<td>{escape(licence)}</td></tr>")
+        rows.append(f"<li><strong>{escape(str(doc['title']))}</strong>"
+                    f'<span class="file">{escape(str(doc["file"]))}</span>'
+                    f'<span class="what">Licence: {escape(licence or "not stated")}</span></li>')
     return f"""<h3 id="sources">The source documents</h3>
 <p>Every row of the corpus cites its source by file and line range. The sources whose licence
 allows it are shipped and open at the cited line (listed above); the others are listed here
 with their licence (see <code>sources/README.md</code> for where to get them).</p>
-<div class="table-scroll" tabindex="0" role="region" aria-label="The source documents">
-<table><thead><tr><th scope="col">Document</th><th scope="col">File</th>
-<th scope="col">Licence</th></tr></thead>
-<tbody>
+<ul class="audience">
 {chr(10).join(rows)}
-</tbody></table></div>"""
+</ul>"""
 
 
 def _corpus_html(corpus: Corpus) -> str:
