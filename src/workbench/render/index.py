@@ -21,6 +21,7 @@ from workbench import __version__
 from workbench.citations import STATUS_LABELS as CITATION_STATUS_LABELS
 from workbench.citations import STATUSES as CITATION_STATUSES
 from workbench.corpus import Corpus
+from workbench.gaps import STATUS_LABELS, STATUSES
 from workbench.render.page import render_page
 from workbench.render.reports import slug
 from workbench.render.sources import SOURCES_DIR, page_name
@@ -375,8 +376,6 @@ def _gap_findings(cells: pd.DataFrame, topic_labels: Mapping[str, str],
                    _cell_link(r.row_id, r.topic_id)) for r in first.itertuples(index=False)),
             see=(("every ranked gap", "gaps.html#ranked-gaps-" + str(_register_size(cells))),)))
     counts = standard["status"].value_counts()
-    from workbench.gaps import STATUS_LABELS, STATUSES
-
     findings.append(Finding(
         "Standard cells by status",
         "; ".join(f"{int(counts.get(s, 0))} {STATUS_LABELS[s].split(':')[0].lower()}"
@@ -482,7 +481,7 @@ builds with the same fingerprint and version were built from the same corpus.</s
     groups, other = _group(corpus, written)
     sections = [_findings_html(findings or [], written)]
     for audience, (heading, intro) in AUDIENCES.items():
-        extra = {"reviewers": _reviewer_extras(corpus, written),
+        extra = {"reviewers": _DIFF + "\n" + _sources_html(corpus),
                  "researchers": _NOTEBOOKS, "students": ""}[audience]
         sections.append(f'<section aria-labelledby="{audience}">\n<h2 id="{audience}">'
                         f"{escape(heading)}</h2>\n<p>{escape(intro)}</p>\n"
@@ -569,10 +568,6 @@ _NOTEBOOKS = """<h3 id="notebooks">Notebooks</h3>
 <p>The notebooks in the workbench's <code>notebooks/</code> folder read these files and the
 corpus: a tour of the corpus, the evidence graph, the crosswalk, the gap map and the search
 analysis. Open them with <code>make lab</code>.</p>"""
-
-
-def _reviewer_extras(corpus: Corpus, written: list[Path]) -> str:
-    return _DIFF + "\n" + _sources_html(corpus)
 
 
 def _sources_html(corpus: Corpus) -> str:
