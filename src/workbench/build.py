@@ -170,8 +170,10 @@ def build_report(root: Path | str = ".", out: Path | str = "build",
         report = _run_lanes(corpus, staging, lanes, cache, jobs, progress)
         report.discarded = cache.discarded if cache is not None else 0
         from workbench.render.index import write_index
+        from workbench.render.reports import write_report_pages
 
         report.written = [_relative_to(p, staging) for p in report.written]
+        report.written += write_report_pages(staging, report.written)
         fingerprint = corpus_fingerprint(root)
         write_index(corpus, staging, report.written, fingerprint)
         report.written.append(Path("index.html"))

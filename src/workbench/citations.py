@@ -518,6 +518,14 @@ NAME_SIMILARITY = 80.0
 NAME_MAX_EDITS = 2
 #: Every status a citation occurrence can have.
 STATUSES = ("resolved", "missing", "year_mismatch", "name_mismatch", "ambiguous")
+#: Each status in words, for the pages a reader sees (the front page's findings).
+STATUS_LABELS: dict[str, str] = {
+    "resolved": "resolved",
+    "missing": "not in the reference list",
+    "year_mismatch": "with another year in the reference list",
+    "name_mismatch": "with the name spelt otherwise in the reference list",
+    "ambiguous": "matching more than one reference",
+}
 #: Columns :func:`resolve_citations` adds.
 RESOLUTION_COLUMNS = ["status", "key", "candidate_key", "note"]
 
