@@ -32,6 +32,12 @@ pytestmark = pytest.mark.skipif(not CHROMIUM.exists(),
 @pytest.fixture(scope="module")
 def built(repo_root, tmp_path_factory):
     """Build ``gap_map.html`` once from a corpus copy with a hostile bibliography title."""
+    return build_map(repo_root, tmp_path_factory)
+
+
+def build_map(repo_root, tmp_path_factory):
+    """Write the gap artefacts of a corpus copy whose bibliography has a hostile title;
+    return the page's path and the analysis."""
     root = tmp_path_factory.mktemp("root")
     shutil.copytree(repo_root / CORPUS_DIR, root / CORPUS_DIR)
     bib = (repo_root / BIBLIOGRAPHY).read_text(encoding="utf-8")

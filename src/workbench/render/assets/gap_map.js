@@ -394,7 +394,9 @@
           "aria-selected": selected ? "true" : "false" });
         var visible = [st.symbol, String(n)];
         var top2 = el("div", { class: "cell-top" });
+        /* spaces between the parts, so the text read (and the name's start) is "T 2 ◆" */
         top2.appendChild(el("span", { class: "sym" }, st.symbol));
+        top2.appendChild(document.createTextNode(" "));
         top2.appendChild(el("span", { class: "count" }, n));
         td.appendChild(top2);
         var bar = el("div", { class: "bar", "aria-hidden": "true" });
@@ -405,11 +407,13 @@
         td.appendChild(bar);
         var stated = statedOf(row, topic);
         if (stated.length) {
+          td.appendChild(document.createTextNode(" "));
           td.appendChild(el("span", { class: "stated" + (stated.some(function (s) { return s.against; }) ? " against" : "") }, D.statedSymbol));
           visible.push(D.statedSymbol);
         }
         var demand = c[ST + 1];
         if (demand) {
+          td.appendChild(document.createTextNode(" "));
           td.appendChild(el("span", { class: "demand" + (demand === 2 ? " unmet" : "") }, demand === 2 ? "!" : "•"));
           visible.push(demand === 2 ? "!" : "•");
         }
