@@ -428,3 +428,32 @@ def test_screenshots_and_a_print_for_review(browser, built, tmp_path):
     assert all(Path(tmp_path / f).stat().st_size > 10_000
                for f in ("laptop.png", "phone.png", "map.pdf"))
     page.context.close()
+
+
+def test_a_status_added_to_the_table_appears_in_the_pages_legend_and_cells(
+        browser, built, monkeypatch, tmp_path):
+    from dataclasses import replace
+
+    from workbench import gaps
+    from workbench.gaps import Term
+    from workbench.render.gap_map import render_gap_map_html
+
+    _, analysis = built
+    monkeypatch.setattr(gaps, "STATUS_TERMS", (*STATUS_TERMS, Term(
+        "disputed", "Disputed", "the sources and the map disagree", "?", "reddish_purple")))
+    cells = analysis.cells.copy()
+    cells.loc[(cells["row_id"] == "standard:1") & (cells["topic_id"] == "topic:lgbt"),
+              "status"] = "disputed"
+    page_path = tmp_path / "gap_map.html"
+    page_path.write_text(render_gap_map_html(replace(analysis, cells=cells)), encoding="utf-8")
+    page = new_page(browser, LAPTOP)
+    page.goto(page_path.as_uri())
+    page.wait_for_selector("#grid td[role=gridcell]")
+    legend = page.locator('#status-legend li[data-status="disputed"]')
+    assert legend.inner_text() == "?\nDisputed: the sources and the map disagree"
+    cell = page.locator('#grid td[data-row="standard:1"][data-topic="topic:lgbt"]')
+    assert cell.get_attribute("data-status") == "disputed"
+    assert cell.locator(".sym").inner_text() == "?"
+    assert cell.evaluate("n => getComputedStyle(n).backgroundColor") == "rgb(204, 121, 167)"
+    assert page.errors == []
+    page.context.close()

@@ -374,10 +374,9 @@ def _draw_gap_map(cells: pd.DataFrame, rows: pd.DataFrame, topics: pd.DataFrame,
                   stated_topics: list[str] = (), stated_rows: list[str] = (),
                   statuses: list[tuple[str, str, str, str]] = ()):
     from matplotlib.colors import ListedColormap
-    from matplotlib.figure import Figure
     from matplotlib.patches import Patch
 
-    from workbench.render.figures import wrap_title
+    from workbench.render.figures import new_figure, wrap_title
 
     statuses = list(statuses) or [(t.id, t.label, t.symbol, colour(t.colour))
                                   for t in status_terms()]
@@ -392,7 +391,7 @@ def _draw_gap_map(cells: pd.DataFrame, rows: pd.DataFrame, topics: pd.DataFrame,
     left, right, top, bottom = 1.3, 2.5, 1.0, 2.9  # inches around the matrix
     width = left + right + 0.42 * len(topics)
     height = top + bottom + cell_in * len(rows)
-    fig = Figure(figsize=(width, height), dpi=100)
+    fig = new_figure(figsize=(width, height), dpi=100)
     fig.subplots_adjust(left=left / width, right=1 - right / width, top=1 - top / height,
                         bottom=bottom / height)
     ax = fig.add_subplot()
