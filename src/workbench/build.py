@@ -3,13 +3,17 @@
 ``build`` validates the root, runs every artefact writer into a temporary folder beside the
 output folder, writes ``index.html`` linking what was built, and only then swaps the new
 folder into place. A build that fails at any point leaves the previous output untouched.
+``workbench.outputs`` guards the output folder (only a folder a build made, or an empty or
+missing one, is replaced; the check comes before any work), locks it against a second build,
+and repairs what a killed build left beside it.
 
 The writers run in two lanes, each in its own process where the machine has two cores or
 more (forked once the corpus is loaded, so neither reads it again). Within a lane, derived
 results (the citation audit, the evidence graph, the topic codes) are computed once and
 shared (``workbench.cache.shared``); figures and the crosswalk suggestions are copied from
 the previous output's ``.cache/`` when their inputs have not changed
-(``workbench.cache.cached_files``). Neither changes a byte of the output.
+(``workbench.cache.cached_files``). Neither changes a byte of the output. The worker process
+ignores SIGINT and SIGTERM (the parent stops it and cleans up) and dies with its parent.
 """
 
 from __future__ import annotations
@@ -17,9 +21,8 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import os
-import shutil
+import signal
 import sys
-import tempfile
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -31,6 +34,7 @@ from workbench.corpus import BIBLIOGRAPHY, CORPUS_DIR, Corpus, load_corpus
 from workbench.crosswalk import write_artefacts as write_crosswalk
 from workbench.gaps import write_artefacts as write_gap_map
 from workbench.graph import write_artefacts as write_evidence_graph
+from workbench.outputs import BUILD, STOP_SIGNALS, replacing_folder
 from workbench.render.sources import write_artefacts as write_source_pages
 from workbench.search import write_artefacts as write_search_analysis
 from workbench.summary import write_artefacts as write_corpus_summary
@@ -62,13 +66,16 @@ LANES: tuple[tuple[ArtefactWriter, ...], ...] = (
 @dataclass
 class BuildReport:
     """What a build wrote (paths relative to the output folder, in writer order), which of
-    those files were copied from the previous build's cache rather than made, and how many
-    entries of that cache failed verification and were made afresh instead."""
+    those files were copied from the previous build's cache rather than made, how many
+    entries of that cache failed verification and were made afresh instead, and what was
+    repaired of earlier, interrupted builds of the same output (``notes``, one line each,
+    printed on standard error as they were made)."""
 
     written: list[Path] = field(default_factory=list)
     reused: list[str] = field(default_factory=list)
     made: list[str] = field(default_factory=list)
     discarded: int = 0
+    notes: list[str] = field(default_factory=list)
 
 
 def corpus_fingerprint(root: Path) -> str:
@@ -113,13 +120,21 @@ def build(root: Path | str = ".", out: Path | str = "build",
 def build_report(root: Path | str = ".", out: Path | str = "build",
                  writers: tuple[ArtefactWriter, ...] | None = None, *,
                  jobs: int | None = None, reuse: bool = True) -> BuildReport:
-    """Run :func:`build` and return its :class:`BuildReport` (what was reused and made)."""
-    root, out = Path(root), Path(out)
-    corpus = load_corpus(root)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
-    try:
-        cache = FileCache.for_build(out if reuse else None, staging)
+    """Run :func:`build` and return its :class:`BuildReport` (what was reused and made).
+
+    ``out`` is checked by :func:`workbench.outputs.replacing_folder` before anything else:
+    a folder this command did not make is refused, and so is a second build of the same
+    ``out`` while one is running.
+
+    Raises:
+        OutputRefused: when ``out`` may not be written (nothing is touched).
+        CorpusError: when the root does not validate (``out`` is not touched).
+    """
+    root = Path(root)
+    with replacing_folder(out, root, BUILD) as stage:  # ``out`` as given, for messages
+        staging = stage.path
+        corpus = load_corpus(root)
+        cache = FileCache.for_build(Path(out) if reuse else None, staging)
         if writers is not None:
             lanes: Sequence[Sequence[ArtefactWriter]] = [writers]
         else:
@@ -129,13 +144,11 @@ def build_report(root: Path | str = ".", out: Path | str = "build",
         from workbench.render.index import write_index
 
         report.written = [_relative_to(p, staging) for p in report.written]
-        write_index(corpus, staging, report.written, corpus_fingerprint(root))
+        fingerprint = corpus_fingerprint(root)
+        write_index(corpus, staging, report.written, fingerprint)
         report.written.append(Path("index.html"))
-        os.chmod(staging, 0o755)
-        _swap_into_place(staging, out)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+        stage.marker["fingerprint"] = fingerprint
+    report.notes = stage.notes
     return report
 
 
@@ -160,16 +173,28 @@ def _run_lanes(corpus: Corpus, staging: Path, lanes: Sequence[Sequence[ArtefactW
     report = BuildReport()
     if jobs > 1 and sys.platform.startswith("linux") and len(lanes) > 1:
         _FORKED.update(corpus=corpus, lanes=lanes)
+        others = set(multiprocessing.active_children())  # not ours to stop
+        pool = ProcessPoolExecutor(jobs - 1, mp_context=multiprocessing.get_context("fork"),
+                                   initializer=_init_worker, initargs=(os.getpid(),))
         try:
-            with ProcessPoolExecutor(jobs - 1,
-                                     mp_context=multiprocessing.get_context("fork")) as pool:
+            # Workers are forked by ``submit``; they start with SIGINT and SIGTERM blocked,
+            # so none of them dies of a signal before it ignores both.
+            held = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+            try:
                 futures = [pool.submit(_forked_lane, i, staging, cache)
                            for i in range(1, len(lanes))]
-                done = [_run_lane(corpus, lanes[0], staging, cache)]
-                for index, future in enumerate(futures, start=1):
-                    by_position, reused, made = future.result()
-                    done.append(({lanes[index][i]: paths for i, paths in by_position.items()},
-                                 reused, made))
+            finally:
+                signal.pthread_sigmask(signal.SIG_SETMASK, held)
+            done = [_run_lane(corpus, lanes[0], staging, cache)]
+            for index, future in enumerate(futures, start=1):
+                by_position, reused, made = future.result()
+                done.append(({lanes[index][i]: paths for i, paths in by_position.items()},
+                             reused, made))
+        except BaseException:
+            _stop_workers(pool, others)
+            raise
+        else:
+            pool.shutdown()
         finally:
             _FORKED.clear()
     else:
@@ -180,6 +205,38 @@ def _run_lanes(corpus: Corpus, staging: Path, lanes: Sequence[Sequence[ArtefactW
         report.made += made
     report.written = [p for w in order for p in results[w]]
     return report
+
+
+def _init_worker(parent: int) -> None:
+    """Prepare a forked worker: it dies with its parent and leaves signals to the parent.
+
+    SIGINT (Ctrl-C reaches every process of the terminal's group) and SIGTERM are ignored:
+    the parent stops the workers and cleans up. On Linux the kernel kills the worker when
+    its parent dies, however it dies (SIGKILL included), so no worker outlives its build.
+    """
+    for number in STOP_SIGNALS:
+        signal.signal(number, signal.SIG_IGN)
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        pr_set_pdeathsig = 1
+        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
+        if os.getppid() != parent:  # the parent died before the line above
+            os.kill(os.getpid(), signal.SIGKILL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
+
+
+def _stop_workers(pool: ProcessPoolExecutor, others: set) -> None:
+    """Kill the pool's worker processes (the children not in ``others``) and wait for them:
+    a build that failed or was interrupted must not leave a worker writing into its staging
+    folder."""
+    pool.shutdown(wait=False, cancel_futures=True)
+    workers = [child for child in multiprocessing.active_children() if child not in others]
+    for worker in workers:
+        worker.kill()
+    for worker in workers:
+        worker.join()
+    pool.shutdown(wait=True)
 
 
 def _forked_lane(index: int, staging: Path, cache: FileCache | None):
@@ -210,14 +267,3 @@ def _relative_to(path: Path, folder: Path) -> Path:
         if candidate.is_relative_to(folder):
             return candidate.relative_to(folder)
     return path
-
-
-def _swap_into_place(staging: Path, out: Path) -> None:
-    """Replace ``out`` by ``staging`` with two renames, so ``out`` is never half written."""
-    if out.exists():
-        retired = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".old", dir=out.parent))
-        os.rename(out, retired / out.name)
-        os.rename(staging, out)
-        shutil.rmtree(retired, ignore_errors=True)
-    else:
-        os.rename(staging, out)

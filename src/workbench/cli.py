@@ -16,16 +16,28 @@ Commands:
   diff       what changed between two builds (or two corpus roots): gap-map statuses,
              crosswalk rows, the citation audit
 
-Exit codes: 0 success, 1 invalid input (problems printed), 2 usage or unexpected error.
+Commands that write (build, synth, suggest-crosswalk --out) refuse, before doing any work, an
+output that would replace a user's file: the corpus root, anything in corpus/, a folder
+holding the root, a symbolic link, a file, or a non-empty folder the command did not make.
+
+Exit codes: 0 success (also when the reader of the output closes the pipe early), 1 invalid
+input or refused output (one line says why), 2 usage or unexpected error, 130 interrupted
+(SIGINT, Ctrl-C), 143 terminated (SIGTERM).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import signal
 import sys
+import threading
 from pathlib import Path
 
 from workbench.problems import CorpusError
+
+#: Signals that end a command cleanly, with one line and exit code 128 + the signal.
+_STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
 def _print_problems(problems: list, summary: str) -> None:
@@ -48,10 +60,13 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
+    from workbench.outputs import BUILD, check_folder
+
+    check_folder(args.out, args.root, BUILD)  # at once, before the imports
     from workbench.build import build_report
 
     try:
-        report = build_report(Path(args.root), Path(args.out), jobs=args.jobs,
+        report = build_report(Path(args.root), args.out, jobs=args.jobs,
                               reuse=not args.no_cache)
     except CorpusError as err:
         _print_problems(err.problems, f"build stopped: {len(err.problems)} problem(s) in "
@@ -81,8 +96,15 @@ def _cmd_tidy(args: argparse.Namespace) -> int:
 
 
 def _cmd_suggest_crosswalk(args: argparse.Namespace) -> int:
+    from workbench.crosswalk_suggest import SUGGESTION_COLUMNS
+    from workbench.outputs import check_file
+
+    if args.out is not None:
+        check_file(args.out, args.root, "workbench suggest-crosswalk",
+                   ",".join(SUGGESTION_COLUMNS))
     from workbench.corpus import load_corpus, write_table
     from workbench.crosswalk_suggest import suggest_crosswalk, suggester_metrics
+    from workbench.outputs import write_file
 
     corpus = load_corpus(Path(args.root))
     try:
@@ -90,19 +112,41 @@ def _cmd_suggest_crosswalk(args: argparse.Namespace) -> int:
     except KeyError as err:
         print(f"workbench suggest-crosswalk: {err.args[0]}", file=sys.stderr)
         return 1
-    write_table(suggestions, Path(args.out))
     metrics = suggester_metrics(corpus.tables, ks=sorted({1, args.k}),
                                 framework_ids=args.framework)
-    print(f"wrote {len(suggestions)} candidates to {args.out} (never merged into "
-          "corpus/crosswalk.csv; review them against both texts)")
-    print(metrics[metrics["k"] == args.k].to_string(index=False))
+    if args.out is None:  # the CSV on standard output, what is said about it on stderr
+        report = sys.stderr
+        _print_table(suggestions)
+        where = "standard output"
+    else:
+        report = sys.stdout
+        write_file(args.out, lambda path: write_table(suggestions, path))
+        where = args.out
+    print(f"wrote {len(suggestions)} candidates to {where} (never merged into "
+          "corpus/crosswalk.csv; review them against both texts)", file=report)
+    print(metrics[metrics["k"] == args.k].to_string(index=False), file=report)
     return 0
 
 
+def _print_table(frame) -> None:
+    """Print a table to standard output in the corpus's canonical CSV form."""
+    import tempfile
+
+    from workbench.corpus import write_table
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "table.csv"
+        write_table(frame, path)
+        sys.stdout.write(path.read_text(encoding="utf-8"))
+
+
 def _cmd_synth(args: argparse.Namespace) -> int:
+    from workbench.outputs import SYNTH, check_folder
+
+    check_folder(args.out, args.root, SYNTH)  # at once, before the imports
     from workbench.synth import synthesise
 
-    written = synthesise(Path(args.root), args.scale, Path(args.out))
+    written = synthesise(Path(args.root), args.scale, args.out)
     print(f"wrote a synthetic root ×{args.scale} ({len(written)} files) into {args.out}")
     return 0
 
@@ -166,6 +210,8 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--debug", action="store_true",
                         help="show the full traceback of an unexpected error")
+    parser.add_argument("--version", action=_Version,
+                        help="print the workbench's version and exit")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     def command(name: str, help_text: str, func) -> argparse.ArgumentParser:
@@ -176,7 +222,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     command("validate", "check every file of the corpus and report each problem", _cmd_validate)
     build_cmd = command("build", "validate, then regenerate every artefact", _cmd_build)
-    build_cmd.add_argument("--out", default="build", help="output folder (default: build/)")
+    build_cmd.add_argument("--out", default="build",
+                           help="output folder (default: build/); only a folder a build made, "
+                           "or an empty or missing one, is replaced")
     build_cmd.add_argument("--jobs", type=_positive_int, default=None, metavar="N",
                            help="processes to use (default: one per core, at most 2)")
     build_cmd.add_argument("--no-cache", action="store_true",
@@ -198,13 +246,17 @@ def build_parser() -> argparse.ArgumentParser:
                          "reviewed framework)")
     suggest.add_argument("--k", type=_positive_int, default=3,
                          help="candidates per guideline (default: 3)")
-    suggest.add_argument("--out", default="crosswalk_suggestions.csv",
-                         help="CSV to write (default: crosswalk_suggestions.csv)")
+    suggest.add_argument("--out", default=None, metavar="FILE",
+                         help="CSV to write, outside corpus/ (default: standard output, "
+                         "with the metrics on standard error); an existing file is "
+                         "replaced only if suggest-crosswalk wrote it")
     synth = command("synth", "write a synthetic corpus root N times the size of --root "
                     "(renamed copies; for benchmarks)", _cmd_synth)
     synth.add_argument("--scale", type=_positive_int, required=True, metavar="N",
                        help="how many copies of the corpus the synthetic root holds")
-    synth.add_argument("--out", required=True, metavar="DIR", help="folder to write")
+    synth.add_argument("--out", required=True, metavar="DIR",
+                       help="folder to write; only a folder synth made, or an empty or "
+                       "missing one, is replaced")
     evidence = command("evidence", "print the evidence behind a standard or guideline, or "
                        "the standards that rest on a reference", _cmd_evidence)
     evidence.add_argument("node", help="a node id: standard:3, guideline:3.3 or "
@@ -232,17 +284,101 @@ def _positive_int(text: str) -> int:
     return value
 
 
+class _Version(argparse.Action):
+    """``--version``: print the version from the package metadata (read only when asked)."""
+
+    def __init__(self, option_strings: list[str], dest: str = argparse.SUPPRESS,
+                 default: str = argparse.SUPPRESS, help: str | None = None) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=default, help=help)
+
+    def __call__(self, parser, namespace, values, option_string=None) -> None:
+        from workbench.outputs import workbench_version
+
+        print(f"workbench {workbench_version()}")
+        parser.exit()
+
+
+class _Stopped(KeyboardInterrupt):
+    """SIGINT or SIGTERM, raised in the main thread so that the command cleans up."""
+
+    def __init__(self, number: int) -> None:
+        super().__init__(number)
+        self.number = number
+
+
+def _stop(number: int, frame: object) -> None:
+    for each in _STOP_SIGNALS:  # a second Ctrl-C must not interrupt the cleanup
+        signal.signal(each, signal.SIG_IGN)
+    raise _Stopped(number)
+
+
+def _interrupted_line(args: argparse.Namespace, err: KeyboardInterrupt) -> tuple[str, int]:
+    """Return the line saying a command was stopped by a signal, and its exit code."""
+    number = getattr(err, "number", signal.SIGINT)
+    what = "interrupted" if number == signal.SIGINT else "terminated (SIGTERM)"
+    out = getattr(args, "out", None)
+    if args.command in ("build", "synth"):
+        if getattr(err, "out_replaced", False):
+            what += f" just after {out} was replaced by the new output, which is complete"
+        else:
+            what += f"; {out} was left as it was"
+    return f"workbench {args.command}: {what}", 128 + number
+
+
+def _quiet_closed_pipe() -> None:
+    """Point standard output and error at /dev/null: the reader closed the pipe (``| head``),
+    and the interpreter must not fail flushing into it on exit."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            os.dup2(devnull, stream.fileno())
+        except (OSError, ValueError, AttributeError):  # not a real file (captured in tests)
+            pass
+    os.close(devnull)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit code."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    handlers = {}
+    if threading.current_thread() is threading.main_thread():
+        handlers = {number: signal.signal(number, _stop) for number in _STOP_SIGNALS}
+    stopped = False
     try:
-        return args.func(args)
+        parser = build_parser()
+        args = parser.parse_args(argv)
+        return _run(args)
+    except KeyboardInterrupt:  # while parsing: nothing was done
+        stopped = True
+        return 130
+    finally:
+        if not stopped and signal.getsignal(signal.SIGINT) is not signal.SIG_IGN:
+            for number, handler in handlers.items():
+                signal.signal(number, handler)
+
+
+def _run(args: argparse.Namespace) -> int:
+    from workbench.outputs import OutputRefused
+
+    try:
+        code = args.func(args)
+        sys.stdout.flush()
+        return code
+    except BrokenPipeError:
+        _quiet_closed_pipe()
+        return 0
     except CorpusError as err:
         _print_problems(err.problems, f"{len(err.problems)} problem(s) found in {args.root}")
         return 1
-    except KeyboardInterrupt:
-        return 130
+    except OutputRefused as err:
+        print(f"workbench {args.command}: {err}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt as err:
+        line, code = _interrupted_line(args, err)
+        try:
+            print(line, file=sys.stderr)
+        except OSError:
+            pass
+        return code
     except Exception as err:  # the last line of defence: no traceback reaches the user
         if args.debug:
             raise

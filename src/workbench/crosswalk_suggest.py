@@ -79,6 +79,10 @@ def _words_and_stemmer():
     return words, snowballstemmer.stemmer("english")
 
 
+#: The columns of the suggestions, in order (the header of the CSV it writes).
+SUGGESTION_COLUMNS = ("framework_id", "focal_id", "rank", "reference_id", "score",
+                      "shared_terms", "curated_relation")
+
 #: What the suggester and its metrics read: table -> columns (``None``: all of them). A build
 #: reuses their files while these are unchanged, so a reworded rationale or a corrected
 #: strength in ``crosswalk.csv`` does not run the suggester again.
@@ -182,8 +186,7 @@ def suggest_crosswalk(tables: dict[str, pd.DataFrame], framework_ids: Iterable[s
                              _shared_terms(weights[g_pos], weights[len(focals) + i_pos], terms,
                                            shared_terms),
                              curated.get((focal, reference))))
-    return pd.DataFrame(rows, columns=["framework_id", "focal_id", "rank", "reference_id",
-                                       "score", "shared_terms", "curated_relation"])
+    return pd.DataFrame(rows, columns=list(SUGGESTION_COLUMNS))
 
 
 def _fit_transform(vectoriser, texts: list[str]):

@@ -24,7 +24,8 @@ fact: a synthetic root is the source root plus N - 1 systematically renamed copi
   for one report (the maximum standard number, the single-digit standard in a guideline
   number, one consultation per participant group) widened to N copies.
 
-The output is deterministic: the same root and N give the same bytes.
+The output is deterministic: the same root and N give the same bytes. It is written like a
+build's output: guarded, locked, staged and swapped into place (``workbench.outputs``).
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from typing import Any
 import pandas as pd
 
 from workbench.corpus import BIBLIOGRAPHY, CORPUS_DIR, DESCRIPTOR, Corpus, load_corpus, write_table
+from workbench.outputs import SYNTH, replacing_folder
 
 #: Tables that are not copied: the seed documents and the coding scheme.
 NOT_COPIED = ("documents", "codebook")
@@ -340,23 +342,38 @@ def _rename_authors(entry: str, surnames: tuple[str, ...], k: int) -> str:
 def synthesise(root: Path | str, scale: int, out: Path | str) -> list[Path]:
     """Write a synthetic root ``scale`` times the size of ``root`` into ``out``.
 
+    ``out`` is written like a build's output (:func:`workbench.outputs.replacing_folder`):
+    checked before any work (only a missing or empty folder, or one ``synth`` made, is
+    replaced; never the root, the corpus or a user's folder), locked, filled beside it and
+    swapped into place when complete, with a marker saying ``workbench synth`` made it.
+
     Args:
         root: a valid corpus root (``corpus/`` and ``references.bib``).
         scale: how many copies of the root the result holds (1 gives the root itself,
             with the descriptor titled synthetic).
         out: the folder to write (``out/corpus/*.csv``, ``datapackage.json`` and
-            ``out/references.bib``); created if needed, files in it overwritten.
+            ``out/references.bib``).
 
     Returns:
-        The files written.
+        The files written (under ``out``).
 
     Raises:
+        OutputRefused: when ``out`` may not be written (nothing is touched).
         CorpusError: when ``root`` does not validate.
         ValueError: when ``scale`` is below 1.
     """
     if scale < 1:
         raise ValueError(f"--scale must be at least 1 (got {scale})")
-    root, out = Path(root), Path(out)
+    root = Path(root)
+    with replacing_folder(out, root, SYNTH) as stage:  # ``out`` as given, for messages
+        stage.marker["scale"] = scale
+        relative = _write_root(root, scale, stage.path)
+    return [Path(out) / path for path in relative]
+
+
+def _write_root(root: Path, scale: int, out: Path) -> list[Path]:
+    """Write the synthetic root into the (new, empty) folder ``out``; return its files
+    relative to ``out``."""
     corpus = load_corpus(root)
     steps = _numbered_tables(corpus)
     context = {"steps": steps, "unique_text": _unique_text_columns(corpus),
@@ -373,16 +390,16 @@ def synthesise(root: Path | str, scale: int, out: Path | str) -> list[Path]:
             if name == "crosswalk_dispositions":
                 frames.append(_extra_dispositions(corpus, copies))
             frame = pd.concat(frames, ignore_index=True)
-        path = out / CORPUS_DIR / resource["path"]
-        write_table(frame, path)
+        path = Path(CORPUS_DIR) / resource["path"]
+        write_table(frame, out / path)
         written.append(path)
     descriptor = synthetic_descriptor(corpus.descriptor, scale, steps)
-    path = out / CORPUS_DIR / DESCRIPTOR
-    path.write_text(json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n",
-                    encoding="utf-8")
+    path = Path(CORPUS_DIR) / DESCRIPTOR
+    (out / path).write_text(json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n",
+                            encoding="utf-8")
     written.append(path)
     bib = (root / BIBLIOGRAPHY).read_text(encoding="utf-8")
-    path = out / BIBLIOGRAPHY
-    path.write_text(synthetic_bibliography(bib, corpus, scale), encoding="utf-8")
+    path = Path(BIBLIOGRAPHY)
+    (out / path).write_text(synthetic_bibliography(bib, corpus, scale), encoding="utf-8")
     written.append(path)
     return written

@@ -1,0 +1,59 @@
+"""workbench.outputs: the lock and the swap, in process (the guard's refusals run through the
+console script in tests/integration/test_output_safety.py)."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+from pathlib import Path
+
+import pytest
+
+from workbench.outputs import MARKER, OutputBusy, locked, replacing_folder
+
+
+def test_a_held_lock_refuses_a_second_holder_and_goes_with_the_first(tmp_path):
+    out = tmp_path / "out"
+    with locked(out, "workbench build"):
+        assert (tmp_path / ".out.lock").read_text() == f"{os.getpid()}\n"
+        with pytest.raises(OutputBusy, match=rf"process {os.getpid()}\); nothing was written"):
+            with locked(out, "workbench build"):
+                pass
+    assert list(tmp_path.iterdir()) == []
+    with locked(out, "workbench build"):  # free again
+        pass
+
+
+def test_a_failure_in_the_block_leaves_the_output_and_removes_the_staging(tmp_path):
+    root, out = tmp_path / "root", tmp_path / "out"
+    root.mkdir()
+    with replacing_folder(out, root, "workbench build") as stage:
+        (stage.path / "a.txt").write_text("first\n")
+    with pytest.raises(RuntimeError), replacing_folder(out, root, "workbench build") as stage:
+        (stage.path / "a.txt").write_text("second\n")
+        raise RuntimeError("a writer failed")
+    assert (out / "a.txt").read_text() == "first\n"
+    assert json.loads((out / MARKER).read_text())["state"] == "complete"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "root"]
+
+
+def test_a_signal_during_the_swap_waits_until_the_swap_is_done(tmp_path, monkeypatch):
+    root, out = tmp_path / "root", tmp_path / "out"
+    root.mkdir()
+    with replacing_folder(out, root, "workbench build") as stage:
+        (stage.path / "a.txt").write_text("first\n")
+    rename = os.rename
+
+    def rename_then_interrupt(source, target):
+        rename(source, target)
+        if Path(target).name == "out" and Path(target).parent.name.endswith(".old"):
+            os.kill(os.getpid(), signal.SIGINT)  # between the two renames
+
+    monkeypatch.setattr(os, "rename", rename_then_interrupt)
+    with pytest.raises(KeyboardInterrupt) as caught:
+        with replacing_folder(out, root, "workbench build") as stage:
+            (stage.path / "a.txt").write_text("second\n")
+    assert caught.value.out_replaced is True
+    assert (out / "a.txt").read_text() == "second\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "root"]
