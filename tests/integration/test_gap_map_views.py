@@ -455,5 +455,8 @@ def test_a_status_added_to_the_table_appears_in_the_pages_legend_and_cells(
     assert cell.get_attribute("data-status") == "disputed"
     assert cell.locator(".sym").inner_text() == "?"
     assert cell.evaluate("n => getComputedStyle(n).backgroundColor") == "rgb(204, 121, 167)"
+    # an absolute gap is filled with its colour, as in the PNG (vermillion, #D55E00)
+    gap = page.locator('#grid td[data-status="absolute_gap"]').first
+    assert gap.evaluate("n => getComputedStyle(n).backgroundColor") == "rgb(213, 94, 0)"
     assert page.errors == []
     page.context.close()

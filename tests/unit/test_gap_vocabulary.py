@@ -140,3 +140,9 @@ def test_a_status_added_to_the_table_appears_in_the_page_figure_and_register(ana
     register = gap_map.render_gaps_markdown(disputed)
     assert "| level | Absolute gap | Practice only | Thin | Covered | Disputed |" in register
     assert "**Disputed** (`disputed`)" in register
+
+
+def test_the_threshold_note_names_statuses_by_their_labels(analysis):
+    note = gap_map.threshold_note(analysis)
+    assert note.endswith("while its cell is absolute gap, practice only, thin.")
+    assert "_" not in note
