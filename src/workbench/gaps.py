@@ -55,9 +55,65 @@ from workbench.cache import cached_files, corpus_inputs, shared
 from workbench.corpus import Corpus
 from workbench.evidence import UK, is_evaluation
 
+
+@dataclass(frozen=True)
+class Term:
+    """One value of a vocabulary the gap map shows (a cell status or an evidence channel).
+
+    The tables :data:`STATUS_TERMS` and :data:`CHANNEL_TERMS` are the ONE place where a status
+    or a channel is defined: the page (HTML, its CSS custom properties and its legend), the
+    figure (PNG) and ``gaps.md`` all read them, so adding a status or changing a colour is a
+    change here alone.
+
+    Attributes:
+        id: the value stored in the tables (``gap_map.csv``, ``gap_evidence.csv``).
+        label: the short display name (``Practice only``).
+        meaning: what the value means, in one line.
+        symbol: the mark that shows it without colour.
+        colour: the name of its colour in ``workbench.render.figures.PALETTE`` (statuses: an
+            Okabe-Ito colour; channels: a neutral grey, so no channel shares a status colour).
+    """
+
+    id: str
+    label: str
+    meaning: str
+    symbol: str
+    colour: str
+
+    @property
+    def description(self) -> str:
+        """``Label: meaning``, as a legend line."""
+        return f"{self.label}: {self.meaning}"
+
+
 #: Evidence channels, in display order; the last one comes from the crosswalk.
-CHANNELS: tuple[str, ...] = ("academic", "unlisted", "roundtable", "consultation", "programme",
-                             "framework")
+CHANNEL_TERMS: tuple[Term, ...] = (
+    Term("academic", "Academic references",
+         "works of the reference list cited in the evidence narrative", "A", "grey_1"),
+    Term("unlisted", "Works not in the reference list",
+         "works cited in the narrative but missing from the reference list", "U", "grey_2"),
+    Term("roundtable", "Roundtables", "practitioner roundtables quoted in the narrative", "R",
+         "grey_3"),
+    Term("consultation", "Consultations", "consultations quoted in the narrative", "C",
+         "grey_4"),
+    Term("programme", "Evaluated programmes",
+         "named programmes evaluated by a cited work or tied to the row", "E", "grey_5"),
+    Term("framework", "Framework items",
+         "items of existing frameworks the crosswalk relates to the guideline", "F", "grey_6"),
+)
+
+#: Cell statuses, from the worst to the best.
+STATUS_TERMS: tuple[Term, ...] = (
+    Term("absolute_gap", "Absolute gap", "no evidence in any channel", "\u2715", "vermillion"),
+    Term("practice_only", "Practice only", "no cited work, only practice evidence", "P",
+         "orange"),
+    Term("thin", "Thin", "fewer cited works than the thresholds ask for", "T", "sky_blue"),
+    Term("covered", "Covered", "cited works at or above the thresholds", "\u2713",
+         "bluish_green"),
+)
+
+#: Evidence channel ids, in display order.
+CHANNELS: tuple[str, ...] = tuple(t.id for t in CHANNEL_TERMS)
 
 #: Channels that count as evidence behind a row (the framework channel is counted apart).
 EVIDENCE_CHANNELS: tuple[str, ...] = CHANNELS[:5]
@@ -68,26 +124,29 @@ WORK_CHANNELS: tuple[str, ...] = ("academic", "unlisted")
 #: Channels whose linking text (the quoted words) is coded besides the item itself.
 QUOTE_CHANNELS: tuple[str, ...] = ("roundtable", "consultation")
 
-#: Human names of the channels.
-CHANNEL_LABELS: dict[str, str] = {
-    "academic": "Academic references",
-    "unlisted": "Works not in the reference list",
-    "roundtable": "Roundtables",
-    "consultation": "Consultations",
-    "programme": "Evaluated programmes",
-    "framework": "Framework items",
-}
+#: Human names of the channels (from :data:`CHANNEL_TERMS`).
+CHANNEL_LABELS: dict[str, str] = {t.id: t.label for t in CHANNEL_TERMS}
 
-#: Cell statuses, from the worst to the best.
-STATUSES: tuple[str, ...] = ("absolute_gap", "practice_only", "thin", "covered")
+#: Cell status ids, from the worst to the best.
+STATUSES: tuple[str, ...] = tuple(t.id for t in STATUS_TERMS)
 
 #: One line per status, as the map's legend and ``gaps.md`` explain it.
-STATUS_LABELS: dict[str, str] = {
-    "absolute_gap": "Absolute gap: no evidence in any channel",
-    "practice_only": "Practice only: no cited work, only practice evidence",
-    "thin": "Thin: fewer cited works than the thresholds ask for",
-    "covered": "Covered: cited works at or above the thresholds",
-}
+STATUS_LABELS: dict[str, str] = {t.id: t.description for t in STATUS_TERMS}
+
+
+def status_label(status: str) -> str:
+    """Return the short display name of a status id (``Practice only``), from
+    :data:`STATUS_TERMS`; an id the table lacks is shown with spaces for underscores.
+
+    Examples:
+        >>> status_label("absolute_gap"), status_label("new_status")
+        ('Absolute gap', 'new status')
+    """
+    for term in STATUS_TERMS:
+        if term.id == status:
+            return term.label
+    return str(status).replace("_", " ")
+
 
 #: Relations of the crosswalk that do not tie a guideline to a framework item.
 UNRELATED = frozenset({"not_related", ""})
@@ -1004,7 +1063,7 @@ def _contradicts(kind: str, cell: dict) -> tuple[bool, str]:
                        else "no cited work")
     if cell["status"] == "covered":
         return True, f"the map shows it covered: {cell['status_note']}"
-    return False, f"the map shows it {cell['status'].replace('_', ' ')}: {cell['status_note']}"
+    return False, f"the map shows it {status_label(cell['status']).lower()}: {cell['status_note']}"
 
 
 def _work_listing(works: pd.DataFrame) -> str:
@@ -1051,7 +1110,7 @@ def stated_gap_agreement(cells: pd.DataFrame, marks: pd.DataFrame,
     standard_works = works[works["row_id"].isin(standard_rows)].drop_duplicates(
         ["topic_id", "evidence_id"])
     topic_works = {t: f for t, f in standard_works.groupby("topic_id")}
-    tallies = {t: ", ".join(f"{s.replace('_', ' ')} under {n}" for s, n in sorted(
+    tallies = {t: ", ".join(f"{status_label(s).lower()} under {n}" for s, n in sorted(
         g["status"].value_counts().items(), key=lambda x: -_SEVERITY[x[0]]))
         for t, g in standards.groupby("topic_id")}
     records = []
@@ -1078,7 +1137,7 @@ def stated_gap_agreement(cells: pd.DataFrame, marks: pd.DataFrame,
                     "works": int(cell["works"]), "works_uk": int(cell["works_uk"]),
                     "works_evaluation": int(cell["works_evaluation"]),
                     "map_says": f"{cell['row_label']} × {cell['topic_label']}: "
-                                f"{cell['status'].replace('_', ' ')} ({cell['status_note']})",
+                                f"{status_label(cell['status']).lower()} ({cell['status_note']})",
                     "evidence": listing.get((row_id, topic), "")}, contradicts, why))
         if not found and mark["scope"] == "topic" and (standard_rows[0], topic) in by_cell:
             here = topic_works.get(topic, works.iloc[:0])
