@@ -72,6 +72,8 @@ class Term:
         symbol: the mark that shows it without colour.
         colour: the name of its colour in ``workbench.render.figures.PALETTE`` (statuses: an
             Okabe-Ito colour; channels: a neutral grey, so no channel shares a status colour).
+        phrase: how a sentence says a row has it (statuses: ``thin evidence``), for the gap
+            register's sentences.
     """
 
     id: str
@@ -79,6 +81,7 @@ class Term:
     meaning: str
     symbol: str
     colour: str
+    phrase: str = ""
 
     @property
     def description(self) -> str:
@@ -104,12 +107,14 @@ CHANNEL_TERMS: tuple[Term, ...] = (
 
 #: Cell statuses, from the worst to the best.
 STATUS_TERMS: tuple[Term, ...] = (
-    Term("absolute_gap", "Absolute gap", "no evidence in any channel", "\u2715", "vermillion"),
+    Term("absolute_gap", "Absolute gap", "no evidence in any channel", "\u2715", "vermillion",
+         "an absolute gap"),
     Term("practice_only", "Practice only", "no cited work, only practice evidence", "P",
-         "orange"),
-    Term("thin", "Thin", "fewer cited works than the thresholds ask for", "T", "sky_blue"),
+         "orange", "only practice evidence"),
+    Term("thin", "Thin", "fewer cited works than the thresholds ask for", "T", "sky_blue",
+         "thin evidence"),
     Term("covered", "Covered", "cited works at or above the thresholds", "\u2713",
-         "bluish_green"),
+         "bluish_green", "enough cited works"),
 )
 
 #: Evidence channel ids, in display order.
@@ -946,6 +951,10 @@ def gap_sentence(cell: pd.Series | dict, thresholds: GapThresholds = DEFAULT_THR
         >>> sentence.endswith("Standard 5 gives only 1 academic reference on this topic: "
         ...                   "fewer than 3.")
         True
+        >>> standard = pd.Series({**cell.to_dict(), "level": "standard", "demand": False,
+        ...                       "row_label": "Standard 5"})
+        >>> gap_sentence(standard).split(":")[0]
+        'Standard 5 has thin evidence on fathers'
     """
     standard = "Standard " + str(cell["standard_id"]).split(":")[-1]
     topic = str(cell["topic_label"])
@@ -954,8 +963,9 @@ def gap_sentence(cell: pd.Series | dict, thresholds: GapThresholds = DEFAULT_THR
     if cell["level"] == "guideline" and cell["demand"]:
         return (f"{cell['row_label']} names {topic} ({_demand_phrase(cell['demand_coded_by'])})"
                 f", yet the evidence narrative of {standard} gives {what}.")
-    status = cell["status"].replace("_", " ")
-    return f"{cell['row_label']} has a {status} on {topic}: its evidence narrative gives {what}."
+    phrase = next((t.phrase for t in STATUS_TERMS if t.id == cell["status"]),
+                  str(cell["status"]).replace("_", " "))
+    return f"{cell['row_label']} has {phrase} on {topic}: its evidence narrative gives {what}."
 
 
 def gap_register(cells: pd.DataFrame, rows: pd.DataFrame, evidence: pd.DataFrame,
