@@ -244,7 +244,7 @@ def test_near_miss_citations_count_flagged_in_the_evidence_and_the_page(built):
     support = pd.read_csv(out / "citation_support.csv", dtype=str, keep_default_na=False)
     near = support[support["status"].isin(["year_mismatch", "name_mismatch"])].drop_duplicates(
         "occurrence_id")
-    assert sorted(zip(near["line"].astype(int), near["work_id"])) == [
+    assert sorted(zip(near["line"].astype(int), near["work_id"], strict=True)) == [
         (145, "ref:humphreys2020"), (191, "ref:holtrop2015"), (235, "ref:bonta2016"),
         (331, "ref:humphreys2020"), (371, "ref:bonta2016"), (713, "ref:austin2003"),
         (733, "ref:maiuro2008")]
@@ -255,7 +255,7 @@ def test_near_miss_citations_count_flagged_in_the_evidence_and_the_page(built):
     evidence = pd.read_csv(out / "gap_evidence.csv", dtype=str, keep_default_na=False)
     flagged = evidence[evidence["finding"] != ""]
     assert set(flagged["evidence_id"]) == {"ref:holtrop2015"}
-    assert set(zip(flagged["row_id"], flagged["topic_id"])) == {
+    assert set(zip(flagged["row_id"], flagged["topic_id"], strict=True)) == {
         (row, topic) for row in ["standard:3"] + [f"guideline:3.{n}" for n in range(1, 7)]
         for topic in ("topic:behaviour_change", "topic:groupwork")}
     assert set(flagged["finding"]) == {"cited 2017; the reference list dates this work 2015"}
