@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import signal
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -76,6 +78,17 @@ def tree_state(*roots: Path) -> dict[str, str]:
     return state
 
 
+@pytest.fixture(autouse=True)
+def _signal_handlers() -> Iterator[None]:
+    """Give each test the SIGINT and SIGTERM handlers the session started with: a command
+    stopped in-process leaves them ignored (it is exiting), which must not reach the next
+    test."""
+    saved = {number: signal.getsignal(number) for number in (signal.SIGINT, signal.SIGTERM)}
+    yield
+    for number, handler in saved.items():
+        signal.signal(number, handler)
+
+
 @pytest.fixture(scope="session")
 def repo_root() -> Path:
     """The repository root, which is also the shipped corpus root."""
@@ -96,9 +109,11 @@ def corpus() -> Corpus:
 
 
 def copy_root(target: Path) -> Path:
-    """Copy the shipped corpus root (``corpus/`` and ``references.bib``) into ``target``."""
+    """Copy the shipped corpus root (``corpus/``, ``references.bib`` and the shipped
+    ``sources/``) into ``target``: a build of the copy is byte for byte a build of the root."""
     shutil.copytree(REPO_ROOT / CORPUS_DIR, target / CORPUS_DIR)
     shutil.copy2(REPO_ROOT / BIBLIOGRAPHY, target / BIBLIOGRAPHY)
+    shutil.copytree(SHIPPED_SOURCES, target / SHIPPED_SOURCES.name)
     return target
 
 

@@ -23,6 +23,7 @@ import multiprocessing
 import os
 import signal
 import sys
+import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -41,6 +42,8 @@ from workbench.summary import write_artefacts as write_corpus_summary
 from workbench.workbook import write_artefacts as write_workbook
 
 ArtefactWriter = Callable[[Corpus, Path], list[Path]]
+#: Receives one line of progress at a time (a stage done, with its counts).
+Progress = Callable[[str], None]
 
 #: Every writer called by ``build``, in order; each returns the files it wrote.
 ARTEFACT_WRITERS: tuple[ArtefactWriter, ...] = (
@@ -53,6 +56,17 @@ ARTEFACT_WRITERS: tuple[ArtefactWriter, ...] = (
     write_source_pages,
     write_workbook,
 )
+#: What each writer makes, in words, for the progress lines.
+WRITER_LABELS: dict[ArtefactWriter, str] = {
+    write_corpus_summary: "corpus summary",
+    write_crosswalk: "crosswalk, its heat-maps and suggestions",
+    write_search_analysis: "literature-search analysis and PRISMA-S report",
+    write_citation_audit: "citation audit",
+    write_evidence_graph: "evidence graph and its exports",
+    write_gap_map: "gap map",
+    write_source_pages: "source pages",
+    write_workbook: "workbook",
+}
 #: The writers by lane: each lane may run in a process of its own, and computes the derived
 #: results (audit, graph, codes) its writers need once, so the writers that need the graph
 #: share a lane. The crosswalk (figures, suggestions) and the search artefacts weigh about
@@ -119,8 +133,14 @@ def build(root: Path | str = ".", out: Path | str = "build",
 
 def build_report(root: Path | str = ".", out: Path | str = "build",
                  writers: tuple[ArtefactWriter, ...] | None = None, *,
-                 jobs: int | None = None, reuse: bool = True) -> BuildReport:
+                 jobs: int | None = None, reuse: bool = True,
+                 progress: Progress | None = None) -> BuildReport:
     """Run :func:`build` and return its :class:`BuildReport` (what was reused and made).
+
+    ``progress``, when given, is called with one line per stage as it ends (the corpus
+    validated, with its counts; each writer, with the files it wrote and reused and the
+    seconds it took; the index), so that a long build shows it is moving. Writers in a
+    forked process call it there (it inherits standard error).
 
     ``out`` is checked by :func:`workbench.outputs.replacing_folder` before anything else:
     a folder this command did not make is refused, and so is a second build of the same
@@ -134,19 +154,31 @@ def build_report(root: Path | str = ".", out: Path | str = "build",
     with replacing_folder(out, root, BUILD) as stage:  # ``out`` as given, for messages
         staging = stage.path
         corpus = load_corpus(root)
-        cache = FileCache.for_build(Path(out) if reuse else None, staging)
         if writers is not None:
             lanes: Sequence[Sequence[ArtefactWriter]] = [writers]
         else:
             lanes = LANES
-        report = _run_lanes(corpus, staging, lanes, cache, _jobs(jobs, len(lanes)))
+        jobs = _jobs(jobs, len(lanes))
+        if progress is not None:
+            rows = sum(len(frame) for frame in corpus.tables.values())
+            progress(f"corpus valid: {len(corpus.tables)} tables, {rows} rows, "
+                     f"{len(corpus.references)} references")
+            processes = min(jobs, len(lanes))
+            progress(f"writing {sum(len(lane) for lane in lanes)} groups of artefacts in "
+                     f"{_plural(processes, 'process', 'processes')}")
+        cache = FileCache.for_build(Path(out) if reuse else None, staging)
+        report = _run_lanes(corpus, staging, lanes, cache, jobs, progress)
         report.discarded = cache.discarded if cache is not None else 0
         from workbench.render.index import write_index
+        from workbench.render.reports import write_report_pages
 
         report.written = [_relative_to(p, staging) for p in report.written]
+        report.written += write_report_pages(staging, report.written)
         fingerprint = corpus_fingerprint(root)
         write_index(corpus, staging, report.written, fingerprint)
         report.written.append(Path("index.html"))
+        if progress is not None:
+            progress(f"index.html: links the {len(report.written) - 1} files written")
         stage.marker["fingerprint"] = fingerprint
     report.notes = stage.notes
     return report
@@ -164,7 +196,8 @@ _FORKED: dict[str, object] = {}
 
 
 def _run_lanes(corpus: Corpus, staging: Path, lanes: Sequence[Sequence[ArtefactWriter]],
-               cache: FileCache | None, jobs: int) -> BuildReport:
+               cache: FileCache | None, jobs: int, progress: Progress | None = None
+               ) -> BuildReport:
     """Run every lane (the first in this process, the others in forked processes when
     ``jobs`` > 1 and the platform forks safely) and gather the report in writer order."""
     order = [w for w in ARTEFACT_WRITERS if any(w in lane for lane in lanes)]
@@ -172,7 +205,7 @@ def _run_lanes(corpus: Corpus, staging: Path, lanes: Sequence[Sequence[ArtefactW
     results: dict[ArtefactWriter, list[Path]] = {}
     report = BuildReport()
     if jobs > 1 and sys.platform.startswith("linux") and len(lanes) > 1:
-        _FORKED.update(corpus=corpus, lanes=lanes)
+        _FORKED.update(corpus=corpus, lanes=lanes, progress=progress)
         others = set(multiprocessing.active_children())  # not ours to stop
         pool = ProcessPoolExecutor(jobs - 1, mp_context=multiprocessing.get_context("fork"),
                                    initializer=_init_worker, initargs=(os.getpid(),))
@@ -185,7 +218,7 @@ def _run_lanes(corpus: Corpus, staging: Path, lanes: Sequence[Sequence[ArtefactW
                            for i in range(1, len(lanes))]
             finally:
                 signal.pthread_sigmask(signal.SIG_SETMASK, held)
-            done = [_run_lane(corpus, lanes[0], staging, cache)]
+            done = [_run_lane(corpus, lanes[0], staging, cache, progress)]
             for index, future in enumerate(futures, start=1):
                 by_position, reused, made = future.result()
                 done.append(({lanes[index][i]: paths for i, paths in by_position.items()},
@@ -198,7 +231,7 @@ def _run_lanes(corpus: Corpus, staging: Path, lanes: Sequence[Sequence[ArtefactW
         finally:
             _FORKED.clear()
     else:
-        done = [_run_lane(corpus, lane, staging, cache) for lane in lanes]
+        done = [_run_lane(corpus, lane, staging, cache, progress) for lane in lanes]
     for written, reused, made in done:
         results.update(written)
         report.reused += reused
@@ -242,20 +275,32 @@ def _stop_workers(pool: ProcessPoolExecutor, others: set) -> None:
 def _forked_lane(index: int, staging: Path, cache: FileCache | None):
     """Run lane ``index`` in a forked process; writers are named by position, not pickled."""
     lane = list(_FORKED["lanes"][index])  # type: ignore[index]
-    written, reused, made = _run_lane(_FORKED["corpus"], lane, staging, cache)
+    written, reused, made = _run_lane(_FORKED["corpus"], lane, staging, cache,
+                                      _FORKED.get("progress"))  # type: ignore[arg-type]
     return {lane.index(w): paths for w, paths in written.items()}, reused, made
 
 
 def _run_lane(corpus: Corpus, lane: Sequence[ArtefactWriter], staging: Path,
-              cache: FileCache | None):
+              cache: FileCache | None, progress: Progress | None = None):
     """Run the writers of one lane; return their paths by writer and the cache's record."""
     if cache is not None:
         cache = cache.fresh()
     written: dict[ArtefactWriter, list[Path]] = {}
     with sharing(), using(cache):
         for writer in lane:
+            started, before = time.monotonic(), len(cache.reused) if cache else 0
             written[writer] = [Path(p) for p in writer(corpus, staging)]
+            if progress is not None:
+                reused = (len(cache.reused) if cache else 0) - before
+                label = WRITER_LABELS.get(writer, getattr(writer, "__module__", "writer"))
+                progress(f"{label}: {_plural(len(written[writer]), 'file')}"
+                         + (f" ({reused} reused)" if reused else "")
+                         + f", {time.monotonic() - started:.1f} s")
     return (written, cache.reused if cache else [], cache.made if cache else [])
+
+
+def _plural(count: int, singular: str, plural: str | None = None) -> str:
+    return f"{count} {singular if count == 1 else plural or singular + 's'}"
 
 
 def _relative_to(path: Path, folder: Path) -> Path:

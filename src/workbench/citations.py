@@ -526,6 +526,14 @@ STATUSES = ("resolved", "missing", "year_mismatch", "name_mismatch", "ambiguous"
 #: Statuses of a citation that names one entry although its year or spelling disagrees with
 #: the reference list: it counts for that entry (its ``candidate_key``), flagged.
 COUNTED_MISMATCHES = ("year_mismatch", "name_mismatch")
+#: Each status in words, for the pages a reader sees (the front page's findings).
+STATUS_LABELS: dict[str, str] = {
+    "resolved": "resolved",
+    "missing": "not in the reference list",
+    "year_mismatch": "with another year in the reference list",
+    "name_mismatch": "with the name spelt otherwise in the reference list",
+    "ambiguous": "matching more than one reference",
+}
 #: Columns :func:`resolve_citations` adds.
 RESOLUTION_COLUMNS = ["status", "key", "candidate_key", "note", "counts_for"]
 

@@ -205,8 +205,7 @@ def test_suggest_crosswalk_prints_to_standard_output_by_default(tmp_root):
     assert tuple(rows[0]) == SUGGESTION_COLUMNS
     assert {row[0] for row in rows[1:]} == {"framework:csaap"}
     said = result.stderr.splitlines()[0]
-    assert said == (f"wrote {len(rows) - 1} candidates to standard output (never merged into "
-                    "corpus/crosswalk.csv; review them against both texts)")
+    assert said.startswith(f"wrote {len(rows) - 1} candidate rows to standard output: ")
 
 
 def test_suggest_crosswalk_replaces_only_a_file_it_wrote(tmp_root, tmp_path):

@@ -45,3 +45,16 @@ def test_the_suggester_reads_no_more_than_its_cache_key_holds(corpus):
     pd.testing.assert_frame_equal(top, suggest_crosswalk(corpus.tables, k=5))
     pd.testing.assert_frame_equal(suggester_metrics(part, suggestions=top),
                                   suggester_metrics(corpus.tables, suggestions=top))
+
+
+def test_surface_forms_give_the_words_of_the_texts_not_stems():
+    from workbench.crosswalk_suggest import surface_forms
+
+    forms = surface_forms(["Services should provide quality support.",
+                           "Quality assurance: providing support; provide training"])
+    # "provide" twice, "providing" once; "quality" (text 1) and "Quality" (text 2) once
+    # each: the first used wins
+    assert forms["provid"] == "provide"
+    assert forms["qualiti"] == "quality"
+    assert forms["servic"] == "Services"
+    assert "should" not in forms.values()  # a stop word is no term
