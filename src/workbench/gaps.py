@@ -158,9 +158,10 @@ UNRELATED = frozenset({"not_related", ""})
 
 EVIDENCE_COLUMNS = ["row_id", "topic_id", "channel", "evidence_id", "citation", "sentence",
                     "location", "coded_by", "coded_on", "via", "clause", "line", "design",
-                    "country"]
+                    "country", "finding"]
 LINK_COLUMNS = ["row_id", "channel", "evidence_id", "citation", "sentence", "sentence_id",
-                "narrative_id", "location", "via", "clause", "line", "occurrence_id"]
+                "narrative_id", "location", "via", "clause", "line", "occurrence_id",
+                "finding"]
 #: Per-cell counts of the distinct works behind it, by design and by country.
 WORK_COUNT_COLUMNS = ["works", "works_evaluation", "works_other_design", "works_uk",
                       "works_elsewhere", "works_country_unknown"]
@@ -496,13 +497,27 @@ def unlisted_label(cited_as: str) -> str:
     return f"{cited_as} (not in the reference list)"
 
 
+def flagged_label(label: str, cited_as: str, found: str) -> str:
+    """The citation shown for a work cited under another year or spelling: flagged as such.
+
+    Examples:
+        >>> flagged_label("Bonta and Andrews (2016)", "Bonta and Andrews, 2017",
+        ...               "cited 2017; the reference list dates this work 2016")
+        'Bonta and Andrews (2016) [cited as “Bonta and Andrews, 2017”: cited 2017; the \
+reference list dates this work 2016]'
+    """
+    return f"{label} [cited as “{cited_as}”: {found}]" if found else label
+
+
 def work_links(support: pd.DataFrame, rows: pd.DataFrame,
                labels: dict[str, str]) -> pd.DataFrame:
     """Return the links from rows to the works their texts cite, one per citation occurrence.
 
     A listed work is linked in the ``academic`` channel, a work missing from the reference
-    list in the ``unlisted`` channel. A standard's narrative links reach the standard and its
-    guidelines; a guideline's own citation reaches the guideline and its standard.
+    list in the ``unlisted`` channel. A citation whose year or spelling disagrees with the
+    reference list links the entry it names, its citation flagged with the audit's finding
+    (:func:`flagged_label`, and ``finding``). A standard's narrative links reach the standard
+    and its guidelines; a guideline's own citation reaches the guideline and its standard.
 
     Args:
         support: :func:`workbench.evidence.citation_support`.
@@ -521,9 +536,13 @@ def work_links(support: pd.DataFrame, rows: pd.DataFrame,
         if own not in receivers:
             continue
         listed = occ["listed"] is True or str(occ["listed"]).lower() == "true"
+        found = occ.get("finding") or ""
+        found = found if isinstance(found, str) else ""
         link = {"channel": "academic" if listed else "unlisted", "evidence_id": occ["work_id"],
-                "citation": labels.get(occ["work_id"], occ["cited_as"]) if listed
+                "citation": flagged_label(labels.get(occ["work_id"], occ["cited_as"]),
+                                          occ["cited_as"], found) if listed
                 else unlisted_label(occ["cited_as"]),
+                "finding": found,
                 "sentence": occ["sentence"], "sentence_id": "",
                 "narrative_id": occ["location"] if occ["location"].startswith("narrative:")
                 else "",
@@ -568,12 +587,14 @@ def evidence_list(links: pd.DataFrame, codes: pd.DataFrame,
         A DataFrame with :data:`EVIDENCE_COLUMNS`: ``coded_by`` is ``curated (basis):
         rationale``, ``rule: <matched words>`` or ``manual: <reason>``; ``coded_on`` is the id
         of what carries the code (the work, the item or a narrative sentence); ``design`` and
-        ``country`` are the work's. Sorted by row, topic, channel, evidence id and sentence.
+        ``country`` are the work's; ``finding`` is the citation audit's finding on a citation
+        that counts for the work it names although its year or spelling disagrees. Sorted by
+        row, topic, channel, evidence id and sentence.
     """
     if links.empty:
         return pd.DataFrame(columns=EVIDENCE_COLUMNS)
     links = links.reset_index(drop=True)
-    for column in ("clause", "line", "occurrence_id"):
+    for column in ("clause", "line", "occurrence_id", "finding"):
         links[column] = links[column].fillna("").astype(str) if column in links else ""
     frames = []
     cited = links[links["channel"].isin(WORK_CHANNELS)]
@@ -1383,7 +1404,7 @@ def analyse_gaps(corpus: Corpus, thresholds: GapThresholds = DEFAULT_THRESHOLDS,
                        graph_links[graph_links["channel"] != "academic"],
                        framework_links(crosswalk, rows, labels, item_locations(corpus))],
                       ignore_index=True)
-    for column in ("clause", "line", "occurrence_id"):
+    for column in ("clause", "line", "occurrence_id", "finding"):
         links[column] = links[column].fillna("")
     evidence = evidence_list(links, codes, work_codes, works)
     evidence = evidence[evidence["topic_id"].isin(topics["topic_id"])].reset_index(drop=True)
