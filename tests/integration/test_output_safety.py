@@ -192,7 +192,8 @@ def test_synth_replaces_its_own_output_only(tmp_root):
     again = workbench("synth", "--root", ".", "--scale", "2", "--out", "x2", cwd=tmp_root)
     assert again.returncode == 0, again.stderr
     assert tree_state(tmp_root / "x2") == state, "its own output is replaced, as a whole"
-    assert sorted(p.name for p in tmp_root.iterdir()) == ["corpus", "references.bib", "x2"]
+    assert sorted(p.name for p in tmp_root.iterdir()) == ["corpus", "references.bib", "sources",
+                                                          "x2"]
 
 
 def test_suggest_crosswalk_prints_to_standard_output_by_default(tmp_root):

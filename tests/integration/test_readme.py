@@ -39,8 +39,7 @@ def test_every_make_target_the_readme_names_exists():
 
 
 def test_every_workbench_command_of_the_readme_runs(shipped_build, tmp_path):
-    root = copy_root(tmp_path / "root")
-    shutil.copytree(REPO_ROOT / "sources", root / "sources")
+    root = copy_root(tmp_path / "root")  # with the shipped sources/
     shutil.copytree(shipped_build, root / "build")
     shutil.copytree(shipped_build, root / "build-before")  # `cp -r build build-before`
     script = Path(sys.executable).parent / "workbench"

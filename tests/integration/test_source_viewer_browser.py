@@ -8,6 +8,7 @@ the corpus without ``sources/``.
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -106,6 +107,7 @@ def test_a_source_that_is_not_shipped_gets_no_link(page, tmp_root, target):
     row, _, _ = target
     out = tmp_root.parent / "out"
     out.mkdir()
+    shutil.rmtree(tmp_root / "sources")
     write_gap_map(load_corpus(tmp_root), out)  # a root without sources/
     page.goto((out / "gap_map.html").as_uri())
     page.locator(f'#grid td[data-row="{row.row_id}"][data-topic="{row.topic_id}"]').click()
