@@ -27,7 +27,8 @@ import multiprocessing
 import os
 import signal
 import sys
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,6 +40,9 @@ from workbench.corpus import BIBLIOGRAPHY, CORPUS_DIR, Corpus, load_corpus
 from workbench.dataflow import Artefact, Artefacts, artefact_nodes, dataflow
 from workbench.dataflow.inputs import input_keys, input_values
 from workbench.outputs import BUILD, STOP_SIGNALS, replacing_folder
+
+#: Receives one line of progress at a time (a stage done, with its counts).
+Progress = Callable[[str], None]
 
 #: What the cache keeps beside an artefact node's files: its records without the bytes.
 ABOUT = "about.json"
@@ -102,8 +106,14 @@ def build(root: Path | str = ".", out: Path | str = "build", nodes: Sequence[str
 
 def build_report(root: Path | str = ".", out: Path | str = "build",
                  nodes: Sequence[str] | None = None, *, jobs: int | None = None,
-                 reuse: bool = True, modules: Sequence[ModuleType] = ()) -> BuildReport:
+                 reuse: bool = True, modules: Sequence[ModuleType] = (),
+                 progress: Progress | None = None) -> BuildReport:
     """Run :func:`build` and return its :class:`BuildReport` (what was reused and made).
+
+    ``progress``, when given, is called with one line per stage as it ends (the corpus
+    validated, with its counts; each artefact node, with its files and whether they were
+    reused from the cache; the time the others took to make; the index), so that a long
+    build shows it is moving.
 
     ``out`` is checked by :func:`workbench.outputs.replacing_folder` before anything else:
     a folder this command did not make is refused, and so is a second build of the same
@@ -124,6 +134,10 @@ def build_report(root: Path | str = ".", out: Path | str = "build",
         keys = node_keys(flow, input_keys(corpus, values), wanted)
         cache = ArtefactCache.for_build(Path(out) if reuse else None, staging)
         report = BuildReport(discarded=cache.discarded)
+        if progress is not None:
+            rows = sum(len(frame) for frame in corpus.tables.values())
+            progress(f"corpus valid: {len(corpus.tables)} tables, {rows} rows, "
+                     f"{len(corpus.references)} references")
         records: dict[str, Artefacts] = {}
         for name in wanted:
             kept = cache.fetch(keys[name])
@@ -132,26 +146,40 @@ def build_report(root: Path | str = ".", out: Path | str = "build",
                 records[name] = found
                 report.reused += [Path(a.name).name for a in found]
         missing = [name for name in wanted if name not in records]
+        if progress is not None:
+            processes = 2 if _jobs(jobs) > 1 and len(missing) > 1 else 1
+            progress(f"writing {len(wanted)} groups of artefacts, {len(missing)} to make in "
+                     f"{_plural(processes, 'process', 'processes')}")
+            for name in wanted:
+                if name in records:
+                    count = len(records[name])
+                    progress(f"{stage_label(name)}: {_plural(count, 'file')} ({count} reused)")
+        started = time.monotonic()
         for name, made in run_nodes(flow, missing, values, jobs).items():
             records[name] = made
             cache.keep(keys[name], _kept_files(made))
             report.made += [Path(a.name).name for a in made]
+        if progress is not None:
+            for name in missing:
+                progress(f"{stage_label(name)}: {_plural(len(records[name]), 'file')}")
+            if missing:
+                progress(f"made {_plural(len(missing), 'group')} in "
+                         f"{time.monotonic() - started:.1f} s")
         artefacts = [a for name in wanted for a in records[name]]
         for artefact in artefacts:
             path = staging / artefact.name
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(artefact.data)
         report.written = [Path(a.name) for a in artefacts]
-        from workbench.render.index import render_index
+        from workbench.render.index import write_index
 
-        described = {a.name: a.description for a in artefacts}
         (staging / DATAPACKAGE).write_text(output_datapackage(corpus.descriptor, artefacts),
                                            encoding="utf-8", newline="\n")
         report.written.append(Path(DATAPACKAGE))
-        described[DATAPACKAGE] = DATAPACKAGE_DESCRIPTION
-        (staging / "index.html").write_text(
-            render_index(corpus, report.written, fingerprint, described), encoding="utf-8")
+        write_index(corpus, staging, report.written, fingerprint)
         report.written.append(Path("index.html"))
+        if progress is not None:
+            progress(f"index.html: links the {len(report.written) - 1} files written")
         stage.marker["fingerprint"] = fingerprint
     report.notes = stage.notes
     return report
@@ -181,11 +209,6 @@ def write_artefacts(corpus: Corpus, out: Path, nodes: Sequence[str], *,
         path.write_bytes(artefact.data)
         written.append(path)
     return written
-
-
-#: How the front page describes ``datapackage.json``.
-DATAPACKAGE_DESCRIPTION = ("The build's tables described for machines: a Frictionless data "
-                           "package giving each CSV's fields and types.")
 
 
 def output_datapackage(descriptor: dict[str, Any], artefacts: Sequence[Artefact]) -> str:
@@ -352,6 +375,15 @@ def _jobs(jobs: int | None) -> int:
         jobs = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (
             os.cpu_count() or 1)
     return max(1, min(jobs, 2))
+
+
+def stage_label(node: str) -> str:
+    """Return how the progress lines name an artefact node (``gap_map_files``: ``gap map``)."""
+    return node.removesuffix("_files").replace("_", " ")
+
+
+def _plural(count: int, singular: str, plural: str | None = None) -> str:
+    return f"{count} {singular if count == 1 else plural or singular + 's'}"
 
 
 def _init_worker(parent: int) -> None:

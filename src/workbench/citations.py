@@ -19,6 +19,11 @@ exactly one status:
 ``missing``
     nothing in the reference list fits.
 
+A ``year_mismatch`` or ``name_mismatch`` citation plainly cites the one entry it names: it
+**counts for that entry** (``counts_for``) wherever a resolved citation counts (the graph's
+``cites`` edges, the gap map's evidence), flagged with the audit's finding (:func:`finding`),
+never silently repaired. An ``ambiguous`` citation counts for nothing, and says so.
+
 Quote attributions ``(Roundtable N)`` and ``(Victim-survivor)`` are extracted as well, so the
 roundtables and consultations become evidence in the graph.
 """
@@ -515,8 +520,62 @@ NAME_SIMILARITY = 80.0
 NAME_MAX_EDITS = 2
 #: Every status a citation occurrence can have.
 STATUSES = ("resolved", "missing", "year_mismatch", "name_mismatch", "ambiguous")
+#: Statuses of a citation that names one entry although its year or spelling disagrees with
+#: the reference list: it counts for that entry (its ``candidate_key``), flagged.
+COUNTED_MISMATCHES = ("year_mismatch", "name_mismatch")
+#: Each status in words, for the pages a reader sees (the front page's findings).
+STATUS_LABELS: dict[str, str] = {
+    "resolved": "resolved",
+    "missing": "not in the reference list",
+    "year_mismatch": "with another year in the reference list",
+    "name_mismatch": "with the name spelt otherwise in the reference list",
+    "ambiguous": "matching more than one reference",
+}
 #: Columns :func:`resolve_citations` adds.
-RESOLUTION_COLUMNS = ["status", "key", "candidate_key", "note"]
+RESOLUTION_COLUMNS = ["status", "key", "candidate_key", "note", "counts_for"]
+
+
+def counts_for(status: str, key: object, candidate_key: object) -> str:
+    """Return the bibliography key a citation occurrence counts for, or ``""``.
+
+    A resolved citation counts for its ``key``; a year or name mismatch for its single
+    ``candidate_key`` (the report plainly cites that work; the disagreement is the source's
+    defect, recorded in ``corpus/source_issues.csv``); an ambiguous or missing one for none.
+
+    Examples:
+        >>> counts_for("resolved", "kelly2015", ""), counts_for("year_mismatch", "", "bonta2016")
+        ('kelly2015', 'bonta2016')
+        >>> counts_for("ambiguous", "", "a2001;b2001"), counts_for("missing", "", "")
+        ('', '')
+    """
+    if status == "resolved":
+        return key if isinstance(key, str) else ""
+    if status in COUNTED_MISMATCHES and isinstance(candidate_key, str) and candidate_key \
+            and ";" not in candidate_key:
+        return candidate_key
+    return ""
+
+
+def finding(status: str, note: object) -> str:
+    """Return the flag a citation carries where it counts (or does not): the audit's finding.
+
+    Empty for a resolved citation; the audit's note for a year or name mismatch that counts
+    for its candidate; for an ambiguous one, that it is not counted and why.
+
+    Examples:
+        >>> finding("year_mismatch", "cited 2017; the reference list dates this work 2016")
+        'cited 2017; the reference list dates this work 2016'
+        >>> finding("ambiguous", "2 entries share this first author and year")
+        'not counted (ambiguous): 2 entries share this first author and year'
+        >>> finding("resolved", "")
+        ''
+    """
+    note = note if isinstance(note, str) else ""
+    if status in COUNTED_MISMATCHES:
+        return note
+    if status == "ambiguous":
+        return f"not counted (ambiguous): {note}" if note else "not counted (ambiguous)"
+    return ""
 
 
 def normalise_name(name: str) -> str:
@@ -729,8 +788,9 @@ def _cited_names(surnames, et_al: bool) -> str:
 
 
 def _outcome(status: str, key: str = "", candidates=(), note: str = "") -> dict:
-    return {"status": status, "key": key, "candidate_key": ";".join(sorted(candidates)),
-            "note": note}
+    candidate_key = ";".join(sorted(candidates))
+    return {"status": status, "key": key, "candidate_key": candidate_key, "note": note,
+            "counts_for": counts_for(status, key, candidate_key)}
 
 
 def resolve_citations(citations: pd.DataFrame, references: pd.DataFrame) -> pd.DataFrame:
@@ -744,7 +804,8 @@ def resolve_citations(citations: pd.DataFrame, references: pd.DataFrame) -> pd.D
     Returns:
         ``citations`` with :data:`RESOLUTION_COLUMNS` added: ``status`` (one of
         :data:`STATUSES`), ``key`` (the bib key when resolved), ``candidate_key`` (the
-        entry or entries meant when not resolved) and ``note`` (why, in words).
+        entry or entries meant when not resolved), ``note`` (why, in words) and
+        ``counts_for`` (the entry the occurrence counts for, :func:`counts_for`).
     """
     index = _index(references)
     outcomes = [_resolve_one(surnames, et_al, year, suffix, index)
@@ -809,7 +870,7 @@ def reference_audit_notes(resolved: pd.DataFrame, references: pd.DataFrame) -> d
 
 #: Columns of the citation audit, as written to ``citation_audit.csv``.
 AUDIT_COLUMNS = ["location", "cited_as", "status", "key", "candidate_key", "sentence", "line",
-                 "note"]
+                 "note", "counts_for"]
 
 
 def citation_audit(corpus) -> pd.DataFrame:

@@ -1,28 +1,34 @@
-"""workbench: validate the standards corpus and build the evidence graph, crosswalk and gap maps.
+"""workbench: check a standards corpus; build its evidence graph and gap map.
 
-A corpus root is a folder holding ``corpus/`` (CSV tables described by
-``corpus/datapackage.json``) and ``references.bib``. Every command takes ``--root`` (default:
-the current folder).
+A corpus root is a folder holding corpus/ (CSV tables described by
+corpus/datapackage.json) and references.bib. Every command takes --root
+(default: the current folder). "workbench COMMAND --help" says more.
 
 Commands:
-  validate   check every file of the corpus; print each problem as FILE:ROW: COLUMN: message
-  build      validate, then regenerate every artefact into --out (default: build/)
-  tidy       rewrite corpus CSVs saved by a spreadsheet (BOM, CRLF, cp1252) as UTF-8, LF
+  validate   check every file of the corpus; print each problem as
+             FILE:ROW: COLUMN: message
+  build      validate, then regenerate every artefact into --out (build/)
+  tidy       rewrite corpus CSVs saved by a spreadsheet (BOM, CRLF, cp1252) as
+             UTF-8 with LF line ends
   suggest-crosswalk
-             candidate crosswalk rows by TF-IDF similarity, with precision/recall at k
-  synth      write a synthetic root N times the corpus (renamed copies) for benchmarks
-  evidence   the evidence behind a standard or guideline, or the standards resting on a
-             reference (e.g. guideline:3.3, ref:morrison2019a)
-  diff       what changed between two builds (or two corpus roots): gap-map statuses,
-             crosswalk rows, the citation audit
+             candidate crosswalk rows by TF-IDF similarity: the best shown
+             with a legend, all written to a CSV, with precision and recall
+  synth      write a synthetic root N times the corpus (renamed copies) for
+             benchmarks
+  evidence   the evidence the gap map counts behind a standard or guideline,
+             channel by channel, with the file and line of each item; or the
+             rows resting on an item (e.g. 3.3, S3, ref:morrison2019a)
+  diff       what changed between two builds (or two corpus roots): gap-map
+             statuses, crosswalk rows, the citation audit
 
-Commands that write (build, synth, suggest-crosswalk --out) refuse, before doing any work, an
-output that would replace a user's file: the corpus root, anything in corpus/, a folder
-holding the root, a symbolic link, a file, or a non-empty folder the command did not make.
+Commands that write (build, synth, suggest-crosswalk --out) refuse, before
+doing any work, an output that would replace a user's file: the corpus root,
+anything in corpus/, a folder holding the root, a symbolic link, a file, or a
+non-empty folder the command did not make.
 
-Exit codes: 0 success (also when the reader of the output closes the pipe early), 1 invalid
-input or refused output (one line says why), 2 usage or unexpected error, 130 interrupted
-(SIGINT, Ctrl-C), 143 terminated (SIGTERM).
+Exit codes: 0 success (also when the reader of the output closes the pipe
+early), 1 invalid input or refused output (one line says why), 2 usage or
+unexpected error, 130 interrupted (SIGINT, Ctrl-C), 143 terminated (SIGTERM).
 """
 
 from __future__ import annotations
@@ -65,9 +71,13 @@ def _cmd_build(args: argparse.Namespace) -> int:
     check_folder(args.out, args.root, BUILD)  # at once, before the imports
     from workbench.build import build_report
 
+    def progress(line: str) -> None:
+        print(f"workbench build: {line}", file=sys.stderr, flush=True)
+
+    shown = args.progress or (not args.quiet and sys.stderr.isatty())
     try:
         report = build_report(Path(args.root), args.out, jobs=args.jobs,
-                              reuse=not args.no_cache)
+                              reuse=not args.no_cache, progress=progress if shown else None)
     except CorpusError as err:
         _print_problems(err.problems, f"build stopped: {len(err.problems)} problem(s) in "
                         f"{args.root}; {args.out} was left as it was")
@@ -77,7 +87,8 @@ def _cmd_build(args: argparse.Namespace) -> int:
               file=sys.stderr)
     reused = (f" ({len(report.reused)} of them, unchanged, reused from the previous build)"
               if report.reused else "")
-    print(f"built {len(report.written)} files into {args.out}{reused}")
+    if not args.quiet:
+        print(f"built {len(report.written)} files into {args.out}{reused}")
     return 0
 
 
@@ -96,6 +107,8 @@ def _cmd_tidy(args: argparse.Namespace) -> int:
 
 
 def _cmd_suggest_crosswalk(args: argparse.Namespace) -> int:
+    import shutil
+
     from workbench.crosswalk_suggest import SUGGESTION_COLUMNS
     from workbench.outputs import check_file
 
@@ -105,6 +118,7 @@ def _cmd_suggest_crosswalk(args: argparse.Namespace) -> int:
     from workbench.corpus import load_corpus, write_table
     from workbench.crosswalk_suggest import suggest_crosswalk, suggester_metrics
     from workbench.outputs import write_file
+    from workbench.render.console import render_suggestions
 
     corpus = load_corpus(Path(args.root))
     try:
@@ -122,9 +136,9 @@ def _cmd_suggest_crosswalk(args: argparse.Namespace) -> int:
         report = sys.stdout
         write_file(args.out, lambda path: write_table(suggestions, path))
         where = args.out
-    print(f"wrote {len(suggestions)} candidates to {where} (never merged into "
-          "corpus/crosswalk.csv; review them against both texts)", file=report)
-    print(metrics[metrics["k"] == args.k].to_string(index=False), file=report)
+    width = shutil.get_terminal_size((80, 24)).columns
+    print(render_suggestions(suggestions, metrics, args.k, args.show, where, width), end="",
+          file=report)
     return 0
 
 
@@ -152,28 +166,53 @@ def _cmd_synth(args: argparse.Namespace) -> int:
 
 
 def _cmd_evidence(args: argparse.Namespace) -> int:
+    import shutil
+
+    from workbench.citations import citation_audit
     from workbench.corpus import load_corpus
-    from workbench.graph import build_graph, evidence_for, standards_citing
+    from workbench.gaps import CHANNEL_LABELS, CHANNELS, analyse_gaps, item_labels
+    from workbench.graph import build_graph
+    from workbench.lookup import item_rows, resolve_id, row_evidence
+    from workbench.render.console import render_item_rows, render_not_found, render_row_evidence
 
     corpus = load_corpus(Path(args.root))
-    graph = build_graph(corpus)
-    kind = graph.nodes[args.node]["kind"] if args.node in graph else None
-    if kind in ("standard", "guideline"):
-        table = evidence_for(graph, args.node)
-        if kind == "guideline":
-            print(f"{args.node} has no narrative of its own: it inherits the evidence of its "
-                  "standard (rows with inherited_from)")
-        print(table[["node", "label", "edge", "via", "lines", "inherited_from"]]
-              .to_string(index=False))
-    elif kind == "reference":
-        citing = standards_citing(graph, args.node)
-        print(citing.to_string(index=False) if len(citing) else
-              f"no standard's narrative or guideline cites {args.node}")
-    else:
-        print(f"workbench evidence: {args.node} is not a standard, guideline or reference "
-              "(e.g. standard:3, guideline:3.3, ref:morrison2019a)", file=sys.stderr)
+    audit = citation_audit(corpus)
+    graph = build_graph(corpus, audit)
+    analysis = analyse_gaps(corpus, graph=graph, audit=audit)
+    labels = item_labels(corpus, graph)
+    rows = analysis.rows.set_index("row_id")
+    known = set(rows.index) | set(analysis.links["evidence_id"]) | {
+        node for node in labels if node.split(":", 1)[0] in _ITEM_KINDS}
+    found = {typed: resolve_id(typed, known) for typed in args.node}
+    missing = [typed for typed, hit in found.items() if hit.node is None]
+    for typed in missing:
+        print("workbench evidence: " + render_not_found(
+            typed, found[typed].suggestions, "3.3, S3, guideline:3.3, ref:morrison2019a"),
+            file=sys.stderr)
+    if missing:
         return 1
+    width = shutil.get_terminal_size((80, 24)).columns
+    texts = []
+    for node in dict.fromkeys(hit.node for hit in found.values()):
+        if node in rows.index:
+            entries = row_evidence(analysis.links, analysis.evidence, analysis.topics, node,
+                                   CHANNELS)
+            texts.append(render_row_evidence({"row_id": node, **rows.loc[node].to_dict()},
+                                             entries, CHANNELS, CHANNEL_LABELS, width))
+        else:
+            entries, inherited = item_rows(analysis.links, analysis.evidence, analysis.topics,
+                                           node, CHANNELS)
+            cited = analysis.links.loc[analysis.links["evidence_id"] == node, "citation"]
+            citation = labels.get(node) or (str(cited.iloc[0]) if len(cited) else "")
+            texts.append(render_item_rows(node, citation, entries, inherited,
+                                          rows["text"].to_dict(), width))
+    print(("\n" + "=" * min(width, 80) + "\n\n").join(texts), end="")
     return 0
+
+
+#: Kinds of graph node that ``evidence`` looks up besides the map's rows (an item no row
+#: links, such as a reference never cited, is answered with "no standard rests on it").
+_ITEM_KINDS = ("ref", "unlisted", "roundtable", "consultation", "programme", "framework_item")
 
 
 def _cmd_diff(args: argparse.Namespace) -> int:
@@ -231,6 +270,13 @@ def build_parser() -> argparse.ArgumentParser:
                            help="draw every figure and compute every suggestion afresh "
                            "instead of reusing unchanged ones from OUT/.cache (the output "
                            "is the same either way)")
+    shown = build_cmd.add_mutually_exclusive_group()
+    shown.add_argument("--quiet", "-q", action="store_true",
+                       help="print nothing but problems and warnings: no progress lines "
+                       "and no closing summary")
+    shown.add_argument("--progress", action="store_true",
+                       help="print a progress line per stage on standard error even when it "
+                       "is not a terminal (as it is by default on a terminal)")
     tidy_cmd = command("tidy", "rewrite spreadsheet-saved CSVs (BOM, CRLF or CR line ends, "
                        "another encoding) in canonical form, each atomically", _cmd_tidy)
     tidy_cmd.add_argument("files", nargs="*", metavar="FILE",
@@ -246,6 +292,9 @@ def build_parser() -> argparse.ArgumentParser:
                          "reviewed framework)")
     suggest.add_argument("--k", type=_positive_int, default=3,
                          help="candidates per guideline (default: 3)")
+    suggest.add_argument("--show", type=_non_negative_int, default=10, metavar="N",
+                         help="print the best N candidates, by score (default: 10; 0 prints "
+                         "none)")
     suggest.add_argument("--out", default=None, metavar="FILE",
                          help="CSV to write, outside corpus/ (default: standard output, "
                          "with the metrics on standard error); an existing file is "
@@ -257,15 +306,18 @@ def build_parser() -> argparse.ArgumentParser:
     synth.add_argument("--out", required=True, metavar="DIR",
                        help="folder to write; only a folder synth made, or an empty or "
                        "missing one, is replaced")
-    evidence = command("evidence", "print the evidence behind a standard or guideline, or "
-                       "the standards that rest on a reference", _cmd_evidence)
-    evidence.add_argument("node", help="a node id: standard:3, guideline:3.3 or "
-                          "ref:morrison2019a")
+    evidence = command("evidence", "print the evidence the gap map links to a standard or "
+                       "guideline, channel by channel, with where each item stands; or the "
+                       "standards and guidelines that rest on an item", _cmd_evidence)
+    evidence.add_argument("node", nargs="+", metavar="ID",
+                          help="one or more ids: 3.3 or guideline:3.3, 3 or S3 or standard:3, "
+                          "ref:morrison2019a (or morrison2019a), roundtable:8, "
+                          "framework_item:csaap:1")
     diff = commands.add_parser(
         "diff", help="what changed between two builds (or two corpus roots)",
         description="Report what changed from OLD to NEW: gap-map cells whose status changed "
         "(with the evidence added to or removed from them), crosswalk rows added, removed or "
-        "changed, and citation-audit changes. OLD and NEW are folders `workbench build` "
+        "changed, and citation-audit changes. OLD and NEW are folders that workbench build "
         "wrote, or corpus roots (each built first into a temporary folder; the roots are "
         "never written to).")
     diff.add_argument("old", metavar="OLD", help="the earlier build folder or corpus root")
@@ -281,6 +333,16 @@ def _positive_int(text: str) -> int:
     value = int(text)
     if value < 1:
         raise argparse.ArgumentTypeError(f"{text} is not a positive whole number")
+    return value
+
+
+def _non_negative_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text} is not a whole number of 0 or more")
     return value
 
 

@@ -4,8 +4,9 @@ A reviewer adding a framework needs candidates, not a blank sheet. ``suggest_cro
 every guideline against every item of a framework by TF-IDF cosine similarity of their
 verbatim texts (scikit-learn's vectoriser over Snowball-stemmed words, English stop words
 plus a domain stop-list of words every text here shares) and keeps the top ``k`` per
-guideline, with the terms that drove each score. Suggestions are never merged into
-``corpus/crosswalk.csv``: a person reads both texts and adds a curated row.
+guideline, with the words that drove each score as the two texts spell them. Suggestions
+are never merged into ``corpus/crosswalk.csv``: a person reads both texts and adds a curated
+row.
 
 ``suggester_metrics`` measures the suggester against the curated rows (precision and recall
 at k), so the reviewer knows how much a suggestion is worth.
@@ -14,6 +15,7 @@ at k), so the reviewer knows how much a suggestion is worth.
 from __future__ import annotations
 
 import functools
+import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 
@@ -34,7 +36,8 @@ def _vectoriser(analyse: Callable[[str], list[str]] | None = None):
     """Return a TF-IDF vectoriser over Snowball-stemmed words, stop words removed first.
 
     Stemming lets ``records`` meet ``Record keeping`` and ``Assessments`` meet
-    ``Assessment``; the shared terms reported are therefore stems (``assess``, ``evalu``).
+    ``Assessment``; the vectoriser's terms are therefore stems (``assess``, ``evalu``), which
+    :func:`surface_forms` maps back to words of the texts for a reader.
     ``analyse`` (from ``_analyser``), shared by vectorisers fitted one after another, lets
     them analyse each distinct text and stem each distinct word once.
     """
@@ -82,6 +85,42 @@ def _words_and_stemmer():
 SUGGESTION_COLUMNS = ("framework_id", "focal_id", "rank", "reference_id", "score",
                       "shared_terms", "curated_relation")
 
+
+def surface_forms(texts: Iterable[str]) -> dict[str, str]:
+    """Return, for each stem the analyser makes of ``texts``, the word it most often stands for.
+
+    The word is spelled as in the texts (``provide``, not the stem ``provid``); among words
+    used equally often, the first used wins. Every word of the texts is analysed alone, as the
+    vectoriser analyses it inside its text (same case folding, accents, stop words and token
+    pattern), so each stem of a shared term has a word here.
+
+    Examples:
+        >>> forms = surface_forms(["We provide quality support", "providing quality; provide"])
+        >>> forms["provid"], forms["qualiti"]
+        ('provide', 'quality')
+    """
+    seen: dict[str, Counter] = defaultdict(Counter)
+    for text in texts:
+        for stem, counts in _stem_counts(text).items():
+            seen[stem].update(counts)
+    return {stem: counts.most_common(1)[0][0] for stem, counts in seen.items()}
+
+
+@functools.lru_cache(maxsize=4096)
+def _stem_counts(text: str) -> dict[str, Counter]:
+    """How often each word of ``text`` occurs, grouped by its stem (in order of first use)."""
+    words, stemmer = _words_and_stemmer()
+    seen: dict[str, Counter] = defaultdict(Counter)
+    for token in _TOKEN.findall(text):
+        for word in words(token):
+            seen[stemmer.stemWord(word)][token] += 1
+    return dict(seen)
+
+
+#: A run of word characters: what the vectoriser's pattern can find at most one word in.
+_TOKEN = re.compile(r"\w+")
+
+
 def reviewed_frameworks(tables: dict[str, pd.DataFrame]) -> list[str]:
     """Return the frameworks whose items have dispositions against the guidelines, sorted."""
     dispositions = tables["crosswalk_dispositions"]
@@ -109,7 +148,9 @@ def suggest_crosswalk(tables: dict[str, pd.DataFrame], framework_ids: Iterable[s
 
     Returns:
         Columns ``framework_id, focal_id, rank, reference_id, score, shared_terms,
-        curated_relation`` (the relation of the curated row for the pair, if any). Items
+        curated_relation`` (the relation of the curated row for the pair, if any).
+        ``shared_terms`` are words of the two texts (:func:`surface_forms` of the pair), the
+        heaviest first. Items
         sharing no term with the guideline (score 0) are never suggested, so a guideline may
         get fewer than ``k``. Ties in score are broken by item order, so the output is
         deterministic.
@@ -149,12 +190,21 @@ def suggest_crosswalk(tables: dict[str, pd.DataFrame], framework_ids: Iterable[s
             kept = [i for i in ranked[g_pos].tolist() if scores[g_pos, i] > 0]
             for rank, i_pos in enumerate(kept, start=1):
                 reference = references[i_pos]
+                stems = _shared_terms(weights[g_pos], weights[len(focals) + i_pos], terms,
+                                      shared_terms)
                 rows.append((framework, focal, rank, reference,
                              round(float(scores[g_pos, i_pos]), 4),
-                             _shared_terms(weights[g_pos], weights[len(focals) + i_pos], terms,
-                                           shared_terms),
+                             _spelled(stems, guideline_texts[chosen[g_pos]], texts[i_pos]),
                              curated.get((focal, reference))))
     return pd.DataFrame(rows, columns=list(SUGGESTION_COLUMNS))
+
+
+def _spelled(stems: str | None, *texts: str) -> str | None:
+    """Return '; '-joined stems as the words the two texts use for them."""
+    if stems is None:
+        return None
+    forms = surface_forms(texts)
+    return "; ".join(forms.get(stem, stem) for stem in stems.split("; "))
 
 
 def _fit_transform(vectoriser, texts: list[str]):

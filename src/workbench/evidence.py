@@ -23,13 +23,21 @@ from typing import Any
 
 import pandas as pd
 
-from workbench.citations import PREFIX, normalise_name, parse_bracket, parse_citations
+from workbench.citations import (
+    PREFIX,
+    counts_for,
+    finding,
+    normalise_name,
+    parse_bracket,
+    parse_citations,
+)
 from workbench.coding import apply_rules
 
 #: Columns of :func:`citation_support`, one row per (citation occurrence, topic).
 SUPPORT_COLUMNS = ["occurrence_id", "location", "line", "source", "cited_as", "status",
                    "work_id", "listed", "design", "country", "sentence", "clause", "unit",
-                   "topic_id", "rule_proposes", "rule_matched", "curated", "supports"]
+                   "topic_id", "rule_proposes", "rule_matched", "curated", "supports",
+                   "finding"]
 #: Columns of :func:`coding_agreement`.
 AGREEMENT_COLUMNS = ["topic_id", "topic_label", "tp", "fp", "fn", "precision", "recall"]
 #: Columns of the works table the model reads (``corpus/works.csv``).
@@ -281,19 +289,26 @@ def _surnames(value: Any) -> tuple[str, ...]:
 
 
 def occurrence_works(audit: pd.DataFrame, works: pd.DataFrame) -> pd.Series:
-    """Return the work each citation occurrence of the audit names, or ``""``.
+    """Return the work each citation occurrence of the audit counts for, or ``""``.
 
-    A resolved citation names ``ref:<key>``; an unresolved one names the unlisted work of
-    ``works`` with the same first surname and year (and suffix).
+    A resolved citation names ``ref:<key>``, and so does a year or name mismatch: it counts
+    for its one candidate entry (:func:`workbench.citations.counts_for`), flagged where it is
+    shown (:func:`workbench.citations.finding`). A missing one names the unlisted work of
+    ``works`` with the same first surname and year (and suffix); an ambiguous one, nothing.
     """
     unlisted = unlisted_index(works)
+    candidates = audit["candidate_key"] if "candidate_key" in audit else [""] * len(audit)
     result = []
-    for status, key, surnames, year, suffix in zip(
-            audit["status"], audit["key"], audit["surnames"], audit["year"],
+    for status, key, candidate, surnames, year, suffix in zip(
+            audit["status"], audit["key"], candidates, audit["surnames"], audit["year"],
             audit["suffix"].fillna("") if "suffix" in audit else [""] * len(audit),
             strict=True):
-        if status == "resolved" and isinstance(key, str) and key:
-            result.append(f"ref:{key}")
+        counted = counts_for(status, key, candidate)
+        if counted:
+            result.append(f"ref:{counted}")
+            continue
+        if status != "missing":
+            result.append("")
             continue
         names = _surnames(surnames)
         result.append(unlisted.get(_key(names[0], str(year), str(suffix or "")), "")
@@ -319,7 +334,9 @@ def citation_support(audit: pd.DataFrame, works: pd.DataFrame, codes: pd.DataFra
         with an empty ``topic_id`` for an occurrence with neither. ``curated`` says the work is
         coded with the topic (the occurrence counts toward the topic's cells); ``supports``
         says the clause is about the topic too (rules and curated codes agree). An occurrence
-        naming no known work has an empty ``work_id`` and counts for nothing.
+        naming no known work has an empty ``work_id`` and counts for nothing. ``finding``
+        flags an occurrence whose year or spelling disagrees with the reference list (it
+        counts for the entry it names) or that is ambiguous (it does not count).
     """
     if audit.empty:
         return pd.DataFrame(columns=SUPPORT_COLUMNS)
@@ -327,7 +344,10 @@ def citation_support(audit: pd.DataFrame, works: pd.DataFrame, codes: pd.DataFra
     occurrences = audit.assign(
         occurrence_id=[f"{loc}#c{n}" for loc, n in zip(audit["location"], audit["occurrence"],
                                                        strict=True)],
-        work_id=occurrence_works(audit, works))
+        work_id=occurrence_works(audit, works),
+        finding=[finding(s, n) for s, n in zip(
+            audit["status"], audit["note"] if "note" in audit else [""] * len(audit),
+            strict=True)])
     clauses: dict[int, tuple[str, str]] = {}
     for (_, sentence), group in occurrences.groupby(["location", "sentence"], sort=False):
         for position, found in zip(group.index, sentence_clauses(sentence,
@@ -356,7 +376,7 @@ def citation_support(audit: pd.DataFrame, works: pd.DataFrame, codes: pd.DataFra
         rule_topics.setdefault(target, []).append(topic)
     records = []
     keep = ["occurrence_id", "location", "line", "source", "cited_as", "status", "work_id",
-            "listed", "design", "country", "sentence", "clause", "unit"]
+            "listed", "design", "country", "sentence", "clause", "unit", "finding"]
     for row in occurrences[keep].to_dict("records"):
         mine = set(curated.get(row["work_id"], [])) if row["work_id"] else set()
         proposed_here = set(rule_topics.get(row["occurrence_id"], []))

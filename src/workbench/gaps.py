@@ -53,9 +53,70 @@ import pandas as pd
 from workbench.corpus import Corpus
 from workbench.evidence import UK, is_evaluation
 
+
+@dataclass(frozen=True)
+class Term:
+    """One value of a vocabulary the gap map shows (a cell status or an evidence channel).
+
+    The tables :data:`STATUS_TERMS` and :data:`CHANNEL_TERMS` are the ONE place where a status
+    or a channel is defined: the page (HTML, its CSS custom properties and its legend), the
+    figure (PNG) and ``gaps.md`` all read them, so adding a status or changing a colour is a
+    change here alone.
+
+    Attributes:
+        id: the value stored in the tables (``gap_map.csv``, ``gap_evidence.csv``).
+        label: the short display name (``Practice only``).
+        meaning: what the value means, in one line.
+        symbol: the mark that shows it without colour.
+        colour: the name of its colour in ``workbench.render.figures.PALETTE`` (statuses: an
+            Okabe-Ito colour; channels: a neutral grey, so no channel shares a status colour).
+        phrase: how a sentence says a row has it (statuses: ``thin evidence``), for the gap
+            register's sentences.
+    """
+
+    id: str
+    label: str
+    meaning: str
+    symbol: str
+    colour: str
+    phrase: str = ""
+
+    @property
+    def description(self) -> str:
+        """``Label: meaning``, as a legend line."""
+        return f"{self.label}: {self.meaning}"
+
+
 #: Evidence channels, in display order; the last one comes from the crosswalk.
-CHANNELS: tuple[str, ...] = ("academic", "unlisted", "roundtable", "consultation", "programme",
-                             "framework")
+CHANNEL_TERMS: tuple[Term, ...] = (
+    Term("academic", "Academic references",
+         "works of the reference list cited in the evidence narrative", "A", "grey_1"),
+    Term("unlisted", "Works not in the reference list",
+         "works cited in the narrative but missing from the reference list", "U", "grey_2"),
+    Term("roundtable", "Roundtables", "practitioner roundtables quoted in the narrative", "R",
+         "grey_3"),
+    Term("consultation", "Consultations", "consultations quoted in the narrative", "C",
+         "grey_4"),
+    Term("programme", "Evaluated programmes",
+         "named programmes evaluated by a cited work or tied to the row", "E", "grey_5"),
+    Term("framework", "Framework items",
+         "items of existing frameworks the crosswalk relates to the guideline", "F", "grey_6"),
+)
+
+#: Cell statuses, from the worst to the best.
+STATUS_TERMS: tuple[Term, ...] = (
+    Term("absolute_gap", "Absolute gap", "no evidence in any channel", "\u2715", "vermillion",
+         "an absolute gap"),
+    Term("practice_only", "Practice only", "no cited work, only practice evidence", "P",
+         "orange", "only practice evidence"),
+    Term("thin", "Thin", "fewer cited works than the thresholds ask for", "T", "sky_blue",
+         "thin evidence"),
+    Term("covered", "Covered", "cited works at or above the thresholds", "\u2713",
+         "bluish_green", "enough cited works"),
+)
+
+#: Evidence channel ids, in display order.
+CHANNELS: tuple[str, ...] = tuple(t.id for t in CHANNEL_TERMS)
 
 #: Channels that count as evidence behind a row (the framework channel is counted apart).
 EVIDENCE_CHANNELS: tuple[str, ...] = CHANNELS[:5]
@@ -66,35 +127,39 @@ WORK_CHANNELS: tuple[str, ...] = ("academic", "unlisted")
 #: Channels whose linking text (the quoted words) is coded besides the item itself.
 QUOTE_CHANNELS: tuple[str, ...] = ("roundtable", "consultation")
 
-#: Human names of the channels.
-CHANNEL_LABELS: dict[str, str] = {
-    "academic": "Academic references",
-    "unlisted": "Works not in the reference list",
-    "roundtable": "Roundtables",
-    "consultation": "Consultations",
-    "programme": "Evaluated programmes",
-    "framework": "Framework items",
-}
+#: Human names of the channels (from :data:`CHANNEL_TERMS`).
+CHANNEL_LABELS: dict[str, str] = {t.id: t.label for t in CHANNEL_TERMS}
 
-#: Cell statuses, from the worst to the best.
-STATUSES: tuple[str, ...] = ("absolute_gap", "practice_only", "thin", "covered")
+#: Cell status ids, from the worst to the best.
+STATUSES: tuple[str, ...] = tuple(t.id for t in STATUS_TERMS)
 
 #: One line per status, as the map's legend and ``gaps.md`` explain it.
-STATUS_LABELS: dict[str, str] = {
-    "absolute_gap": "Absolute gap: no evidence in any channel",
-    "practice_only": "Practice only: no cited work, only practice evidence",
-    "thin": "Thin: fewer cited works than the thresholds ask for",
-    "covered": "Covered: cited works at or above the thresholds",
-}
+STATUS_LABELS: dict[str, str] = {t.id: t.description for t in STATUS_TERMS}
+
+
+def status_label(status: str) -> str:
+    """Return the short display name of a status id (``Practice only``), from
+    :data:`STATUS_TERMS`; an id the table lacks is shown with spaces for underscores.
+
+    Examples:
+        >>> status_label("absolute_gap"), status_label("new_status")
+        ('Absolute gap', 'new status')
+    """
+    for term in STATUS_TERMS:
+        if term.id == status:
+            return term.label
+    return str(status).replace("_", " ")
+
 
 #: Relations of the crosswalk that do not tie a guideline to a framework item.
 UNRELATED = frozenset({"not_related", ""})
 
 EVIDENCE_COLUMNS = ["row_id", "topic_id", "channel", "evidence_id", "citation", "sentence",
                     "location", "coded_by", "coded_on", "via", "clause", "line", "design",
-                    "country"]
+                    "country", "finding"]
 LINK_COLUMNS = ["row_id", "channel", "evidence_id", "citation", "sentence", "sentence_id",
-                "narrative_id", "location", "via", "clause", "line", "occurrence_id"]
+                "narrative_id", "location", "via", "clause", "line", "occurrence_id",
+                "finding"]
 #: Per-cell counts of the distinct works behind it, by design and by country.
 WORK_COUNT_COLUMNS = ["works", "works_evaluation", "works_other_design", "works_uk",
                       "works_elsewhere", "works_country_unknown"]
@@ -430,13 +495,27 @@ def unlisted_label(cited_as: str) -> str:
     return f"{cited_as} (not in the reference list)"
 
 
+def flagged_label(label: str, cited_as: str, found: str) -> str:
+    """The citation shown for a work cited under another year or spelling: flagged as such.
+
+    Examples:
+        >>> flagged_label("Bonta and Andrews (2016)", "Bonta and Andrews, 2017",
+        ...               "cited 2017; the reference list dates this work 2016")
+        'Bonta and Andrews (2016) [cited as “Bonta and Andrews, 2017”: cited 2017; the \
+reference list dates this work 2016]'
+    """
+    return f"{label} [cited as “{cited_as}”: {found}]" if found else label
+
+
 def work_links(support: pd.DataFrame, rows: pd.DataFrame,
                labels: dict[str, str]) -> pd.DataFrame:
     """Return the links from rows to the works their texts cite, one per citation occurrence.
 
     A listed work is linked in the ``academic`` channel, a work missing from the reference
-    list in the ``unlisted`` channel. A standard's narrative links reach the standard and its
-    guidelines; a guideline's own citation reaches the guideline and its standard.
+    list in the ``unlisted`` channel. A citation whose year or spelling disagrees with the
+    reference list links the entry it names, its citation flagged with the audit's finding
+    (:func:`flagged_label`, and ``finding``). A standard's narrative links reach the standard
+    and its guidelines; a guideline's own citation reaches the guideline and its standard.
 
     Args:
         support: :func:`workbench.evidence.citation_support`.
@@ -455,9 +534,13 @@ def work_links(support: pd.DataFrame, rows: pd.DataFrame,
         if own not in receivers:
             continue
         listed = occ["listed"] is True or str(occ["listed"]).lower() == "true"
+        found = occ.get("finding") or ""
+        found = found if isinstance(found, str) else ""
         link = {"channel": "academic" if listed else "unlisted", "evidence_id": occ["work_id"],
-                "citation": labels.get(occ["work_id"], occ["cited_as"]) if listed
+                "citation": flagged_label(labels.get(occ["work_id"], occ["cited_as"]),
+                                          occ["cited_as"], found) if listed
                 else unlisted_label(occ["cited_as"]),
+                "finding": found,
                 "sentence": occ["sentence"], "sentence_id": "",
                 "narrative_id": occ["location"] if occ["location"].startswith("narrative:")
                 else "",
@@ -502,12 +585,14 @@ def evidence_list(links: pd.DataFrame, codes: pd.DataFrame,
         A DataFrame with :data:`EVIDENCE_COLUMNS`: ``coded_by`` is ``curated (basis):
         rationale``, ``rule: <matched words>`` or ``manual: <reason>``; ``coded_on`` is the id
         of what carries the code (the work, the item or a narrative sentence); ``design`` and
-        ``country`` are the work's. Sorted by row, topic, channel, evidence id and sentence.
+        ``country`` are the work's; ``finding`` is the citation audit's finding on a citation
+        that counts for the work it names although its year or spelling disagrees. Sorted by
+        row, topic, channel, evidence id and sentence.
     """
     if links.empty:
         return pd.DataFrame(columns=EVIDENCE_COLUMNS)
     links = links.reset_index(drop=True)
-    for column in ("clause", "line", "occurrence_id"):
+    for column in ("clause", "line", "occurrence_id", "finding"):
         links[column] = links[column].fillna("").astype(str) if column in links else ""
     frames = []
     cited = links[links["channel"].isin(WORK_CHANNELS)]
@@ -885,6 +970,10 @@ def gap_sentence(cell: pd.Series | dict, thresholds: GapThresholds = DEFAULT_THR
         >>> sentence.endswith("Standard 5 gives only 1 academic reference on this topic: "
         ...                   "fewer than 3.")
         True
+        >>> standard = pd.Series({**cell.to_dict(), "level": "standard", "demand": False,
+        ...                       "row_label": "Standard 5"})
+        >>> gap_sentence(standard).split(":")[0]
+        'Standard 5 has thin evidence on fathers'
     """
     standard = "Standard " + str(cell["standard_id"]).split(":")[-1]
     topic = str(cell["topic_label"])
@@ -893,8 +982,9 @@ def gap_sentence(cell: pd.Series | dict, thresholds: GapThresholds = DEFAULT_THR
     if cell["level"] == "guideline" and cell["demand"]:
         return (f"{cell['row_label']} names {topic} ({_demand_phrase(cell['demand_coded_by'])})"
                 f", yet the evidence narrative of {standard} gives {what}.")
-    status = cell["status"].replace("_", " ")
-    return f"{cell['row_label']} has a {status} on {topic}: its evidence narrative gives {what}."
+    phrase = next((t.phrase for t in STATUS_TERMS if t.id == cell["status"]),
+                  str(cell["status"]).replace("_", " "))
+    return f"{cell['row_label']} has {phrase} on {topic}: its evidence narrative gives {what}."
 
 
 def gap_register(cells: pd.DataFrame, rows: pd.DataFrame, evidence: pd.DataFrame,
@@ -1002,7 +1092,7 @@ def _contradicts(kind: str, cell: dict) -> tuple[bool, str]:
                        else "no cited work")
     if cell["status"] == "covered":
         return True, f"the map shows it covered: {cell['status_note']}"
-    return False, f"the map shows it {cell['status'].replace('_', ' ')}: {cell['status_note']}"
+    return False, f"the map shows it {status_label(cell['status']).lower()}: {cell['status_note']}"
 
 
 def _work_listing(works: pd.DataFrame) -> str:
@@ -1049,7 +1139,7 @@ def stated_gap_agreement(cells: pd.DataFrame, marks: pd.DataFrame,
     standard_works = works[works["row_id"].isin(standard_rows)].drop_duplicates(
         ["topic_id", "evidence_id"])
     topic_works = {t: f for t, f in standard_works.groupby("topic_id")}
-    tallies = {t: ", ".join(f"{s.replace('_', ' ')} under {n}" for s, n in sorted(
+    tallies = {t: ", ".join(f"{status_label(s).lower()} under {n}" for s, n in sorted(
         g["status"].value_counts().items(), key=lambda x: -_SEVERITY[x[0]]))
         for t, g in standards.groupby("topic_id")}
     records = []
@@ -1076,7 +1166,7 @@ def stated_gap_agreement(cells: pd.DataFrame, marks: pd.DataFrame,
                     "works": int(cell["works"]), "works_uk": int(cell["works_uk"]),
                     "works_evaluation": int(cell["works_evaluation"]),
                     "map_says": f"{cell['row_label']} × {cell['topic_label']}: "
-                                f"{cell['status'].replace('_', ' ')} ({cell['status_note']})",
+                                f"{status_label(cell['status']).lower()} ({cell['status_note']})",
                     "evidence": listing.get((row_id, topic), "")}, contradicts, why))
         if not found and mark["scope"] == "topic" and (standard_rows[0], topic) in by_cell:
             here = topic_works.get(topic, works.iloc[:0])
@@ -1312,7 +1402,7 @@ def analyse_gaps(corpus: Corpus, thresholds: GapThresholds = DEFAULT_THRESHOLDS,
                        graph_links[graph_links["channel"] != "academic"],
                        framework_links(crosswalk, rows, labels, item_locations(corpus))],
                       ignore_index=True)
-    for column in ("clause", "line", "occurrence_id"):
+    for column in ("clause", "line", "occurrence_id", "finding"):
         links[column] = links[column].fillna("")
     evidence = evidence_list(links, codes, work_codes, works)
     evidence = evidence[evidence["topic_id"].isin(topics["topic_id"])].reset_index(drop=True)

@@ -14,8 +14,10 @@ Edges (from → to):
     guideline → standard, narrative → standard, framework item → framework, child item →
     parent item.
 ``cites``
-    narrative or guideline → reference, one edge per *resolved* citation occurrence, with
-    the sentence (the citation audit lists the occurrences that do not resolve).
+    narrative or guideline → reference, one edge per citation occurrence that counts for the
+    reference (:func:`workbench.citations.counts_for`: resolved, or cited under another year
+    or spelling, then with the audit's ``finding`` on the edge), with the sentence (the
+    citation audit lists every occurrence, and those that count for nothing).
 ``quotes``
     narrative → roundtable or consultation, one edge per attributed quote, with the quote.
 ``example_of``
@@ -46,6 +48,7 @@ from workbench.citations import (
     citation_audit,
     citation_texts,
     extract_attributions,
+    finding,
     parse_bracket,
     resolve_citations,
 )
@@ -57,8 +60,11 @@ NODE_KINDS = ("document", "standard", "guideline", "narrative", "reference", "ro
 #: Every edge kind the graph uses.
 EDGE_KINDS = ("part_of", "cites", "quotes", "example_of", "evaluated_by", "edition_of",
               "collated_as", "reported_in")
-#: Columns of the edge list (:func:`edge_frame`): endpoints and key, then the attributes.
-EDGE_COLUMNS = ["from", "to", "key", "kind", "source_file", "location", "lines", "detail"]
+#: Columns of the edge list (:func:`edge_frame`): endpoints and key, then the attributes
+#: (``finding``: the citation audit's finding on a ``cites`` edge whose citation disagrees
+#: with the reference list in year or spelling; empty elsewhere).
+EDGE_COLUMNS = ["from", "to", "key", "kind", "source_file", "location", "lines", "detail",
+                "finding"]
 
 
 def _text(value) -> str:
@@ -159,12 +165,12 @@ def _add_nodes(graph: nx.MultiDiGraph, corpus) -> None:
 
 
 def _edge(graph: nx.MultiDiGraph, tail: str, head: str, kind: str, key: str, row,
-          location: str, lines: str = "", detail: str = "") -> None:
+          location: str, lines: str = "", detail: str = "", finding: str = "") -> None:
     """Add one edge when both ends are nodes (a dangling id adds nothing)."""
     if tail in graph and head in graph:
         graph.add_edge(tail, head, key=key, kind=kind, source_file=_text(row.get("source")),
                        location=location, lines=lines or _text(row.get("lines")),
-                       detail=detail)
+                       detail=detail, finding=finding)
 
 
 #: Structural edges, table by table: the id column (the tail) and, for each edge, the column
@@ -201,10 +207,11 @@ def _add_evidence(graph: nx.MultiDiGraph, corpus, audit: pd.DataFrame | None) ->
         return
     if audit is None:
         audit = citation_audit(corpus)
-    for row in audit[audit["status"] == "resolved"].to_dict("records"):
-        _edge(graph, row["location"], f"ref:{row['key']}", "cites",
+    for row in audit[audit["counts_for"] != ""].to_dict("records"):
+        _edge(graph, row["location"], f"ref:{row['counts_for']}", "cites",
               f"cites:{row['location']}:{row['occurrence']}:{row['year']}", row,
-              row["location"], lines=str(row["line"]), detail=row["sentence"])
+              row["location"], lines=str(row["line"]), detail=row["sentence"],
+              finding=finding(row["status"], row["note"]))
     quotes = extract_attributions(citation_texts(corpus))
     for row in quotes.to_dict("records"):
         _edge(graph, row["location"], row["target_id"], "quotes",
@@ -224,6 +231,9 @@ def _add_evaluations(graph: nx.MultiDiGraph, corpus) -> None:
     if not cited:
         return
     for found in resolve_citations(pd.DataFrame(cited), corpus.references).to_dict("records"):
+        # Resolved only: a programme's evaluation is cited from the other documents, whose
+        # works the report's reference list does not hold (Humphreys et al., 2018 on Safe &
+        # Together is not the 2020 book), so a near miss there names another work.
         if found["status"] == "resolved":
             row = found["row"]
             _edge(graph, row["programme_id"], f"ref:{found['key']}", "evaluated_by",
@@ -251,8 +261,10 @@ def build_graph(corpus, audit: pd.DataFrame | None = None) -> nx.MultiDiGraph:
 
 # --- queries -------------------------------------------------------------------------------
 
-#: Columns of :func:`evidence_for`.
-EVIDENCE_COLUMNS = ["node", "kind", "label", "edge", "via", "lines", "detail", "inherited_from"]
+#: Columns of :func:`evidence_for` (``source_file`` and ``lines`` locate the citing text;
+#: ``finding`` flags a citation that disagrees with the reference list in year or spelling).
+EVIDENCE_COLUMNS = ["node", "kind", "label", "edge", "via", "source_file", "lines", "detail",
+                    "finding", "inherited_from"]
 
 
 def _standard_of(graph: nx.MultiDiGraph, node: str) -> str | None:
@@ -274,7 +286,9 @@ def _evidence_edges(graph: nx.MultiDiGraph, holder: str) -> list[dict]:
             if data["kind"] in ("cites", "quotes"):
                 rows.append({"node": head, "kind": graph.nodes[head]["kind"],
                              "label": graph.nodes[head]["label"], "edge": data["kind"],
-                             "via": via, "lines": data["lines"], "detail": data["detail"]})
+                             "via": via, "source_file": data["source_file"],
+                             "lines": data["lines"], "detail": data["detail"],
+                             "finding": data.get("finding", "")})
     return rows
 
 

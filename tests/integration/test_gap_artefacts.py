@@ -245,3 +245,30 @@ def test_figure_labels_each_cell_until_the_row_limit(corpus, monkeypatch):
     monkeypatch.setattr(gap_map, "ANNOTATED_ROWS", 6)
     plain = gap_map.plot_gap_map(analysis).axes[0]
     assert len(plain.texts) == dimensions
+
+
+def test_near_miss_citations_count_flagged_in_the_evidence_and_the_page(built):
+    # The seven citations the audit finds under another year or spelling (001 lines 145, 191,
+    # 235, 331, 371, 713, 733) count for the entry they name, each flagged with its finding.
+    out, _ = built
+    support = pd.read_csv(out / "citation_support.csv", dtype=str, keep_default_na=False)
+    near = support[support["status"].isin(["year_mismatch", "name_mismatch"])].drop_duplicates(
+        "occurrence_id")
+    assert sorted(zip(near["line"].astype(int), near["work_id"], strict=True)) == [
+        (145, "ref:humphreys2020"), (191, "ref:holtrop2015"), (235, "ref:bonta2016"),
+        (331, "ref:humphreys2020"), (371, "ref:bonta2016"), (713, "ref:austin2003"),
+        (733, "ref:maiuro2008")]
+    assert (near["finding"] != "").all()
+    assert set(support.loc[support["status"] == "resolved", "finding"]) == {""}
+    # of them, only Holtrop et al. (coded behaviour change and groupwork) reaches a cell: the
+    # two in Appendix 1 belong to no standard, and Bonta and Humphreys carry no evidence code
+    evidence = pd.read_csv(out / "gap_evidence.csv", dtype=str, keep_default_na=False)
+    flagged = evidence[evidence["finding"] != ""]
+    assert set(flagged["evidence_id"]) == {"ref:holtrop2015"}
+    assert set(zip(flagged["row_id"], flagged["topic_id"], strict=True)) == {
+        (row, topic) for row in ["standard:3"] + [f"guideline:3.{n}" for n in range(1, 7)]
+        for topic in ("topic:behaviour_change", "topic:groupwork")}
+    assert set(flagged["finding"]) == {"cited 2017; the reference list dates this work 2015"}
+    page = (out / "gap_map.html").read_text(encoding="utf-8")
+    assert "[cited as “Holtrop et al., 2017”: cited 2017; the reference list dates this work" \
+           " 2015]" in page

@@ -15,6 +15,7 @@ from workbench.citations import (
     citation_audit,
     citation_texts,
     extract_attributions,
+    finding,
     orphan_references,
     parse_attributions,
     parse_bracket,
@@ -217,6 +218,24 @@ def test_each_status_on_a_small_reference_list():
     assert _status(long_names, ("Bennet-Langstead",), "2001")[0] == "name_mismatch"
 
 
+def test_a_mismatch_counts_for_its_one_candidate_and_an_ambiguity_for_nothing():
+    refs = _references(("smith2019a", ("Smith", "Jones", "Brown"), "2019", "a"),
+                       ("smith2019b", ("Smith", "Green", "White"), "2019", "b"),
+                       ("kelly2015", ("Kelly", "Westmarland"), "2015", ""))
+    cited = pd.DataFrame([
+        {"surnames": ("Kelly", "Westmarland"), "et_al": False, "year": "2015", "suffix": ""},
+        {"surnames": ("Kelly", "Westmarland"), "et_al": False, "year": "2017", "suffix": ""},
+        {"surnames": ("Kely", "Westmarland"), "et_al": False, "year": "2015", "suffix": ""},
+        {"surnames": ("Smith",), "et_al": True, "year": "2019", "suffix": ""},
+        {"surnames": ("Gangoli",), "et_al": True, "year": "2022", "suffix": ""}])
+    found = resolve_citations(cited, refs)
+    assert found["counts_for"].tolist() == ["kelly2015", "kelly2015", "kelly2015", "", ""]
+    assert [finding(s, n) for s, n in zip(found["status"], found["note"], strict=True)] == [
+        "", "cited 2017; the reference list dates this work 2015",
+        "cited as Kely; the reference list spells Kelly",
+        "not counted (ambiguous): 2 entries share this first author and year", ""]
+
+
 def test_every_entry_cited_in_its_own_form_resolves_to_itself(corpus):
     references = corpus.references
     cited = pd.DataFrame({
@@ -255,6 +274,16 @@ def test_every_occurrence_has_exactly_one_status(audit):
     assert (audit.loc[~resolved, "key"] == "").all()
     assert (audit.loc[audit["status"].isin(["year_mismatch", "name_mismatch"]),
                       "candidate_key"] != "").all()
+    # what each counts for: its key, or the one candidate of a year or name mismatch (the
+    # seven near misses of test_real_findings); a missing citation counts for no entry
+    counted = audit["counts_for"] != ""
+    assert counted.sum() == 105 + 6 + 1
+    assert (audit.loc[resolved, "counts_for"] == audit.loc[resolved, "key"]).all()
+    near = audit["status"].isin(["year_mismatch", "name_mismatch"])
+    assert (audit.loc[near, "counts_for"] == audit.loc[near, "candidate_key"]).all()
+    assert sorted(audit.loc[near, "counts_for"]) == [
+        "austin2003", "bonta2016", "bonta2016", "holtrop2015", "humphreys2020",
+        "humphreys2020", "maiuro2008"]
 
 
 @pytest.mark.parametrize("location, cited_as, line, status, key, candidate", [

@@ -30,3 +30,16 @@ def test_suggestions_for_several_frameworks_match_each_alone(corpus):
         # dtypes may differ where a column holds only missing relations (object vs str)
         pd.testing.assert_frame_equal(mine, alone, check_dtype=False, check_exact=True)
     assert list(dict.fromkeys(together["framework_id"])) == frameworks
+
+
+def test_surface_forms_give_the_words_of_the_texts_not_stems():
+    from workbench.crosswalk_suggest import surface_forms
+
+    forms = surface_forms(["Services should provide quality support.",
+                           "Quality assurance: providing support; provide training"])
+    # "provide" twice, "providing" once; "quality" (text 1) and "Quality" (text 2) once
+    # each: the first used wins
+    assert forms["provid"] == "provide"
+    assert forms["qualiti"] == "quality"
+    assert forms["servic"] == "Services"
+    assert "should" not in forms.values()  # a stop word is no term

@@ -23,11 +23,11 @@ TOPICS = CODEBOOK.assign(order=range(2))
 
 
 def occurrence(location, number, cited_as, surnames, year, sentence, status="resolved",
-               key=""):
+               key="", candidate_key="", note=""):
     return {"location": location, "occurrence": number, "line": 10 + number,
             "cited_as": cited_as, "surnames": surnames, "et_al": False, "year": year,
             "suffix": "", "sentence": sentence, "source": "001.txt", "status": status,
-            "key": key}
+            "key": key, "candidate_key": candidate_key, "note": note}
 
 
 def test_a_sentence_is_cut_into_the_clause_each_citation_supports():
@@ -96,6 +96,41 @@ def test_support_counts_only_through_the_curated_codes_and_flags_unlisted_works(
         "unlisted:gangoli2022", False, "topic:women", True)
     roe = support[support["occurrence_id"] == "narrative:standard:2#c1"]
     assert len(roe) == 1 and roe.iloc[0]["work_id"] == "" and roe.iloc[0]["topic_id"] == ""
+
+
+def test_a_citation_under_another_year_counts_for_its_entry_flagged_an_ambiguous_one_not():
+    audit = pd.DataFrame([
+        occurrence("narrative:standard:4", 1, "Smith, 2003", ("Smith",), "2003",
+                   "Groups work (Smith, 2003).", status="year_mismatch",
+                   candidate_key="smith2001",
+                   note="cited 2003; the reference list dates this work 2001"),
+        occurrence("narrative:standard:4", 2, "Smyth, 2001", ("Smyth",), "2001",
+                   "Groups again (Smyth, 2001).", status="name_mismatch",
+                   candidate_key="smith2001",
+                   note="cited as Smyth; the reference list spells Smith"),
+        occurrence("narrative:standard:4", 3, "Lee, 2019", ("Lee",), "2019",
+                   "Women too (Lee, 2019).", status="ambiguous",
+                   candidate_key="lee2019a;lee2019b",
+                   note="2 entries share this first author and year"),
+    ])
+    works = pd.DataFrame({
+        "work_id": ["ref:smith2001", "ref:lee2019a"], "listed": [True, True],
+        "cited_as": ["", ""], "year": ["2001", "2019"],
+        "design": ["qualitative", "qualitative"], "country": ["uk", "uk"]})
+    codes = pd.DataFrame({"work_id": ["ref:smith2001", "ref:lee2019a"],
+                          "topic_id": ["topic:groupwork", "topic:women"]})
+    support = citation_support(audit, works, codes, CODEBOOK).set_index("occurrence_id")
+    assert support.loc["narrative:standard:4#c1", ["work_id", "topic_id", "curated",
+                                                   "finding"]].tolist() == [
+        "ref:smith2001", "topic:groupwork", True,
+        "cited 2003; the reference list dates this work 2001"]
+    assert support.loc["narrative:standard:4#c2", ["work_id", "curated", "finding"]].tolist() \
+        == ["ref:smith2001", True, "cited as Smyth; the reference list spells Smith"]
+    # "Women too" proposes topic:women, but the ambiguous citation names no work
+    lee = support.loc["narrative:standard:4#c3"]
+    assert lee["work_id"] == "" and not lee["curated"]
+    assert lee["finding"] == ("not counted (ambiguous): 2 entries share this first author "
+                              "and year")
 
 
 def test_agreement_counts_work_topic_pairs_by_hand():

@@ -177,13 +177,13 @@ def test_wrap_title_breaks_at_words_within_the_width():
 def test_evidence_neighbourhood_holds_standard_7_its_guidelines_and_its_evidence(corpus):
     # Standard 7 (lines 345-371 of the report): guidelines 7.1-7.4; its narrative (359-371)
     # cites Gray et al. 2020, Morrison et al. 2019a, Nicholas et al. 2020, Tolman 2001 and
-    # Westmarland and Zilkova 2022, and quotes roundtables 2 and 5. Its citations of
-    # Westmarland et al. 2010 and Bonta and Andrews 2017 resolve to no entry (citation audit),
-    # so they are not nodes.
+    # Westmarland and Zilkova 2022, and quotes roundtables 2 and 5. Bonta and Andrews 2017
+    # (line 371) is the entry the reference list dates 2016: it counts for ref:bonta2016.
+    # Westmarland et al. 2010 resolves to no entry (citation audit), so it is not a node.
     around = evidence_neighbourhood(build_graph(corpus), "standard:7")
     assert sorted(around) == sorted([
         "standard:7", "guideline:7.1", "guideline:7.2", "guideline:7.3", "guideline:7.4",
-        "narrative:standard:7", "roundtable:2", "roundtable:5", "ref:gray2020",
+        "narrative:standard:7", "roundtable:2", "roundtable:5", "ref:bonta2016", "ref:gray2020",
         "ref:morrison2019a", "ref:nicholas2020", "ref:tolman2001", "ref:westmarland2022"])
     with pytest.raises(KeyError):
         evidence_neighbourhood(build_graph(corpus), "standard:99")

@@ -141,15 +141,24 @@ def test_standard_3_on_groupwork_is_covered(analysis):
     # and Westmarland, 2015)". Titles: "Standards for Batterer Intervention Programs", "Peer
     # Interactions in Group Batterer Intervention Programs", "A survey of domestic violence
     # perpetrator programs", "Steps Towards Change" (Kelly and Westmarland, a UK study: London
-    # Metropolitan University and Durham University). Four works, one from the UK: covered.
+    # Metropolitan University and Durham University). And "there are benefits in terms of
+    # diversity within groups (Holtrop et al., 2017)" (line 191), which the reference list
+    # dates 2015 (line 455: "... in a Diverse, Group-Based Male Batterer Intervention
+    # Program", no country): it counts for that entry, flagged. Five works, one from the UK:
+    # covered.
     c = cell(analysis, "standard:3", "topic:groupwork")
     evidence = analysis.evidence
     here = evidence[(evidence["row_id"] == "standard:3")
                     & (evidence["topic_id"] == "topic:groupwork")
                     & (evidence["channel"] == "academic")]
     assert set(here["evidence_id"]) == {"ref:austin2003", "ref:cannonetal2016",
-                                        "ref:kelly2015", "ref:morrison2019b"}
-    assert (c["works"], c["works_uk"], c["status"]) == (4, 1, "covered")
+                                        "ref:holtrop2015", "ref:kelly2015", "ref:morrison2019b"}
+    assert (c["works"], c["works_uk"], c["status"]) == (5, 1, "covered")
+    holtrop = here[here["evidence_id"] == "ref:holtrop2015"]
+    assert set(holtrop["finding"]) == {"cited 2017; the reference list dates this work 2015"}
+    assert all("[cited as “Holtrop et al., 2017”: cited 2017; the reference list dates this "
+               "work 2015]" in c for c in holtrop["citation"])
+    assert set(here.loc[here["evidence_id"] != "ref:holtrop2015", "finding"]) == {""}
 
 
 def test_no_cell_counts_a_work_not_coded_with_its_topic(analysis, corpus):

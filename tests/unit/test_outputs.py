@@ -39,6 +39,9 @@ def test_a_failure_in_the_block_leaves_the_output_and_removes_the_staging(tmp_pa
 
 
 def test_a_signal_during_the_swap_waits_until_the_swap_is_done(tmp_path, monkeypatch):
+    # Python's own SIGINT handler, whatever the test runner inherited (a shell starts a
+    # background job with SIGINT ignored); the autouse fixture restores it afterwards
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     root, out = tmp_path / "root", tmp_path / "out"
     root.mkdir()
     with replacing_folder(out, root, "workbench build") as stage:

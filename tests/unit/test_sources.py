@@ -165,3 +165,23 @@ def test_the_gap_map_links_each_location_in_a_shipped_source(corpus):
         number = re.search(r"lines? (\d+)", location).group(1)
         assert href == f"sources/001_5b70540cc7bcf418.html#L{number}"
     assert map_payload(analysis, [])["whereLinks"] == {}
+
+
+def test_notebook_links_leave_sources_that_are_not_shipped_as_escaped_text():
+    from workbench.render.sources import line_links, link_mentions
+    from workbench.render.tables import styled_table
+
+    shipped = [REPORT]
+    text = "“x” (001_5b70540cc7bcf418.txt line 745) and <b> (003_8b3ee041f33ccf88.txt lines 3-5)"
+    shown = link_mentions(text, shipped=shipped)
+    assert shown.count("<a ") == 1
+    assert '<a href="../build/sources/001_5b70540cc7bcf418.html#L745">' in shown
+    assert "&lt;b&gt; (003_8b3ee041f33ccf88.txt lines 3-5)" in shown
+    links = line_links([REPORT, "003_8b3ee041f33ccf88.txt"], ["193-195", "12"], shipped=shipped)
+    assert links == ["../build/sources/001_5b70540cc7bcf418.html#L193", None]
+    import pandas as pd
+
+    html = styled_table(pd.DataFrame({"lines": ["193-195", "<12>"]}), "c", "t",
+                        links={"lines": links}).to_html()
+    assert '<a href="../build/sources/001_5b70540cc7bcf418.html#L193">193-195</a>' in html
+    assert "&lt;12&gt;" in html and "<12>" not in html

@@ -18,7 +18,7 @@ import networkx as nx
 import pandas as pd
 
 from workbench.dataflow.inputs import Table
-from workbench.dataflow.records import Artefacts, file, table
+from workbench.dataflow.records import Artefacts, file, report_page, table
 from workbench.gaps import GapAnalysis
 
 
@@ -111,10 +111,11 @@ def search_files(searches: Table, narratives: Table, search_analysis: pd.DataFra
               "on hits and monotonicity flags."),
         table("search_design_audit.csv", search.design_audit(search_analysis),
               "Every family × noun × spelling × qualifier combination, run or not run."),
-        file("search_report.md", prisma_s_markdown(report),
-             "The literature search reported item by item against PRISMA-S."),
+        markdown := file("search_report.md", prisma_s_markdown(report),
+                         "The literature search reported item by item against PRISMA-S."),
         file("search_report.json", prisma_s_json(report),
              "The PRISMA-S search report for machines."),
+        report_page(markdown, "The PRISMA-S search report as a page."),
     )
 
 
@@ -184,9 +185,9 @@ def gap_map_files(gap_analysis: GapAnalysis, shipped_sources: dict[str, str]) ->
              "The interactive evidence and gap map (works offline)."),
         table("gap_map.csv", tidy_map(analysis.cells), "The evidence and gap map as a tidy "
               "table."),
-        file("gaps.md", render_gaps_markdown(analysis), "The gap register: a one-minute "
-             "summary, the map against the report's own statements of gaps, and the ranked "
-             "gaps."),
+        register := file("gaps.md", render_gaps_markdown(analysis), "The gap register: a "
+                         "one-minute summary, the map against the report's own statements "
+                         "of gaps, and the ranked gaps."),
         table("gap_evidence.csv", analysis.evidence, "The evidence behind every cell of the "
               "gap map: one row per item, linking sentence and code, with where the sentence "
               "stands."),
@@ -196,6 +197,7 @@ def gap_map_files(gap_analysis: GapAnalysis, shipped_sources: dict[str, str]) ->
               "coder against the curated evidence codes, per topic."),
         table("gap_agreement.csv", analysis.stated, "Every cell on which the sources state a "
               "gap, the statement and the map side by side."),
+        report_page(register, "The gap register as a page."),
     )
 
 

@@ -114,3 +114,17 @@ def about_json(artefacts: Artefacts) -> bytes:
 def header(data: bytes) -> list[str]:
     """Return the header row of CSV bytes."""
     return next(csv.reader(io.StringIO(data.decode("utf-8"))), [])
+
+
+def report_page(report: Artefact, description: str) -> Artefact:
+    """Return the HTML page of a Markdown report artefact (``gaps.md`` → ``gaps.html``),
+    rendered by :func:`workbench.render.reports.render_report_page`, for a browser that shows
+    a ``.md`` file as raw text."""
+    from pathlib import PurePosixPath
+
+    from workbench.render.reports import render_report_page
+
+    path = PurePosixPath(report.name)
+    index = "../" * (len(path.parts) - 1) + "index.html"
+    page = render_report_page(report.data.decode("utf-8"), path.name, index=index)
+    return file(path.with_suffix(".html").as_posix(), page, description)

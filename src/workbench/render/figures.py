@@ -90,3 +90,38 @@ def figure_png(fig) -> bytes:
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", **SAVE_OPTIONS)
     return buffer.getvalue()
+
+
+#: Neutral greys, darkest first, for categories drawn apart from the Okabe-Ito colours (the
+#: gap map's evidence channels, which must not share a colour with its statuses).
+NEUTRALS: dict[str, str] = {"grey_1": "#222222", "grey_2": "#4D4D4D", "grey_3": "#777777",
+                            "grey_4": "#9E9E9E", "grey_5": "#C4C4C4", "grey_6": "#E6E6E6"}
+#: Every named colour a vocabulary table (``workbench.gaps.Term.colour``) may use.
+PALETTE: dict[str, str] = {**OKABE_ITO, **NEUTRALS}
+
+
+def colour(name: str) -> str:
+    """Return the hex code of a named colour of :data:`PALETTE`.
+
+    Examples:
+        >>> colour("vermillion"), colour("grey_1")
+        ('#D55E00', '#222222')
+    """
+    return PALETTE[name]
+
+
+def ink_on(background: str) -> str:
+    """Return black or white, whichever contrasts more with ``background`` (a hex code), by
+    the WCAG relative luminance.
+
+    Examples:
+        >>> ink_on("#D55E00"), ink_on("#222222")
+        ('#000000', '#FFFFFF')
+    """
+    def channel(value: int) -> float:
+        c = value / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (int(background.lstrip("#")[i:i + 2], 16) for i in (0, 2, 4))
+    luminance = 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+    return "#000000" if (luminance + 0.05) / 0.05 >= 1.05 / (luminance + 0.05) else "#FFFFFF"

@@ -19,34 +19,25 @@ from pathlib import Path
 
 import pandas as pd
 
+from workbench import gaps
 from workbench.corpus import Corpus, write_table
 from workbench.evidence import UK, is_evaluation
 from workbench.gaps import (
-    CHANNEL_LABELS,
-    CHANNELS,
     STATED_KIND_WORDS,
-    STATUS_LABELS,
-    STATUSES,
     WORK_CHANNELS,
     GapAnalysis,
+    Term,
     lines_text,
+    status_label,
     tidy_map,
 )
 from workbench.render.csp import csp_source
-from workbench.render.figures import cached_png
+from workbench.render.figures import cached_png, colour, ink_on
 from workbench.render.markdown import escape_markdown
 from workbench.render.sources import location_link, shipped_sources
 
 #: The Markdown escaper under the name the gap map's writers use.
 markdown_text = escape_markdown
-
-#: Symbol shown for each status, so that a cell reads without colour.
-STATUS_SYMBOLS: dict[str, str] = {"absolute_gap": "✕", "practice_only": "P", "thin": "T",
-                                  "covered": "✓"}
-
-#: Okabe-Ito colours of the statuses (the same in the page and the figure).
-STATUS_COLOURS: dict[str, str] = {"absolute_gap": "#d55e00", "practice_only": "#e69f00",
-                                  "thin": "#56b4e9", "covered": "#009e73"}
 
 #: The design classes the map filters on: evaluations (any ``evaluation_...`` design) or not.
 DESIGN_CLASSES: tuple[tuple[str, str], ...] = (("evaluation", "Evaluations"),
@@ -64,6 +55,39 @@ DIMENSION_LABELS: dict[str, str] = {
     "delivery": "Delivery",
     "co_occurring_needs": "Co-occurring needs",
 }
+
+
+def status_terms() -> tuple[Term, ...]:
+    """The statuses the page, figure and register show: ``workbench.gaps.STATUS_TERMS``, read
+    when called (so a status added to the table appears everywhere)."""
+    return gaps.STATUS_TERMS
+
+
+def channel_terms() -> tuple[Term, ...]:
+    """The evidence channels, ``workbench.gaps.CHANNEL_TERMS``, read when called."""
+    return gaps.CHANNEL_TERMS
+
+
+def status_colours() -> dict[str, str]:
+    """Return the hex colour of each status, from the table (the page and the figure)."""
+    return {t.id: colour(t.colour) for t in status_terms()}
+
+
+def palette_css() -> str:
+    """Return the page's colour rules, generated from the status and channel tables: the
+    custom properties ``--status-<id>`` and ``--channel-<id>``, and the rules that fill a
+    cell, a legend swatch and a channel chip or bar with them (text in black or white,
+    whichever contrasts more). The static style sheet names no status or channel colour."""
+    terms = [("status", t) for t in status_terms()] + [("channel", t) for t in channel_terms()]
+    props = "".join(f"--{kind}-{t.id}:{colour(t.colour)};" for kind, t in terms)
+    rules = [f":root{{{props}}}"]
+    for t in status_terms():
+        rules.append(f"#grid td.s-{t.id},.swatch.s-{t.id}{{background:var(--status-{t.id});"
+                     f"color:{ink_on(colour(t.colour))}}}")
+    for t in channel_terms():
+        rules.append(f".c-{t.id}{{background:var(--channel-{t.id});"
+                     f"color:{ink_on(colour(t.colour))}}}")
+    return "\n".join(rules) + "\n"
 
 
 def _asset(name: str) -> str:
@@ -87,13 +111,14 @@ def threshold_note(analysis: GapAnalysis) -> str:
                     f"{'s' if t.covered_min_evaluations > 1 else ''}")
     works = ("academic references and works not in the reference list" if t.count_unlisted
              else "academic references")
+    demand = ", ".join(status_label(s).lower() for s in t.demand_statuses)
     return (f"Thresholds: a cell is covered with at least {t.covered_min_references} distinct "
             f"cited works ({works}) coded with the topic in the curated evidence codes"
             f"{', ' + ' and '.join(also) + ' among them' if also else ''}, and thin below "
             f"that; practice only when it has roundtables, consultations, programmes or "
             f"framework items but no cited work; an absolute gap when it has nothing. Demand "
             f"without evidence: a guideline whose own text names the topic while its cell is "
-            f"{', '.join(t.demand_statuses)}.")
+            f"{demand}.")
 
 
 def design_class(design: object) -> str:
@@ -112,6 +137,18 @@ def country_class(country: object) -> str:
         return "uk"
     return "unknown" if not isinstance(country, str) or country in ("", "unknown") \
         else "elsewhere"
+
+
+def short_row_label(row_id: str) -> str:
+    """Return the short label of a map row, for narrow screens: ``S3`` for a standard,
+    ``3.3`` for a guideline.
+
+    Examples:
+        >>> short_row_label("standard:3"), short_row_label("guideline:3.3")
+        ('S3', '3.3')
+    """
+    kind, _, number = str(row_id).partition(":")
+    return f"S{number}" if kind == "standard" else number
 
 
 def map_payload(analysis: GapAnalysis, shipped: Collection[str] = ()) -> dict:
@@ -139,10 +176,11 @@ def map_payload(analysis: GapAnalysis, shipped: Collection[str] = ()) -> dict:
     topics = analysis.topics
     row_pos = {r: i for i, r in enumerate(rows["row_id"])}
     topic_pos = {t: i for i, t in enumerate(topics["topic_id"])}
-    channel_pos = {c: i for i, c in enumerate(CHANNELS)}
-    status_pos = {s: i for i, s in enumerate(STATUSES)}
+    channels = [t.id for t in channel_terms()]
+    channel_pos = {c: i for i, c in enumerate(channels)}
+    status_pos = {t.id: i for i, t in enumerate(status_terms())}
     cells = [[None] * len(topics) for _ in range(len(rows))]
-    counted = [f"count_{c}" for c in CHANNELS]
+    counted = [f"count_{c}" for c in channels]
     design_pos = {d: i for i, (d, _) in enumerate(DESIGN_CLASSES)}
     country_pos = {c: i for i, (c, _) in enumerate(COUNTRY_CLASSES)}
     works: dict[tuple[str, str], list[list[int]]] = {}
@@ -196,9 +234,10 @@ def map_payload(analysis: GapAnalysis, shipped: Collection[str] = ()) -> dict:
         if href is not None:
             where_links[str(location)] = href
     return {
-        "channels": [{"id": c, "label": CHANNEL_LABELS[c]} for c in CHANNELS],
-        "statuses": [{"id": s, "label": STATUS_LABELS[s], "symbol": STATUS_SYMBOLS[s]}
-                     for s in STATUSES],
+        "channels": [{"id": t.id, "label": t.label, "symbol": t.symbol}
+                     for t in channel_terms()],
+        "statuses": [{"id": t.id, "label": t.label, "description": t.description,
+                      "symbol": t.symbol} for t in status_terms()],
         "thresholds": asdict(analysis.thresholds),
         "thresholdNote": threshold_note(analysis),
         "footer": ("Built by workbench from the corpus (standards, guidelines, narratives, "
@@ -209,8 +248,8 @@ def map_payload(analysis: GapAnalysis, shipped: Collection[str] = ()) -> dict:
         "topics": [{"id": t.topic_id, "label": t.label, "dimension": t.dimension,
                     "definition": "" if pd.isna(t.definition) else str(t.definition)}
                    for t in topics.itertuples(index=False)],
-        "rows": [{"id": r.row_id, "label": r.row_label, "level": r.level,
-                  "standard": r.standard_id, "text": r.text}
+        "rows": [{"id": r.row_id, "label": r.row_label, "short": short_row_label(r.row_id),
+                  "level": r.level, "standard": r.standard_id, "text": r.text}
                  for r in rows.itertuples(index=False)],
         "cells": cells,
         "evidence": evidence,
@@ -265,7 +304,7 @@ def render_gap_map_html(analysis: GapAnalysis, shipped: Collection[str] = ()) ->
     its inline style and script allowed by their hashes (:func:`allow_inline`); evidence
     locations in the ``shipped`` sources link to their line in the source viewer."""
     page = _asset("gap_map.html")
-    for token, value in (("/*@@STYLE@@*/", _asset("gap_map.css")),
+    for token, value in (("/*@@STYLE@@*/", palette_css() + _asset("gap_map.css")),
                          ("/*@@SCRIPT@@*/", _asset("gap_map.js")),
                          ("/*@@DATA@@*/", script_json(map_payload(analysis, shipped)))):
         page = page.replace(token, value, 1)
@@ -299,7 +338,9 @@ def plot_gap_map(analysis: GapAnalysis, level: str = "standard"):
 def gap_map_grid(analysis: GapAnalysis, level: str = "standard") -> tuple:
     """Return what ``plot_gap_map`` draws: the cells and rows of ``level``, the topics, the
     ``(standard, topic)`` pairs a guideline asks for without evidence, ``level``, and the
-    ``(row, topic)`` pairs with a stated gap and those where the map contradicts it."""
+    ``(row, topic)`` pairs with a stated gap and those where the map contradicts it, the
+    topics and rows a statement marks whole, and the statuses as ``(id, label, symbol,
+    colour)`` from the table (an argument, so that the cached PNG changes with the table)."""
     cells = analysis.cells[analysis.cells["level"] == level]
     rows = analysis.rows[analysis.rows["level"] == level]
     guideline_cells = analysis.cells[analysis.cells["level"] == "guideline"]
@@ -312,7 +353,8 @@ def gap_map_grid(analysis: GapAnalysis, level: str = "standard") -> tuple:
             analysis.topics[["topic_id", "label", "dimension"]].reset_index(drop=True),
             wanted, level, *_stated_pairs(analysis.stated),
             sorted(set(analysis.marks.loc[analysis.marks["scope"] == "topic", "topic_id"])),
-            sorted(set(analysis.marks.loc[analysis.marks["scope"] == "row", "row_id"])))
+            sorted(set(analysis.marks.loc[analysis.marks["scope"] == "row", "row_id"])),
+            [(t.id, t.label, t.symbol, colour(t.colour)) for t in status_terms()])
 
 
 def _stated_pairs(stated: pd.DataFrame) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
@@ -329,26 +371,32 @@ def _stated_pairs(stated: pd.DataFrame) -> tuple[list[tuple[str, str]], list[tup
 def _draw_gap_map(cells: pd.DataFrame, rows: pd.DataFrame, topics: pd.DataFrame,
                   wanted: list[tuple[str, str]], level: str,
                   stated: list[tuple[str, str]] = (), contradicted: list[tuple[str, str]] = (),
-                  stated_topics: list[str] = (), stated_rows: list[str] = ()):
+                  stated_topics: list[str] = (), stated_rows: list[str] = (),
+                  statuses: list[tuple[str, str, str, str]] = ()):
     from matplotlib.colors import ListedColormap
-    from matplotlib.figure import Figure
     from matplotlib.patches import Patch
 
-    status_pos = {s: i for i, s in enumerate(STATUSES)}
+    from workbench.render.figures import new_figure, wrap_title
+
+    statuses = list(statuses) or [(t.id, t.label, t.symbol, colour(t.colour))
+                                  for t in status_terms()]
+    status_pos = {s[0]: i for i, s in enumerate(statuses)}
+    symbols = {s[0]: s[2] for s in statuses}
+    fills = {s[0]: s[3] for s in statuses}
     grid = cells.pivot(index="row_id", columns="topic_id", values="status").loc[
         list(rows["row_id"]), list(topics["topic_id"])]
     values = grid.apply(lambda col: col.map(status_pos)).to_numpy(dtype=float)
     annotate = len(rows) <= ANNOTATED_ROWS
     cell_in = 0.42 if annotate else OVERVIEW_ROW_INCHES
-    left, right, top, bottom = 1.3, 2.5, 0.75, 2.9  # inches around the matrix
+    left, right, top, bottom = 1.3, 2.5, 1.0, 2.9  # inches around the matrix
     width = left + right + 0.42 * len(topics)
     height = top + bottom + cell_in * len(rows)
-    fig = Figure(figsize=(width, height), dpi=100)
+    fig = new_figure(figsize=(width, height), dpi=100)
     fig.subplots_adjust(left=left / width, right=1 - right / width, top=1 - top / height,
                         bottom=bottom / height)
     ax = fig.add_subplot()
-    cmap = ListedColormap([STATUS_COLOURS[s] for s in STATUSES])
-    ax.imshow(values, cmap=cmap, vmin=-0.5, vmax=len(STATUSES) - 0.5, aspect="auto",
+    cmap = ListedColormap([s[3] for s in statuses])
+    ax.imshow(values, cmap=cmap, vmin=-0.5, vmax=len(statuses) - 0.5, aspect="auto",
               interpolation="nearest")
     wanted = set(wanted)
     stated_set, contradicted_set = set(map(tuple, stated)), set(map(tuple, contradicted))
@@ -356,12 +404,11 @@ def _draw_gap_map(cells: pd.DataFrame, rows: pd.DataFrame, topics: pd.DataFrame,
     topic_pos = {t: j for j, t in enumerate(topics["topic_id"])}
     for cell in cells.itertuples(index=False) if annotate else ():
         i, j = row_pos[cell.row_id], topic_pos[cell.topic_id]
-        text = f"{STATUS_SYMBOLS[cell.status]}\n{cell.evidence_count}"
+        text = f"{symbols[cell.status]}\n{cell.evidence_count}"
         if cell.framework_count:
             text += f"+{cell.framework_count}"
-        colour = "white" if cell.status in ("absolute_gap", "covered") else "black"
-        ax.text(j, i, text, ha="center", va="center", fontsize=6.5, color=colour,
-                linespacing=1.0)
+        ax.text(j, i, text, ha="center", va="center", fontsize=6.5,
+                color=ink_on(fills[cell.status]), linespacing=1.0)
         if cell.demand_without_evidence or (level == "standard"
                                             and (cell.row_id, cell.topic_id) in wanted):
             ax.text(j + 0.42, i - 0.42, "!", ha="right", va="top", fontsize=7,
@@ -395,11 +442,12 @@ def _draw_gap_map(cells: pd.DataFrame, rows: pd.DataFrame, topics: pd.DataFrame,
             ax.axvline(j - 0.5, color="black", linewidth=1.5)
     for dimension in dict.fromkeys(dimensions):
         columns = [j for j, d in enumerate(dimensions) if d == dimension]
-        ax.text((columns[0] + columns[-1]) / 2, -0.62, dimension_label(dimension),
-                ha="center", va="bottom", fontsize=8, fontweight="bold")
-    handles = [Patch(facecolor=STATUS_COLOURS[s], edgecolor="black",
-                     label=f"{STATUS_SYMBOLS[s]}  {STATUS_LABELS[s].split(':')[0]}")
-               for s in STATUSES]
+        # wrapped to the width of its columns, so that neighbouring names never touch
+        ax.text((columns[0] + columns[-1]) / 2, -0.62,
+                wrap_title(dimension_label(dimension), 0.42 * len(columns) - 0.1, 8 * 1.15),
+                ha="center", va="bottom", fontsize=8, fontweight="bold", linespacing=1.0)
+    handles = [Patch(facecolor=fill, edgecolor="black", label=f"{symbol}  {label}")
+               for _, label, symbol, fill in statuses]
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=7,
               frameon=False, title="Status (cell: symbol, evidence count\n+framework items; "
               "! = a guideline\nasks for it without evidence;\n"
@@ -407,7 +455,7 @@ def _draw_gap_map(cells: pd.DataFrame, rows: pd.DataFrame, topics: pd.DataFrame,
               "whole topic\nor row), circled where the map disagrees)", title_fontsize=7,
               alignment="left")
     ax.set_title("Evidence and gap map: standards × topics", fontsize=10, loc="left",
-                 pad=18)
+                 pad=30)
     return fig
 
 
@@ -473,12 +521,12 @@ def summary_lines(analysis: GapAnalysis) -> list[str]:
                      f"contradicts {len(against)} times, on {len(pairs)} distinct cells"
                      + (": " + "; ".join(
                          f"{markdown_text(r.row_label)} × {markdown_text(r.topic_label)} "
-                         f"({r.status.replace('_', ' ')})"
+                         f"({status_label(r.status).lower()})"
                          for r in pairs.itertuples(index=False)) if len(pairs) else "")
                      + ". See *The map against the report's own statements* below.")
     status = cells[cells["level"] == "standard"]["status"].value_counts()
     lines.append("- **Standard cells by status:** " + ", ".join(
-        f"{int(status.get(s, 0))} {s.replace('_', ' ')}" for s in STATUSES) + ".")
+        f"{int(status.get(t.id, 0))} {t.label.lower()}" for t in status_terms()) + ".")
     overall = analysis.agreement[analysis.agreement["topic_id"] == "all"] \
         if not analysis.agreement.empty else analysis.agreement
     if len(overall):
@@ -586,16 +634,19 @@ def render_gaps_markdown(analysis: GapAnalysis) -> str:
              "their own, flagged *not in the reference list*.", ""]
     lines += summary_lines(analysis)
     lines += ["## Rules", ""]
-    lines += [f"- `{s}`: {STATUS_LABELS[s]}" for s in STATUSES]
+    lines += [f"- {t.symbol} **{markdown_text(t.label)}** (`{t.id}`): {markdown_text(t.meaning)}"
+              for t in status_terms()]
     lines += [f"- Thresholds (`GapThresholds`): `covered_min_references = "
               f"{t.covered_min_references}`, `covered_min_uk = {t.covered_min_uk}`, "
               f"`covered_min_evaluations = {t.covered_min_evaluations}`, `count_unlisted = "
               f"{t.count_unlisted}`. {markdown_text(threshold_note(analysis))}", ""]
-    lines += ["## Cells by status", "", "| level | " + " | ".join(STATUSES) + " |",
-              "|---|" + "---|" * len(STATUSES)]
+    terms = status_terms()
+    lines += ["## Cells by status", "",
+              "| level | " + " | ".join(markdown_text(t.label) for t in terms) + " |",
+              "|---|" + "---|" * len(terms)]
     for level in ("standard", "guideline"):
         counts = cells[cells["level"] == level]["status"].value_counts()
-        lines.append(f"| {level} | " + " | ".join(str(int(counts.get(s, 0))) for s in STATUSES)
+        lines.append(f"| {level} | " + " | ".join(str(int(counts.get(t.id, 0))) for t in terms)
                      + " |")
     lines.append("")
     lines += agreement_lines(analysis)
@@ -619,7 +670,7 @@ def render_gaps_markdown(analysis: GapAnalysis) -> str:
         flag = (f" {STATED_SYMBOL} the sources state a gap here"
                 if (g.row_id, g.topic_id) in stated_cells else "")
         lines += [f"### {g.rank}. {markdown_text(g.row_label)} × {markdown_text(g.topic_label)} "
-                  f"({g.status.replace('_', ' ')}"
+                  f"({status_label(g.status).lower()}"
                   f"{', demand without evidence' if g.kind == 'demand_without_evidence' else ''})"
                   f"{flag}",
                   "", markdown_text(g.sentence), "", f"> {markdown_text(g.row_text)}", "",

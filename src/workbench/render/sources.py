@@ -8,7 +8,10 @@ CSS alone (``:target``), so the page needs no script. Every provenance mention o
 (the gap map's "Where", the front page) links to its line through :func:`source_link`;
 a document that is not shipped gets no link, never a broken one.
 
-Notebooks use :func:`provenance` for the same link, displayed as HTML.
+Notebooks use :func:`provenance` for the same link, displayed as HTML, :func:`line_links` for
+a table's column of lines (shown by ``workbench.render.tables.styled_table(..., links=...)``)
+and :func:`link_mentions` for a text that names its sources; their addresses start with
+:data:`NOTEBOOK_PREFIX`.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
@@ -29,7 +32,13 @@ SOURCES_DIR = "sources"
 OGL_NAME = "Open Government Licence v3.0"
 OGL_URL = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
 
+#: The address of the built viewer's pages from a notebook in ``notebooks/``, after
+#: ``make run`` built into ``build/``.
+NOTEBOOK_PREFIX = f"../build/{SOURCES_DIR}/"
+
 _LINES = re.compile(r"^\s*(\d+)")
+#: A provenance mention inside running text: ``001_….txt line 745``, ``…txt, lines 3-5``.
+_MENTION = re.compile(r"(?P<source>[\w.-]+\.txt),? (?P<word>lines?) (?P<lines>\d+(?:-\d+)?)")
 _LOCATION = re.compile(r"^(?P<source>[^,\s]+\.txt)\b.*?\blines? (?P<lines>\d+)")
 
 
@@ -134,7 +143,7 @@ class Provenance:
 
 
 def provenance(source: str, lines: str | int, *, shipped: Collection[str] | None = None,
-               prefix: str = f"../build/{SOURCES_DIR}/") -> Provenance:
+               prefix: str = NOTEBOOK_PREFIX) -> Provenance:
     """Return a displayable provenance for a notebook: a link to the line in the built viewer.
 
     ``prefix`` defaults to the viewer of ``make run``'s output as seen from ``notebooks/``;
@@ -148,6 +157,65 @@ def provenance(source: str, lines: str | int, *, shipped: Collection[str] | None
     """
     return Provenance(source, str(lines), source_link(source, lines, shipped=shipped,
                                                       prefix=prefix))
+
+
+def line_links(sources: Iterable[object], lines: Iterable[object], *,
+               shipped: Collection[str] | None = None,
+               prefix: str = NOTEBOOK_PREFIX) -> list[str | None]:
+    """Return the address of each (source, lines) pair of a table, ``None`` where no link.
+
+    It exists so that a notebook's table shows its ``lines`` column as links to the viewer
+    (``styled_table(frame, ..., links={"lines": line_links(frame["source"],
+    frame["lines"], shipped=shipped)})``). A row with no source file, no line, or a source
+    not shipped gets ``None``.
+
+    Examples:
+        >>> line_links(["001_5b70540cc7bcf418.txt", "003_8b3ee041f33ccf88.txt", ""],
+        ...            [193, "12", "4"], shipped=["001_5b70540cc7bcf418.txt"])
+        ['../build/sources/001_5b70540cc7bcf418.html#L193', None, None]
+    """
+    result: list[str | None] = []
+    for source, line in zip(sources, lines, strict=True):
+        if not isinstance(source, str) or not source or first_line(str(line)) is None:
+            result.append(None)
+        else:
+            result.append(source_link(source, str(line), shipped=shipped, prefix=prefix))
+    return result
+
+
+def location_links(locations: Iterable[object], *, shipped: Collection[str] | None = None,
+                   prefix: str = NOTEBOOK_PREFIX) -> list[str | None]:
+    """Return the address of each provenance text of a table (:func:`location_link`).
+
+    Examples:
+        >>> location_links(["001_5b70540cc7bcf418.txt lines 307", "guideline:3.3", None])
+        ['../build/sources/001_5b70540cc7bcf418.html#L307', None, None]
+    """
+    return [location_link(text, shipped=shipped, prefix=prefix) if isinstance(text, str)
+            else None for text in locations]
+
+
+def link_mentions(text: str, *, shipped: Collection[str] | None = None,
+                  prefix: str = NOTEBOOK_PREFIX) -> str:
+    """Return ``text`` as escaped HTML with each mention of a source line linked to it.
+
+    A mention is a source file followed by ``line N`` or ``lines N-M``; one of a source not
+    shipped stays plain text.
+
+    Examples:
+        >>> print(link_mentions("“a < b” (001_5b70540cc7bcf418.txt line 745)", prefix=""))
+        “a &lt; b” (<a href="001_5b70540cc7bcf418.html#L745">001_5b70540cc7bcf418.txt line 745</a>)
+    """
+    parts, position = [], 0
+    for match in _MENTION.finditer(text):
+        href = source_link(match.group("source"), match.group("lines"), shipped=shipped,
+                           prefix=prefix)
+        parts.append(escape(text[position:match.start()]))
+        shown = escape(match.group(0))
+        parts.append(f'<a href="{escape(href, quote=True)}">{shown}</a>' if href else shown)
+        position = match.end()
+    parts.append(escape(text[position:]))
+    return "".join(parts)
 
 
 def _lines_text(lines: str) -> str:
