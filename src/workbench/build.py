@@ -176,7 +176,8 @@ def build_report(root: Path | str = ".", out: Path | str = "build",
         (staging / DATAPACKAGE).write_text(output_datapackage(corpus.descriptor, artefacts),
                                            encoding="utf-8", newline="\n")
         report.written.append(Path(DATAPACKAGE))
-        write_index(corpus, staging, report.written, fingerprint)
+        entries = {a.name: (a.audience, a.title, a.description) for a in artefacts}
+        write_index(corpus, staging, report.written, fingerprint, entries)
         report.written.append(Path("index.html"))
         if progress is not None:
             progress(f"index.html: links the {len(report.written) - 1} files written")
@@ -279,7 +280,8 @@ def _records(files: dict[str, bytes]) -> Artefacts | None:
     try:
         about = json.loads(files[ABOUT])
         records = tuple(Artefact(item["name"], files[Path(item["name"]).name],
-                                 item["media_type"], item["description"], item.get("schema"))
+                                 item["media_type"], item["description"], item.get("schema"),
+                                 item.get("audience", ""), item.get("title", ""))
                         for item in about)
     except (KeyError, TypeError, ValueError):
         return None
@@ -331,7 +333,8 @@ _FORKED: dict[str, Any] = {}
 
 def _forked_execute(names: list[str]) -> dict[str, list[tuple]]:
     made = _execute(_FORKED["flow"], names, _FORKED["inputs"])
-    return {name: [(a.name, a.data, a.media_type, a.description, a.schema) for a in records]
+    return {name: [(a.name, a.data, a.media_type, a.description, a.schema, a.audience,
+                    a.title) for a in records]
             for name, records in made.items()}
 
 

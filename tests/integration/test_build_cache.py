@@ -20,7 +20,8 @@ from workbench.render.crosswalk_figures import heatmap_figure
 from workbench.render.figures import save_png
 
 SEARCH = {"search_analysis.csv", "search_pairs.csv", "search_design_audit.csv",
-          "search_report.md", "search_report.json", "search_hits_by_facet.png",
+          "search_report.md", "search_report.json", "search_report.html",
+          "search_hits_by_facet.png",
           "search_design_audit.png"}
 
 

@@ -20,7 +20,8 @@ EXAMPLE = '''
 def standards_count_files(standards: pd.DataFrame) -> Artefacts:
     """How many standards the corpus holds."""
     frame = pd.DataFrame({"standards": [len(standards)]})
-    return (table("standards_count.csv", frame, "How many standards the corpus holds."),)
+    return (table("standards_count.csv", frame, "How many standards the corpus holds.",
+                  audience="researchers", title="Standards counted"),)
 '''
 
 
@@ -55,8 +56,10 @@ def test_an_artefact_is_added_in_one_place(repo_root, tmp_path):
     assert (out / "standards_count.csv").read_text(encoding="utf-8") == "standards\n7\n", \
         "the report's 7 standards"
     index = (out / "index.html").read_text(encoding="utf-8")
-    assert ('<a href="standards_count.csv">standards_count.csv</a></td><td>How many standards '
-            "the corpus holds.</td>") in index
+    researchers = index[index.index('<h2 id="researchers">'):index.index('<h2 id="students">')]
+    assert ('<li><a href="standards_count.csv">Standards counted</a><span class="file">'
+            'standards_count.csv</span><span class="what">How many standards the corpus '
+            "holds.</span></li>") in researchers
     package = json.loads((out / "datapackage.json").read_text(encoding="utf-8"))
     (resource,) = package["resources"]
     assert resource["path"] == "standards_count.csv"

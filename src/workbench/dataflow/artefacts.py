@@ -31,12 +31,9 @@ def corpus_summary_files(corpus_tables: dict[str, pd.DataFrame], descriptor: dic
     corpus = Corpus(root=".", descriptor=descriptor, tables=corpus_tables,  # type: ignore
                     references=references)
     return (
-        table("corpus_summary.csv", corpus_summary(corpus), "What the corpus holds: rows per "
-              "table beside the counts the sources fix."),
-        table("standards_and_guidelines.csv", guidelines_by_standard(corpus),
-              "The 7 standards and their 37 practice guidelines, verbatim."),
-        table("source_issues.csv", corpus["source_issues"].sort_values("issue_id"),
-              "Every inconsistency found in the source documents, with both versions."),
+        table("corpus_summary.csv", corpus_summary(corpus)),
+        table("standards_and_guidelines.csv", guidelines_by_standard(corpus)),
+        table("source_issues.csv", corpus["source_issues"].sort_values("issue_id")),
     )
 
 
@@ -47,16 +44,11 @@ def crosswalk_files(crosswalk_tables: dict[str, pd.DataFrame], labelled_crosswal
     from workbench.crosswalk import carry_over, collated_representation, render_sssom, sssom_table
 
     return (
-        table("crosswalk.csv", labelled_crosswalk, "The curated crosswalk from the new "
-              "guidelines to existing frameworks."),
-        table("crosswalk_coverage.csv", crosswalk_coverage, "Coverage of each framework item "
-              "and guideline by the crosswalk."),
-        table("crosswalk_carry_over.csv", carry_over(crosswalk_tables), "Which Respect "
-              "4th-edition mappings carry over to the 3rd edition."),
-        table("crosswalk_collated.csv", collated_representation(crosswalk_tables),
-              "The 24 collated standards: represented by items or by title only."),
-        file("crosswalk.sssom.tsv", render_sssom(sssom_table(crosswalk_tables)),
-             "The crosswalk as an SSSOM mapping set, for other mapping tools."),
+        table("crosswalk.csv", labelled_crosswalk),
+        table("crosswalk_coverage.csv", crosswalk_coverage),
+        table("crosswalk_carry_over.csv", carry_over(crosswalk_tables)),
+        table("crosswalk_collated.csv", collated_representation(crosswalk_tables)),
+        file("crosswalk.sssom.tsv", render_sssom(sssom_table(crosswalk_tables))),
     )
 
 
@@ -72,14 +64,10 @@ def crosswalk_suggester_files(crosswalk_tables: dict[str, pd.DataFrame],
     names = dict(zip(frameworks["framework_id"], frameworks["name"], strict=True))
     top = crosswalk_suggestions
     return (
-        table("crosswalk_suggestions.csv", top[top["rank"] <= 3], "Candidate crosswalk rows "
-              "by TF-IDF similarity (not curated)."),
-        table("crosswalk_suggester_metrics.csv", suggester_scores, "Precision and recall at k "
-              "of the suggester against the curated rows."),
+        table("crosswalk_suggestions.csv", top[top["rank"] <= 3]),
+        table("crosswalk_suggester_metrics.csv", suggester_scores),
         file("crosswalk_suggester_metrics.png",
-             png_bytes(suggester_figure(suggester_scores, names)),
-             "How well the crosswalk suggester finds the curated rows (precision and recall "
-             "at k)."),
+             png_bytes(suggester_figure(suggester_scores, names))),
     )
 
 
@@ -89,9 +77,7 @@ def crosswalk_heatmap_files(crosswalk_tables: dict[str, pd.DataFrame]) -> Artefa
     from workbench.render.figures import png_bytes
 
     return tuple(
-        file(name, png_bytes(relation_grid_figure(*grid)),
-             "Crosswalk heat-map (guidelines × framework items, by relation): "
-             f"{name.removeprefix('crosswalk_heatmap_').removesuffix('.png')}.")
+        file(name, png_bytes(relation_grid_figure(*grid)), tables=crosswalk_tables)
         for name, grid in heatmap_specs(crosswalk_tables))
 
 
@@ -105,17 +91,12 @@ def search_files(searches: Table, narratives: Table, search_analysis: pd.DataFra
     report = search.prisma_s_report(searches, narratives)
     return (
         table("search_analysis.csv",
-              search_analysis.drop(columns=search.ANALYSIS_WORKING_COLUMNS),
-              "The 52 Google Scholar searches, parsed, with facets and flags."),
-        table("search_pairs.csv", pairs, "Searches that differ by one element, with the effect "
-              "on hits and monotonicity flags."),
-        table("search_design_audit.csv", search.design_audit(search_analysis),
-              "Every family × noun × spelling × qualifier combination, run or not run."),
-        markdown := file("search_report.md", prisma_s_markdown(report),
-                         "The literature search reported item by item against PRISMA-S."),
-        file("search_report.json", prisma_s_json(report),
-             "The PRISMA-S search report for machines."),
-        report_page(markdown, "The PRISMA-S search report as a page."),
+              search_analysis.drop(columns=search.ANALYSIS_WORKING_COLUMNS)),
+        table("search_pairs.csv", pairs),
+        table("search_design_audit.csv", search.design_audit(search_analysis)),
+        markdown := file("search_report.md", prisma_s_markdown(report)),
+        file("search_report.json", prisma_s_json(report)),
+        report_page(markdown),
     )
 
 
@@ -128,10 +109,8 @@ def search_figure_files(search_analysis: pd.DataFrame) -> Artefacts:
     coverage = search.design_coverage(search.design_audit(search_analysis))
     return (
         file("search_hits_by_facet.png",
-             png_bytes(hits_by_facet_figure(search.hits_by_facet(search_analysis))),
-             "Hits per search facet, on a log scale."),
-        file("search_design_audit.png", png_bytes(design_audit_figure(coverage)),
-             "The search design space: which combinations were run."),
+             png_bytes(hits_by_facet_figure(search.hits_by_facet(search_analysis)))),
+        file("search_design_audit.png", png_bytes(design_audit_figure(coverage))),
     )
 
 
@@ -144,16 +123,11 @@ def citation_files(citation_audit: pd.DataFrame, references: pd.DataFrame,
 
     notes = reference_audit_notes(citation_audit, references)
     return (
-        table("citation_audit.csv", citation_audit[AUDIT_COLUMNS], "Every in-text citation "
-              "with its resolution status against the reference list.", pandas_csv=True),
+        table("citation_audit.csv", citation_audit[AUDIT_COLUMNS], pandas_csv=True),
         table("orphan_references.csv", orphan_references(citation_audit, references),
-              "Reference-list entries never cited in the narrative text.", pandas_csv=True),
-        file("references.ris", render_ris(bibliography, notes), "The reference list as RIS "
-             "for EPPI-Reviewer, Zotero or EndNote, each entry with the citation audit's "
-             "finding in a note."),
-        file("references.json", render_csl_json(bibliography, notes), "The reference list as "
-             "CSL-JSON for Zotero and pandoc, each entry with the citation audit's finding in a "
-             "note."),
+              pandas_csv=True),
+        file("references.ris", render_ris(bibliography, notes)),
+        file("references.json", render_csl_json(bibliography, notes)),
     )
 
 
@@ -165,10 +139,9 @@ def graph_files(evidence_graph: nx.MultiDiGraph) -> Artefacts:
     nx.write_graphml(evidence_graph, graphml, encoding="utf-8", prettyprint=True)
     node_link = json.dumps(nx.node_link_data(evidence_graph), ensure_ascii=False, indent=1)
     return (
-        file("graph.graphml", graphml.getvalue(), "The evidence graph for Gephi or Cytoscape."),
-        file("graph.json", node_link + "\n", "The evidence graph as node-link JSON (networkx's "
-             "default form, d3)."),
-        table("edges.csv", edge_frame(evidence_graph), "The evidence graph as an edge list.",
+        file("graph.graphml", graphml.getvalue()),
+        file("graph.json", node_link + "\n"),
+        table("edges.csv", edge_frame(evidence_graph),
               pandas_csv=True),
     )
 
@@ -181,23 +154,14 @@ def gap_map_files(gap_analysis: GapAnalysis, shipped_sources: dict[str, str]) ->
 
     analysis = gap_analysis
     return (
-        file("gap_map.html", render_gap_map_html(analysis, sorted(shipped_sources)),
-             "The interactive evidence and gap map (works offline)."),
-        table("gap_map.csv", tidy_map(analysis.cells), "The evidence and gap map as a tidy "
-              "table."),
-        register := file("gaps.md", render_gaps_markdown(analysis), "The gap register: a "
-                         "one-minute summary, the map against the report's own statements "
-                         "of gaps, and the ranked gaps."),
-        table("gap_evidence.csv", analysis.evidence, "The evidence behind every cell of the "
-              "gap map: one row per item, linking sentence and code, with where the sentence "
-              "stands."),
-        table("citation_support.csv", analysis.support, "Every citation occurrence with its "
-              "clause, the rule coder's topics and the curated topics of the work it cites."),
-        table("coding_agreement.csv", analysis.agreement, "Precision and recall of the rule "
-              "coder against the curated evidence codes, per topic."),
-        table("gap_agreement.csv", analysis.stated, "Every cell on which the sources state a "
-              "gap, the statement and the map side by side."),
-        report_page(register, "The gap register as a page."),
+        file("gap_map.html", render_gap_map_html(analysis, sorted(shipped_sources))),
+        table("gap_map.csv", tidy_map(analysis.cells)),
+        register := file("gaps.md", render_gaps_markdown(analysis)),
+        table("gap_evidence.csv", analysis.evidence),
+        table("citation_support.csv", analysis.support),
+        table("coding_agreement.csv", analysis.agreement),
+        table("gap_agreement.csv", analysis.stated),
+        report_page(register),
     )
 
 
@@ -206,8 +170,7 @@ def gap_map_figure_files(gap_analysis: GapAnalysis) -> Artefacts:
     from workbench.render.figures import png_bytes
     from workbench.render.gap_map import draw_gap_map, gap_map_grid
 
-    return (file("gap_map.png", png_bytes(draw_gap_map(*gap_map_grid(gap_analysis)), dpi=150),
-                 "The evidence and gap map as a static figure."),)
+    return (file("gap_map.png", png_bytes(draw_gap_map(*gap_map_grid(gap_analysis)), dpi=150)),)
 
 
 def source_page_files(shipped_sources: dict[str, str], documents: Table) -> Artefacts:
@@ -219,8 +182,7 @@ def source_page_files(shipped_sources: dict[str, str], documents: Table) -> Arte
     return tuple(
         file(f"{SOURCES_DIR}/{page_name(source)}",
              render_source_page(source, text, known.get(source)),
-             f"The source document {source}, line by line; #L<n> after the address opens "
-             "line n.")
+             tables={} if documents is None else {"documents": documents})
         for source, text in sorted(shipped_sources.items()))
 
 
@@ -232,6 +194,4 @@ def workbook_files(descriptor: dict, fingerprint: str, gap_analysis: GapAnalysis
 
     return (file(WORKBOOK, workbook_bytes(descriptor, fingerprint, gap_analysis,
                                           citation_audit, labelled_crosswalk,
-                                          crosswalk_coverage, search_analysis),
-                 "The gap map, gap register, citation audit, crosswalk with its coverage and "
-                 "search analysis as one Excel workbook (every text cell stored as text)."),)
+                                          crosswalk_coverage, search_analysis)),)

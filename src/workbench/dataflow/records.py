@@ -2,8 +2,10 @@
 
 An artefact node of the dataflow is a pure function returning a tuple of records; one step
 at the edge (``workbench.build``) writes their bytes. Each record carries what a reader (the
-front page) and a machine (``build/datapackage.json``) are told about the file, so that an
-artefact is described where it is made, and nowhere else.
+front page: its audience, plain name and description) and a machine
+(``build/datapackage.json``: its schema) are told about the file; a record of the
+workbench's own nodes takes the first three from the front page's guide
+(``workbench.render.index.GUIDE``), so that each is written once.
 """
 
 from __future__ import annotations
@@ -11,7 +13,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import PurePosixPath
 from typing import Any
 
 import pandas as pd
@@ -36,6 +40,9 @@ class Artefact:
         description: one sentence saying what it is, for the front page.
         schema: for a CSV table, its Table Schema (``fields`` with ``name`` and ``type``),
             as ``build/datapackage.json`` describes it; ``None`` otherwise.
+        audience: the readers the front page lists it for (``reviewers``, ``researchers``,
+            ``students``; empty: under "Other files").
+        title: its plain name on the front page (the file name when empty).
     """
 
     name: str
@@ -43,11 +50,14 @@ class Artefact:
     media_type: str
     description: str
     schema: dict[str, Any] | None = None
+    audience: str = ""
+    title: str = ""
 
     def about(self) -> dict[str, Any]:
         """Return the record without its bytes (what the build's cache keeps beside them)."""
         about: dict[str, Any] = {"name": self.name, "media_type": self.media_type,
-                                 "description": self.description}
+                                 "description": self.description, "audience": self.audience,
+                                 "title": self.title}
         if self.schema is not None:
             about["schema"] = self.schema
         return about
@@ -64,11 +74,31 @@ def media_type(name: str) -> str:
     return MEDIA_TYPES.get(suffix, "application/octet-stream")
 
 
-def file(name: str, data: bytes | str, description: str) -> Artefact:
-    """Return the record of a file that is not a table (text is encoded as UTF-8)."""
+def guide(name: str, description: str | None = None, *, audience: str | None = None,
+          title: str | None = None, tables: Mapping[str, pd.DataFrame] | None = None
+          ) -> tuple[str, str, str]:
+    """Return the description, audience and plain name of the artefact ``name``: those given,
+    else its entry in the front page's guide (``workbench.render.index.GUIDE``, the one table
+    of what each file of a build is and whom it is for; ``tables`` name a heat-map's framework
+    or a source page's document), else empty."""
+    from workbench.render.index import guide_entry
+
+    entry = guide_entry(PurePosixPath(name), tables)
+    return (description if description is not None else entry.description if entry else "",
+            audience if audience is not None else entry.audience if entry else "",
+            title if title is not None else entry.name if entry else "")
+
+
+def file(name: str, data: bytes | str, description: str | None = None, *,
+         audience: str | None = None, title: str | None = None,
+         tables: Mapping[str, pd.DataFrame] | None = None) -> Artefact:
+    """Return the record of a file that is not a table (text is encoded as UTF-8); what it
+    is and whom it is for come from :func:`guide` unless given."""
     if isinstance(data, str):
         data = data.encode("utf-8")
-    return Artefact(name, data, media_type(name), description)
+    about, reader, plain = guide(name, description, audience=audience, title=title,
+                                 tables=tables)
+    return Artefact(name, data, media_type(name), about, audience=reader, title=plain)
 
 
 _TYPES = {"i": "integer", "u": "integer", "f": "number", "b": "boolean"}
@@ -91,8 +121,9 @@ def table_bytes(frame: pd.DataFrame) -> bytes:
     return csv_text(frame).encode("utf-8")
 
 
-def table(name: str, frame: pd.DataFrame, description: str, *,
-          pandas_csv: bool = False) -> Artefact:
+def table(name: str, frame: pd.DataFrame, description: str | None = None, *,
+          pandas_csv: bool = False, audience: str | None = None,
+          title: str | None = None) -> Artefact:
     """Return the record of a CSV table with its schema.
 
     Args:
@@ -103,7 +134,8 @@ def table(name: str, frame: pd.DataFrame, description: str, *,
         data = frame.to_csv(index=False, lineterminator="\n").encode("utf-8")
     else:
         data = table_bytes(frame)
-    return Artefact(name, data, "text/csv", description, table_schema(frame))
+    about, reader, plain = guide(name, description, audience=audience, title=title)
+    return Artefact(name, data, "text/csv", about, table_schema(frame), reader, plain)
 
 
 def about_json(artefacts: Artefacts) -> bytes:
@@ -116,15 +148,13 @@ def header(data: bytes) -> list[str]:
     return next(csv.reader(io.StringIO(data.decode("utf-8"))), [])
 
 
-def report_page(report: Artefact, description: str) -> Artefact:
+def report_page(report: Artefact) -> Artefact:
     """Return the HTML page of a Markdown report artefact (``gaps.md`` → ``gaps.html``),
     rendered by :func:`workbench.render.reports.render_report_page`, for a browser that shows
     a ``.md`` file as raw text."""
-    from pathlib import PurePosixPath
-
     from workbench.render.reports import render_report_page
 
     path = PurePosixPath(report.name)
     index = "../" * (len(path.parts) - 1) + "index.html"
     page = render_report_page(report.data.decode("utf-8"), path.name, index=index)
-    return file(path.with_suffix(".html").as_posix(), page, description)
+    return file(path.with_suffix(".html").as_posix(), page)
