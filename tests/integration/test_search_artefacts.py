@@ -11,8 +11,8 @@ from workbench import build
 from workbench.corpus import load_corpus
 
 ARTEFACTS = {"search_analysis.csv", "search_pairs.csv", "search_design_audit.csv",
-             "search_report.md", "search_report.json", "search_hits_by_facet.png",
-             "search_design_audit.png"}
+             "search_report.md", "search_report.json", "search_report.html",
+             "search_hits_by_facet.png", "search_design_audit.png"}
 NODES = ("search_files", "search_figure_files")
 
 
