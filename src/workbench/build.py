@@ -56,6 +56,8 @@ ARTEFACT_WRITERS: tuple[ArtefactWriter, ...] = (
     write_source_pages,
     write_workbook,
 )
+#: The progress line's name for the HTML pages of the Markdown reports.
+REPORT_PAGES_LABEL = "report pages"
 #: What each writer makes, in words, for the progress lines.
 WRITER_LABELS: dict[ArtefactWriter, str] = {
     write_corpus_summary: "corpus summary",
@@ -173,7 +175,10 @@ def build_report(root: Path | str = ".", out: Path | str = "build",
         from workbench.render.reports import write_report_pages
 
         report.written = [_relative_to(p, staging) for p in report.written]
-        report.written += write_report_pages(staging, report.written)
+        pages = write_report_pages(staging, report.written)
+        report.written += pages
+        if progress is not None:
+            progress(f"{REPORT_PAGES_LABEL}: {_plural(len(pages), 'file')}")
         fingerprint = corpus_fingerprint(root)
         write_index(corpus, staging, report.written, fingerprint)
         report.written.append(Path("index.html"))

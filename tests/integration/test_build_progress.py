@@ -10,7 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from workbench.build import ARTEFACT_WRITERS, WRITER_LABELS
+from workbench.build import ARTEFACT_WRITERS, REPORT_PAGES_LABEL, WRITER_LABELS
 from workbench.corpus import load_corpus
 
 WORKBENCH = Path(sys.executable).parent / "workbench"
@@ -30,8 +30,7 @@ def test_progress_lines_name_each_stage_with_its_counts(repo_root, tmp_path):
     assert lines[0] == (f"workbench build: corpus valid: {len(corpus.tables)} tables, "
                         f"{rows} rows, {len(corpus.references)} references")
     files = {}
-    for writer in ARTEFACT_WRITERS:
-        label = WRITER_LABELS[writer]
+    for label in [WRITER_LABELS[writer] for writer in ARTEFACT_WRITERS] + [REPORT_PAGES_LABEL]:
         found = [re.match(rf"workbench build: {re.escape(label)}: (\d+) files?", line)
                  for line in lines]
         found = [m for m in found if m]
