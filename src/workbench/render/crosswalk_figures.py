@@ -11,6 +11,7 @@ byte-identical.
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -285,8 +286,10 @@ def write_heatmaps(tables: dict[str, pd.DataFrame], out: Path) -> list[Path]:
     from workbench.crosswalk_suggest import reviewed_frameworks
 
     written = []
-    figures = [(heatmap_grid, (framework,), heatmap_path(out, framework))
-               for framework in reviewed_frameworks(tables)]
+    # each figure's grid function, the frameworks it takes after the tables, and its path
+    figures: list[tuple[Callable[..., tuple], tuple[str, ...], Path]] = [
+        (heatmap_grid, (framework,), heatmap_path(out, framework))
+        for framework in reviewed_frameworks(tables)]
     for source, target in edition_pairs(tables):
         slug = f"{source.removeprefix('framework:')}_to_{target.rsplit(':', 1)[-1]}"
         figures.append((edition_grid, (source, target),
