@@ -280,8 +280,9 @@ def _stop_workers(pool: ProcessPoolExecutor, others: set) -> None:
 def _forked_lane(index: int, staging: Path, cache: FileCache | None):
     """Run lane ``index`` in a forked process; writers are named by position, not pickled."""
     lane = list(_FORKED["lanes"][index])  # type: ignore[index]
-    written, reused, made = _run_lane(_FORKED["corpus"], lane, staging, cache,
-                                      _FORKED.get("progress"))  # type: ignore[arg-type]
+    corpus, progress = _FORKED["corpus"], _FORKED.get("progress")
+    assert isinstance(corpus, Corpus) and (progress is None or callable(progress))
+    written, reused, made = _run_lane(corpus, lane, staging, cache, progress)
     return {lane.index(w): paths for w, paths in written.items()}, reused, made
 
 
