@@ -208,7 +208,8 @@ def _failed_block_problems(name: str, library: Library) -> list[Problem]:
                                     "entries its own key, e.g. with an a/b year suffix"))
         elif isinstance(block, DuplicateFieldKeyBlock):
             for field in sorted(block.duplicate_keys):
-                key = block.ignore_error_block.key if block.ignore_error_block else "?"
+                entry = block.ignore_error_block  # typed Block; bibtexparser puts the Entry
+                key = entry.key if isinstance(entry, Entry) else "?"
                 problems.append(Problem(name, _line(block), field, f"entry '{key}' has the "
                                         f"field '{field}' more than once: keep one"))
         else:

@@ -160,6 +160,7 @@ def _citations_from_match(match: re.Match, form: str, offset: int) -> list[Citat
     citations = []
     for year in years:
         parts = _YEAR_PARTS.match(year.group())
+        assert parts is not None  # a YEAR match opens with four digits
         # as printed; a citation naming several years is given once per year
         cited_as = match.group() if len(years) == 1 else f"{head}{year.group()}{tail}"
         citations.append(Citation(cited_as=cited_as, surnames=names,
@@ -192,7 +193,9 @@ def parse_bracket(content: str, offset: int = 0) -> list[Citation]:
         if item == ";":
             position += 1
             continue
-        cursor = PREFIX.match(item).end()
+        prefix = PREFIX.match(item)
+        assert prefix is not None  # every part of PREFIX is optional: it matches anywhere
+        cursor = prefix.end()
         while True:
             match = PARENTHETICAL.match(item, cursor)
             if match is None or not _valid(match):
@@ -201,7 +204,9 @@ def parse_bracket(content: str, offset: int = 0) -> list[Citation]:
             separator = CITATION_SEPARATOR.match(item, match.end())
             if separator is None:
                 break
-            cursor = PREFIX.match(item, separator.end()).end()
+            prefix = PREFIX.match(item, separator.end())
+            assert prefix is not None  # as above
+            cursor = prefix.end()
         position += len(item)
     return citations
 
@@ -225,7 +230,9 @@ def _narrative_matches(text: str) -> list[re.Match]:
         if opening < position:
             continue
         tail = len(text) - opening
-        names_start = opening - (_NAME_RUN.match(reverse, tail).end() - tail)
+        name_run = _NAME_RUN.match(reverse, tail)
+        assert name_run is not None  # _NAME_RUN matches the empty string, so it matches anywhere
+        names_start = opening - (name_run.end() - tail)
         match = NARRATIVE.search(text, max(names_start, position), closing + 1)
         if match is not None:
             matches.append(match)

@@ -193,7 +193,8 @@ def _cmd_evidence(args: argparse.Namespace) -> int:
         return 1
     width = shutil.get_terminal_size((80, 24)).columns
     texts = []
-    for node in dict.fromkeys(hit.node for hit in found.values()):
+    # every hit has a node by now (a missing one returned above); the filter tells mypy so
+    for node in dict.fromkeys(hit.node for hit in found.values() if hit.node is not None):
         if node in rows.index:
             entries = row_evidence(analysis.links, analysis.evidence, analysis.topics, node,
                                    CHANNELS)

@@ -105,7 +105,9 @@ def _word_before_stop(paragraph: str, backwards: str, end: int) -> str:
     if not end:
         return ""
     before = len(paragraph) - (end - 1)  # the stop's place in ``backwards``, plus one
-    word = _WORD_BACKWARDS.match(backwards, before).group()
+    match = _WORD_BACKWARDS.match(backwards, before)
+    assert match is not None  # the pattern matches the empty string, so it matches anywhere
+    word = match.group()
     return word[::-1].lower()
 
 
@@ -401,9 +403,12 @@ class CodebookMatcher:
         found: dict[int, list[str]] = {}
         for rule_index, spans in by_rule.items():
             rule = self.rules[rule_index]
-            words = rule.words(text, [(to_chars(s), to_chars(e)) for s, e in spans],
-                               lambda r=rule: [(to_chars(m.start()), to_chars(m.end()))
-                                               for p in r.excludes for m in p.finditer(data)])
+
+            def excluded(r: TopicRule = rule) -> list[tuple[int, int]]:
+                return [(to_chars(m.start()), to_chars(m.end()))
+                        for p in r.excludes for m in p.finditer(data)]
+
+            words = rule.words(text, [(to_chars(s), to_chars(e)) for s, e in spans], excluded)
             if words:
                 found[rule_index] = words
         return found
@@ -446,7 +451,7 @@ def apply_rules(targets: pd.DataFrame, codebook: pd.DataFrame,
                                      strict=True):
         matched = matcher.match(text) if isinstance(text, str) else {}
         type_id = typed.get(target_id) if kind == "programme" else None
-        for index in sorted({*matched, *of_type.get(type_id, ())}):
+        for index in sorted({*matched, *(of_type.get(type_id, ()) if type_id else ())}):
             rule = rules[index]
             words = matched.get(index, [])
             if rule.intervention_type_id and rule.intervention_type_id == type_id:

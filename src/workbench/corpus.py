@@ -545,9 +545,10 @@ def _schema_problems(schema: object, place: str) -> list[Problem]:
             if not isinstance(value, types) or (int in types and isinstance(value, bool)):
                 fault(f"{where}.constraints.{key}",
                       f"is {_kind(value)}; it must be {_kind(types[0]())}")
-            elif key == "enum" and not all(isinstance(v, str) for v in value):
+            elif key == "enum" and isinstance(value, list) and not all(
+                    isinstance(v, str) for v in value):
                 fault(f"{where}.constraints.enum", "must be a list of strings")
-            elif key == "pattern":
+            elif key == "pattern" and isinstance(value, str):
                 try:
                     compile_field_pattern(value)
                 except re2.error as error:
@@ -710,8 +711,10 @@ def validate_root(root: Path) -> tuple[Corpus | None, list[Problem]]:
 
         lines = entry_lines(library) if library is not None else None
         found: list[Problem] = []
-        for validator in [*_extra_validators(), partial(validate_coding, references=references),
-                          partial(validate_works, references=references, bib_lines=lines)]:
+        validators: list[TableValidator] = [
+            *_extra_validators(), partial(validate_coding, references=references),
+            partial(validate_works, references=references, bib_lines=lines)]
+        for validator in validators:
             try:
                 found += validator(tables, descriptor)
             except (KeyError, ValueError, TypeError, AttributeError):

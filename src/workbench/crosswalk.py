@@ -444,8 +444,8 @@ def coverage(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
             full = any(INVERSE.get(r) in FULL for r in mine)
             rows.append(row(framework, item, "framework_to_guidelines", len(mine), full))
         work = editions.get(framework)
-        for other in sorted(e for e in editions_of_work.get(work, ()) if work
-                            and e != framework):
+        for other in sorted(e for e in (editions_of_work.get(work, ()) if work else ())
+                            if e != framework):
             for item in items_of.get(other, []):
                 as_focal = as_focal_of.get((item, framework), [])
                 as_reference = as_reference_of.get((item, framework), [])

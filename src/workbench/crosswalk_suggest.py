@@ -174,7 +174,8 @@ def suggest_crosswalk(tables: dict[str, pd.DataFrame], framework_ids: Iterable[s
             raise KeyError(f"no framework items for {framework!r}; known frameworks with "
                            "items: " + ", ".join(sorted(set(items["framework_id"]))))
         # the guidelines reviewed against the framework; all of them for a new framework
-        chosen = sorted(p for g in reviewed.get(framework, ()) for p in positions.get(g, ()))
+        chosen: Sequence[int] = sorted(p for g in reviewed.get(framework, ())
+                                       for p in positions.get(g, ()))
         if not chosen:
             chosen = list(range(len(guideline_ids)))
         focals = [guideline_ids[p] for p in chosen]

@@ -97,7 +97,9 @@ def _own_comment(item: str) -> bool:
     rest = item
     for citation in sorted(parse_bracket(item), key=lambda c: -c.start):
         rest = rest[:citation.start] + " " + rest[citation.end:]
-    rest = _FILLER.sub(" ", rest[PREFIX.match(rest).end():])
+    prefix = PREFIX.match(rest)
+    assert prefix is not None  # every part of PREFIX is optional: it matches anywhere
+    rest = _FILLER.sub(" ", rest[prefix.end():])
     return len(re.findall(r"[^\W\d_]{3,}", rest)) >= 2
 
 

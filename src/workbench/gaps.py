@@ -351,7 +351,7 @@ def narrative_links(graph: nx.MultiDiGraph, rows: pd.DataFrame,
     guidelines_of: dict[str, list[str]] = {}
     for row in rows[rows["level"] == "guideline"].itertuples(index=False):
         guidelines_of.setdefault(row.standard_id, []).append(row.row_id)
-    records = []
+    records: list[dict[str, Any]] = []
     for row in rows.itertuples(index=False):
         if row.level == "standard":
             members = [row.row_id] + guidelines_of.get(row.row_id, [])
@@ -528,7 +528,7 @@ def work_links(support: pd.DataFrame, rows: pd.DataFrame,
     occurrences = support[support["work_id"].astype(str) != ""].drop_duplicates(
         "occurrence_id")
     receivers = _receivers(rows)
-    records = []
+    records: list[dict[str, Any]] = []
     for occ in occurrences.to_dict("records"):
         own = own_row(str(occ["location"]))
         if own not in receivers:

@@ -413,10 +413,10 @@ def _signals_held() -> Iterator[None]:
     try:
         yield
     finally:
-        for number, handler in saved.items():
-            signal.signal(number, handler if handler is not None else signal.SIG_DFL)
+        for stop, handler in saved.items():
+            signal.signal(stop, handler if handler is not None else signal.SIG_DFL)
         for number in dict.fromkeys(came):
-            handler = saved[number]
+            handler = saved[signal.Signals(number)]
             if callable(handler):
                 handler(number, None)
             elif handler != signal.SIG_IGN:

@@ -236,12 +236,12 @@ class RuleSet:
         """Return the value of the first rule of ``facet`` that matches ``text``."""
         key = (text, facet)
         if key not in self._memo:
-            self._memo[key] = next(
-                (value for pattern, value in self._rules[facet]
-                 if pattern is None or pattern.search(text)), None)
-            if self._memo[key] is None:
+            found = next((value for pattern, value in self._rules[facet]
+                          if pattern is None or pattern.search(text)), None)
+            if found is None:
                 raise ValueError(f"facet {facet!r} has no default rule (a row with an empty "
                                  "pattern); add one to the rules table")
+            self._memo[key] = found
         return self._memo[key]
 
     def rank(self, value: str, facet: str) -> int:

@@ -202,7 +202,8 @@ def _copy_table(frame: pd.DataFrame, name: str, k: int, ids: dict[str, str],
     for column in context["unique_text"].get(name, ()):
         out[column] = out[column].map(lambda v: f"{v} ({copy_word(k)})" if isinstance(v, str)
                                       else v)
-    surnames, roundtable_step = context["surnames"], steps.get("roundtables", 0)
+    surnames: re.Pattern[str] | None = context["surnames"]
+    roundtable_step = steps.get("roundtables", 0)
     for column in CITING_COLUMNS.get(name, ()):
         def rename(text: object) -> object:
             if not isinstance(text, str):
@@ -314,10 +315,14 @@ def synthetic_bibliography(text: str, corpus: Corpus, scale: int) -> str:
     for k in range(1, scale):
         parts.append(f"\n% ---- synthetic copy {k}: authors compounded with "
                      f"'{copy_word(k)}' ----\n")
+        def header(m: re.Match[str], k: int = k) -> str:
+            return f"@{m['type']}{{{renamed_key(m['key'], k)},"
+
         for entry in entries:
-            key = _ENTRY_START.match(entry)["key"]
-            renamed = _ENTRY_START.sub(lambda m, k=k: f"@{m['type']}{{{renamed_key(m['key'], k)},",
-                                       entry, count=1)
+            start = _ENTRY_START.match(entry)
+            assert start is not None  # each entry is cut at the start of a match
+            key = start["key"]
+            renamed = _ENTRY_START.sub(header, entry, count=1)
             renamed = _rename_authors(renamed, surnames.get(key, ()), k)
             parts.append("\n" + renamed)
     return "".join(parts)

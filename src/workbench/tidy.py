@@ -48,16 +48,17 @@ def tidy_bytes(data: bytes, encoding: str | None = None, force: bool = False) ->
         ()
     """
     changes = []
-    utf8 = not encoding or codecs.lookup(encoding).name == "utf-8"
+    # the encoding to decode from besides UTF-8; None when there is none
+    fallback = encoding if encoding and codecs.lookup(encoding).name != "utf-8" else None
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
-        if utf8:
+        if fallback is None:
             raise
-        text = data.decode(encoding)
+        text = data.decode(fallback)
         changes.append(f"decoded from {encoding}")
     else:
-        if force and not utf8 and (forced := data.decode(encoding)) != text:
+        if force and fallback is not None and (forced := data.decode(fallback)) != text:
             text = forced
             changes.append(f"decoded from {encoding}")
     if text.startswith("\ufeff"):

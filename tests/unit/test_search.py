@@ -19,6 +19,7 @@ from workbench.corpus import load_corpus
 from workbench.render.search_report import prisma_s_json, prisma_s_markdown
 from workbench.search import (
     FLAGS,
+    RuleSet,
     design_audit,
     design_coverage,
     hits_by_facet,
@@ -341,3 +342,13 @@ def test_prisma_s_markdown_and_json(report):
     data = json.loads(prisma_s_json(report))
     assert len(data["items"]) == 16
     assert data["items"][12]["name"] == "Dates of searches"
+
+
+def test_a_facet_without_a_default_rule_fails_every_time():
+    # regression pin: the failed lookup was memoised as None, so asking again returned None
+    rules = RuleSet(pd.DataFrame([{"facet": "design", "pattern": "trial", "value": "RCT",
+                                   "applies_to": "query"}]))
+    assert rules.value("a randomised trial", "design") == "RCT"
+    for _ in range(2):
+        with pytest.raises(ValueError, match="facet 'design' has no default rule"):
+            rules.value("a survey", "design")

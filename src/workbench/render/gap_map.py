@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import asdict
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -179,7 +180,7 @@ def map_payload(analysis: GapAnalysis, shipped: Collection[str] = ()) -> dict:
     channels = [t.id for t in channel_terms()]
     channel_pos = {c: i for i, c in enumerate(channels)}
     status_pos = {t.id: i for i, t in enumerate(status_terms())}
-    cells = [[None] * len(topics) for _ in range(len(rows))]
+    cells: list[list[list[object] | None]] = [[None] * len(topics) for _ in range(len(rows))]
     counted = [f"count_{c}" for c in channels]
     design_pos = {d: i for i, (d, _) in enumerate(DESIGN_CLASSES)}
     country_pos = {c: i for i, (c, _) in enumerate(COUNTRY_CLASSES)}
@@ -210,7 +211,8 @@ def map_payload(analysis: GapAnalysis, shipped: Collection[str] = ()) -> dict:
                          *(intern(text) for text in texts),
                          design_pos[design_class(texts[-2])],
                          country_pos[country_class(texts[-1])]])
-    statements, stated_pos = [], {}
+    statements: list[dict[str, Any]] = []
+    stated_pos: dict[str, int] = {}
     for mark in analysis.marks.drop_duplicates("gap_id").to_dict("records"):
         stated_pos[mark["gap_id"]] = len(statements)
         statements.append({"id": mark["gap_id"], "kind": mark["kind"],
@@ -369,10 +371,11 @@ def _stated_pairs(stated: pd.DataFrame) -> tuple[list[tuple[str, str]], list[tup
 
 
 def _draw_gap_map(cells: pd.DataFrame, rows: pd.DataFrame, topics: pd.DataFrame,
-                  wanted: list[tuple[str, str]], level: str,
-                  stated: list[tuple[str, str]] = (), contradicted: list[tuple[str, str]] = (),
-                  stated_topics: list[str] = (), stated_rows: list[str] = (),
-                  statuses: list[tuple[str, str, str, str]] = ()):
+                  wanted: Collection[tuple[str, str]], level: str,
+                  stated: Sequence[tuple[str, str]] = (),
+                  contradicted: Sequence[tuple[str, str]] = (),
+                  stated_topics: Sequence[str] = (), stated_rows: Sequence[str] = (),
+                  statuses: Sequence[tuple[str, str, str, str]] = ()):
     from matplotlib.colors import ListedColormap
     from matplotlib.patches import Patch
 
@@ -473,7 +476,7 @@ def _tally_labels(tally: str, labels: dict, field: str) -> str:
     return ", ".join(f"{_label(labels, field, v)}: {n}" for v, _, n in parts)
 
 
-def _percent(value: object) -> str:
+def _percent(value: float | None) -> str:
     return "n/a" if value is None or pd.isna(value) else f"{float(value):.0%}"
 
 
