@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 OUT    ?= build
 STAMP  := $(VENV)/.installed
 
-.PHONY: help install run test lab validate bench lint clean
+.PHONY: help install run test lab validate bench lint docs clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -36,8 +36,16 @@ lab: $(STAMP)  ## open JupyterLab on the notebooks
 bench: $(STAMP)  ## run the benchmarks at 1x, 10x and 100x the corpus
 	$(BIN)/python benchmarks/run.py
 
-lint: $(STAMP)  ## ruff lint
-	$(BIN)/ruff check src tests benchmarks
+lint: $(STAMP)  ## ruff lint and format check, mypy on src/
+	$(BIN)/python -m ruff check src tests benchmarks
+	$(BIN)/python -m ruff format --check src tests benchmarks
+	$(BIN)/python -m mypy
+
+docs: $(STAMP)  ## redraw docs/dataflow.png from the build's dataflow
+	$(BIN)/python -c "from workbench.dataflow import dataflow, dataflow_graph; \
+	from workbench.render.dataflow_figure import dataflow_figure; \
+	from workbench.render.figures import save_png; \
+	save_png(dataflow_figure(dataflow_graph(dataflow())), 'docs/dataflow.png')"
 
 clean:  ## remove build outputs (keeps .venv)
 	rm -rf $(OUT) .pytest_cache

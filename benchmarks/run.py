@@ -46,7 +46,7 @@ REPO = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 IMPORT_BASELINE = "import pandas, networkx, matplotlib"
 STAGES = ("load + validate", "citations (extract + resolve)", "graph build", "coding",
-          "gap map", "crosswalk suggestions", "rendering (all artefact writers)")
+          "gap map", "crosswalk suggestions", "rendering (all artefact nodes)")
 TARGET_RATIO = 15.0
 TARGET_BUILD_100 = 30.0
 TARGET_BUILD_1_OVER_IMPORT = 2.0
@@ -59,25 +59,20 @@ TARGET_BUILD_1_OVER_IMPORT = 2.0
 
 def _stage_functions(root: Path) -> dict[str, Callable[[], object]]:
     """The stages as callables over ``root``; later stages reuse the earlier results."""
-    from workbench.build import ARTEFACT_WRITERS
+    from workbench.build import make_artefacts
     from workbench.citations import citation_audit
     from workbench.coding import codes_frame
     from workbench.corpus import load_corpus
     from workbench.crosswalk_suggest import suggest_crosswalk
     from workbench.gaps import analyse_gaps
     from workbench.graph import build_graph
-    from workbench.render.index import write_index
 
     corpus = load_corpus(root)
     graph = build_graph(corpus)
     codes = codes_frame(corpus)
 
     def render() -> None:
-        with tempfile.TemporaryDirectory() as out:
-            written = []
-            for writer in ARTEFACT_WRITERS:
-                written.extend(Path(p).relative_to(out) for p in writer(corpus, Path(out)))
-            write_index(corpus, Path(out), written, "benchmark")
+        make_artefacts(corpus)  # every artefact node, in this process, as bytes
 
     return {
         "load + validate": lambda: load_corpus(root),
@@ -86,7 +81,7 @@ def _stage_functions(root: Path) -> dict[str, Callable[[], object]]:
         "coding": lambda: codes_frame(corpus),
         "gap map": lambda: analyse_gaps(corpus, graph=graph, codes=codes),
         "crosswalk suggestions": lambda: suggest_crosswalk(corpus.tables),
-        "rendering (all artefact writers)": render,
+        "rendering (all artefact nodes)": render,
     }
 
 
@@ -97,7 +92,7 @@ def measure_stages(root: Path, repeat: int, memory: bool = True) -> dict[str, di
 
     matplotlib.use("Agg")
     functions = _stage_functions(root)
-    functions["rendering (all artefact writers)"]()  # warm: lazy imports inside the writers
+    functions["rendering (all artefact nodes)"]()  # warm: lazy imports inside the writers
     results = {}
     for name in STAGES:
         times = []

@@ -1,24 +1,28 @@
 """Build every artefact of the workbench from a corpus root, atomically.
 
-``build`` validates the root, runs every artefact writer into a temporary folder beside the
-output folder, writes ``index.html`` linking what was built, and only then swaps the new
-folder into place. A build that fails at any point leaves the previous output untouched.
-``workbench.outputs`` guards the output folder (only a folder a build made, or an empty or
-missing one, is replaced; the check comes before any work), locks it against a second build,
-and repairs what a killed build left beside it.
+``build`` validates the root, runs the dataflow (``workbench.dataflow``: every derived
+result and every artefact a function whose parameters name what it needs) and writes the
+artefacts' bytes, ``index.html`` and ``datapackage.json`` into a temporary folder beside the
+output folder, which it swaps into place only at the end. A build that fails at any point
+leaves the previous output untouched. ``workbench.outputs`` guards the output folder (only a
+folder a build made, or an empty or missing one, is replaced; the check comes before any
+work), locks it against a second build, and repairs what a killed build left beside it.
 
-The writers run in two lanes, each in its own process where the machine has two cores or
-more (forked once the corpus is loaded, so neither reads it again). Within a lane, derived
-results (the citation audit, the evidence graph, the topic codes) are computed once and
-shared (``workbench.cache.shared``); figures and the crosswalk suggestions are copied from
-the previous output's ``.cache/`` when their inputs have not changed
-(``workbench.cache.cached_files``). Neither changes a byte of the output. The worker process
-ignores SIGINT and SIGTERM (the parent stops it and cleans up) and dies with its parent.
+Every node has a key (:func:`node_keys`): the SHA-256 of the workbench's code and of its
+parameters' keys, down to the digests of the corpus files the inputs were read from. Keys
+are worked out from the graph alone, before anything is computed. An artefact node whose key
+the previous output's verified cache holds is copied from it (``workbench.cache``); the
+others are computed, with only the results upstream of them, in two processes where the
+machine has two cores (forked once the corpus is loaded; the worker ignores SIGINT and
+SIGTERM, the parent stops it and cleans up, and it dies with its parent). Neither reuse nor
+the second process changes a byte of the output.
 """
 
 from __future__ import annotations
 
 import hashlib
+import inspect
+import json
 import multiprocessing
 import os
 import signal
@@ -28,60 +32,27 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import ModuleType
+from typing import Any
 
-from workbench.cache import FileCache, sharing, using
-from workbench.citations import write_artefacts as write_citation_audit
+from workbench.cache import ArtefactCache, code_version
 from workbench.corpus import BIBLIOGRAPHY, CORPUS_DIR, Corpus, load_corpus
-from workbench.crosswalk import write_artefacts as write_crosswalk
-from workbench.gaps import write_artefacts as write_gap_map
-from workbench.graph import write_artefacts as write_evidence_graph
+from workbench.dataflow import Artefact, Artefacts, artefact_nodes, dataflow
+from workbench.dataflow.inputs import input_keys, input_values
 from workbench.outputs import BUILD, STOP_SIGNALS, replacing_folder
-from workbench.render.sources import write_artefacts as write_source_pages
-from workbench.search import write_artefacts as write_search_analysis
-from workbench.summary import write_artefacts as write_corpus_summary
-from workbench.workbook import write_artefacts as write_workbook
 
-ArtefactWriter = Callable[[Corpus, Path], list[Path]]
 #: Receives one line of progress at a time (a stage done, with its counts).
 Progress = Callable[[str], None]
 
-#: Every writer called by ``build``, in order; each returns the files it wrote.
-ARTEFACT_WRITERS: tuple[ArtefactWriter, ...] = (
-    write_corpus_summary,
-    write_crosswalk,
-    write_search_analysis,
-    write_citation_audit,
-    write_evidence_graph,
-    write_gap_map,
-    write_source_pages,
-    write_workbook,
-)
-#: The progress line's name for the HTML pages of the Markdown reports.
-REPORT_PAGES_LABEL = "report pages"
-#: What each writer makes, in words, for the progress lines.
-WRITER_LABELS: dict[ArtefactWriter, str] = {
-    write_corpus_summary: "corpus summary",
-    write_crosswalk: "crosswalk, its heat-maps and suggestions",
-    write_search_analysis: "literature-search analysis and PRISMA-S report",
-    write_citation_audit: "citation audit",
-    write_evidence_graph: "evidence graph and its exports",
-    write_gap_map: "gap map",
-    write_source_pages: "source pages",
-    write_workbook: "workbook",
-}
-#: The writers by lane: each lane may run in a process of its own, and computes the derived
-#: results (audit, graph, codes) its writers need once, so the writers that need the graph
-#: share a lane. The crosswalk (figures, suggestions) and the search artefacts weigh about
-#: as much as the graph's exports and the gap map at 100x the corpus.
-LANES: tuple[tuple[ArtefactWriter, ...], ...] = (
-    (write_crosswalk, write_search_analysis, write_source_pages, write_workbook),
-    (write_corpus_summary, write_citation_audit, write_evidence_graph, write_gap_map),
-)
+#: What the cache keeps beside an artefact node's files: its records without the bytes.
+ABOUT = "about.json"
+#: The data package describing the build's tables, written beside ``index.html``.
+DATAPACKAGE = "datapackage.json"
 
 
 @dataclass
 class BuildReport:
-    """What a build wrote (paths relative to the output folder, in writer order), which of
+    """What a build wrote (paths relative to the output folder, in node order), which of
     those files were copied from the previous build's cache rather than made, how many
     entries of that cache failed verification and were made afresh instead, and what was
     repaired of earlier, interrupted builds of the same output (``notes``, one line each,
@@ -111,38 +82,38 @@ def corpus_fingerprint(root: Path) -> str:
     return digest.hexdigest()
 
 
-def build(root: Path | str = ".", out: Path | str = "build",
-          writers: tuple[ArtefactWriter, ...] | None = None, *, jobs: int | None = None,
-          reuse: bool = True) -> list[Path]:
+def build(root: Path | str = ".", out: Path | str = "build", nodes: Sequence[str] | None = None,
+          *, jobs: int | None = None, reuse: bool = True,
+          modules: Sequence[ModuleType] = ()) -> list[Path]:
     """Validate ``root`` and write every artefact into ``out``, replacing it only on success.
 
     Args:
-        writers: the writers to run (default: ``ARTEFACT_WRITERS``, in lanes); given
-            writers run one after another in this process.
-        jobs: processes to use (default: one per core, at most one per lane).
-        reuse: copy unchanged figures and suggestions from ``out/.cache`` (the output is
-            the same either way; ``False`` makes everything afresh, and keeps it for the
-            next build all the same).
+        nodes: the artefact nodes to build (default: every one of the dataflow).
+        jobs: processes to use (default: one per core, at most two).
+        reuse: copy the files of unchanged nodes from ``out/.cache`` (the output is the same
+            either way; ``False`` computes everything afresh, and keeps it for the next build
+            all the same).
+        modules: more node modules to add to the dataflow (their artefacts are built too).
 
     Returns:
-        The paths written, relative to ``out``, in the order of the writers.
+        The paths written, relative to ``out``, in the order of the nodes.
 
     Raises:
         CorpusError: when the root does not validate (``out`` is not touched).
     """
-    return build_report(root, out, writers, jobs=jobs, reuse=reuse).written
+    return build_report(root, out, nodes, jobs=jobs, reuse=reuse, modules=modules).written
 
 
 def build_report(root: Path | str = ".", out: Path | str = "build",
-                 writers: tuple[ArtefactWriter, ...] | None = None, *,
-                 jobs: int | None = None, reuse: bool = True,
+                 nodes: Sequence[str] | None = None, *, jobs: int | None = None,
+                 reuse: bool = True, modules: Sequence[ModuleType] = (),
                  progress: Progress | None = None) -> BuildReport:
     """Run :func:`build` and return its :class:`BuildReport` (what was reused and made).
 
     ``progress``, when given, is called with one line per stage as it ends (the corpus
-    validated, with its counts; each writer, with the files it wrote and reused and the
-    seconds it took; the index), so that a long build shows it is moving. Writers in a
-    forked process call it there (it inherits standard error).
+    validated, with its counts; each artefact node, with its files and whether they were
+    reused from the cache; the time the others took to make; the index), so that a long
+    build shows it is moving.
 
     ``out`` is checked by :func:`workbench.outputs.replacing_folder` before anything else:
     a folder this command did not make is refused, and so is a second build of the same
@@ -156,31 +127,57 @@ def build_report(root: Path | str = ".", out: Path | str = "build",
     with replacing_folder(out, root, BUILD) as stage:  # ``out`` as given, for messages
         staging = stage.path
         corpus = load_corpus(root)
-        if writers is not None:
-            lanes: Sequence[Sequence[ArtefactWriter]] = [writers]
-        else:
-            lanes = LANES
-        jobs = _jobs(jobs, len(lanes))
+        fingerprint = corpus_fingerprint(root)
+        flow = dataflow(*modules)
+        wanted = list(nodes) if nodes is not None else artefact_nodes(flow)
+        values = input_values(corpus, fingerprint)
+        keys = node_keys(flow, input_keys(corpus, values), wanted)
+        cache = ArtefactCache.for_build(Path(out) if reuse else None, staging)
+        report = BuildReport(discarded=cache.discarded)
         if progress is not None:
             rows = sum(len(frame) for frame in corpus.tables.values())
             progress(f"corpus valid: {len(corpus.tables)} tables, {rows} rows, "
                      f"{len(corpus.references)} references")
-            processes = min(jobs, len(lanes))
-            progress(f"writing {sum(len(lane) for lane in lanes)} groups of artefacts in "
-                     f"{_plural(processes, 'process', 'processes')}")
-        cache = FileCache.for_build(Path(out) if reuse else None, staging)
-        report = _run_lanes(corpus, staging, lanes, cache, jobs, progress)
-        report.discarded = cache.discarded if cache is not None else 0
-        from workbench.render.index import write_index
-        from workbench.render.reports import write_report_pages
-
-        report.written = [_relative_to(p, staging) for p in report.written]
-        pages = write_report_pages(staging, report.written)
-        report.written += pages
+        records: dict[str, Artefacts] = {}
+        for name in wanted:
+            kept = cache.fetch(keys[name])
+            found = _records(kept) if kept is not None else None
+            if found is not None:
+                records[name] = found
+                report.reused += [Path(a.name).name for a in found]
+        missing = [name for name in wanted if name not in records]
         if progress is not None:
-            progress(f"{REPORT_PAGES_LABEL}: {_plural(len(pages), 'file')}")
-        fingerprint = corpus_fingerprint(root)
-        write_index(corpus, staging, report.written, fingerprint)
+            processes = 2 if _jobs(jobs) > 1 and len(missing) > 1 else 1
+            progress(f"writing {len(wanted)} groups of artefacts, {len(missing)} to make in "
+                     f"{_plural(processes, 'process', 'processes')}")
+            for name in wanted:
+                if name in records:
+                    count = len(records[name])
+                    progress(f"{stage_label(name)}: {_plural(count, 'file')} ({count} reused)")
+        started = time.monotonic()
+        for name, made in run_nodes(flow, missing, values, jobs).items():
+            records[name] = made
+            cache.keep(keys[name], _kept_files(made))
+            report.made += [Path(a.name).name for a in made]
+        if progress is not None:
+            for name in missing:
+                progress(f"{stage_label(name)}: {_plural(len(records[name]), 'file')}")
+            if missing:
+                progress(f"made {_plural(len(missing), 'group')} in "
+                         f"{time.monotonic() - started:.1f} s")
+        artefacts = [a for name in wanted for a in records[name]]
+        for artefact in artefacts:
+            path = staging / artefact.name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(artefact.data)
+        report.written = [Path(a.name) for a in artefacts]
+        from workbench.render.index import write_index
+
+        (staging / DATAPACKAGE).write_text(output_datapackage(corpus.descriptor, artefacts),
+                                           encoding="utf-8", newline="\n")
+        report.written.append(Path(DATAPACKAGE))
+        entries = {a.name: (a.audience, a.title, a.description) for a in artefacts}
+        write_index(corpus, staging, report.written, fingerprint, entries)
         report.written.append(Path("index.html"))
         if progress is not None:
             progress(f"index.html: links the {len(report.written) - 1} files written")
@@ -189,60 +186,207 @@ def build_report(root: Path | str = ".", out: Path | str = "build",
     return report
 
 
-def _jobs(jobs: int | None, lanes: int) -> int:
+def make_artefacts(corpus: Corpus, nodes: Sequence[str] | None = None, *,
+                   modules: Sequence[ModuleType] = ()) -> list[Artefact]:
+    """Return the artefacts of ``nodes`` (default: every artefact node) for a loaded corpus,
+    computed in this process, in node order; nothing is written and nothing is reused.
+
+    It exists for notebooks and tests that want one artefact's bytes without a build.
+    """
+    flow = dataflow(*modules)
+    wanted = list(nodes) if nodes is not None else artefact_nodes(flow)
+    made = run_nodes(flow, wanted, input_values(corpus, corpus_fingerprint(corpus.root)), 1)
+    return [a for name in wanted for a in made[name]]
+
+
+def write_artefacts(corpus: Corpus, out: Path, nodes: Sequence[str], *,
+                    modules: Sequence[ModuleType] = ()) -> list[Path]:
+    """Write the artefacts of ``nodes`` into the existing folder ``out`` (not atomically, and
+    without an index: a notebook's or a test's view of some artefacts); return the paths."""
+    written = []
+    for artefact in make_artefacts(corpus, nodes, modules=modules):
+        path = Path(out) / artefact.name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(artefact.data)
+        written.append(path)
+    return written
+
+
+def output_datapackage(descriptor: dict[str, Any], artefacts: Sequence[Artefact]) -> str:
+    """Return ``datapackage.json`` of a build: one tabular resource per CSV artefact, with its
+    description, media type and Table Schema (``frictionless validate`` checks it)."""
+    resources = []
+    for artefact in artefacts:
+        if artefact.schema is None:
+            continue
+        name = Path(artefact.name).stem.lower().replace("_", "-")
+        resources.append({
+            "name": name, "path": artefact.name, "profile": "tabular-data-resource",
+            "format": "csv", "mediatype": artefact.media_type, "encoding": "utf-8",
+            "description": artefact.description, "schema": artefact.schema})
+    package = {"profile": "tabular-data-package", "name": "workbench-build",
+               "title": f"Workbench build: {descriptor.get('title', 'Corpus')}",
+               "resources": resources}
+    return json.dumps(package, indent=1, ensure_ascii=False) + "\n"
+
+
+def node_keys(flow: Any, inputs: dict[str, str], wanted: Sequence[str]) -> dict[str, str]:
+    """Return the key of every node upstream of ``wanted`` (and of those), from the graph
+    alone: the SHA-256 of the workbench's code, the node's own code and its parameters'
+    keys; an input's key is given (``inputs``: the digests of the files it was read from).
+    """
+    nodes = flow.graph.nodes
+    keys: dict[str, str] = {}
+    version = code_version()
+
+    def key(name: str) -> str:
+        if name in keys:
+            return keys[name]
+        node = nodes[name]
+        if node.user_defined:
+            keys[name] = inputs[name]
+            return keys[name]
+        hasher = hashlib.sha256(f"{version}\0{name}\0".encode())
+        for function in node.originating_functions or ():
+            hasher.update(_source(function).encode())
+        for dependency in sorted(d.name for d in node.dependencies):
+            hasher.update(f"\0{dependency}={key(dependency)}".encode())
+        keys[name] = hasher.hexdigest()
+        return keys[name]
+
+    for name in wanted:
+        key(name)
+    return keys
+
+
+def _source(function: Any) -> str:
+    try:
+        return inspect.getsource(function)
+    except (OSError, TypeError):  # made at run time: its name and module must do
+        return f"{function.__module__}.{function.__qualname__}"
+
+
+def _kept_files(artefacts: Artefacts) -> dict[str, bytes]:
+    """The files the cache keeps for a node: each artefact by its file name, and the records
+    without their bytes (:data:`ABOUT`)."""
+    files = {Path(a.name).name: a.data for a in artefacts}
+    files[ABOUT] = json.dumps([a.about() for a in artefacts], indent=1,
+                              sort_keys=True).encode()
+    return files
+
+
+def _records(files: dict[str, bytes]) -> Artefacts | None:
+    """The records of a node from its kept files (``None`` when they do not fit together)."""
+    try:
+        about = json.loads(files[ABOUT])
+        records = tuple(Artefact(item["name"], files[Path(item["name"]).name],
+                                 item["media_type"], item["description"], item.get("schema"),
+                                 item.get("audience", ""), item.get("title", ""))
+                        for item in about)
+    except (KeyError, TypeError, ValueError):
+        return None
+    if len(files) != len(records) + 1:
+        return None
+    return records
+
+
+def run_nodes(flow: Any, names: Sequence[str], values: dict[str, Any],
+              jobs: int | None) -> dict[str, Artefacts]:
+    """Compute the artefact nodes ``names`` (and only the results upstream of them), in two
+    processes when ``jobs`` allows it and there is more than one."""
+    if not names:
+        return {}
+    needed = {v.name for v in flow.list_available_variables() if v.is_external_input}
+    inputs = {name: value for name, value in values.items() if name in needed}
+    halves = _split(flow, names)
+    if _jobs(jobs) < 2 or not all(halves) or not sys.platform.startswith("linux"):
+        return _execute(flow, names, inputs)
+    _FORKED.update(flow=flow, inputs=inputs)
+    others = set(multiprocessing.active_children())  # not ours to stop
+    pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"),
+                               initializer=_init_worker, initargs=(os.getpid(),))
+    try:
+        # The worker is forked by ``submit``; it starts with SIGINT and SIGTERM blocked, so
+        # it never dies of a signal before it ignores both.
+        held = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+        try:
+            future = pool.submit(_forked_execute, halves[1])
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, held)
+        done = _execute(flow, halves[0], inputs)
+        done.update({name: tuple(Artefact(*item) for item in made)
+                     for name, made in future.result().items()})
+    except BaseException:
+        _stop_workers(pool, others)
+        raise
+    else:
+        pool.shutdown()
+    finally:
+        _FORKED.clear()
+    return {name: done[name] for name in names}
+
+
+#: What the forked worker computes from: the driver and the inputs of the build under way
+#: (inherited by the fork, never pickled).
+_FORKED: dict[str, Any] = {}
+
+
+def _forked_execute(names: list[str]) -> dict[str, list[tuple]]:
+    made = _execute(_FORKED["flow"], names, _FORKED["inputs"])
+    return {name: [(a.name, a.data, a.media_type, a.description, a.schema, a.audience,
+                    a.title) for a in records]
+            for name, records in made.items()}
+
+
+def _execute(flow: Any, names: Sequence[str], inputs: dict[str, Any]) -> dict[str, Artefacts]:
+    if not names:
+        return {}
+    return dict(flow.execute(list(names), inputs=inputs))
+
+
+def _split(flow: Any, names: Sequence[str]) -> tuple[list[str], list[str]]:
+    """Split ``names`` in two halves of about equal work, each sharing as much of its
+    upstream results as it can: nodes go, in order, to the half whose upstream set grows
+    least, ties to the lighter half."""
+    upstream = {name: _upstream(flow, name) for name in names}
+    halves: tuple[list[str], list[str]] = ([], [])
+    sets: list[set[str]] = [set(), set()]
+    for name in sorted(names, key=lambda n: -len(upstream[n])):
+        growth = [len(upstream[name] - s) for s in sets]
+        side = min((0, 1), key=lambda i: (len(sets[i] | upstream[name]), growth[i]))
+        halves[side].append(name)
+        sets[side] |= upstream[name]
+    order = {name: i for i, name in enumerate(names)}
+    return (sorted(halves[0], key=order.__getitem__), sorted(halves[1], key=order.__getitem__))
+
+
+def _upstream(flow: Any, name: str) -> set[str]:
+    nodes = flow.graph.nodes
+    seen: set[str] = set()
+    todo = [name]
+    while todo:
+        current = todo.pop()
+        if current in seen or nodes[current].user_defined:
+            continue
+        seen.add(current)
+        todo.extend(d.name for d in nodes[current].dependencies)
+    return seen
+
+
+def _jobs(jobs: int | None) -> int:
     if jobs is None:
         jobs = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (
             os.cpu_count() or 1)
-    return max(1, min(jobs, lanes))
+    return max(1, min(jobs, 2))
 
 
-#: The corpus of the build under way, read by the forked lane processes (not pickled).
-_FORKED: dict[str, object] = {}
+def stage_label(node: str) -> str:
+    """Return how the progress lines name an artefact node (``gap_map_files``: ``gap map``)."""
+    return node.removesuffix("_files").replace("_", " ")
 
 
-def _run_lanes(corpus: Corpus, staging: Path, lanes: Sequence[Sequence[ArtefactWriter]],
-               cache: FileCache | None, jobs: int, progress: Progress | None = None
-               ) -> BuildReport:
-    """Run every lane (the first in this process, the others in forked processes when
-    ``jobs`` > 1 and the platform forks safely) and gather the report in writer order."""
-    order = [w for w in ARTEFACT_WRITERS if any(w in lane for lane in lanes)]
-    order += [w for lane in lanes for w in lane if w not in order]
-    results: dict[ArtefactWriter, list[Path]] = {}
-    report = BuildReport()
-    if jobs > 1 and sys.platform.startswith("linux") and len(lanes) > 1:
-        _FORKED.update(corpus=corpus, lanes=lanes, progress=progress)
-        others = set(multiprocessing.active_children())  # not ours to stop
-        pool = ProcessPoolExecutor(jobs - 1, mp_context=multiprocessing.get_context("fork"),
-                                   initializer=_init_worker, initargs=(os.getpid(),))
-        try:
-            # Workers are forked by ``submit``; they start with SIGINT and SIGTERM blocked,
-            # so none of them dies of a signal before it ignores both.
-            held = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
-            try:
-                futures = [pool.submit(_forked_lane, i, staging, cache)
-                           for i in range(1, len(lanes))]
-            finally:
-                signal.pthread_sigmask(signal.SIG_SETMASK, held)
-            done = [_run_lane(corpus, lanes[0], staging, cache, progress)]
-            for index, future in enumerate(futures, start=1):
-                by_position, reused, made = future.result()
-                done.append(({lanes[index][i]: paths for i, paths in by_position.items()},
-                             reused, made))
-        except BaseException:
-            _stop_workers(pool, others)
-            raise
-        else:
-            pool.shutdown()
-        finally:
-            _FORKED.clear()
-    else:
-        done = [_run_lane(corpus, lane, staging, cache, progress) for lane in lanes]
-    for written, reused, made in done:
-        results.update(written)
-        report.reused += reused
-        report.made += made
-    report.written = [p for w in order for p in results[w]]
-    return report
+def _plural(count: int, singular: str, plural: str | None = None) -> str:
+    return f"{count} {singular if count == 1 else plural or singular + 's'}"
 
 
 def _init_worker(parent: int) -> None:
@@ -275,46 +419,3 @@ def _stop_workers(pool: ProcessPoolExecutor, others: set) -> None:
     for worker in workers:
         worker.join()
     pool.shutdown(wait=True)
-
-
-def _forked_lane(index: int, staging: Path, cache: FileCache | None):
-    """Run lane ``index`` in a forked process; writers are named by position, not pickled."""
-    lane = list(_FORKED["lanes"][index])  # type: ignore[index]
-    corpus, progress = _FORKED["corpus"], _FORKED.get("progress")
-    assert isinstance(corpus, Corpus) and (progress is None or callable(progress))
-    written, reused, made = _run_lane(corpus, lane, staging, cache, progress)
-    return {lane.index(w): paths for w, paths in written.items()}, reused, made
-
-
-def _run_lane(corpus: Corpus, lane: Sequence[ArtefactWriter], staging: Path,
-              cache: FileCache | None, progress: Progress | None = None):
-    """Run the writers of one lane; return their paths by writer and the cache's record."""
-    if cache is not None:
-        cache = cache.fresh()
-    written: dict[ArtefactWriter, list[Path]] = {}
-    with sharing(), using(cache):
-        for writer in lane:
-            started, before = time.monotonic(), len(cache.reused) if cache else 0
-            written[writer] = [Path(p) for p in writer(corpus, staging)]
-            if progress is not None:
-                reused = (len(cache.reused) if cache else 0) - before
-                label = WRITER_LABELS.get(writer, getattr(writer, "__module__", "writer"))
-                progress(f"{label}: {_plural(len(written[writer]), 'file')}"
-                         + (f" ({reused} reused)" if reused else "")
-                         + f", {time.monotonic() - started:.1f} s")
-    return (written, cache.reused if cache else [], cache.made if cache else [])
-
-
-def _plural(count: int, singular: str, plural: str | None = None) -> str:
-    return f"{count} {singular if count == 1 else plural or singular + 's'}"
-
-
-def _relative_to(path: Path, folder: Path) -> Path:
-    """Return ``path`` relative to ``folder``, whether a writer returned it absolute or relative
-    (to the working folder, as ``folder / name``) or already relative to ``folder``."""
-    for candidate in (path, path.absolute()):
-        if candidate.is_relative_to(folder.absolute()):
-            return candidate.relative_to(folder.absolute())
-        if candidate.is_relative_to(folder):
-            return candidate.relative_to(folder)
-    return path

@@ -1,32 +1,22 @@
-"""What a build reuses: results shared by its writers, and files kept from the previous build.
+"""The build's cache: the files of each artefact node, kept under the node's key, verified.
 
-Two kinds of reuse, both scoped to ``workbench.build.build``; outside a build (tests,
-notebooks, the other commands) every function computes afresh.
-
-**Within a build** — :func:`shared` computes a derived result of the corpus (the citation
-audit, the evidence graph, the topic codes) once and hands the same result to every writer
-that needs it, instead of each writer computing its own.
-
-**Between builds** — :func:`cached_files` keeps costly files (figures, the crosswalk
-suggestions, the graph's exports, the gap map...) under a key: the SHA-256 of the exact
-inputs they are made from (data, or the files of the tables a writer reads, see
-:func:`corpus_inputs`), of the name of what makes them, and of the workbench's own code and
-the versions of the libraries that shape their bytes. A build reads the previous output's
-``.cache/`` folder and writes every key it uses into the new output's ``.cache/``, so the
-cache holds what the current output needs and nothing more, is swapped in with the output,
-and a failed build leaves it as it was. A file whose key is found is copied instead of being
-made again; since the key covers everything the file depends on, the copy is byte-identical
-to what making it would write.
+A build keeps, in its output's ``.cache/`` folder, the bytes of every artefact node of the
+dataflow under that node's key (``workbench.build.node_keys``: the SHA-256 of the node's
+code and of its parameters' keys, down to the digests of the corpus files). A rebuild whose
+key for a node is unchanged copies the node's files from the previous output's cache instead
+of computing them; since the key covers everything the files depend on, the copy is
+byte-identical to what computing would give. The cache holds what the current output needs
+and nothing more, is swapped in with the output, and a failed build leaves it as it was.
+Only bytes are kept, never pickled objects: nothing read from the cache is executed.
 
 **Trusted only when verified** — each key's folder holds a manifest, :data:`MANIFEST`, giving
 the SHA-256 of every file in it (written with the files, and renamed into place with them).
 Before a build reuses anything, :func:`verify_cache` reads every entry of the previous cache
 without following a symbolic link; an entry whose manifest is missing or garbled, whose
 files differ from their digests (changed, truncated, extended), are symbolic links or not
-regular files, whose folder holds anything the manifest does not list, or that nests a key
-that fails, is discarded: its files are made afresh, so the output is the same as a build
-without the cache. Reused files are read again, checked against the digest, and written
-from the bytes checked.
+regular files, or whose folder holds anything the manifest does not list, is discarded: its
+files are made afresh, so the output is the same as a build without the cache. Reused files
+are read again, checked against the digest, and written from the bytes checked.
 """
 
 from __future__ import annotations
@@ -40,62 +30,12 @@ import shutil
 import stat
 import sys
 import tempfile
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
-from contextvars import ContextVar
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
-
-import numpy as np
-import pandas as pd
 
 #: The folder, inside a build's output, that holds the kept files.
 CACHE_DIR = ".cache"
-#: Libraries whose version can change the bytes of a kept file.
-LIBRARIES = ("numpy", "pandas", "matplotlib", "pillow", "scikit-learn", "scipy",
-             "snowballstemmer", "networkx", "bibtexparser", "pylatexenc", "rapidfuzz", "rispy",
-             "openpyxl")
-
-T = TypeVar("T")
-
-
-# --------------------------------------------------------------------------------------
-# Within a build: derived results computed once
-# --------------------------------------------------------------------------------------
-
-_shared: ContextVar[dict[tuple[int, str], Any] | None] = ContextVar("workbench_shared",
-                                                                   default=None)
-
-
-@contextmanager
-def sharing() -> Iterator[None]:
-    """Within the block, :func:`shared` computes each derived result of a corpus once."""
-    token = _shared.set({})
-    try:
-        yield
-    finally:
-        _shared.reset(token)
-
-
-def shared(corpus: Any, compute: Callable[[Any], T]) -> T:
-    """Return ``compute(corpus)``, computed once per corpus within a :func:`sharing` block.
-
-    Outside such a block it simply calls ``compute``. Writers read the result and never change
-    it (a shared networkx graph is frozen, so a change raises).
-    """
-    results = _shared.get()
-    if results is None:
-        return compute(corpus)
-    key = (id(corpus), f"{compute.__module__}.{compute.__qualname__}")
-    if key not in results:
-        result = compute(corpus)
-        if hasattr(result, "adj") and hasattr(result, "add_edge"):  # a networkx graph
-            import networkx as nx
-
-            result = nx.freeze(result)
-        results[key] = (corpus, result)  # holding the corpus keeps its id from being reused
-    return results[key][1]
 
 
 # --------------------------------------------------------------------------------------
@@ -240,36 +180,27 @@ def verify_cache(cache: Path | None) -> tuple[frozenset[str], int]:
 
 
 @dataclass
-class FileCache:
+class ArtefactCache:
     """Kept files: read from ``previous`` (the last build's ``.cache``), written to ``current``.
-
-    Files made inside another cached block (a figure inside the search artefacts) have keys
-    of their own; the outer key records them, so that reusing the outer files keeps the inner
-    keys too and the cache a rebuild leaves is the cache the first build left.
 
     Attributes:
         previous: folder of the previous build's kept files, or ``None`` (nothing to reuse).
         current: folder receiving every key this build uses.
         trusted: the keys of ``previous`` that verified (:func:`verify_cache`).
         discarded: how many entries of ``previous`` failed verification.
-        reused: names of the files copied from a kept key.
-        made: names of the files made afresh.
     """
 
     previous: Path | None
     current: Path
     trusted: frozenset[str] = frozenset()
     discarded: int = 0
-    reused: list[str] = field(default_factory=list)
-    made: list[str] = field(default_factory=list)
-    _open: list[list[str]] = field(default_factory=list, repr=False)
 
     def __post_init__(self) -> None:
         if self.previous is not None and not self.trusted and not self.discarded:
             self.trusted, self.discarded = verify_cache(self.previous)
 
     @classmethod
-    def for_build(cls, out: Path | None, staging: Path) -> FileCache:
+    def for_build(cls, out: Path | None, staging: Path) -> ArtefactCache:
         """Return the cache of a build writing ``staging`` to replace ``out`` (``None``:
         reuse nothing, keep what is made), having verified every entry of ``out/.cache``."""
         previous = Path(out) / CACHE_DIR if out is not None else None
@@ -277,64 +208,23 @@ class FileCache:
             previous = None
         return cls(previous, Path(staging) / CACHE_DIR)
 
-    def fresh(self) -> FileCache:
-        """Return a cache over the same folders with nothing recorded yet (one per lane)."""
-        return FileCache(self.previous, self.current, self.trusted, self.discarded)
-
-    def make(self, key: str, paths: Sequence[Path], make: Callable[[], object]) -> None:
-        """Copy the files kept under ``key`` to ``paths`` or, failing that, call ``make`` and
-        keep what it wrote, with the keys used meanwhile."""
-        if self._open:
-            self._open[-1].append(key)
-        if self._fetch(key, paths):
-            self.reused.extend(Path(p).name for p in paths)
-            return
-        self._open.append([])
-        done = len(self.reused), len(self.made)
-        try:
-            make()
-        finally:
-            nested = self._open.pop()
-        self._keep(key, paths, nested)
-        inside = set(self.reused[done[0]:] + self.made[done[1]:])  # told by a nested block
-        self.made.extend(Path(p).name for p in paths if Path(p).name not in inside)
-
-    def _fetch(self, key: str, paths: Sequence[Path]) -> bool:
-        for folder in (self.current, self.previous):
-            if folder is None or (folder == self.previous and key not in self.trusted):
-                continue
-            entry = read_entry(folder, key) if (folder / key).is_dir() else None
-            names = [Path(p).name for p in paths]
-            if entry is None or not all(name in entry[0] for name in names):
-                continue
-            if folder != self.current and not self._carry(key, entry):
-                continue
-            for name, target in zip(names, paths, strict=True):
-                Path(target).write_bytes(entry[0][name])
-            return True
-        return False
-
-    def _carry(self, key: str, entry: tuple[dict[str, bytes], list[str]] | None = None) -> bool:
-        """Keep ``key`` of the previous build (its verified ``entry``, or read afresh), and the
-        keys nested in it, in this one; return whether every one of them still verified."""
-        if (self.current / key).is_dir():
-            return True
-        if entry is None and self.previous is not None and key in self.trusted:
-            entry = read_entry(self.previous, key)
+    def fetch(self, key: str) -> dict[str, bytes] | None:
+        """Return the files kept under ``key`` (name to verified bytes, the manifest left
+        out) and keep them in this build too, or ``None`` when there are none to trust."""
+        if self.previous is None or key not in self.trusted:
+            return None
+        entry = read_entry(self.previous, key)
         if entry is None:
-            return False
-        files, nested = entry
-        if not all(self._carry(inner) for inner in nested):
-            return False
-        self._place(key, lambda folder: [(folder / name).write_bytes(data)
-                                         for name, data in files.items()])
-        return True
+            return None
+        files = {name: data for name, data in entry[0].items() if name != MANIFEST}
+        self.keep(key, files)
+        return files
 
-    def _keep(self, key: str, paths: Sequence[Path], nested: list[str]) -> None:
-        files = {Path(p).name: Path(p).read_bytes() for p in paths}
-        if nested:
-            files[NESTED] = "".join(f"{k}\n" for k in sorted(set(nested))).encode()
-        files[MANIFEST] = manifest_text(files).encode()
+    def keep(self, key: str, files: dict[str, bytes]) -> None:
+        """Keep ``files`` (name to bytes; names without a slash) under ``key``."""
+        if not _KEY.fullmatch(key):
+            raise ValueError(f"not a key: {key!r}")
+        files = {**files, MANIFEST: manifest_text(files).encode()}
         self._place(key, lambda folder: [(folder / name).write_bytes(data)
                                          for name, data in files.items()])
 
@@ -348,124 +238,48 @@ class FileCache:
         fill(staging)
         try:
             os.rename(staging, folder)
-        except OSError:  # another process kept the same key meanwhile
+        except OSError:  # kept by another process meanwhile
             shutil.rmtree(staging, ignore_errors=True)
-
-
-_files: ContextVar[FileCache | None] = ContextVar("workbench_file_cache", default=None)
-
-
-@contextmanager
-def using(cache: FileCache | None) -> Iterator[FileCache | None]:
-    """Within the block, :func:`cached_files` reuses and keeps files through ``cache``
-    (``None``: make every file afresh)."""
-    token = _files.set(cache)
-    try:
-        yield cache
-    finally:
-        _files.reset(token)
-
-
-def cached_files(name: str, paths: Sequence[Path], inputs: Any,
-                 make: Callable[[], object]) -> list[Path]:
-    """Make ``paths`` by calling ``make()``, unless files kept for the same inputs exist.
-
-    Args:
-        name: what makes the files (part of the key: two makers never share files).
-        paths: the files ``make`` writes.
-        inputs: everything the files depend on besides the code (see :func:`digest`).
-        make: writes ``paths``.
-
-    Returns:
-        ``paths``, as paths.
-    """
-    paths = [Path(p) for p in paths]
-    cache = _files.get()
-    if cache is None:
-        make()
-        return paths
-    cache.make(digest(code_version(), name, [p.name for p in paths], inputs), paths, make)
-    return paths
-
-
-def corpus_inputs(corpus: Any, tables: Sequence[str], bibliography: bool = True) -> tuple:
-    """Return what a writer reading ``tables`` of ``corpus`` (and, with ``bibliography``, its
-    references) depends on, as :func:`cached_files` inputs: the SHA-256 of the files they were
-    read from (and of the descriptor, which types them), or the tables themselves for a
-    corpus made in memory."""
-    names = sorted(tables)
-    digests = getattr(corpus, "digests", {})
-    wanted = [*names, "datapackage.json"] + (["references.bib"] if bibliography else [])
-    if digests and all(name in digests for name in wanted):
-        return ("files", [(name, digests[name]) for name in wanted])
-    return ("tables", [(name, corpus.tables[name]) for name in names],
-            corpus.references if bibliography else None)
 
 
 @functools.cache
 def code_version() -> str:
-    """Return a digest of the workbench package's files and of the libraries' versions.
+    """Return a digest of the workbench package's files and of the versions of the libraries
+    it requires (as its package metadata declares them, and theirs in turn).
 
     Any change to the code or an upgrade of a library gives every kept file a new key.
     """
     hasher = hashlib.sha256(sys.version.encode())
     package = Path(__file__).parent
-    for path in sorted(package.rglob("*")):
-        if path.is_file() and "__pycache__" not in path.parts:
+    for path in sorted(package.rglob("*.py")):
+        if "__pycache__" not in path.parts:
             hasher.update(path.relative_to(package).as_posix().encode() + b"\0")
             hasher.update(path.read_bytes())
-    for library in LIBRARIES:
+    for library in sorted(_required_libraries("workbench")):
         try:
-            hasher.update(f"{library}={importlib.metadata.version(library)}".encode())
+            hasher.update(f"{library}={importlib.metadata.version(library)}\0".encode())
         except importlib.metadata.PackageNotFoundError:
-            hasher.update(f"{library}=absent".encode())
+            hasher.update(f"{library}=absent\0".encode())
     return hasher.hexdigest()
 
 
-def digest(*parts: Any) -> str:
-    """Return the SHA-256 of ``parts``: strings, numbers, None, bytes, sequences, mappings,
-    numpy arrays and pandas objects (values, dtypes, index and ``attrs``), nested freely.
-
-    Values that differ in type or content never share a digest (``None``, ``nan``, ``""`` and
-    ``"None"`` are all told apart). Anything else raises ``TypeError``, so that an input the
-    digest cannot see never leads to a stale file.
-
-    Examples:
-        >>> digest("a", 1) == digest("a", 1), digest(None) == digest("None")
-        (True, False)
-    """
-    hasher = hashlib.sha256()
-    _feed(hasher, parts)
-    return hasher.hexdigest()
+_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 
 
-def _feed(hasher, value: Any) -> None:
-    if value is None or value is pd.NA or isinstance(value, (bool, int, float, str,
-                                                             np.generic)):
-        hasher.update(f"{type(value).__name__}:{value!r}\0".encode())
-    elif isinstance(value, bytes):
-        hasher.update(b"bytes:%d:" % len(value) + value)
-    elif isinstance(value, (list, tuple)):
-        hasher.update(f"{type(value).__name__}[{len(value)}]".encode())
-        for item in value:
-            _feed(hasher, item)
-    elif isinstance(value, dict):
-        hasher.update(f"dict[{len(value)}]".encode())
-        for key in sorted(value, key=repr):
-            _feed(hasher, key)
-            _feed(hasher, value[key])
-    elif isinstance(value, pd.DataFrame):
-        hasher.update(b"DataFrame")
-        _feed(hasher, [str(t) for t in value.dtypes])
-        _feed(hasher, value.to_dict("split"))
-        _feed(hasher, dict(value.attrs))
-    elif isinstance(value, pd.Series):
-        _feed(hasher, value.to_frame())
-    elif isinstance(value, np.ndarray):
-        _feed(hasher, [str(value.dtype), list(value.shape)])
-        if value.dtype == object:
-            _feed(hasher, value.ravel().tolist())
-        else:
-            hasher.update(np.ascontiguousarray(value).tobytes())
-    else:
-        raise TypeError(f"cannot digest a {type(value).__name__}: pass its data instead")
+def _required_libraries(name: str) -> set[str]:
+    """Return the distributions ``name`` requires (without extras), and theirs, recursively."""
+    found: set[str] = set()
+    todo = [name]
+    while todo:
+        try:
+            requires = importlib.metadata.requires(todo.pop()) or []
+        except importlib.metadata.PackageNotFoundError:
+            continue
+        for line in requires:
+            if "extra ==" in line:
+                continue
+            match = _NAME.match(line)
+            if match and match[0].lower() not in found:
+                found.add(match[0].lower())
+                todo.append(match[0])
+    return found

@@ -35,13 +35,10 @@ import unicodedata
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import pandas as pd
 from rapidfuzz import fuzz
 from rapidfuzz.distance import DamerauLevenshtein
-
-from workbench.cache import cached_files, corpus_inputs, shared
 
 # --- grammar -------------------------------------------------------------------------------
 
@@ -891,37 +888,3 @@ def citation_audit(corpus) -> pd.DataFrame:
         :data:`RESOLUTION_COLUMNS`, in location then reading order.
     """
     return resolve_citations(extract_citations(citation_texts(corpus)), corpus.references)
-
-
-#: The tables the citation audit reads (besides the bibliography); a build reuses its files
-#: while these are unchanged (a test checks the audit needs nothing else).
-CITATION_READS = ("guidelines", "narratives")
-
-
-def write_artefacts(corpus, out: Path) -> list[Path]:
-    """Write ``citation_audit.csv``, ``orphan_references.csv`` and the reference list for
-    reference managers (``references.ris``, ``references.json`` in CSL-JSON, each entry with
-    its audit note) into ``out``.
-
-    Returns:
-        The four paths written.
-    """
-    from workbench.render.references import render_csl_json, render_ris
-
-    out = Path(out)
-    paths = [out / "citation_audit.csv", out / "orphan_references.csv",
-             out / "references.ris", out / "references.json"]
-
-    def write() -> None:
-        audit = shared(corpus, citation_audit)  # the graph's writer reads the same audit
-        orphans = orphan_references(audit, corpus.references)
-        audit[AUDIT_COLUMNS].to_csv(paths[0], index=False, lineterminator="\n")
-        orphans.to_csv(paths[1], index=False, lineterminator="\n")
-        notes = reference_audit_notes(audit, corpus.references)
-        paths[2].write_text(render_ris(corpus.bibliography, notes), encoding="utf-8",
-                            newline="\n")
-        paths[3].write_text(render_csl_json(corpus.bibliography, notes), encoding="utf-8",
-                            newline="\n")
-
-    return cached_files("workbench.citations.write_artefacts", paths,
-                        corpus_inputs(corpus, CITATION_READS), write)

@@ -168,7 +168,7 @@ def _cmd_synth(args: argparse.Namespace) -> int:
 def _cmd_evidence(args: argparse.Namespace) -> int:
     import shutil
 
-    from workbench.cache import shared, sharing
+    from workbench.citations import citation_audit
     from workbench.corpus import load_corpus
     from workbench.gaps import CHANNEL_LABELS, CHANNELS, analyse_gaps, item_labels
     from workbench.graph import build_graph
@@ -176,9 +176,10 @@ def _cmd_evidence(args: argparse.Namespace) -> int:
     from workbench.render.console import render_item_rows, render_not_found, render_row_evidence
 
     corpus = load_corpus(Path(args.root))
-    with sharing():
-        analysis = analyse_gaps(corpus)
-        labels = item_labels(corpus, shared(corpus, build_graph))
+    audit = citation_audit(corpus)
+    graph = build_graph(corpus, audit)
+    analysis = analyse_gaps(corpus, graph=graph, audit=audit)
+    labels = item_labels(corpus, graph)
     rows = analysis.rows.set_index("row_id")
     known = set(rows.index) | set(analysis.links["evidence_id"]) | {
         node for node in labels if node.split(":", 1)[0] in _ITEM_KINDS}
@@ -236,7 +237,7 @@ def _cmd_diff(args: argparse.Namespace) -> int:
     width = shutil.get_terminal_size((80, 24)).columns
     print(render_terminal(changes, args.old, args.new, width), end="")
     if args.out is not None:
-        written = write_diff(changes, Path(args.out), args.old, args.new)
+        written = write_diff(changes, Path(args.out), args.old, args.new, (old, new))
         print(f"wrote {' and '.join(p.name for p in written)} into {args.out}")
     return 0
 

@@ -822,11 +822,16 @@ def write_table(frame: pd.DataFrame, path: Path) -> None:
     Reading a shipped CSV and writing it back with this function gives the same bytes, so a
     reviewer's tools can round-trip the corpus without noise in the diff.
     """
+    Path(path).write_text(csv_text(frame), encoding="utf-8", newline="")
+
+
+def csv_text(frame: pd.DataFrame) -> str:
+    """Return a table in the canonical CSV form :func:`write_table` writes."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(list(frame.columns))
     writer.writerows(zip(*(_cells(frame.iloc[:, i]) for i in range(frame.shape[1])), strict=True))
-    Path(path).write_text(buffer.getvalue(), encoding="utf-8", newline="")
+    return buffer.getvalue()
 
 
 def _cells(column: pd.Series) -> list[str]:

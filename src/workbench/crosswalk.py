@@ -13,7 +13,7 @@ The edition mapping of the Respect standard reads ``3rd-edition item RELATION 4t
 This module checks those two tables (``validate_crosswalk``), computes coverage in both
 directions (``coverage``), says which collated standards the corpus holds items for
 (``collated_representation``) and carries mappings from one edition to the other
-(``carry_over``). Build artefacts are written by ``write_artefacts``.
+(``carry_over``). The build's dataflow (``workbench.dataflow``) makes the files.
 """
 
 from __future__ import annotations
@@ -26,15 +26,18 @@ from typing import Any
 
 import pandas as pd
 
-from workbench.cache import shared
 from workbench.problems import Problem
 
 CROSSWALK_FILE = "corpus/crosswalk.csv"
 DISPOSITIONS_FILE = "corpus/crosswalk_dispositions.csv"
 
-#: NIST IR 8477 set-theory relationships, read ``focal RELATION reference``.
-RELATIONS = ("equal", "subset_of", "superset_of", "intersects_with", "not_related")
-#: The relations in words, as figures and tables show them to a reader.
+# The vocabularies of the crosswalk's columns (relation, rationale_type, method, status,
+# direction, disposition) are the ``enum`` constraints of ``corpus/datapackage.json``, which
+# the loader checks; they are not repeated here. The tables below are keyed by relation, and
+# a test ties their keys to the descriptor's enum.
+
+#: The NIST IR 8477 relations (read ``focal RELATION reference``) in words, as figures and
+#: tables show them to a reader., as figures and tables show them to a reader.
 RELATION_LABELS: dict[str, str] = {
     "equal": "equal",
     "subset_of": "subset of",
@@ -42,12 +45,6 @@ RELATION_LABELS: dict[str, str] = {
     "intersects_with": "intersects with",
     "not_related": "not related",
 }
-#: NIST IR 8477 rationale types: same words, same meaning, or same effect when implemented.
-RATIONALE_TYPES = ("syntactic", "semantic", "functional")
-METHODS = ("curated", "suggested")
-STATUSES = ("complete", "draft")
-DISPOSITIONS = ("mapped", "not_related", "unreviewed", "out_of_scope")
-DIRECTIONS = ("guideline_to_framework", "framework_to_guidelines", "edition_to_edition")
 COVERAGE_STATUSES = ("covered", "partial", "uncovered", "unreviewed")
 
 #: Strength bands on the OLIR 0-10 scale: the inclusive range allowed for each relation.
@@ -145,14 +142,16 @@ def validate_crosswalk(tables: dict[str, pd.DataFrame],
                        descriptor: dict[str, Any] | None = None) -> list[Problem]:
     """Check the curated crosswalk and its dispositions against the rest of the corpus.
 
-    Rules: every id exists; the framework column names the reference's framework; relation,
-    rationale type, method and status are in their vocabularies; the strength lies in the band
+    Rules: every id exists; the framework column names the reference's framework; the
+    strength lies in the band
     of the relation (``STRENGTH_BANDS``); no pair is mapped twice (in either order); the
     rationale is not empty and every “quoted” span in it occurs in the focal or reference
     text; every disposition names an existing element and framework, agrees with the rows
     (``mapped`` if and only if there is a related row) and gives a reason when it is
     ``not_related`` or ``out_of_scope``; every guideline has a disposition against each of
-    ``REQUIRED_FRAMEWORKS``; and every mapped element has its disposition.
+    ``REQUIRED_FRAMEWORKS``; and every mapped element has its disposition. The vocabularies
+    (relation, rationale type, method, status, direction, disposition) are the descriptor's
+    ``enum`` constraints, checked by the loader before these rules run.
 
     Args:
         tables: the corpus tables by resource name (as ``Corpus.tables``).
@@ -204,18 +203,6 @@ def _check_rows(crosswalk: pd.DataFrame, known: pd.DataFrame,
             add(row, "framework_id", f"{record['framework_id']!r} is not the framework of "
                 f"{reference!r} ({known.at[reference, 'framework_id']}); correct it")
         relation = record["relation"]
-        if relation not in RELATIONS:
-            add(row, "relation", f"{relation!r} is not a NIST IR 8477 relation; use one of: "
-                + ", ".join(RELATIONS))
-        if record["rationale_type"] not in RATIONALE_TYPES:
-            add(row, "rationale_type", f"{record['rationale_type']!r} is not a rationale "
-                "type; use one of: " + ", ".join(RATIONALE_TYPES))
-        if record["method"] not in METHODS:
-            add(row, "method", f"{record['method']!r} is not allowed; use one of: "
-                + ", ".join(METHODS))
-        if record["status"] not in STATUSES:
-            add(row, "status", f"{record['status']!r} is not allowed; use one of: "
-                + ", ".join(STATUSES))
         _check_strength(record["strength"], relation, row, add)
         pair = frozenset((focal, reference))
         if pair in seen:
@@ -335,10 +322,6 @@ def _check_dispositions(dispositions: pd.DataFrame, crosswalk: pd.DataFrame,
         if direction != expected:
             add(row, "direction", f"{direction!r} should be {expected!r} for {element} "
                 f"against {framework}")
-        if disposition not in DISPOSITIONS:
-            add(row, "disposition", f"{disposition!r} is not allowed; use one of: "
-                + ", ".join(DISPOSITIONS))
-            continue
         is_mapped = (element, framework) in mapped
         if disposition == "mapped" and not is_mapped:
             add(row, "disposition", f"'mapped' but crosswalk.csv has no related row for "
@@ -407,7 +390,7 @@ def coverage(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
         Columns ``framework, element_id, label, direction, mapped_count, disposition, status``,
         in framework, direction and element order.
     """
-    known = shared(tables, elements).set_index("element_id")
+    known = elements(tables).set_index("element_id")
     kind, label_of, framework_of = (known[c].to_dict() for c in ("kind", "label",
                                                                    "framework_id"))
     editions = editions_of(tables["frameworks"])
@@ -525,7 +508,8 @@ def coverage_summary(coverage_table: pd.DataFrame) -> pd.DataFrame:
     return counts.reset_index().rename_axis(columns=None)
 
 
-def gaps(coverage_table: pd.DataFrame, framework: str, direction: str) -> pd.DataFrame:
+def uncovered_elements(coverage_table: pd.DataFrame, framework: str,
+                       direction: str) -> pd.DataFrame:
     """Return the elements of one framework and direction with status ``uncovered``.
 
     For ``framework_to_guidelines`` these are what the existing framework asks that the new
@@ -624,7 +608,7 @@ def carry_over(tables: dict[str, pd.DataFrame], source: str = "framework:respect
         carried_relation, carry, in_crosswalk``; ``carry`` is ``exact``, ``implied``,
         ``review`` or ``none``.
     """
-    known = shared(tables, elements).set_index("element_id")
+    known = elements(tables).set_index("element_id")
     crosswalk = tables["crosswalk"]
     related = _related_rows(crosswalk)
     focal_kind = related["focal_id"].map(known["kind"])
@@ -703,7 +687,7 @@ def labelled_crosswalk(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     It exists for the build's ``crosswalk.csv``, which a reader opens without the corpus:
     each row carries the focal and reference wording beside the relation.
     """
-    known = shared(tables, elements).set_index("element_id")
+    known = elements(tables).set_index("element_id")
     crosswalk = tables["crosswalk"].copy()
     crosswalk.insert(1, "focal_label", crosswalk["focal_id"].map(known["label"]))
     crosswalk.insert(3, "reference_label", crosswalk["reference_id"].map(known["label"]))
@@ -822,57 +806,3 @@ def write_sssom(tables: dict[str, pd.DataFrame], path: Path) -> Path:
     """Write ``sssom_table`` as an SSSOM TSV with its YAML metadata block; return the path."""
     Path(path).write_text(render_sssom(sssom_table(tables)), encoding="utf-8")
     return Path(path)
-
-
-def write_artefacts(corpus: Any, out: Path) -> list[Path]:
-    """Write the crosswalk artefacts into ``out``; return the paths written.
-
-    Files: ``crosswalk.csv`` (curated rows with both labels), ``crosswalk_coverage.csv`` (one
-    row per element and counterpart), ``crosswalk_carry_over.csv`` (Respect 4th → 3rd edition),
-    ``crosswalk_collated.csv`` (the collated standards by representation),
-    ``crosswalk.sssom.tsv``, one heat-map PNG per framework (``crosswalk_heatmap_*.png``), and
-    the suggester's candidates (``crosswalk_suggestions.csv``) with its precision and recall
-    against the curated rows (``crosswalk_suggester_metrics.csv`` and ``.png``).
-    """
-    from workbench.cache import cached_files
-    from workbench.corpus import write_table
-    from workbench.crosswalk_suggest import suggester_key
-    from workbench.render.crosswalk_figures import write_heatmaps
-
-    out = Path(out)
-    tables = corpus.tables
-    suggested = [out / "crosswalk_suggestions.csv", out / "crosswalk_suggester_metrics.csv",
-                 out / "crosswalk_suggester_metrics.png"]
-    # the suggester is the costly part (scikit-learn): reused while what it reads is unchanged
-    cached_files("workbench.crosswalk.write_suggestions", suggested, suggester_key(corpus),
-                 lambda: write_suggestions(tables, *suggested))
-    written = []
-    for name, frame in (("crosswalk.csv", labelled_crosswalk(tables)),
-                        ("crosswalk_coverage.csv", coverage(tables)),
-                        ("crosswalk_carry_over.csv", carry_over(tables)),
-                        ("crosswalk_collated.csv", collated_representation(tables))):
-        write_table(frame, out / name)
-        written.append(out / name)
-    written += suggested[:2]
-    written.append(write_sssom(tables, out / "crosswalk.sssom.tsv"))
-    written += write_heatmaps(tables, out)
-    written.append(suggested[2])
-    return written
-
-
-def write_suggestions(tables: dict[str, pd.DataFrame], suggestions: Path, metrics: Path,
-                      figure: Path) -> None:
-    """Write the suggester's top 3 per guideline (CSV), its precision and recall at k (CSV)
-    and their figure (PNG)."""
-    from workbench.corpus import write_table
-    from workbench.crosswalk_suggest import suggest_crosswalk, suggester_metrics
-    from workbench.render.crosswalk_figures import suggester_figure
-    from workbench.render.figures import save_png
-
-    top = suggest_crosswalk(tables, k=5)  # once: the metrics need the top 5, the CSV the top 3
-    scores = suggester_metrics(tables, ks=(1, 2, 3, 5), suggestions=top)
-    write_table(top[top["rank"] <= 3], suggestions)
-    write_table(scores, metrics)
-    names = dict(zip(tables["frameworks"]["framework_id"], tables["frameworks"]["name"],
-                     strict=True))
-    save_png(suggester_figure(scores, names), figure)

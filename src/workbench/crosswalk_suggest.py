@@ -22,7 +22,6 @@ from collections.abc import Callable, Iterable, Sequence
 import numpy as np
 import pandas as pd
 
-from workbench.cache import shared
 from workbench.crosswalk import elements, positions_of, sort_elements
 
 #: Words so common in this domain that they say nothing about which item a guideline matches.
@@ -122,37 +121,6 @@ def _stem_counts(text: str) -> dict[str, Counter]:
 _TOKEN = re.compile(r"\w+")
 
 
-#: What the suggester and its metrics read: table -> columns (``None``: all of them). A build
-#: reuses their files while these are unchanged, so a reworded rationale or a corrected
-#: strength in ``crosswalk.csv`` does not run the suggester again.
-SUGGESTER_READS: dict[str, list[str] | None] = {
-    "guidelines": None, "standards": None, "frameworks": None, "framework_items": None,
-    "crosswalk_dispositions": None,
-    "crosswalk": ["focal_id", "reference_id", "framework_id", "relation"],
-}
-
-
-def suggester_inputs(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
-    """Return the part of ``tables`` the suggester and its metrics read (:data:`SUGGESTER_READS`).
-
-    Both give the same results on this part as on the whole corpus (a test checks it).
-    """
-    return {name: tables[name] if columns is None else tables[name][columns]
-            for name, columns in SUGGESTER_READS.items()}
-
-
-def suggester_key(corpus) -> tuple:
-    """Return what the suggester's files depend on, for a build's cache: the files of the
-    tables it reads whole, and the columns it reads of the others (so that a reworded
-    rationale leaves the key as it was)."""
-    from workbench.cache import corpus_inputs
-
-    whole = [name for name, columns in SUGGESTER_READS.items() if columns is None]
-    return (corpus_inputs(corpus, whole, bibliography=False),
-            {name: corpus.tables[name][columns] for name, columns in SUGGESTER_READS.items()
-             if columns is not None})
-
-
 def reviewed_frameworks(tables: dict[str, pd.DataFrame]) -> list[str]:
     """Return the frameworks whose items have dispositions against the guidelines, sorted."""
     dispositions = tables["crosswalk_dispositions"]
@@ -190,7 +158,7 @@ def suggest_crosswalk(tables: dict[str, pd.DataFrame], framework_ids: Iterable[s
     Raises:
         KeyError: when a framework id is unknown or has no items.
     """
-    known = shared(tables, elements)
+    known = elements(tables)
     guidelines = known[known["kind"] == "guideline"]
     guideline_ids, guideline_texts = list(guidelines["element_id"]), list(guidelines["text"])
     items = known[known["kind"] == "framework_item"]
@@ -209,7 +177,7 @@ def suggest_crosswalk(tables: dict[str, pd.DataFrame], framework_ids: Iterable[s
         chosen: Sequence[int] = sorted(p for g in reviewed.get(framework, ())
                                        for p in positions.get(g, ()))
         if not chosen:
-            chosen = range(len(guideline_ids))
+            chosen = list(range(len(guideline_ids)))
         focals = [guideline_ids[p] for p in chosen]
         references, texts = items_of[framework]
         vectoriser = _vectoriser(analyse)
@@ -363,7 +331,7 @@ def _relevant_items(tables: dict[str, pd.DataFrame]) -> dict[str, dict[str, set[
     Relevant: a curated row from a guideline to an item with a relation other than
     ``not_related``. The guidelines are sorted so that sums over them add in a fixed order.
     """
-    kind = shared(tables, elements).set_index("element_id")["kind"].to_dict()
+    kind = elements(tables).set_index("element_id")["kind"].to_dict()
     crosswalk = tables["crosswalk"]
     grouped: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     for focal, reference, framework, relation in zip(

@@ -15,8 +15,6 @@ pure (frames in, a frame of changes out), ``workbench.render.diff`` renders it, 
 
 from __future__ import annotations
 
-import os
-import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -26,43 +24,10 @@ from pathlib import Path
 import pandas as pd
 
 from workbench.corpus import CORPUS_DIR
+from workbench.diff_tables import CHANGE_COLUMNS, DIFF_TABLES, EVIDENCE, KeyedTable
+from workbench.outputs import DIFF, check_folder, replacing_folder
 from workbench.problems import Problem
 
-
-@dataclass(frozen=True)
-class KeyedTable:
-    """A CSV of a build compared row by row on its key.
-
-    Attributes:
-        file: the file name in a build folder.
-        key: the columns that identify a row (a repeated key is told apart by its
-            occurrence, ``#2``, ``#3``...).
-        title: the section heading.
-        compared: the columns whose change is reported (``None``: every column both sides
-            have).
-    """
-
-    file: str
-    key: tuple[str, ...]
-    title: str
-    compared: tuple[str, ...] | None = None
-
-
-#: The tables ``diff`` compares, with their keys: the one place that says how rows match.
-DIFF_TABLES: tuple[KeyedTable, ...] = (
-    KeyedTable("gap_map.csv", ("row_id", "topic_id"), "Gap map: cells whose status changed",
-               ("status",)),
-    KeyedTable("crosswalk.csv", ("focal_id", "reference_id"), "Crosswalk rows"),
-    KeyedTable("citation_audit.csv", ("location", "cited_as", "line"), "Citation audit"),
-)
-#: The evidence behind each cell: compared as a set of items per cell, to say which
-#: evidence or framework mapping a changed status comes from.
-EVIDENCE = KeyedTable("gap_evidence.csv", ("row_id", "topic_id", "channel", "evidence_id"),
-                      "Evidence")
-#: The columns of the frame of changes :func:`compare` returns (and of ``diff.csv``).
-CHANGE_COLUMNS = ("table", "change", "key", "field", "before", "after", "detail")
-#: The file that marks a folder as ``diff``'s output (so a later diff may replace it).
-MARKER = ".workbench-diff"
 #: The files ``diff --out`` writes.
 OUTPUTS = ("diff.md", "diff.csv")
 
@@ -256,36 +221,24 @@ def diff_folders(old: Path, new: Path) -> pd.DataFrame:
 
 
 def check_out(out: Path, inputs: tuple[Path, ...]) -> None:
-    """Raise :class:`DiffError` unless ``out`` may be written: not inside an input or a
-    corpus root, and absent, empty, or a previous diff output holding only what diff wrote."""
-    resolved = out.resolve()
-    for folder in inputs:
-        if resolved == folder.resolve() or resolved.is_relative_to(folder.resolve()):
-            raise DiffError([Problem(str(out), None, None,
-                                     f"is inside {folder}, one of the folders compared; "
-                                     "choose --out outside both")])
-    for parent in (resolved, *resolved.parents):
-        if is_corpus_root(parent):
-            raise DiffError([Problem(str(out), None, None,
-                                     f"is inside the corpus root {parent}; choose --out "
-                                     "outside any corpus")])
-    if out.is_symlink() or (out.exists() and not out.is_dir()):
-        raise DiffError([Problem(str(out), None, None, "exists and is not a folder; choose "
-                                 "another --out")])
-    if out.is_dir():
-        present = sorted(p.name for p in out.iterdir())
-        if present and (MARKER not in present
-                        or not set(present) <= {MARKER, *OUTPUTS}):
-            raise DiffError([Problem(str(out), None, None,
-                                     "exists and holds files workbench diff did not write; "
-                                     "choose a new or empty folder for --out")])
+    """Refuse ``out`` unless ``diff`` may write it, by the one output guard.
+
+    :func:`workbench.outputs.check_folder`: not inside an input or any corpus root, and
+    absent, empty, or a previous output of ``diff``.
+
+    Raises:
+        OutputRefused: with the one line to print.
+    """
+    check_folder(out, None, DIFF, compared=inputs)
 
 
-def write_diff(changes: pd.DataFrame, out: Path, old: str, new: str) -> list[Path]:
+def write_diff(changes: pd.DataFrame, out: Path, old: str, new: str,
+               compared: tuple[Path, ...] = ()) -> list[Path]:
     """Write ``diff.md`` and ``diff.csv`` into ``out``, atomically, and mark the folder.
 
-    The files are written into a temporary folder beside ``out`` and swapped into place only
-    when complete, so a failed write leaves ``out`` as it was.
+    :func:`workbench.outputs.replacing_folder` guards ``out`` (``compared``: the folders
+    compared), locks it, and swaps the files into place only when complete, so a failed write
+    leaves ``out`` as it was.
 
     Returns:
         The paths written.
@@ -293,24 +246,8 @@ def write_diff(changes: pd.DataFrame, out: Path, old: str, new: str) -> list[Pat
     from workbench.corpus import write_table
     from workbench.render.diff import render_markdown
 
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
-    try:
-        (staging / "diff.md").write_text(render_markdown(changes, old, new), encoding="utf-8",
-                                         newline="\n")
-        write_table(changes, staging / "diff.csv")
-        (staging / MARKER).write_text("written by workbench diff; a later diff may replace "
-                                      "this folder\n", encoding="utf-8")
-        os.chmod(staging, 0o755)
-        if out.exists():
-            retired = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".old",
-                                            dir=out.parent))
-            os.rename(out, retired / out.name)
-            os.rename(staging, out)
-            shutil.rmtree(retired, ignore_errors=True)
-        else:
-            os.rename(staging, out)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+    with replacing_folder(out, None, DIFF, compared=compared) as stage:
+        (stage.path / "diff.md").write_text(render_markdown(changes, old, new),
+                                            encoding="utf-8", newline="\n")
+        write_table(changes, stage.path / "diff.csv")
     return [out / name for name in OUTPUTS]

@@ -45,13 +45,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import networkx as nx
 import pandas as pd
 
-from workbench.cache import cached_files, corpus_inputs, shared
 from workbench.corpus import Corpus
 from workbench.evidence import UK, is_evaluation
 
@@ -1379,15 +1377,15 @@ def analyse_gaps(corpus: Corpus, thresholds: GapThresholds = DEFAULT_THRESHOLDS,
     if graph is None:
         from workbench.graph import build_graph
 
-        graph = shared(corpus, build_graph)
+        graph = build_graph(corpus)
     if codes is None:
         from workbench.coding import codes_frame
 
-        codes = shared(corpus, codes_frame)
+        codes = codes_frame(corpus)
     if audit is None:
         from workbench.citations import citation_audit
 
-        audit = shared(corpus, citation_audit)
+        audit = citation_audit(corpus)
     if codebook is None:
         codebook = load_codebook(corpus)
     if crosswalk is None:
@@ -1422,35 +1420,3 @@ def analyse_gaps(corpus: Corpus, thresholds: GapThresholds = DEFAULT_THRESHOLDS,
         least=least_evidence(cells, evidence),
         labels={field_name: enum_labels(corpus.descriptor, "works", field_name)
                 for field_name in ("design", "country")})
-
-
-#: The tables the gap analysis reads (besides the bibliography); a test checks that the
-#: analysis of these alone is the whole corpus's.
-GAP_READS = ("codebook", "coding_overrides", "collated_standards", "consultations", "crosswalk",
-             "documents", "evidence_codes", "framework_items", "frameworks", "guidelines",
-             "intervention_types", "narratives", "programmes", "roundtables", "searches",
-             "standards", "stated_gap_topics", "stated_gaps", "works")
-#: The files :func:`write_artefacts` writes, in order.
-ARTEFACTS = ("gap_map.html", "gap_map.png", "gap_map.csv", "gaps.md", "gap_evidence.csv",
-             "citation_support.csv", "coding_agreement.csv", "gap_agreement.csv")
-
-
-def write_artefacts(corpus: Corpus, out: Path) -> list[Path]:
-    """Write the files of :data:`ARTEFACTS` into ``out``: the map (HTML, PNG, CSV), ``gaps.md``,
-    the citation support, the rule-against-curated agreement and the stated-gap agreement.
-
-    A build reuses them while the tables in :data:`GAP_READS` (those the corpus has) and the
-    bibliography are unchanged.
-
-    Returns:
-        The paths written.
-    """
-    from workbench.render.gap_map import write_gap_map
-    from workbench.render.sources import shipped_sources
-
-    out = Path(out)
-    # The page links the evidence in shipped sources: which are shipped is an input too.
-    return cached_files("workbench.gaps.write_artefacts", [out / name for name in ARTEFACTS],
-                        (corpus_inputs(corpus, [t for t in GAP_READS if t in corpus.tables]),
-                         shipped_sources(corpus)),
-                        lambda: write_gap_map(analyse_gaps(corpus), corpus, out))

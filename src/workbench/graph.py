@@ -44,7 +44,6 @@ from typing import Any
 import networkx as nx
 import pandas as pd
 
-from workbench.cache import cached_files, corpus_inputs, shared
 from workbench.citations import (
     citation_audit,
     citation_texts,
@@ -203,10 +202,11 @@ def _add_structure(graph: nx.MultiDiGraph, corpus) -> None:
                   f"reported_in:{row['search_id']}", row, row["search_id"])
 
 
-def _add_evidence(graph: nx.MultiDiGraph, corpus) -> None:
+def _add_evidence(graph: nx.MultiDiGraph, corpus, audit: pd.DataFrame | None) -> None:
     if "narratives" not in getattr(corpus, "tables", {}):
         return
-    audit = shared(corpus, citation_audit)
+    if audit is None:
+        audit = citation_audit(corpus)
     for row in audit[audit["counts_for"] != ""].to_dict("records"):
         _edge(graph, row["location"], f"ref:{row['counts_for']}", "cites",
               f"cites:{row['location']}:{row['occurrence']}:{row['year']}", row,
@@ -241,11 +241,12 @@ def _add_evaluations(graph: nx.MultiDiGraph, corpus) -> None:
                   row["programme_id"], detail=found["cited_as"])
 
 
-def build_graph(corpus) -> nx.MultiDiGraph:
+def build_graph(corpus, audit: pd.DataFrame | None = None) -> nx.MultiDiGraph:
     """Build the evidence graph of a corpus.
 
     Args:
         corpus: a loaded :class:`~workbench.corpus.Corpus` (any table may be empty or absent).
+        audit: the corpus's citation audit (default: computed from the corpus).
 
     Returns:
         A ``networkx.MultiDiGraph``: nodes and edges as described in this module's docstring,
@@ -254,7 +255,7 @@ def build_graph(corpus) -> nx.MultiDiGraph:
     graph = nx.MultiDiGraph(name="workbench evidence graph")
     _add_nodes(graph, corpus)
     _add_structure(graph, corpus)
-    _add_evidence(graph, corpus)
+    _add_evidence(graph, corpus, audit)
     return graph
 
 
@@ -490,32 +491,3 @@ def read_edge_list(path: Path) -> nx.MultiDiGraph:
     return nx.from_pandas_edgelist(frame, source="from", target="to", edge_key="key",
                                    edge_attr=[c for c in EDGE_COLUMNS[3:]],
                                    create_using=nx.MultiDiGraph)
-
-
-#: The tables :func:`build_graph` reads (besides the bibliography); a test checks that the
-#: graph built from these alone is the whole corpus's.
-GRAPH_READS = ("collated_standards", "consultations", "documents", "framework_items",
-               "frameworks", "guidelines", "intervention_types", "narratives", "programmes",
-               "roundtables", "searches", "standards")
-
-
-def write_artefacts(corpus, out: Path) -> list[Path]:
-    """Write ``graph.graphml``, ``graph.json`` and ``edges.csv`` into ``out``.
-
-    A build reuses them while the tables in :data:`GRAPH_READS` and the bibliography are
-    unchanged (an edit to the crosswalk or the codebook leaves the graph as it was).
-
-    Returns:
-        The three paths written.
-    """
-    out = Path(out)
-    paths = [out / "graph.graphml", out / "graph.json", out / "edges.csv"]
-
-    def write() -> None:
-        graph = shared(corpus, build_graph)
-        write_graphml(graph, paths[0])
-        write_node_link_json(graph, paths[1])
-        write_edge_list(graph, paths[2])
-
-    return cached_files("workbench.graph.write_artefacts", paths,
-                        corpus_inputs(corpus, GRAPH_READS), write)

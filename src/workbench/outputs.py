@@ -3,10 +3,12 @@
 A user's files are never replaced by an output. Every command that writes asks this module
 first, before it does any work:
 
-- :func:`check_folder` allows a folder output (``build --out``, ``synth --out``) only when
-  it is missing, empty, or was made by the same command (it holds the marker
-  :data:`MARKER`). It refuses the corpus root, anything in ``corpus/``, any folder holding
-  the root, ``.``, ``..``, ``/``, a file, a symbolic link and any other non-empty folder.
+- :func:`check_folder` allows a folder output (``build --out``, ``synth --out``,
+  ``diff --out``) only when it is missing, empty, or was made by the same command (it holds
+  the marker :data:`MARKER`). It refuses the corpus root, anything in ``corpus/``, any
+  folder holding the root, ``.``, ``..``, ``/``, a file, a symbolic link and any other
+  non-empty folder; for a command comparing folders (``diff``), also anything inside one of
+  them or inside any corpus root.
 - :func:`check_file` allows a file output (``suggest-crosswalk --out``) only outside the
   corpus, and replaces an existing file only when its first line shows the same command
   wrote it.
@@ -31,7 +33,7 @@ import signal
 import sys
 import tempfile
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,7 +43,7 @@ from pathlib import Path
 #: and what the folder is (``state``). Only a folder holding it is ever replaced or removed.
 MARKER = ".workbench-build.json"
 #: The makers a marker names: the commands that write a whole folder.
-BUILD, SYNTH = "workbench build", "workbench synth"
+BUILD, SYNTH, DIFF = "workbench build", "workbench synth", "workbench diff"
 #: The corpus folder and the bibliography of a root (as ``workbench.corpus`` names them;
 #: repeated here so that the guard costs no import of pandas).
 CORPUS_FOLDER = "corpus"
@@ -94,23 +96,36 @@ def read_marker(folder: Path) -> dict | None:
     return value if isinstance(value, dict) and isinstance(value.get("made_by"), str) else None
 
 
-def check_folder(out: Path | str, root: Path | str, made_by: str) -> None:
+def check_folder(out: Path | str, root: Path | str | None, made_by: str, *,
+                 compared: Sequence[Path | str] = ()) -> None:
     """Refuse ``out`` as a folder output of the command ``made_by`` unless it is safe.
 
     Safe means missing (its nearest existing ancestor a folder), an empty folder, or a
     folder holding the marker of a previous run of the same command. It costs a few system
-    calls and one read of a small file: the corpus is not read.
+    calls and one read of a small file: the corpus is not read. This is the one definition
+    of a writable folder output: every command writing a folder asks it.
 
     Args:
         out: the output folder as the user gave it.
-        root: the corpus root of the command.
+        root: the corpus root of the command (``None``: a command without one).
         made_by: the command writing it (``"workbench build"``), as its marker records it.
+        compared: the folders a command reads to compare them (``diff``'s OLD and NEW):
+            ``out`` may be neither inside one of them nor inside any corpus root.
 
     Raises:
         OutputRefused: with the one line to print, saying what was refused, why and what
             to do instead.
     """
     shown, where = _common_checks(out, root, FOLDER_ADVICE)
+    for folder in compared:
+        if where.is_relative_to(Path(folder).resolve()):
+            raise OutputRefused(f"--out {shown} is inside {folder}, one of the folders "
+                                "compared; nothing was written: choose --out outside both")
+    if compared:
+        for parent in (where, *where.parents):
+            if (parent / CORPUS_FOLDER / "datapackage.json").is_file():
+                raise OutputRefused(f"--out {shown} is inside the corpus root {parent}; "
+                                    "nothing was written: choose --out outside any corpus")
     if where.exists() and not where.is_dir():
         raise OutputRefused(f"--out {shown} is a file, not a folder; nothing was written: "
                             f"{FOLDER_ADVICE}")
@@ -163,7 +178,8 @@ FOLDER_ADVICE = "choose a folder of its own, e.g. --out build"
 FILE_ADVICE = "omit --out to print to standard output, or choose a file outside the corpus"
 
 
-def _common_checks(out: Path | str, root: Path | str, advice: str) -> tuple[str, Path]:
+def _common_checks(out: Path | str, root: Path | str | None,
+                   advice: str) -> tuple[str, Path]:
     """Refuse what no output may be; return how the user wrote ``out`` and its real path."""
     shown = os.fspath(out)
 
@@ -182,6 +198,20 @@ def _common_checks(out: Path | str, root: Path | str, advice: str) -> tuple[str,
         raise refuse(f"is a symbolic link to {os.readlink(stripped)} (the link is not "
                      "followed)")
     where = Path(stripped).resolve()
+    if root is not None:
+        _root_checks(where, root, refuse)
+    if Path.cwd().resolve().is_relative_to(where):
+        raise refuse("holds the current folder")
+    ancestor = where.parent
+    while not ancestor.exists():
+        ancestor = ancestor.parent
+    if not ancestor.is_dir():
+        raise refuse(f"is under {ancestor}, which is a file, not a folder")
+    return shown, where
+
+
+def _root_checks(where: Path, root: Path | str, refuse: Callable[[str], OutputRefused]) -> None:
+    """Refuse an output that is, holds or lies in the corpus of ``root``."""
     real_root = Path(root).resolve()
     corpus = real_root / CORPUS_FOLDER
     if where == real_root:
@@ -198,14 +228,6 @@ def _common_checks(out: Path | str, root: Path | str, advice: str) -> tuple[str,
                      "the corpus")
     if where == real_root / BIBLIOGRAPHY_FILE:
         raise refuse(f"is the bibliography of --root {root}")
-    if Path.cwd().resolve().is_relative_to(where):
-        raise refuse("holds the current folder")
-    ancestor = where.parent
-    while not ancestor.exists():
-        ancestor = ancestor.parent
-    if not ancestor.is_dir():
-        raise refuse(f"is under {ancestor}, which is a file, not a folder")
-    return shown, where
 
 
 # --------------------------------------------------------------------------------------
@@ -301,7 +323,8 @@ class Staging:
 
 
 @contextmanager
-def replacing_folder(out: Path | str, root: Path | str, made_by: str) -> Iterator[Staging]:
+def replacing_folder(out: Path | str, root: Path | str | None, made_by: str, *,
+                     compared: Sequence[Path | str] = ()) -> Iterator[Staging]:
     """Guard, lock and stage ``out``; swap the staging folder into place when the block ends.
 
     On entry: :func:`check_folder` (nothing is touched when it refuses), the lock, the
@@ -314,14 +337,15 @@ def replacing_folder(out: Path | str, root: Path | str, made_by: str) -> Iterato
     Raises:
         OutputRefused: as :func:`check_folder` and :func:`locked`.
     """
-    check_folder(out, root, made_by)
+    check_folder(out, root, made_by, compared=compared)
     out = Path(os.path.abspath(os.fspath(out).rstrip("/")))
     out.parent.mkdir(parents=True, exist_ok=True)
     with locked(out, made_by):
         notes = recover(out, made_by)
         for note in notes:  # a repair of the user's folder is always said, as it is made
             print(f"{made_by}: {note}", file=sys.stderr)
-        check_folder(out, root, made_by)  # a restored output is checked like any other
+        # a restored output is checked like any other
+        check_folder(out, root, made_by, compared=compared)
         marker = {"made_by": made_by, "version": workbench_version()}
         staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
         try:

@@ -12,23 +12,20 @@ search:
 * the analysis functions total the hits, compare searches that differ in one element, audit
   the combinations the search did not run, and fill the 16 items of the PRISMA-S reporting
   checklist (Rethlefsen et al. 2021) from the corpus;
-* ``write_artefacts`` writes all of it for ``workbench build``.
+* ``workbench.render.search_report`` renders the PRISMA-S report; the build's dataflow
+  (``workbench.dataflow``) makes the files.
 """
 
 from __future__ import annotations
 
 import io
 import itertools
-import json
 import re
 from collections import defaultdict
 from dataclasses import dataclass
 from importlib import resources
-from pathlib import Path
 
 import pandas as pd
-
-from workbench.corpus import Corpus, write_table
 
 #: Facets in the order they are reported; ``spelling`` combines the two spelling facets.
 FACETS: tuple[str, ...] = ("family", "noun", "programme_spelling", "behaviour_spelling",
@@ -706,94 +703,3 @@ def _computed_statements(searches: pd.DataFrame) -> dict[int, list[str]]:
              f"{totals['searches']} searches ({totals['zero_hit_searches']} found nothing); "
              "the sum counts a paper once per search that found it."],
     }
-
-
-def prisma_s_markdown(report: list[dict]) -> str:
-    """Return the PRISMA-S report as Markdown: a summary table, then one section per item.
-
-    Every string of the report is escaped (``workbench.render.markdown``): the quotations and
-    the corpus figures come from data, and none of it may become markup.
-    """
-    from workbench.render.markdown import escape_markdown as md
-
-    lines = ["# Search report (PRISMA-S)", "",
-             "The literature search of *Standards for domestic abuse perpetrator interventions* "
-             "(Appendix 1 Part B and Appendix 2), set against the 16 items of the PRISMA-S "
-             "reporting checklist (Rethlefsen et al. 2021). Quotations are verbatim from the "
-             "source with their line numbers; notes are the workbench's reading.", "",
-             "| Item | Name | Status |", "|---:|---|---|"]
-    lines += [f"| {md(r['item'])} | {md(r['name'])} | {md(r['status'])} |" for r in report]
-    for r in report:
-        lines += ["", f"## {md(r['item'])}. {md(r['name'])}", "",
-                  f"*Checklist:* {md(r['checklist'])}", "", f"*Status:* {md(r['status'])}", ""]
-        if r["status"] == "not reported in the source":
-            lines.append("Not reported in the source.")
-        lines += [f"- “{md(e['quote'])}” ({md(r['source'])} line {md(e['lines'])})"
-                  for e in r["evidence"]]
-        lines += [f"- {md(figure)}" for figure in r["corpus_figures"]]
-        if r["note"]:
-            lines += ["", f"*Note:* {md(r['note'])}"]
-    return "\n".join(lines) + "\n"
-
-
-def prisma_s_json(report: list[dict]) -> str:
-    """Return the PRISMA-S report as JSON (stable key order, UTF-8 text kept as is)."""
-    return json.dumps({"checklist": "PRISMA-S (Rethlefsen et al. 2021)", "items": report},
-                      ensure_ascii=False, indent=2) + "\n"
-
-
-# --------------------------------------------------------------------------------------
-# Build artefacts
-# --------------------------------------------------------------------------------------
-
-
-#: The files :func:`write_artefacts` writes, in order.
-ARTEFACTS = ("search_analysis.csv", "search_pairs.csv", "search_design_audit.csv",
-             "search_report.md", "search_report.json", "search_hits_by_facet.png",
-             "search_design_audit.png")
-
-
-def write_artefacts(corpus: Corpus, out: Path) -> list[Path]:
-    """Write the search analysis, pairs, design audit, PRISMA-S report and figures into ``out``.
-
-    They depend on the searches and the narratives alone, so a build reuses them from its
-    cache while those two tables are unchanged (``workbench.cache.cached_files``).
-
-    Returns:
-        The paths written.
-    """
-    from workbench.cache import cached_files, corpus_inputs
-
-    out = Path(out)
-    searches, narratives = corpus["searches"], corpus.tables.get("narratives")
-    read = ["searches"] + (["narratives"] if narratives is not None else [])
-    return cached_files("workbench.search.write_search_artefacts",
-                        [out / name for name in ARTEFACTS],
-                        corpus_inputs(corpus, read, bibliography=False),
-                        lambda: write_search_artefacts(searches, narratives, out))
-
-
-def write_search_artefacts(searches: pd.DataFrame, narratives: pd.DataFrame | None,
-                           out: Path) -> list[Path]:
-    """Write :data:`ARTEFACTS` into ``out`` from the searches (and, for the PRISMA-S report,
-    the narratives); return the paths written."""
-    from workbench.render.search_figures import plot_design_audit, plot_hits_by_facet
-
-    analysis = search_analysis(searches)
-    pairs = one_element_pairs(analysis.assign(database=searches["database"].to_numpy(),
-                                              date=searches["date"].to_numpy()))
-    audit = design_audit(analysis)
-    report = prisma_s_report(searches, narratives)
-    written = []
-    for name, frame in (
-            ("search_analysis.csv", analysis.drop(columns=ANALYSIS_WORKING_COLUMNS)),
-            ("search_pairs.csv", pairs),
-            ("search_design_audit.csv", audit)):
-        write_table(frame, out / name)
-        written.append(out / name)
-    (out / "search_report.md").write_text(prisma_s_markdown(report), encoding="utf-8")
-    (out / "search_report.json").write_text(prisma_s_json(report), encoding="utf-8")
-    written += [out / "search_report.md", out / "search_report.json"]
-    written.append(plot_hits_by_facet(hits_by_facet(analysis), out / "search_hits_by_facet.png"))
-    written.append(plot_design_audit(design_coverage(audit), out / "search_design_audit.png"))
-    return written

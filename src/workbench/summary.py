@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 
-from workbench.corpus import Corpus, write_table
+from workbench.corpus import Corpus
 
 
 def corpus_summary(corpus: Corpus) -> pd.DataFrame:
@@ -53,14 +51,3 @@ def guidelines_by_standard(corpus: Corpus) -> pd.DataFrame:
     return joined.drop(columns=["_a", "_b"])[
         ["standard_id", "standard_number", "standard_text", "guideline_id", "guideline_number",
          "guideline_text"]].reset_index(drop=True)
-
-
-def write_artefacts(corpus: Corpus, out: Path) -> list[Path]:
-    """Write the corpus summary tables into ``out``; return the paths written."""
-    written = []
-    for name, frame in (("corpus_summary.csv", corpus_summary(corpus)),
-                        ("standards_and_guidelines.csv", guidelines_by_standard(corpus)),
-                        ("source_issues.csv", corpus["source_issues"].sort_values("issue_id"))):
-        write_table(frame, out / name)
-        written.append(out / name)
-    return written

@@ -10,31 +10,28 @@ settings, where a CSV may not.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 
 from workbench import __version__
-from workbench.cache import cached_files, shared
-from workbench.corpus import Corpus
+from workbench.gaps import GapAnalysis
 from workbench.render.workbook import Sheet, render_workbook
 
-#: The file :func:`write_artefacts` writes.
+#: The workbook's file name.
 WORKBOOK = "workbench.xlsx"
 
 
-def workbook_sheets(corpus: Corpus) -> list[Sheet]:
+def workbook_sheets(analysis: GapAnalysis, audit: pd.DataFrame, crosswalk: pd.DataFrame,
+                    coverage: pd.DataFrame, searches: pd.DataFrame) -> list[Sheet]:
     """Return the data sheets of the workbook: a name, a sentence and the table of each.
 
-    Each table is the one the build writes as the named CSV, computed by the same function.
+    Each table is the one the build writes as the named CSV, from the same result: the gap
+    analysis, the citation audit, the labelled crosswalk, its coverage and the search
+    analysis (with its working columns, which the sheet leaves out as the CSV does).
     """
-    from workbench.citations import AUDIT_COLUMNS, citation_audit
-    from workbench.crosswalk import coverage, labelled_crosswalk
-    from workbench.gaps import analyse_gaps, tidy_map
-    from workbench.search import search_analysis_table
+    from workbench.citations import AUDIT_COLUMNS
+    from workbench.gaps import tidy_map
+    from workbench.search import ANALYSIS_WORKING_COLUMNS
 
-    analysis = shared(corpus, analyse_gaps)
-    tables = corpus.tables
     return [
         Sheet("Gap map", "The evidence and gap map: one row per standard or guideline and "
               "topic, with its evidence counts by channel and its status (as gap_map.csv).",
@@ -42,48 +39,35 @@ def workbook_sheets(corpus: Corpus) -> list[Sheet]:
         Sheet("Gap register", "The ranked gap register: each gap with the sentence that "
               "explains it (the table behind gaps.md).", analysis.register),
         Sheet("Citation audit", "Every in-text citation with its resolution against the "
-              "reference list (as citation_audit.csv).",
-              shared(corpus, citation_audit)[AUDIT_COLUMNS]),
+              "reference list (as citation_audit.csv).", audit[AUDIT_COLUMNS]),
         Sheet("Crosswalk", "The curated crosswalk from the guidelines to existing frameworks, "
-              "with NIST IR 8477 relations and both labels (as crosswalk.csv).",
-              labelled_crosswalk(tables)),
+              "with NIST IR 8477 relations and both labels (as crosswalk.csv).", crosswalk),
         Sheet("Crosswalk coverage", "Coverage of each guideline and framework item by the "
-              "crosswalk, in each direction (as crosswalk_coverage.csv).", coverage(tables)),
+              "crosswalk, in each direction (as crosswalk_coverage.csv).", coverage),
         Sheet("Search analysis", "The 52 Google Scholar searches of Appendix 2, parsed, with "
               "facets and flags (as search_analysis.csv).",
-              search_analysis_table(tables["searches"])),
+              searches.drop(columns=ANALYSIS_WORKING_COLUMNS)),
     ]
 
 
-def about_sheet(corpus: Corpus, sheets: list[Sheet], fingerprint: str) -> Sheet:
+def workbook_bytes(descriptor: dict, fingerprint: str, analysis: GapAnalysis,
+                   audit: pd.DataFrame, crosswalk: pd.DataFrame, coverage: pd.DataFrame,
+                   searches: pd.DataFrame) -> bytes:
+    """Return ``workbench.xlsx``: the About sheet and the sheets of :func:`workbook_sheets`."""
+    sheets = workbook_sheets(analysis, audit, crosswalk, coverage, searches)
+    return render_workbook([about_sheet(descriptor, sheets, fingerprint), *sheets])
+
+
+def about_sheet(descriptor: dict, sheets: list[Sheet], fingerprint: str) -> Sheet:
     """Return the "About" sheet: how the workbook was built and what each sheet holds."""
     rows = [
         ("Workbook", "The main tables of a workbench build, one sheet each. Every text cell "
          "is stored as text, never as a formula."),
         ("Built by", f"workbench {__version__}: workbench build (make run)"),
-        ("Corpus", str(corpus.descriptor.get("title", ""))),
+        ("Corpus", str(descriptor.get("title", ""))),
         ("Corpus fingerprint", f"{fingerprint} (SHA-256 of corpus/ and references.bib, as on "
          "the build's index.html)"),
     ]
     rows += [(f"Sheet: {s.name}", f"{s.description} {len(s.table)} rows.") for s in sheets]
     return Sheet("About", "What the workbook holds.", pd.DataFrame(rows,
                                                                     columns=["item", "value"]))
-
-
-def write_artefacts(corpus: Corpus, out: Path) -> list[Path]:
-    """Write ``workbench.xlsx`` into ``out``; return its path.
-
-    It is keyed on the corpus fingerprint (every file of the corpus and the bibliography),
-    which the About sheet shows, so a build reuses it while no corpus file changed.
-    """
-    from workbench.build import corpus_fingerprint
-
-    path = Path(out) / WORKBOOK
-    fingerprint = corpus_fingerprint(corpus.root)
-
-    def write() -> None:
-        sheets = workbook_sheets(corpus)
-        path.write_bytes(render_workbook([about_sheet(corpus, sheets, fingerprint), *sheets]))
-
-    cached_files("workbench.workbook.write_artefacts", [path], (fingerprint,), write)
-    return [path]

@@ -11,8 +11,8 @@ import pandas as pd
 from workbench.build import build
 from workbench.cache import CACHE_DIR
 from workbench.cli import main
+from workbench.dataflow import node_module
 from workbench.outputs import MARKER
-from workbench.summary import write_artefacts as write_corpus_summary
 
 
 def tree_digest(folder: Path) -> dict[str, str]:
@@ -57,15 +57,13 @@ def test_failed_build_leaves_previous_output_untouched(tmp_root, tmp_path, shipp
 
 def test_writer_failure_midway_leaves_previous_output_untouched(tmp_path, repo_root):
     out = tmp_path / "out"
-    build(repo_root, out, writers=(write_corpus_summary,))
+    build(repo_root, out, ["corpus_summary_files"])
     before = tree_digest(out)
-
-    def half_then_fail(corpus, staging):
-        (staging / "partial.csv").write_text("half", encoding="utf-8")
-        raise RuntimeError("disk full")
+    failing = node_module("def half_then_fail(corpus_summary_files: Artefacts) -> Artefacts:\n"
+                          "    raise RuntimeError('disk full')\n")
 
     try:
-        build(repo_root, out, writers=(half_then_fail,))
+        build(repo_root, out, ["corpus_summary_files", "half_then_fail"], modules=[failing])
     except RuntimeError:
         pass
     assert tree_digest(out) == before
@@ -74,9 +72,10 @@ def test_writer_failure_midway_leaves_previous_output_untouched(tmp_path, repo_r
 
 def test_index_links_are_relative_when_out_is_relative(tmp_path, repo_root, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    written = build(repo_root, Path("out"), writers=(write_corpus_summary,))
+    written = build(repo_root, Path("out"), ["corpus_summary_files"])
     assert sorted(p.as_posix() for p in written) == [
-        "corpus_summary.csv", "index.html", "source_issues.csv", "standards_and_guidelines.csv"]
+        "corpus_summary.csv", "datapackage.json", "index.html", "source_issues.csv",
+        "standards_and_guidelines.csv"]
     index = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
     assert 'href="corpus_summary.csv"' in index
     assert ".tmp/" not in index

@@ -10,8 +10,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from workbench.build import ARTEFACT_WRITERS, REPORT_PAGES_LABEL, WRITER_LABELS
+from workbench.build import stage_label
 from workbench.corpus import load_corpus
+from workbench.dataflow import artefact_nodes, dataflow
 
 WORKBENCH = Path(sys.executable).parent / "workbench"
 ENV = {"PATH": "/usr/bin:/bin", "COLUMNS": "80"}
@@ -30,14 +31,15 @@ def test_progress_lines_name_each_stage_with_its_counts(repo_root, tmp_path):
     assert lines[0] == (f"workbench build: corpus valid: {len(corpus.tables)} tables, "
                         f"{rows} rows, {len(corpus.references)} references")
     files = {}
-    for label in [WRITER_LABELS[writer] for writer in ARTEFACT_WRITERS] + [REPORT_PAGES_LABEL]:
+    for node in artefact_nodes(dataflow()):
+        label = stage_label(node)
         found = [re.match(rf"workbench build: {re.escape(label)}: (\d+) files?", line)
                  for line in lines]
         found = [m for m in found if m]
         assert len(found) == 1, label
         files[label] = int(found[0][1])
     built = int(re.match(r"built (\d+) files into ", result.stdout)[1])
-    assert sum(files.values()) + 1 == built  # and index.html
+    assert sum(files.values()) + 2 == built  # and datapackage.json and index.html
     assert lines[-1] == f"workbench build: index.html: links the {built - 1} files written"
     assert built == sum(1 for p in out.rglob("*") if p.is_file()
                         and ".cache" not in p.relative_to(out).parts

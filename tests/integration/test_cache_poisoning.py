@@ -140,16 +140,18 @@ def test_every_failing_entry_is_counted_and_made_afresh(builds, tmp_path):
     assert_rebuild_equals_fresh(root, out, fresh, len(MORE))
 
 
-def test_a_nested_entry_that_fails_takes_the_entry_nesting_it(builds, tmp_path):
-    # gap_map.png is kept twice: in an entry of its own, and in the gap map's entry, which
-    # nests the figure's key; reusing the gap map's entry would carry the poisoned one
+def test_a_failing_entry_takes_no_other_entry_with_it(builds, tmp_path):
+    # each artefact node is kept in an entry of its own (gap_map.png: the figure, its
+    # record and the manifest), and no entry nests another: one poisoned entry is the one
+    # discarded, and the gap map's other files are still reused
     root, first, fresh = builds
     out = tmp_path / "out"
     shutil.copytree(first, out, symlinks=True)
-    (own,) = [p for p in (out / CACHE_DIR).glob("*/gap_map.png")
-              if len(list(p.parent.iterdir())) == 2]  # the figure and the manifest
+    (own,) = [p for p in (out / CACHE_DIR).glob("*/gap_map.png")]
+    assert sorted(p.name for p in own.parent.iterdir()) == [MANIFEST, "about.json",
+                                                            "gap_map.png"]
     truncate(own)
-    assert_rebuild_equals_fresh(root, out, fresh, 2)
+    assert_rebuild_equals_fresh(root, out, fresh, 1)
 
 
 def test_a_file_outside_the_tree_never_reaches_the_output(builds, tmp_path):

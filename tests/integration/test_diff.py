@@ -134,13 +134,14 @@ def test_bad_inputs_get_one_line_and_touch_nothing(repo_root, shipped_build, tmp
     user.mkdir()
     (user / "notes.txt").write_text("keep me", encoding="utf-8")
     cases.append(((str(shipped_build), str(shipped_build), "--out", str(user)),
-                  f"{user}: exists and holds files workbench diff did not write"))
+                  f"workbench diff: --out {user} is a non-empty folder that workbench diff did "
+                  "not make"))
     inside = repo_root / "corpus" / "diff-out"
     cases.append(((str(shipped_build), str(shipped_build), "--out", str(inside)),
-                  f"{inside}: is inside the corpus root {repo_root}"))
+                  f"workbench diff: --out {inside} is inside the corpus root {repo_root}"))
     cases.append(((str(shipped_build), str(shipped_build), "--out", str(shipped_build / "d")),
-                  f"{shipped_build / 'd'}: is inside {shipped_build}, one of the folders "
-                  "compared"))
+                  f"workbench diff: --out {shipped_build / 'd'} is inside {shipped_build}, one "
+                  "of the folders compared"))
     no_table = tmp_path / "no_table"
     shutil.copytree(shipped_build, no_table)
     (no_table / "crosswalk.csv").unlink()

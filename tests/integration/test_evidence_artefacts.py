@@ -9,10 +9,9 @@ import shutil
 import pytest
 
 from workbench.build import build
-from workbench.citations import write_artefacts as write_citation_audit
 from workbench.cli import main
+from workbench.dataflow import node_module
 from workbench.graph import read_graphml, read_node_link_json
-from workbench.graph import write_artefacts as write_evidence_graph
 
 ARTEFACTS = ["citation_audit.csv", "orphan_references.csv", "graph.graphml", "graph.json",
              "edges.csv"]
@@ -65,11 +64,12 @@ def test_a_failing_build_leaves_the_previous_evidence_untouched(built, repo_root
     shutil.copytree(built, out)
     before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
 
-    def fail(corpus, staging):
-        raise RuntimeError("disk full")
+    failing = node_module("def fail(graph_files: Artefacts) -> Artefacts:\n"
+                          "    raise RuntimeError('disk full')\n")
 
     with pytest.raises(RuntimeError):
-        build(repo_root, out, writers=(write_citation_audit, write_evidence_graph, fail))
+        build(repo_root, out, ["citation_files", "graph_files", "fail"], modules=[failing],
+              jobs=1)
     assert {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
 

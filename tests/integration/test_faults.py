@@ -25,7 +25,6 @@ import faults
 from conftest import REPO_ROOT, copy_root
 from workbench.build import build
 from workbench.cli import main
-from workbench.summary import write_artefacts as write_corpus_summary
 
 WORKBENCH = Path(sys.executable).with_name("workbench")
 
@@ -97,10 +96,10 @@ def _tree_digest(folder: Path) -> dict[str, bytes]:
 def good_build(tmp_path_factory) -> Path:
     """An output folder built from the shipped corpus, copied into each case.
 
-    Only the summary writer runs: what matters is that a real earlier build survives.
+    Only the summary node runs: what matters is that a real earlier build survives.
     """
     out = tmp_path_factory.mktemp("good") / "out"
-    build(REPO_ROOT, out, writers=(write_corpus_summary,))
+    build(REPO_ROOT, out, ["corpus_summary_files"])
     return out
 
 

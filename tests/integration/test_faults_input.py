@@ -24,7 +24,6 @@ import pytest
 import faults
 from conftest import REPO_ROOT, copy_root, tree_state
 from workbench.build import build
-from workbench.summary import write_artefacts as write_corpus_summary
 
 WORKBENCH = Path(sys.executable).with_name("workbench")
 DESCRIPTOR = "corpus/datapackage.json"
@@ -238,9 +237,9 @@ CASES: dict[str, tuple[Callable[[Path], None], tuple[str, ...]]] = {
 
 @pytest.fixture(scope="module")
 def good_build(tmp_path_factory) -> Path:
-    """An output folder of an earlier build (the summary writer only), copied into each case."""
+    """An output folder of an earlier build (the summary node only), copied into each case."""
     out = tmp_path_factory.mktemp("good") / "out"
-    build(REPO_ROOT, out, writers=(write_corpus_summary,))
+    build(REPO_ROOT, out, ["corpus_summary_files"])
     return out
 
 

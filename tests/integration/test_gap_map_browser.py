@@ -15,8 +15,9 @@ from pathlib import Path
 
 import pytest
 
+from workbench.build import write_artefacts
 from workbench.corpus import BIBLIOGRAPHY, CORPUS_DIR, load_corpus
-from workbench.gaps import CHANNELS, analyse_gaps, write_artefacts
+from workbench.gaps import CHANNELS, analyse_gaps
 from workbench.render.gap_map import script_json
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -49,7 +50,7 @@ def build_map(repo_root, tmp_path_factory):
     corpus = load_corpus(root)
     assert HOSTILE in corpus.references.set_index("key").loc[HOSTILE_KEY, "title"]
     out = tmp_path_factory.mktemp("out")
-    write_artefacts(corpus, out)  # the writer `workbench build` runs
+    write_artefacts(corpus, out, ["gap_map_files"])  # the node `workbench build` runs
     return out / "gap_map.html", analyse_gaps(corpus)
 
 

@@ -7,12 +7,13 @@ import json
 import pandas as pd
 from tests.faults import edit
 
+from workbench import build
 from workbench.corpus import load_corpus
-from workbench.search import write_artefacts
 
 ARTEFACTS = {"search_analysis.csv", "search_pairs.csv", "search_design_audit.csv",
-             "search_report.md", "search_report.json", "search_hits_by_facet.png",
-             "search_design_audit.png"}
+             "search_report.md", "search_report.json", "search_report.html",
+             "search_hits_by_facet.png", "search_design_audit.png"}
+NODES = ("search_files", "search_figure_files")
 
 
 def test_artefacts_from_a_broken_query_are_written_and_byte_stable(tmp_root, tmp_path):
@@ -22,9 +23,9 @@ def test_artefacts_from_a_broken_query_are_written_and_byte_stable(tmp_root, tmp
     first, second = tmp_path / "a", tmp_path / "b"
     first.mkdir()
     second.mkdir()
-    written = write_artefacts(corpus, first)
+    written = build.write_artefacts(corpus, first, NODES)
     assert {p.name for p in written} == ARTEFACTS
-    write_artefacts(corpus, second)
+    build.write_artefacts(corpus, second, NODES)
     for name in ARTEFACTS:
         assert (first / name).read_bytes() == (second / name).read_bytes(), name
 

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from conftest import SOURCES
+from workbench.build import write_artefacts
 from workbench.corpus import load_corpus
 from workbench.gaps import analyse_gaps
-from workbench.gaps import write_artefacts as write_gap_map
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -105,10 +105,10 @@ def test_the_source_page_reads_at_390_px_and_in_print(browser, shipped_build, ta
 
 def test_a_source_that_is_not_shipped_gets_no_link(page, tmp_root, target):
     row, _, _ = target
+    shutil.rmtree(tmp_root / "sources", ignore_errors=True)  # a copied root carries them
     out = tmp_root.parent / "out"
     out.mkdir()
-    shutil.rmtree(tmp_root / "sources")
-    write_gap_map(load_corpus(tmp_root), out)  # a root without sources/
+    write_artefacts(load_corpus(tmp_root), out, ["gap_map_files"])  # a root without sources/
     page.goto((out / "gap_map.html").as_uri())
     page.locator(f'#grid td[data-row="{row.row_id}"][data-topic="{row.topic_id}"]').click()
     where = page.locator("#evidence-table tbody td.location")

@@ -52,17 +52,13 @@ def test_equal_must_have_strength_ten(corpus):
                             "fit relation 'equal' (allowed: 10)") for m in messages)
 
 
-def test_unknown_ids_vocabulary_and_empty_rationale_are_rejected(corpus):
+def test_unknown_ids_and_empty_rationale_are_rejected(corpus):
     crosswalk = corpus["crosswalk"].copy()
     crosswalk.loc[0, "focal_id"] = "guideline:9.9"
-    crosswalk.loc[1, "relation"] = "overlaps"
-    crosswalk.loc[2, "rationale_type"] = "lexical"
     crosswalk.loc[3, "rationale"] = None
     crosswalk.loc[4, "framework_id"] = "framework:vermont_values"
     messages = "\n".join(_messages(cw.validate_crosswalk(_with(corpus, "crosswalk", crosswalk))))
     assert "corpus/crosswalk.csv:2: focal_id: 'guideline:9.9' is not a guideline" in messages
-    assert "corpus/crosswalk.csv:3: relation: 'overlaps' is not a NIST IR 8477 relation" in messages
-    assert "corpus/crosswalk.csv:4: rationale_type: 'lexical' is not a rationale type" in messages
     assert "corpus/crosswalk.csv:5: rationale: rationale is empty" in messages
     assert "corpus/crosswalk.csv:6: framework_id: 'framework:vermont_values' is not the " \
            "framework of" in messages
@@ -132,8 +128,8 @@ def test_coverage_of_csaap_in_both_directions(corpus):
     coverage = cw.coverage(corpus.tables)
     assert _status_counts(coverage, "framework:csaap", "framework_to_guidelines") == {
         "partial": 9, "uncovered": 2}
-    assert list(cw.gaps(coverage, "framework:csaap", "framework_to_guidelines")["element_id"]) \
-        == ["framework_item:csaap:6a", "framework_item:csaap:7a"]
+    uncovered = cw.uncovered_elements(coverage, "framework:csaap", "framework_to_guidelines")
+    assert list(uncovered["element_id"]) == ["framework_item:csaap:6a", "framework_item:csaap:7a"]
     assert _status_counts(coverage, "framework:csaap", "guideline_to_framework") == {
         "uncovered": 22, "partial": 15}
 
@@ -142,9 +138,9 @@ def test_coverage_of_respect_and_welsh(corpus):
     coverage = cw.coverage(corpus.tables)
     assert _status_counts(coverage, "framework:respect:4ed", "guideline_to_framework") == {
         "partial": 33, "covered": 2, "uncovered": 2}
-    new = cw.gaps(coverage, "framework:respect:4ed", "guideline_to_framework")
+    new = cw.uncovered_elements(coverage, "framework:respect:4ed", "guideline_to_framework")
     assert list(new["element_id"]) == ["guideline:2.1", "guideline:2.5"]
-    welsh = cw.gaps(coverage, "framework:welsh_vawdasv", "framework_to_guidelines")
+    welsh = cw.uncovered_elements(coverage, "framework:welsh_vawdasv", "framework_to_guidelines")
     assert list(welsh["label"]) == ["De-selection", "Drop out", "Health and Safety",
                                     "Complaints", "Environment and Culture"]
     assert list(welsh["disposition"]) == ["not_related", "not_related", "out_of_scope",
@@ -241,3 +237,39 @@ def test_heatmap_matrices(corpus):
     assert editions.shape == (15, 12)
     assert editions.at["framework_item:respect:3ed:p4", "framework_item:respect:4ed:p3"] == "equal"
     assert editions["framework_item:respect:4ed:d"].isna().all()  # new in the 4th edition
+
+
+def test_the_relation_tables_are_keyed_by_the_descriptors_relation_enum(corpus):
+    """The vocabularies live in datapackage.json alone; the tables keyed by relation (labels,
+    strength bands, SSSOM predicates, inverses) name exactly its relations."""
+    fields = {f["name"]: f for r in corpus.descriptor["resources"] if r["name"] == "crosswalk"
+              for f in r["schema"]["fields"]}
+    relations = set(fields["relation"]["constraints"]["enum"])
+    assert relations == {"equal", "subset_of", "superset_of", "intersects_with", "not_related"}
+    for table in (cw.RELATION_LABELS, cw.STRENGTH_BANDS, cw.SSSOM_PREDICATES, cw.INVERSE):
+        assert set(table) == relations
+    assert set(cw.FULL) <= relations
+    assert set(cw.SSSOM_JUSTIFICATIONS) == set(fields["method"]["constraints"]["enum"])
+
+
+def test_an_unknown_vocabulary_value_is_reported_by_the_loader_once(repo_root, tmp_path):
+    """With the repeated enums gone, a bad relation or rationale type gets the loader's one
+    line from the descriptor's enum, and no second line from the crosswalk's rules."""
+    import shutil
+
+    from workbench.corpus import CorpusError, load_corpus
+
+    root = tmp_path / "root"
+    shutil.copytree(repo_root / "corpus", root / "corpus")
+    shutil.copy(repo_root / "references.bib", root / "references.bib")
+    path = root / "corpus" / "crosswalk.csv"
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    frame.loc[1, "relation"] = "overlaps"
+    frame.loc[2, "rationale_type"] = "lexical"
+    frame.to_csv(path, index=False, lineterminator="\n")
+    with pytest.raises(CorpusError) as caught:
+        load_corpus(root)
+    messages = [str(p) for p in caught.value.problems if "crosswalk.csv" in str(p)]
+    assert [m.split(" is not allowed")[0] for m in messages] == [
+        "corpus/crosswalk.csv:3: relation: 'overlaps'",
+        "corpus/crosswalk.csv:4: rationale_type: 'lexical'"]

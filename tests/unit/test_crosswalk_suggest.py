@@ -6,11 +6,8 @@ from __future__ import annotations
 import pandas as pd
 
 from workbench.crosswalk_suggest import (
-    SUGGESTER_READS,
     _shared_terms,
     suggest_crosswalk,
-    suggester_inputs,
-    suggester_metrics,
 )
 
 
@@ -33,18 +30,6 @@ def test_suggestions_for_several_frameworks_match_each_alone(corpus):
         # dtypes may differ where a column holds only missing relations (object vs str)
         pd.testing.assert_frame_equal(mine, alone, check_dtype=False, check_exact=True)
     assert list(dict.fromkeys(together["framework_id"])) == frameworks
-
-
-def test_the_suggester_reads_no_more_than_its_cache_key_holds(corpus):
-    # a build reuses the suggestions while suggester_inputs is unchanged: the suggester must
-    # need nothing else (a missing table or column would raise a KeyError here)
-    part = suggester_inputs(corpus.tables)
-    assert set(part) == set(SUGGESTER_READS) and "narratives" not in part
-    assert "rationale" not in part["crosswalk"]
-    top = suggest_crosswalk(part, k=5)
-    pd.testing.assert_frame_equal(top, suggest_crosswalk(corpus.tables, k=5))
-    pd.testing.assert_frame_equal(suggester_metrics(part, suggestions=top),
-                                  suggester_metrics(corpus.tables, suggestions=top))
 
 
 def test_surface_forms_give_the_words_of_the_texts_not_stems():

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from tests.faults import edit
 
 from workbench.corpus import load_corpus
+from workbench.render.search_report import prisma_s_json, prisma_s_markdown
 from workbench.search import (
     FLAGS,
     RuleSet,
@@ -25,8 +26,6 @@ from workbench.search import (
     load_facet_rules,
     one_element_pairs,
     parse_query,
-    prisma_s_json,
-    prisma_s_markdown,
     prisma_s_report,
     search_analysis,
     search_totals,

@@ -11,13 +11,12 @@ byte-identical.
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from workbench.cache import shared
 from workbench.crosswalk import RELATION_LABELS, elements, sort_elements
 from workbench.render.figures import (
     CATEGORY_COLOURS,
@@ -63,7 +62,7 @@ def heatmap_matrix(tables: dict[str, pd.DataFrame], framework_id: str) -> pd.Dat
     a guideline names the framework as a whole. For the edition mapping pass the target
     edition with ``tables`` as usual: rows are then the guidelines all the same.
     """
-    known = shared(tables, elements)
+    known = elements(tables)
     items = sort_elements(known.loc[(known["kind"] == "framework_item")
                                     & (known["framework_id"] == framework_id), "element_id"])
     guidelines = list(tables["guidelines"]["guideline_id"])
@@ -100,7 +99,7 @@ def heatmap_figure(tables: dict[str, pd.DataFrame], framework_id: str):
 def heatmap_grid(tables: dict[str, pd.DataFrame], framework_id: str) -> tuple:
     """Return what ``heatmap_figure`` draws: the arguments of ``_relation_grid``."""
     matrix = heatmap_matrix(tables, framework_id)
-    known = shared(tables, elements).set_index("element_id")
+    known = elements(tables).set_index("element_id")
     dispositions = tables["crosswalk_dispositions"].set_index(["element_id", "framework_id"])
     row_colours = [_disposition_colour(dispositions, g, framework_id, unreviewed=True)
                    for g in matrix.index]
@@ -122,7 +121,7 @@ def edition_matrix(tables: dict[str, pd.DataFrame], source: str = "framework:res
     """
     from workbench.crosswalk import INVERSE
 
-    known = shared(tables, elements)
+    known = elements(tables)
     items = known[known["kind"] == "framework_item"]
     rows = sort_elements(items.loc[items["framework_id"] == source, "element_id"])
     columns = sort_elements(items.loc[items["framework_id"] == target, "element_id"])
@@ -156,7 +155,7 @@ def edition_grid(tables: dict[str, pd.DataFrame], source: str = "framework:respe
                  target: str = "framework:respect:4ed") -> tuple:
     """Return what ``edition_heatmap_figure`` draws: the arguments of ``_relation_grid``."""
     matrix = edition_matrix(tables, source, target)
-    known = shared(tables, elements).set_index("element_id")
+    known = elements(tables).set_index("element_id")
     dispositions = tables["crosswalk_dispositions"].set_index(["element_id", "framework_id"])
 
     def label(item: str) -> str:
@@ -255,7 +254,7 @@ def _relation_grid(matrix: pd.DataFrame, row_labels: list[str], column_labels: l
 
 def edition_pairs(tables: dict[str, pd.DataFrame]) -> list[tuple[str, str]]:
     """Return ``(source, target)`` edition pairs mapped in the crosswalk (source items focal)."""
-    known = shared(tables, elements).set_index("element_id")
+    known = elements(tables).set_index("element_id")
     crosswalk = tables["crosswalk"]
     focal_items = crosswalk[crosswalk["focal_id"].map(known["kind"]) == "framework_item"]
     pairs = zip(focal_items["focal_id"].map(known["framework_id"]), focal_items["framework_id"],
@@ -276,29 +275,41 @@ def heatmap_path(out: Path, framework_id: str) -> Path:
     return Path(out) / f"crosswalk_heatmap_{slug}.png"
 
 
-def write_heatmaps(tables: dict[str, pd.DataFrame], out: Path) -> list[Path]:
-    """Write one heat-map PNG per framework reviewed against the guidelines, and one per edition
-    mapping (``crosswalk_heatmap_respect_3ed_to_4ed.png``); return the paths.
+def heatmap_specs(tables: dict[str, pd.DataFrame]) -> list[tuple[str, tuple]]:
+    """Return the heat-maps to draw: the file name of each and the arguments of
+    :func:`_relation_grid` (:func:`relation_grid_figure`) that draw it.
 
-    A framework reviewed against more than ``MAX_HEATMAP_ROWS`` guidelines gets no heat-map,
-    and no more than ``MAX_HEATMAPS`` are drawn (the shipped corpus has 7).
+    One heat-map per framework reviewed against the guidelines, and one per edition mapping
+    (``crosswalk_heatmap_respect_3ed_to_4ed.png``). A framework reviewed against more than
+    ``MAX_HEATMAP_ROWS`` guidelines gets no heat-map, and no more than ``MAX_HEATMAPS`` are
+    drawn (the shipped corpus has 7).
     """
     from workbench.crosswalk_suggest import reviewed_frameworks
 
-    written = []
-    # each figure's grid function, the frameworks it takes after the tables, and its path
-    figures: list[tuple[Callable[..., tuple], tuple[str, ...], Path]] = [
-        (heatmap_grid, (framework,), heatmap_path(out, framework))
+    figures: list[tuple[Any, tuple[str, ...], str]] = [
+        (heatmap_grid, (framework,), heatmap_path(Path("."), framework).name)
         for framework in reviewed_frameworks(tables)]
     for source, target in edition_pairs(tables):
         slug = f"{source.removeprefix('framework:')}_to_{target.rsplit(':', 1)[-1]}"
         figures.append((edition_grid, (source, target),
-                        Path(out) / f"crosswalk_heatmap_{slug.replace(':', '_')}.png"))
-    for grid, args, path in figures[:MAX_HEATMAPS]:
+                        f"crosswalk_heatmap_{slug.replace(':', '_')}.png"))
+    specs = []
+    for grid, args, name in figures[:MAX_HEATMAPS]:
         if grid is heatmap_grid and _reviewed_rows(tables, *args) > MAX_HEATMAP_ROWS:
             continue  # unreadable (and beyond a PNG's size); crosswalk_coverage.csv has it
-        written.append(cached_png(path, _relation_grid, *grid(tables, *args)))
-    return written
+        specs.append((name, grid(tables, *args)))
+    return specs
+
+
+def relation_grid_figure(*grid: Any):
+    """Return the heat-map figure of a grid from :func:`heatmap_specs`."""
+    return _relation_grid(*grid)
+
+
+def write_heatmaps(tables: dict[str, pd.DataFrame], out: Path) -> list[Path]:
+    """Write the heat-maps of :func:`heatmap_specs` into ``out``; return the paths."""
+    return [cached_png(Path(out) / name, _relation_grid, *grid)
+            for name, grid in heatmap_specs(tables)]
 
 
 #: Marker of each framework's curve, cycled with the colours so that every curve differs in

@@ -6,7 +6,7 @@ import textwrap
 
 import pandas as pd
 
-from workbench.diff import DIFF_TABLES
+from workbench.diff_tables import DIFF_TABLES
 from workbench.render.gap_map import markdown_text
 
 #: The headings of the columns shown, in order.

@@ -14,8 +14,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from workbench.cache import cached_files
-
 #: Resolution of the build's PNG figures.
 DPI = 100
 #: savefig options: fixed resolution and no software metadata, so rebuilds are identical.
@@ -73,14 +71,15 @@ def save_png(fig, path: Path, dpi: int = DPI) -> Path:
 
 
 def cached_png(path: Path, draw: Callable[..., Any], *args: Any, dpi: int = DPI) -> Path:
-    """Save ``draw(*args)`` as a PNG at ``path``; return the path.
+    """Save ``draw(*args)`` as a PNG at ``path``; return the path."""
+    return save_png(draw(*args), path, dpi)
 
-    Within a build, a PNG kept from the previous build for the same ``draw`` and the same
-    arguments (compared by content, see ``workbench.cache.digest``) is copied instead of
-    drawn again. ``draw`` must therefore depend on its arguments alone.
-    """
-    name = f"{draw.__module__}.{draw.__qualname__}@{dpi}"
-    return cached_files(name, [path], args, lambda: save_png(draw(*args), path, dpi))[0]
+
+def png_bytes(fig, dpi: int = DPI) -> bytes:
+    """Return ``fig`` as the PNG bytes :func:`save_png` writes (at ``dpi``)."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", **{**SAVE_OPTIONS, "dpi": dpi})
+    return buffer.getvalue()
 
 
 def figure_png(fig) -> bytes:

@@ -710,3 +710,4 @@ def write_gap_map(analysis: GapAnalysis, corpus: Corpus, out: Path) -> list[Path
     stated = out / "gap_agreement.csv"
     write_table(analysis.stated, stated)
     return [html, figure, table, markdown, evidence, support, agreement, stated]
+draw_gap_map = _draw_gap_map  # the figure, drawn from gap_map_grid(analysis)

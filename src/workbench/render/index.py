@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from html import escape
-from pathlib import Path
+from pathlib import Path, PurePath
 
 import pandas as pd
 
@@ -144,6 +144,9 @@ GUIDE: dict[str, Artefact] = {
     "crosswalk_suggester_metrics.png": Artefact(
         "researchers", "How well the suggestions match (chart)",
         "Precision and recall at k of the suggestions against the curated crosswalk."),
+    "datapackage.json": Artefact(
+        "researchers", "The build's tables described for machines",
+        "A Frictionless data package giving each CSV's fields and types."),
     "corpus_summary.csv": Artefact(
         "researchers", "What the corpus holds",
         "Rows per corpus table beside the counts the sources fix."),
@@ -196,10 +199,17 @@ SUMMARY_ANCHOR = "gaps.html#summary"
 AGREEMENT_ANCHOR = f"gaps.html#{slug('The map against the report’s own statements')}"
 
 
-def _framework_titles(corpus: Corpus | None) -> dict[str, str]:
+def _tables(corpus: Corpus | Mapping[str, pd.DataFrame] | None) -> Mapping[str, pd.DataFrame]:
+    """The tables of a corpus, or the tables given as they are."""
+    if corpus is None:
+        return {}
+    return corpus.tables if isinstance(corpus, Corpus) else corpus
+
+
+def _framework_titles(corpus: Corpus | Mapping[str, pd.DataFrame] | None) -> dict[str, str]:
     """The heat-map slug of every framework (``respect_3ed``) → its title, and of every
     edition mapping (``respect_3ed_to_4ed``) → the two editions in words."""
-    frameworks = None if corpus is None else corpus.tables.get("frameworks")
+    frameworks = _tables(corpus).get("frameworks")
     if frameworks is None:
         return {}
     titles, editions = {}, {}
@@ -217,12 +227,15 @@ def _framework_titles(corpus: Corpus | None) -> dict[str, str]:
     return titles
 
 
-def guide_entry(path: Path, corpus: Corpus | None = None) -> Artefact | None:
+def guide_entry(path: Path | PurePath,
+                corpus: Corpus | Mapping[str, pd.DataFrame] | None = None) -> Artefact | None:
     """Return the front page's entry for an artefact (``path`` relative to the output), or
     ``None`` for a file the guide does not know.
 
     A heat-map is named by its framework's title and a source page by its document's title
-    when ``corpus`` is given (by their slugs otherwise).
+    when ``corpus`` (or its tables) is given (by their slugs otherwise). The build gives
+    every artefact record what this says of it (``workbench.dataflow.records.file``), and the
+    front page reads it from the records.
 
     Examples:
         >>> guide_entry(Path("gaps.md")).audience
@@ -267,9 +280,9 @@ def describe(path: Path) -> str:
     return "" if entry is None else entry.description
 
 
-def _document_titles(corpus: Corpus | None) -> dict[str, str]:
+def _document_titles(corpus: Corpus | Mapping[str, pd.DataFrame] | None) -> dict[str, str]:
     """Each source page's file name → its document's title."""
-    documents = None if corpus is None else corpus.tables.get("documents")
+    documents = _tables(corpus).get("documents")
     if documents is None:
         return {}
     return {page_name(d["file"]): str(d["title"]) for d in documents.to_dict("records")}
@@ -453,8 +466,14 @@ def build_date(environ: Mapping[str, str] | None = None) -> str:
     return datetime.fromtimestamp(int(value), UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
+#: What the build says of each file it wrote: path → (audience, plain name, description),
+#: read from its artefact records.
+Entries = Mapping[str, tuple[str, str, str]]
+
+
 def render_index(corpus: Corpus, written: list[Path], fingerprint: str, *,
-                 findings: list[Finding] | None = None, built_on: str = "") -> str:
+                 findings: list[Finding] | None = None, built_on: str = "",
+                 entries: Entries | None = None) -> str:
     """Return the HTML of the front page listing ``written`` (paths relative to the output).
 
     Args:
@@ -463,6 +482,8 @@ def render_index(corpus: Corpus, written: list[Path], fingerprint: str, *,
         fingerprint: the corpus fingerprint (``workbench.build.corpus_fingerprint``).
         findings: the headline findings (:func:`headline_findings`); none without them.
         built_on: the build date to show (:func:`build_date`); none when empty.
+        entries: what the build's artefact records say of each file (its audience, plain
+            name and description); a file without one gets its :func:`guide_entry`.
 
     Its Content-Security-Policy allows nothing but its own style sheet (by hash): no script,
     no request; the links to the artefacts are plain navigation.
@@ -478,7 +499,7 @@ def render_index(corpus: Corpus, written: list[Path], fingerprint: str, *,
 <span class="muted">SHA-256 of <code>corpus/</code> and <code>references.bib</code>: two
 builds with the same fingerprint and version were built from the same corpus.</span></dd>
 </dl>"""
-    groups, other = _group(corpus, written)
+    groups, other = _group(corpus, written, entries or {})
     sections = [_findings_html(findings or [], written)]
     for audience, (heading, intro) in AUDIENCES.items():
         extra = {"reviewers": _DIFF + "\n" + _sources_html(corpus),
@@ -504,7 +525,7 @@ crosswalk to existing frameworks, the literature-search analysis and the data be
     return render_page(f"Workbench build: {title}", body)
 
 
-def _group(corpus: Corpus, written: list[Path]
+def _group(corpus: Corpus, written: list[Path], entries: Entries
            ) -> tuple[dict[str, list[tuple[Path, Artefact]]], list[tuple[Path, Artefact]]]:
     """The written files by audience, in the guide's order (families after, by name)."""
     order = {name: float(i) for i, name in enumerate(GUIDE)}
@@ -521,9 +542,11 @@ def _group(corpus: Corpus, written: list[Path]
     for path in sorted(written, key=place):
         if path.as_posix() == "index.html":
             continue
-        entry = guide_entry(path, corpus)
+        given = entries.get(path.as_posix())
+        entry = Artefact(*given) if given is not None else guide_entry(path, corpus)
         if entry is None or entry.audience not in groups:
-            other.append((path, Artefact("", path.name, "")))
+            other.append((path, Artefact("", entry.name if entry and entry.name else path.name,
+                                         entry.description if entry else "")))
         else:
             groups[entry.audience].append((path, entry))
     return groups, other
@@ -605,7 +628,8 @@ def _corpus_html(corpus: Corpus) -> str:
 </section>"""
 
 
-def write_index(corpus: Corpus, out: Path, written: list[Path], fingerprint: str) -> Path:
+def write_index(corpus: Corpus, out: Path, written: list[Path], fingerprint: str,
+                entries: Entries | None = None) -> Path:
     """Write ``out/index.html`` and return its path.
 
     The findings are read from the tables the build wrote into ``out``; the date comes from
@@ -617,6 +641,7 @@ def write_index(corpus: Corpus, out: Path, written: list[Path], fingerprint: str
                                                   strict=True))
     findings = headline_findings(read_findings(out, written), labels)
     path.write_text(render_index(corpus, written, fingerprint, findings=findings,
-                                 built_on=build_date()), encoding="utf-8", newline="\n")
+                                 built_on=build_date(), entries=entries),
+                    encoding="utf-8", newline="\n")
     return path
 

@@ -301,24 +301,3 @@ address to link to it (the corpus's <code>lines</code> count the same way).</p><
 {chr(10).join(rows)}
 </main></body></html>
 """
-
-
-def write_artefacts(corpus: Corpus, out: Path) -> list[Path]:
-    """Write the page of every shipped source into ``out/sources/`` and return their paths.
-
-    A corpus root without ``sources/`` ships no source, and nothing is written.
-    """
-    shipped = shipped_sources(corpus)
-    if not shipped:
-        return []
-    folder = Path(out) / SOURCES_DIR
-    folder.mkdir(parents=True, exist_ok=True)
-    documents = {row["file"]: row for row in corpus["documents"].to_dict("records")}
-    written = []
-    for source in shipped:
-        text = (Path(corpus.root) / SOURCES_DIR / source).read_text(encoding="utf-8")
-        page = folder / page_name(source)
-        page.write_text(render_source_page(source, text, documents.get(source)),
-                        encoding="utf-8", newline="\n")
-        written.append(page)
-    return written

@@ -1,0 +1,96 @@
+"""The package's layers: load/write → model → render → build, and no import cycles.
+
+Read from the source with ``ast`` (nothing is imported): every ``import`` of a workbench
+module, at the top of a module or inside a function, counts.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import networkx as nx
+
+PACKAGE = Path(__file__).resolve().parents[2] / "src" / "workbench"
+
+#: The layers, lowest first; a module may import its own layer and those below it.
+LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("load/write", ("workbench", "workbench.problems", "workbench.corpus",
+                    "workbench.bibliography", "workbench.outputs", "workbench.cache")),
+    ("model", ("workbench.citations", "workbench.coding", "workbench.crosswalk",
+               "workbench.crosswalk_suggest", "workbench.evidence", "workbench.gaps",
+               "workbench.graph", "workbench.search", "workbench.summary", "workbench.works",
+               "workbench.diff_tables")),
+    ("render", ("workbench.render", "workbench.workbook")),
+    ("build", ("workbench.build", "workbench.dataflow", "workbench.cli", "workbench.diff",
+               "workbench.synth", "workbench.tidy")),
+)
+#: Imports that go up a layer today, each to be removed, never added to: the loader runs the
+#: cross-table rules that live beside the model code that reads the same tables.
+KNOWN_UPWARD = {
+    ("workbench.corpus", "workbench.crosswalk"),
+    ("workbench.corpus", "workbench.coding"),
+    ("workbench.corpus", "workbench.works"),
+}
+
+
+def module_name(path: Path) -> str:
+    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def imports() -> nx.DiGraph:
+    """An edge from each workbench module to every workbench module it imports."""
+    graph = nx.DiGraph()
+    for path in sorted(PACKAGE.rglob("*.py")):
+        name = module_name(path)
+        graph.add_node(name)
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                targets = [node.module]
+                targets += [f"{node.module}.{a.name}" for a in node.names]
+            elif isinstance(node, ast.Import):
+                targets = [a.name for a in node.names]
+            else:
+                continue
+            for target in targets:
+                if target.split(".")[0] == "workbench" and target != name:
+                    module = target if (PACKAGE.parent / (target.replace(".", "/") + ".py")
+                                        ).is_file() or (PACKAGE.parent / target.replace(
+                                            ".", "/") / "__init__.py").is_file() else None
+                    if module is not None and module != name:
+                        graph.add_edge(name, module)
+    return graph
+
+
+def layer(module: str) -> int:
+    """The layer of ``module``: that of the longest prefix the table names."""
+    best = (-1, 0)
+    for level, (_, prefixes) in enumerate(LAYERS):
+        for prefix in prefixes:
+            if (module == prefix or module.startswith(prefix + ".")) and len(prefix) > best[0]:
+                best = (len(prefix), level)
+    assert best[0] >= 0, f"{module} is in no layer: add it to LAYERS"
+    return best[1]
+
+
+def test_every_module_has_a_layer():
+    for module in imports():
+        layer(module)
+
+
+def test_no_module_imports_a_layer_above_its_own():
+    upward = {(a, b) for a, b in imports().edges if layer(b) > layer(a)}
+    assert upward == KNOWN_UPWARD, (
+        f"new upward imports: {sorted(upward - KNOWN_UPWARD)}; "
+        f"gone (remove them from KNOWN_UPWARD): {sorted(KNOWN_UPWARD - upward)}")
+
+
+def test_the_package_has_no_import_cycle():
+    assert list(nx.simple_cycles(imports())) == []
+
+
+def test_the_check_sees_an_upward_import(tmp_path):
+    # the test itself can fail: a model module importing the renderer is caught
+    assert layer("workbench.gaps") < layer("workbench.render.gap_map")
+    assert layer("workbench.dataflow.artefacts") == 3 and layer("workbench.workbook") == 2
