@@ -45,8 +45,15 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 IMPORT_BASELINE = "import pandas, networkx, matplotlib"
-STAGES = ("load + validate", "citations (extract + resolve)", "graph build", "coding",
-          "gap map", "crosswalk suggestions", "rendering (all artefact nodes)")
+STAGES = (
+    "load + validate",
+    "citations (extract + resolve)",
+    "graph build",
+    "coding",
+    "gap map",
+    "crosswalk suggestions",
+    "rendering (all artefact nodes)",
+)
 TARGET_RATIO = 15.0
 TARGET_BUILD_100 = 30.0
 TARGET_BUILD_1_OVER_IMPORT = 2.0
@@ -117,8 +124,10 @@ def measure_stages(root: Path, repeat: int, memory: bool = True) -> dict[str, di
 
 def _fingerprint() -> str:
     digest = hashlib.sha256()
-    for path in sorted((REPO / "corpus").glob("*")) + [REPO / "references.bib",
-                                                       REPO / "src/workbench/synth.py"]:
+    for path in sorted((REPO / "corpus").glob("*")) + [
+        REPO / "references.bib",
+        REPO / "src/workbench/synth.py",
+    ]:
         digest.update(path.name.encode() + path.read_bytes())
     return digest.hexdigest()
 
@@ -131,8 +140,20 @@ def synthetic_root(work: Path, scale: int) -> Path:
     if stamp.exists() and stamp.read_text() == fingerprint:
         return root
     shutil.rmtree(root, ignore_errors=True)
-    subprocess.run([str(BIN / "workbench"), "synth", "--root", str(REPO), "--scale", str(scale),
-                    "--out", str(root)], check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [
+            str(BIN / "workbench"),
+            "synth",
+            "--root",
+            str(REPO),
+            "--scale",
+            str(scale),
+            "--out",
+            str(root),
+        ],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
     stamp.write_text(fingerprint)
     return root
 
@@ -152,8 +173,7 @@ def run_process(args: list[str]) -> tuple[float, float]:
 def median_process(args: list[str], repeat: int) -> dict[str, float]:
     """Run ``args`` ``repeat`` times; return the median wall time and the largest peak RSS."""
     runs = [run_process(args) for _ in range(repeat)]
-    return {"median_s": statistics.median(t for t, _ in runs),
-            "peak_mb": max(m for _, m in runs)}
+    return {"median_s": statistics.median(t for t, _ in runs), "peak_mb": max(m for _, m in runs)}
 
 
 #: The ways a whole build is timed: the first build into an empty folder; a rebuild of the
@@ -168,8 +188,13 @@ BUILD_LABELS = {
 #: The edits: (name, table, row (0-based), column, change). Rewording a rationale redraws
 #: nothing; a strength is printed in its framework's heat-map, which is drawn again.
 EDITS = (
-    ("edit: rationale", "crosswalk.csv", 0, "rationale",
-     lambda value: value + " Reworded by a reviewer."),
+    (
+        "edit: rationale",
+        "crosswalk.csv",
+        0,
+        "rationale",
+        lambda value: value + " Reworded by a reviewer.",
+    ),
     ("edit: strength", "crosswalk.csv", 1, "strength", lambda value: str(int(value) + 1)),
 )
 
@@ -192,8 +217,9 @@ def edited_root(work: Path, root: Path, scale: int, edit: tuple) -> Path:
     return copy
 
 
-def whole_build(root: Path, edited: dict[str, Path], repeat: int,
-                baseline: list[tuple[float, float]]) -> dict[str, dict[str, float]]:
+def whole_build(
+    root: Path, edited: dict[str, Path], repeat: int, baseline: list[tuple[float, float]]
+) -> dict[str, dict[str, float]]:
     """Time ``workbench build`` as a process in each of :data:`BUILD_MODES` (``edited``: the
     edited root of each edit mode); before each round, time the import baseline once more
     into ``baseline``, so that builds and baseline see the same machine load."""
@@ -204,21 +230,34 @@ def whole_build(root: Path, edited: dict[str, Path], repeat: int,
         run_process(command + ["--root", str(root), "--out", str(previous)])
         for i in range(repeat):
             baseline.append(run_process([sys.executable, "-c", IMPORT_BASELINE]))
-            runs["cold"].append(run_process(command + ["--root", str(root),
-                                                       "--out", str(Path(tmp) / f"cold{i}")]))
-            runs["warm"].append(run_process(command + ["--root", str(root),
-                                                       "--out", str(previous)]))
+            runs["cold"].append(
+                run_process(command + ["--root", str(root), "--out", str(Path(tmp) / f"cold{i}")])
+            )
+            runs["warm"].append(
+                run_process(command + ["--root", str(root), "--out", str(previous)])
+            )
             for mode, edited_root_ in edited.items():
                 out = Path(tmp) / f"{mode.split()[-1]}{i}"
                 shutil.copytree(previous, out)
-                runs[mode].append(run_process(command + ["--root", str(edited_root_),
-                                                         "--out", str(out)]))
-    return {mode: {"median_s": statistics.median(t for t, _ in times),
-                   "peak_mb": max(m for _, m in times)} for mode, times in runs.items()}
+                runs[mode].append(
+                    run_process(command + ["--root", str(edited_root_), "--out", str(out)])
+                )
+    return {
+        mode: {
+            "median_s": statistics.median(t for t, _ in times),
+            "peak_mb": max(m for _, m in times),
+        }
+        for mode, times in runs.items()
+    }
 
 
-def _format_table(scales: list[int], stages: dict[int, dict], builds: dict[int, dict],
-                  baseline: dict[str, float], load: tuple[float, ...]) -> str:
+def _format_table(
+    scales: list[int],
+    stages: dict[int, dict],
+    builds: dict[int, dict],
+    baseline: dict[str, float],
+    load: tuple[float, ...],
+) -> str:
     head = ["stage"] + [f"x{s} time" for s in scales] + [f"x{s} peak MB" for s in scales]
     ratio_ok = 10 in scales and 100 in scales
     if ratio_ok:
@@ -227,8 +266,14 @@ def _format_table(scales: list[int], stages: dict[int, dict], builds: dict[int, 
 
     def add(name: str, figures: dict[int, dict[str, float]], memory_label: str = "") -> None:
         row = [name] + [f"{figures[s]['median_s']:.3f} s" for s in scales]
-        row += [("n/m" if figures[s]["peak_mb"] != figures[s]["peak_mb"]
-                 else f"{figures[s]['peak_mb']:.1f}{memory_label}") for s in scales]
+        row += [
+            (
+                "n/m"
+                if figures[s]["peak_mb"] != figures[s]["peak_mb"]
+                else f"{figures[s]['peak_mb']:.1f}{memory_label}"
+            )
+            for s in scales
+        ]
         if ratio_ok:
             ratio = figures[100]["median_s"] / max(figures[10]["median_s"], 1e-9)
             row += [f"{ratio:.1f}", "met" if ratio <= TARGET_RATIO else "MISSED"]
@@ -239,29 +284,37 @@ def _format_table(scales: list[int], stages: dict[int, dict], builds: dict[int, 
     for mode in BUILD_MODES:
         add(BUILD_LABELS[mode], {s: builds[s][mode] for s in scales}, " (RSS)")
     widths = [max(len(r[i]) for r in rows) for i in range(len(head))]
-    lines = ["| " + " | ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) + " |"
-             for r in rows]
+    lines = [
+        "| " + " | ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) + " |" for r in rows
+    ]
     lines.insert(1, "|" + "|".join("-" * (w + 2) for w in widths) + "|")
     out = ["\n".join(lines), ""]
-    out.append(f"import baseline `python -c \"{IMPORT_BASELINE}\"`: "
-               f"{baseline['median_s']:.3f} s, median of {baseline['runs']} runs interleaved "
-               f"with the builds (peak {baseline['peak_mb']:.0f} MB RSS)")
+    out.append(
+        f'import baseline `python -c "{IMPORT_BASELINE}"`: '
+        f"{baseline['median_s']:.3f} s, median of {baseline['runs']} runs interleaved "
+        f"with the builds (peak {baseline['peak_mb']:.0f} MB RSS)"
+    )
     for mode in BUILD_MODES:
         if 1 in builds:
             factor = builds[1][mode]["median_s"] / baseline["median_s"]
             verdict = "met" if factor <= TARGET_BUILD_1_OVER_IMPORT else "MISSED"
-            out.append(f"target: build(x1, {mode}) ≤ {TARGET_BUILD_1_OVER_IMPORT:g} × import "
-                       f"baseline — {builds[1][mode]['median_s']:.3f} s = {factor:.2f} × "
-                       f"baseline: {verdict}")
+            out.append(
+                f"target: build(x1, {mode}) ≤ {TARGET_BUILD_1_OVER_IMPORT:g} × import "
+                f"baseline — {builds[1][mode]['median_s']:.3f} s = {factor:.2f} × "
+                f"baseline: {verdict}"
+            )
     for mode in BUILD_MODES:
         if 100 in builds:
             seconds = builds[100][mode]["median_s"]
             verdict = "met" if seconds < TARGET_BUILD_100 else "MISSED"
-            out.append(f"target: build(x100, {mode}) < {TARGET_BUILD_100:g} s — "
-                       f"{seconds:.2f} s: {verdict}")
-    out.append(f"cores: {os.cpu_count()}; load average (1, 5, 15 min) at the start: "
-               f"{' '.join(f'{x:.2f}' for x in load)}, at the end: "
-               f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+            out.append(
+                f"target: build(x100, {mode}) < {TARGET_BUILD_100:g} s — {seconds:.2f} s: {verdict}"
+            )
+    out.append(
+        f"cores: {os.cpu_count()}; load average (1, 5, 15 min) at the start: "
+        f"{' '.join(f'{x:.2f}' for x in load)}, at the end: "
+        f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}"
+    )
     return "\n".join(out)
 
 
@@ -270,13 +323,21 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--scales", type=int, nargs="+", default=[1, 10, 100])
     parser.add_argument("--repeat", type=int, default=3, help="runs per figure (median)")
-    parser.add_argument("--large", type=int, default=100,
-                        help="from this scale on: one run per figure, no tracemalloc "
-                        "(the whole build's peak RSS is still reported)")
+    parser.add_argument(
+        "--large",
+        type=int,
+        default=100,
+        help="from this scale on: one run per figure, no tracemalloc "
+        "(the whole build's peak RSS is still reported)",
+    )
     parser.add_argument("--no-memory", action="store_true", help=argparse.SUPPRESS)
-    parser.add_argument("--work", type=Path, default=REPO / "benchmarks" / "results" / "roots",
-                        help="folder for the synthetic roots (default: benchmarks/results/roots,"
-                        " which git ignores)")
+    parser.add_argument(
+        "--work",
+        type=Path,
+        default=REPO / "benchmarks" / "results" / "roots",
+        help="folder for the synthetic roots (default: benchmarks/results/roots,"
+        " which git ignores)",
+    )
     parser.add_argument("--stages", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--json", type=Path, help="also write the figures to this JSON file")
     args = parser.parse_args(argv)
@@ -286,29 +347,38 @@ def main(argv: list[str] | None = None) -> int:
 
     args.work.mkdir(parents=True, exist_ok=True)
     load = os.getloadavg()
-    baseline_runs = [run_process([sys.executable, "-c", IMPORT_BASELINE])
-                     for _ in range(max(args.repeat, 3))]
+    baseline_runs = [
+        run_process([sys.executable, "-c", IMPORT_BASELINE]) for _ in range(max(args.repeat, 3))
+    ]
     stages, builds = {}, {}
     for scale in args.scales:
         root = synthetic_root(args.work, scale) if scale > 1 else REPO
         print(f"scale {scale}: stages ...", file=sys.stderr, flush=True)
         large = scale >= args.large
         repeat = 1 if large else args.repeat
-        result = subprocess.run([sys.executable, __file__, "--stages", str(root),
-                                 "--repeat", str(repeat)] + (["--no-memory"] if large else []),
-                                capture_output=True, text=True, check=False)
+        result = subprocess.run(
+            [sys.executable, __file__, "--stages", str(root), "--repeat", str(repeat)]
+            + (["--no-memory"] if large else []),
+            capture_output=True,
+            text=True,
+            check=False,
+        )
         if result.returncode != 0:
             raise SystemExit(result.stderr[-3000:])
         stages[scale] = json.loads(result.stdout.strip().splitlines()[-1])
         print(f"scale {scale}: whole build ...", file=sys.stderr, flush=True)
         edited = {edit[0]: edited_root(args.work, root, scale, edit) for edit in EDITS}
         builds[scale] = whole_build(root, edited, repeat, baseline_runs)
-    baseline = {"median_s": statistics.median(t for t, _ in baseline_runs),
-                "peak_mb": max(m for _, m in baseline_runs), "runs": len(baseline_runs)}
+    baseline = {
+        "median_s": statistics.median(t for t, _ in baseline_runs),
+        "peak_mb": max(m for _, m in baseline_runs),
+        "runs": len(baseline_runs),
+    }
     print(_format_table(args.scales, stages, builds, baseline, load))
     if args.json:
-        args.json.write_text(json.dumps({"baseline": baseline, "stages": stages,
-                                         "builds": builds}, indent=2))
+        args.json.write_text(
+            json.dumps({"baseline": baseline, "stages": stages, "builds": builds}, indent=2)
+        )
     return 0
 
 

@@ -34,10 +34,13 @@ class SourceFolders:
         for folder in self.folders:
             if (folder / name).is_file():
                 return folder / name
-        pytest.fail(f"source document {name} is needed but is in none of "
-                    f"{', '.join(str(f) for f in self.folders)}: it is shipped in sources/ only "
-                    "where its licence allows (see sources/README.md); put the five source "
-                    "documents in ../shared/seeds/ beside the checkout", pytrace=False)
+        pytest.fail(
+            f"source document {name} is needed but is in none of "
+            f"{', '.join(str(f) for f in self.folders)}: it is shipped in sources/ only "
+            "where its licence allows (see sources/README.md); put the five source "
+            "documents in ../shared/seeds/ beside the checkout",
+            pytrace=False,
+        )
 
     def __repr__(self) -> str:
         return f"SourceFolders({', '.join(str(f) for f in self.folders)})"

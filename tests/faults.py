@@ -56,8 +56,10 @@ def dangling_standard(root: Path) -> None:
 def missing_column(root: Path) -> None:
     """Drop the ``number`` column of roundtables.csv."""
     path = root / "corpus/roundtables.csv"
-    rows = [",".join(line.split(",")[:1] + line.split(",")[2:]) if line else line
-            for line in lines(path)]
+    rows = [
+        ",".join(line.split(",")[:1] + line.split(",")[2:]) if line else line
+        for line in lines(path)
+    ]
     set_lines(path, rows)
 
 
@@ -125,8 +127,10 @@ def wrong_count(root: Path) -> None:
 def malformed_bib(root: Path) -> None:
     """Append a BibTeX entry whose title brace is never closed."""
     path = root / "references.bib"
-    path.write_text(path.read_text(encoding="utf-8")
-                    + "\n@article{broken2020,\n  title = {Unclosed\n", encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8") + "\n@article{broken2020,\n  title = {Unclosed\n",
+        encoding="utf-8",
+    )
 
 
 def duplicate_bib_key(root: Path) -> None:
@@ -154,7 +158,7 @@ def huge_field(root: Path) -> None:
     assert match, rows[1][:200]
     chunk = match.group(1)
     filler = (chunk * (2**20 // len(chunk) + 1))[: 2**20]
-    rows[1] = rows[1][: match.start(1)] + filler + rows[1][match.start(1):]
+    rows[1] = rows[1][: match.start(1)] + filler + rows[1][match.start(1) :]
     set_lines(path, rows)
 
 
@@ -168,16 +172,19 @@ def html_in_titles(root: Path) -> None:
     path = root / "corpus/datapackage.json"
     descriptor = json.loads(path.read_text(encoding="utf-8"))
     descriptor["title"] = f"{descriptor['title']} {HTML_PAYLOAD}"
-    path.write_text(json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n",
-                    encoding="utf-8")
-    for table, key, column in (("frameworks", "framework:csaap", "name"),
-                               ("collated_standards", "collated_standard:1", "title"),
-                               ("guidelines", "guideline:1.1", "text")):
+    path.write_text(json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    for table, key, column in (
+        ("frameworks", "framework:csaap", "name"),
+        ("collated_standards", "collated_standard:1", "title"),
+        ("guidelines", "guideline:1.1", "text"),
+    ):
         set_cell(root / f"corpus/{table}.csv", key, column, lambda v: f"{HTML_PAYLOAD} {v}")
-    edit(root / "references.bib",
-         "  title = {Addressing culture in batterers intervention:",
-         "  title = {" + HTML_PAYLOAD.replace("&", "\\&") + " Addressing culture in batterers "
-         "intervention:")
+    edit(
+        root / "references.bib",
+        "  title = {Addressing culture in batterers intervention:",
+        "  title = {" + HTML_PAYLOAD.replace("&", "\\&") + " Addressing culture in batterers "
+        "intervention:",
+    )
 
 
 def set_cell(path: Path, key: str, column: str, change) -> None:
@@ -204,8 +211,12 @@ def unknown_crosswalk_relation(root: Path) -> None:
 
 def unknown_override_topic(root: Path) -> None:
     """Point the first coding override at a topic the codebook does not have."""
-    set_cell(root / "corpus/coding_overrides.csv", "guideline:5.4", "topic_id",
-             lambda v: "topic:women_perpetrator")
+    set_cell(
+        root / "corpus/coding_overrides.csv",
+        "guideline:5.4",
+        "topic_id",
+        lambda v: "topic:women_perpetrator",
+    )
 
 
 def stated_gap_unknown_row(root: Path) -> None:

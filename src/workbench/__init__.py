@@ -21,8 +21,12 @@ if TYPE_CHECKING:
 __all__ = ["Corpus", "CorpusError", "Problem", "load_corpus"]
 __version__ = "0.1.0"
 
-_HOMES = {"Corpus": "workbench.corpus", "load_corpus": "workbench.corpus",
-          "CorpusError": "workbench.problems", "Problem": "workbench.problems"}
+_HOMES = {
+    "Corpus": "workbench.corpus",
+    "load_corpus": "workbench.corpus",
+    "CorpusError": "workbench.problems",
+    "Problem": "workbench.problems",
+}
 
 
 def __getattr__(name: str) -> object:

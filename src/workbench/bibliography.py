@@ -46,8 +46,19 @@ REQUIRED_FIELDS = ("title", "year")
 CONTAINER_FIELDS = ("journal", "booktitle", "publisher", "institution", "organization")
 
 #: Columns of :func:`references_frame`, in order.
-REFERENCE_COLUMNS = ["key", "ref_id", "entry_type", "surnames", "et_al", "year", "year_suffix",
-                     "title", "container", "source", "lines"]
+REFERENCE_COLUMNS = [
+    "key",
+    "ref_id",
+    "entry_type",
+    "surnames",
+    "et_al",
+    "year",
+    "year_suffix",
+    "title",
+    "container",
+    "source",
+    "lines",
+]
 
 _KEY_SUFFIX = re.compile(r"\d{4}([a-z]?)$")
 _LATEX_TO_TEXT = LatexNodes2Text()
@@ -105,8 +116,9 @@ class ProtectTitleCase(BlockMiddleware):
     """Wrap each decoded ``title`` in braces before writing, so styles keep its printed case."""
 
     def __init__(self, allow_inplace_modification: bool = True):
-        super().__init__(allow_inplace_modification=allow_inplace_modification,
-                         allow_parallel_execution=True)
+        super().__init__(
+            allow_inplace_modification=allow_inplace_modification, allow_parallel_execution=True
+        )
 
     @classmethod
     def metadata_key(cls) -> str:
@@ -137,13 +149,18 @@ def unparse_stack() -> list:
     No middleware may modify in place, so writing never changes the library written.
     """
     return [
-        LatexEncodingMiddleware(allow_inplace_modification=False,
-                                encoder=_special_characters_encoder()),
+        LatexEncodingMiddleware(
+            allow_inplace_modification=False, encoder=_special_characters_encoder()
+        ),
         ProtectTitleCase(allow_inplace_modification=False),
         MergeNameParts(allow_inplace_modification=False),
         MergeCoAuthors(allow_inplace_modification=False),
-        AddEnclosingMiddleware(allow_inplace_modification=False, default_enclosing="{",
-                               reuse_previous_enclosing=False, enclose_integers=True),
+        AddEnclosingMiddleware(
+            allow_inplace_modification=False,
+            default_enclosing="{",
+            reuse_previous_enclosing=False,
+            enclose_integers=True,
+        ),
     ]
 
 
@@ -164,15 +181,25 @@ def read_bibliography(path: Path) -> tuple[Library, list[Problem]]:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        return Library(), [Problem(name, None, None, "file is missing: restore the reference "
-                                   "list (references.bib) beside corpus/")]
+        return Library(), [
+            Problem(
+                name,
+                None,
+                None,
+                "file is missing: restore the reference list (references.bib) beside corpus/",
+            )
+        ]
     except UnicodeDecodeError as error:
         line = path.read_bytes()[: error.start].count(b"\n") + 1
-        return Library(), [Problem(name, line, None, "is not valid UTF-8: re-save the file "
-                                   "as UTF-8")]
+        return Library(), [
+            Problem(name, line, None, "is not valid UTF-8: re-save the file as UTF-8")
+        ]
     except OSError as error:
-        return Library(), [Problem(name, None, None, f"cannot be read ({error.strerror}): "
-                                   "check the file's permissions")]
+        return Library(), [
+            Problem(
+                name, None, None, f"cannot be read ({error.strerror}): check the file's permissions"
+            )
+        ]
     # bibtexparser also logs each failed block; the problems below say it once, with a fix
     logger = logging.getLogger("bibtexparser")
     level = logger.level
@@ -194,8 +221,7 @@ def entry_lines(library: Library) -> dict[str, int]:
 
     Validators of other tables use it to point at the entry a problem concerns.
     """
-    return {entry.key: line for entry in library.entries
-            if (line := _line(entry)) is not None}
+    return {entry.key: line for entry in library.entries if (line := _line(entry)) is not None}
 
 
 def _failed_block_problems(name: str, library: Library) -> list[Problem]:
@@ -203,21 +229,40 @@ def _failed_block_problems(name: str, library: Library) -> list[Problem]:
     for block in library.failed_blocks:
         if isinstance(block, DuplicateBlockKeyBlock):
             previous = _line(block.previous_block)
-            problems.append(Problem(name, _line(block), "key", f"duplicate key '{block.key}' "
-                                    f"(first used on line {previous}): give one of the two "
-                                    "entries its own key, e.g. with an a/b year suffix"))
+            problems.append(
+                Problem(
+                    name,
+                    _line(block),
+                    "key",
+                    f"duplicate key '{block.key}' "
+                    f"(first used on line {previous}): give one of the two "
+                    "entries its own key, e.g. with an a/b year suffix",
+                )
+            )
         elif isinstance(block, DuplicateFieldKeyBlock):
             for field in sorted(block.duplicate_keys):
                 entry = block.ignore_error_block  # typed Block; bibtexparser puts the Entry
                 key = entry.key if isinstance(entry, Entry) else "?"
-                problems.append(Problem(name, _line(block), field, f"entry '{key}' has the "
-                                        f"field '{field}' more than once: keep one"))
+                problems.append(
+                    Problem(
+                        name,
+                        _line(block),
+                        field,
+                        f"entry '{key}' has the field '{field}' more than once: keep one",
+                    )
+                )
         else:
             error = block.error
             reason = getattr(error, "abort_reason", None) or str(error) or type(error).__name__
             reason = " ".join(reason.split()).rstrip(".")
-            problems.append(Problem(name, _line(block), None, f"entry cannot be parsed "
-                                    f"({reason}): check its braces, commas and '=' signs"))
+            problems.append(
+                Problem(
+                    name,
+                    _line(block),
+                    None,
+                    f"entry cannot be parsed ({reason}): check its braces, commas and '=' signs",
+                )
+            )
     return problems
 
 
@@ -226,18 +271,39 @@ def _entry_problems(name: str, library: Library) -> list[Problem]:
     for entry in library.entries:
         fields = entry.fields_dict
         if not entry.key.strip() or entry.key != entry.key.strip():
-            problems.append(Problem(name, _line(entry), "key", f"entry has the key "
-                                    f"{entry.key!r}; give it a key of its own such as "
-                                    "almeida1999 (first author and year), with no spaces"))
+            problems.append(
+                Problem(
+                    name,
+                    _line(entry),
+                    "key",
+                    f"entry has the key "
+                    f"{entry.key!r}; give it a key of its own such as "
+                    "almeida1999 (first author and year), with no spaces",
+                )
+            )
         for required in REQUIRED_FIELDS:
             if not _text(fields.get(required)):
-                problems.append(Problem(name, _line(entry), required, f"entry '{entry.key}' "
-                                        f"has no {required}: add it as printed in the "
-                                        "reference list"))
+                problems.append(
+                    Problem(
+                        name,
+                        _line(entry),
+                        required,
+                        f"entry '{entry.key}' "
+                        f"has no {required}: add it as printed in the "
+                        "reference list",
+                    )
+                )
         if not fields.get("author") and not _text(fields.get("organization")):
-            problems.append(Problem(name, _line(entry), "author", f"entry '{entry.key}' has "
-                                    "no author or organization: add the author(s) as printed "
-                                    "('Last, First and Last, First'; a body in double braces)"))
+            problems.append(
+                Problem(
+                    name,
+                    _line(entry),
+                    "author",
+                    f"entry '{entry.key}' has "
+                    "no author or organization: add the author(s) as printed "
+                    "('Last, First and Last, First'; a body in double braces)",
+                )
+            )
     return problems
 
 
@@ -296,21 +362,24 @@ def references_frame(library: Library) -> pd.DataFrame:
     for entry in library.entries:
         fields = entry.fields_dict
         suffix = _KEY_SUFFIX.search(entry.key)
-        container = next((_text(fields.get(f)) for f in CONTAINER_FIELDS if _text(fields.get(f))),
-                         "")
-        rows.append({
-            "key": entry.key,
-            "ref_id": f"ref:{entry.key}",
-            "entry_type": entry.entry_type.lower(),
-            "surnames": entry_surnames(entry),
-            "et_al": _has_others(entry),
-            "year": _text(fields.get("year")),
-            "year_suffix": suffix.group(1) if suffix else "",
-            "title": _text(fields.get("title")),
-            "container": container,
-            "source": _text(fields.get("source")),
-            "lines": _text(fields.get("lines")),
-        })
+        container = next(
+            (_text(fields.get(f)) for f in CONTAINER_FIELDS if _text(fields.get(f))), ""
+        )
+        rows.append(
+            {
+                "key": entry.key,
+                "ref_id": f"ref:{entry.key}",
+                "entry_type": entry.entry_type.lower(),
+                "surnames": entry_surnames(entry),
+                "et_al": _has_others(entry),
+                "year": _text(fields.get("year")),
+                "year_suffix": suffix.group(1) if suffix else "",
+                "title": _text(fields.get("title")),
+                "container": container,
+                "source": _text(fields.get("source")),
+                "lines": _text(fields.get("lines")),
+            }
+        )
     frame = pd.DataFrame(rows, columns=REFERENCE_COLUMNS)
     return frame.sort_values("key", ignore_index=True)
 

@@ -82,9 +82,15 @@ def corpus_fingerprint(root: Path) -> str:
     return digest.hexdigest()
 
 
-def build(root: Path | str = ".", out: Path | str = "build", nodes: Sequence[str] | None = None,
-          *, jobs: int | None = None, reuse: bool = True,
-          modules: Sequence[ModuleType] = ()) -> list[Path]:
+def build(
+    root: Path | str = ".",
+    out: Path | str = "build",
+    nodes: Sequence[str] | None = None,
+    *,
+    jobs: int | None = None,
+    reuse: bool = True,
+    modules: Sequence[ModuleType] = (),
+) -> list[Path]:
     """Validate ``root`` and write every artefact into ``out``, replacing it only on success.
 
     Args:
@@ -104,10 +110,16 @@ def build(root: Path | str = ".", out: Path | str = "build", nodes: Sequence[str
     return build_report(root, out, nodes, jobs=jobs, reuse=reuse, modules=modules).written
 
 
-def build_report(root: Path | str = ".", out: Path | str = "build",
-                 nodes: Sequence[str] | None = None, *, jobs: int | None = None,
-                 reuse: bool = True, modules: Sequence[ModuleType] = (),
-                 progress: Progress | None = None) -> BuildReport:
+def build_report(
+    root: Path | str = ".",
+    out: Path | str = "build",
+    nodes: Sequence[str] | None = None,
+    *,
+    jobs: int | None = None,
+    reuse: bool = True,
+    modules: Sequence[ModuleType] = (),
+    progress: Progress | None = None,
+) -> BuildReport:
     """Run :func:`build` and return its :class:`BuildReport` (what was reused and made).
 
     ``progress``, when given, is called with one line per stage as it ends (the corpus
@@ -136,8 +148,10 @@ def build_report(root: Path | str = ".", out: Path | str = "build",
         report = BuildReport(discarded=cache.discarded)
         if progress is not None:
             rows = sum(len(frame) for frame in corpus.tables.values())
-            progress(f"corpus valid: {len(corpus.tables)} tables, {rows} rows, "
-                     f"{len(corpus.references)} references")
+            progress(
+                f"corpus valid: {len(corpus.tables)} tables, {rows} rows, "
+                f"{len(corpus.references)} references"
+            )
         records: dict[str, Artefacts] = {}
         for name in wanted:
             kept = cache.fetch(keys[name])
@@ -148,8 +162,10 @@ def build_report(root: Path | str = ".", out: Path | str = "build",
         missing = [name for name in wanted if name not in records]
         if progress is not None:
             processes = 2 if _jobs(jobs) > 1 and len(missing) > 1 else 1
-            progress(f"writing {len(wanted)} groups of artefacts, {len(missing)} to make in "
-                     f"{_plural(processes, 'process', 'processes')}")
+            progress(
+                f"writing {len(wanted)} groups of artefacts, {len(missing)} to make in "
+                f"{_plural(processes, 'process', 'processes')}"
+            )
             for name in wanted:
                 if name in records:
                     count = len(records[name])
@@ -163,8 +179,9 @@ def build_report(root: Path | str = ".", out: Path | str = "build",
             for name in missing:
                 progress(f"{stage_label(name)}: {_plural(len(records[name]), 'file')}")
             if missing:
-                progress(f"made {_plural(len(missing), 'group')} in "
-                         f"{time.monotonic() - started:.1f} s")
+                progress(
+                    f"made {_plural(len(missing), 'group')} in {time.monotonic() - started:.1f} s"
+                )
         artefacts = [a for name in wanted for a in records[name]]
         for artefact in artefacts:
             path = staging / artefact.name
@@ -173,8 +190,9 @@ def build_report(root: Path | str = ".", out: Path | str = "build",
         report.written = [Path(a.name) for a in artefacts]
         from workbench.render.index import write_index
 
-        (staging / DATAPACKAGE).write_text(output_datapackage(corpus.descriptor, artefacts),
-                                           encoding="utf-8", newline="\n")
+        (staging / DATAPACKAGE).write_text(
+            output_datapackage(corpus.descriptor, artefacts), encoding="utf-8", newline="\n"
+        )
         report.written.append(Path(DATAPACKAGE))
         entries = {a.name: (a.audience, a.title, a.description) for a in artefacts}
         write_index(corpus, staging, report.written, fingerprint, entries)
@@ -186,8 +204,9 @@ def build_report(root: Path | str = ".", out: Path | str = "build",
     return report
 
 
-def make_artefacts(corpus: Corpus, nodes: Sequence[str] | None = None, *,
-                   modules: Sequence[ModuleType] = ()) -> list[Artefact]:
+def make_artefacts(
+    corpus: Corpus, nodes: Sequence[str] | None = None, *, modules: Sequence[ModuleType] = ()
+) -> list[Artefact]:
     """Return the artefacts of ``nodes`` (default: every artefact node) for a loaded corpus,
     computed in this process, in node order; nothing is written and nothing is reused.
 
@@ -199,8 +218,9 @@ def make_artefacts(corpus: Corpus, nodes: Sequence[str] | None = None, *,
     return [a for name in wanted for a in made[name]]
 
 
-def write_artefacts(corpus: Corpus, out: Path, nodes: Sequence[str], *,
-                    modules: Sequence[ModuleType] = ()) -> list[Path]:
+def write_artefacts(
+    corpus: Corpus, out: Path, nodes: Sequence[str], *, modules: Sequence[ModuleType] = ()
+) -> list[Path]:
     """Write the artefacts of ``nodes`` into the existing folder ``out`` (not atomically, and
     without an index: a notebook's or a test's view of some artefacts); return the paths."""
     written = []
@@ -220,13 +240,24 @@ def output_datapackage(descriptor: dict[str, Any], artefacts: Sequence[Artefact]
         if artefact.schema is None:
             continue
         name = Path(artefact.name).stem.lower().replace("_", "-")
-        resources.append({
-            "name": name, "path": artefact.name, "profile": "tabular-data-resource",
-            "format": "csv", "mediatype": artefact.media_type, "encoding": "utf-8",
-            "description": artefact.description, "schema": artefact.schema})
-    package = {"profile": "tabular-data-package", "name": "workbench-build",
-               "title": f"Workbench build: {descriptor.get('title', 'Corpus')}",
-               "resources": resources}
+        resources.append(
+            {
+                "name": name,
+                "path": artefact.name,
+                "profile": "tabular-data-resource",
+                "format": "csv",
+                "mediatype": artefact.media_type,
+                "encoding": "utf-8",
+                "description": artefact.description,
+                "schema": artefact.schema,
+            }
+        )
+    package = {
+        "profile": "tabular-data-package",
+        "name": "workbench-build",
+        "title": f"Workbench build: {descriptor.get('title', 'Corpus')}",
+        "resources": resources,
+    }
     return json.dumps(package, indent=1, ensure_ascii=False) + "\n"
 
 
@@ -270,8 +301,7 @@ def _kept_files(artefacts: Artefacts) -> dict[str, bytes]:
     """The files the cache keeps for a node: each artefact by its file name, and the records
     without their bytes (:data:`ABOUT`)."""
     files = {Path(a.name).name: a.data for a in artefacts}
-    files[ABOUT] = json.dumps([a.about() for a in artefacts], indent=1,
-                              sort_keys=True).encode()
+    files[ABOUT] = json.dumps([a.about() for a in artefacts], indent=1, sort_keys=True).encode()
     return files
 
 
@@ -279,10 +309,18 @@ def _records(files: dict[str, bytes]) -> Artefacts | None:
     """The records of a node from its kept files (``None`` when they do not fit together)."""
     try:
         about = json.loads(files[ABOUT])
-        records = tuple(Artefact(item["name"], files[Path(item["name"]).name],
-                                 item["media_type"], item["description"], item.get("schema"),
-                                 item.get("audience", ""), item.get("title", ""))
-                        for item in about)
+        records = tuple(
+            Artefact(
+                item["name"],
+                files[Path(item["name"]).name],
+                item["media_type"],
+                item["description"],
+                item.get("schema"),
+                item.get("audience", ""),
+                item.get("title", ""),
+            )
+            for item in about
+        )
     except (KeyError, TypeError, ValueError):
         return None
     if len(files) != len(records) + 1:
@@ -290,8 +328,9 @@ def _records(files: dict[str, bytes]) -> Artefacts | None:
     return records
 
 
-def run_nodes(flow: Any, names: Sequence[str], values: dict[str, Any],
-              jobs: int | None) -> dict[str, Artefacts]:
+def run_nodes(
+    flow: Any, names: Sequence[str], values: dict[str, Any], jobs: int | None
+) -> dict[str, Artefacts]:
     """Compute the artefact nodes ``names`` (and only the results upstream of them), in two
     processes when ``jobs`` allows it and there is more than one."""
     if not names:
@@ -303,8 +342,12 @@ def run_nodes(flow: Any, names: Sequence[str], values: dict[str, Any],
         return _execute(flow, names, inputs)
     _FORKED.update(flow=flow, inputs=inputs)
     others = set(multiprocessing.active_children())  # not ours to stop
-    pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"),
-                               initializer=_init_worker, initargs=(os.getpid(),))
+    pool = ProcessPoolExecutor(
+        1,
+        mp_context=multiprocessing.get_context("fork"),
+        initializer=_init_worker,
+        initargs=(os.getpid(),),
+    )
     try:
         # The worker is forked by ``submit``; it starts with SIGINT and SIGTERM blocked, so
         # it never dies of a signal before it ignores both.
@@ -314,8 +357,12 @@ def run_nodes(flow: Any, names: Sequence[str], values: dict[str, Any],
         finally:
             signal.pthread_sigmask(signal.SIG_SETMASK, held)
         done = _execute(flow, halves[0], inputs)
-        done.update({name: tuple(Artefact(*item) for item in made)
-                     for name, made in future.result().items()})
+        done.update(
+            {
+                name: tuple(Artefact(*item) for item in made)
+                for name, made in future.result().items()
+            }
+        )
     except BaseException:
         _stop_workers(pool, others)
         raise
@@ -333,9 +380,13 @@ _FORKED: dict[str, Any] = {}
 
 def _forked_execute(names: list[str]) -> dict[str, list[tuple]]:
     made = _execute(_FORKED["flow"], names, _FORKED["inputs"])
-    return {name: [(a.name, a.data, a.media_type, a.description, a.schema, a.audience,
-                    a.title) for a in records]
-            for name, records in made.items()}
+    return {
+        name: [
+            (a.name, a.data, a.media_type, a.description, a.schema, a.audience, a.title)
+            for a in records
+        ]
+        for name, records in made.items()
+    }
 
 
 def _execute(flow: Any, names: Sequence[str], inputs: dict[str, Any]) -> dict[str, Artefacts]:
@@ -375,8 +426,11 @@ def _upstream(flow: Any, name: str) -> set[str]:
 
 def _jobs(jobs: int | None) -> int:
     if jobs is None:
-        jobs = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (
-            os.cpu_count() or 1)
+        jobs = (
+            len(os.sched_getaffinity(0))
+            if hasattr(os, "sched_getaffinity")
+            else (os.cpu_count() or 1)
+        )
     return max(1, min(jobs, 2))
 
 

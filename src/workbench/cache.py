@@ -55,8 +55,9 @@ _MANIFEST_LINE = re.compile(r"([0-9a-f]{64})  ([^/\x00\n]+)")
 
 def manifest_text(files: dict[str, bytes]) -> str:
     """Return the manifest of a key's folder holding ``files`` (name to content)."""
-    return "".join(f"{hashlib.sha256(data).hexdigest()}  {name}\n"
-                   for name, data in sorted(files.items()))
+    return "".join(
+        f"{hashlib.sha256(data).hexdigest()}  {name}\n" for name, data in sorted(files.items())
+    )
 
 
 def _read_regular(name: str, folder_fd: int) -> bytes | None:
@@ -119,8 +120,11 @@ def read_entry(cache: Path, key: str) -> tuple[dict[str, bytes], list[str]] | No
             return None
         expected = {m.group(2): m.group(1) for m in matches if m}
         names = set(os.listdir(folder_fd))
-        if len(expected) != len(lines) or MANIFEST in expected \
-                or names != set(expected) | {MANIFEST}:
+        if (
+            len(expected) != len(lines)
+            or MANIFEST in expected
+            or names != set(expected) | {MANIFEST}
+        ):
             return None
         files = {MANIFEST: manifest}
         for name, sha in expected.items():
@@ -128,8 +132,7 @@ def read_entry(cache: Path, key: str) -> tuple[dict[str, bytes], list[str]] | No
             if data is None or hashlib.sha256(data).hexdigest() != sha:
                 return None
             files[name] = data
-        if manifest_text({n: d for n, d in files.items() if n != MANIFEST}).encode() \
-                != manifest:
+        if manifest_text({n: d for n, d in files.items() if n != MANIFEST}).encode() != manifest:
             return None  # not in the form this module writes (order, duplicates)
     except OSError:
         return None
@@ -171,8 +174,11 @@ def verify_cache(cache: Path | None) -> tuple[frozenset[str], int]:
     def verified(key: str, seen: frozenset[str] = frozenset()) -> bool:
         if key not in good:
             entry = entries.get(key)
-            good[key] = entry is not None and key not in seen and all(
-                verified(inner, seen | {key}) for inner in entry[1])
+            good[key] = (
+                entry is not None
+                and key not in seen
+                and all(verified(inner, seen | {key}) for inner in entry[1])
+            )
         return good[key]
 
     keys = frozenset(name for name in names if verified(name))
@@ -225,8 +231,9 @@ class ArtefactCache:
         if not _KEY.fullmatch(key):
             raise ValueError(f"not a key: {key!r}")
         files = {**files, MANIFEST: manifest_text(files).encode()}
-        self._place(key, lambda folder: [(folder / name).write_bytes(data)
-                                         for name, data in files.items()])
+        self._place(
+            key, lambda folder: [(folder / name).write_bytes(data) for name, data in files.items()]
+        )
 
     def _place(self, key: str, fill: Callable[[Path], object]) -> None:
         """Fill a new folder for ``key`` and rename it into place (never half written)."""

@@ -82,11 +82,15 @@ CITATION_SEPARATOR = re.compile(r"\s*,\s*")
 #: Innermost brackets (citations never nest).
 BRACKET = re.compile(r"\(([^()]*)\)")
 #: A quote attribution.
-ATTRIBUTION = re.compile(r"\((?P<attributed_as>Roundtable\s+(?P<number>\d+)|Victim-survivors?"
-                         r"|Perpetrators?)\)")
+ATTRIBUTION = re.compile(
+    r"\((?P<attributed_as>Roundtable\s+(?P<number>\d+)|Victim-survivors?"
+    r"|Perpetrators?)\)"
+)
 #: A paragraph after which a quote opens: it ends with a colon or with a quote's attribution.
-_QUOTE_OPENER = re.compile(r"(?::|\((?:Roundtable\s+\d+|Victim-survivors?|Perpetrators?)\)\.?)"
-                           r"\s*$")
+_QUOTE_OPENER = re.compile(
+    r"(?::|\((?:Roundtable\s+\d+|Victim-survivors?|Perpetrators?)\)\.?)"
+    r"\s*$"
+)
 #: Words of a speaker quoted in the first person (the report's narration is impersonal).
 _FIRST_PERSON = re.compile(r"\b(?:I|I’m|I’ve|[Ww]e|[Oo]ur|[Mm]y|me|us)\b")
 #: Where a running-text citation's bracket can open: ``(`` right before a year.
@@ -153,8 +157,8 @@ def _citations_from_match(match: re.Match, form: str, offset: int) -> list[Citat
     if form == "narrative" and re.search(r"[’']s$", names[-1]):
         # "Prochaska and DiClemente’s (1984)": the possessive is not part of the name
         names = (*names[:-1], names[-1][:-2])
-    head = match.string[match.start(): match.start("years")]
-    tail = match.string[match.end("years"): match.end()]
+    head = match.string[match.start() : match.start("years")]
+    tail = match.string[match.end("years") : match.end()]
     page = match.groupdict().get("page") or ""
     years = list(re.finditer(YEAR, match["years"]))
     citations = []
@@ -163,10 +167,19 @@ def _citations_from_match(match: re.Match, form: str, offset: int) -> list[Citat
         assert parts is not None  # a YEAR match opens with four digits
         # as printed; a citation naming several years is given once per year
         cited_as = match.group() if len(years) == 1 else f"{head}{year.group()}{tail}"
-        citations.append(Citation(cited_as=cited_as, surnames=names,
-                                  et_al=bool(match["et_al"]), year=parts["year"],
-                                  suffix=parts["suffix"], page=page, form=form,
-                                  start=offset + match.start(), end=offset + match.end()))
+        citations.append(
+            Citation(
+                cited_as=cited_as,
+                surnames=names,
+                et_al=bool(match["et_al"]),
+                year=parts["year"],
+                suffix=parts["suffix"],
+                page=page,
+                form=form,
+                start=offset + match.start(),
+                end=offset + match.end(),
+            )
+        )
     return citations
 
 
@@ -324,7 +337,7 @@ def parse_attributions(text: str) -> list[Attribution]:
             target = "consultation:perpetrators"
         paragraph_start = text.rfind("\n", 0, match.start()) + 1
         quote_start = _quote_start(text, paragraph_start)
-        quote = text[quote_start: match.start()].strip()
+        quote = text[quote_start : match.start()].strip()
         attributions.append(Attribution(said, target, quote, match.start()))
     return attributions
 
@@ -334,7 +347,7 @@ def _previous_paragraph(text: str, start: int) -> tuple[int, str] | None:
     the start of a line, or ``None`` at the start of the text."""
     while start > 0:
         line_start = text.rfind("\n", 0, start - 1) + 1
-        line = text[line_start: start - 1]
+        line = text[line_start : start - 1]
         if line.strip():
             return line_start, line
         start = line_start
@@ -353,8 +366,11 @@ def _quote_start(text: str, start: int) -> int:
         previous_start, paragraph = previous
         if _QUOTE_OPENER.search(paragraph):
             return continued
-        if (not _FIRST_PERSON.search(paragraph) or ATTRIBUTION.search(paragraph)
-                or parse_citations(paragraph)):
+        if (
+            not _FIRST_PERSON.search(paragraph)
+            or ATTRIBUTION.search(paragraph)
+            or parse_citations(paragraph)
+        ):
             return start
         continued = previous_start
     return start
@@ -396,7 +412,7 @@ def sentence_finder(text: str) -> Callable[[int], str]:
         start = text.rfind("\n", 0, offset) + 1
         if start not in paragraphs:
             end = text.find("\n", offset)
-            paragraph = text[start: len(text) if end == -1 else end]
+            paragraph = text[start : len(text) if end == -1 else end]
             paragraphs[start] = (paragraph, _sentence_ends(paragraph))
         paragraph, ends = paragraphs[start]
         number = bisect_right(ends, offset - start)  # the first end after the offset
@@ -410,11 +426,30 @@ def sentence_finder(text: str) -> Callable[[int], str]:
 # --- extraction from the corpus ------------------------------------------------------------
 
 #: Columns of :func:`extract_citations`.
-CITATION_COLUMNS = ["location", "occurrence", "line", "form", "cited_as", "surnames", "et_al",
-                    "year", "suffix", "page", "sentence", "source"]
+CITATION_COLUMNS = [
+    "location",
+    "occurrence",
+    "line",
+    "form",
+    "cited_as",
+    "surnames",
+    "et_al",
+    "year",
+    "suffix",
+    "page",
+    "sentence",
+    "source",
+]
 #: Columns of :func:`extract_attributions`.
-ATTRIBUTION_COLUMNS = ["location", "occurrence", "line", "attributed_as", "target_id", "quote",
-                       "source"]
+ATTRIBUTION_COLUMNS = [
+    "location",
+    "occurrence",
+    "line",
+    "attributed_as",
+    "target_id",
+    "quote",
+    "source",
+]
 
 
 def first_text_line(lines: str) -> int:
@@ -461,8 +496,10 @@ def narrative_texts(narratives: pd.DataFrame) -> pd.DataFrame:
 def _sorted_texts(texts: pd.DataFrame) -> Iterator[tuple[str, str, str, str]]:
     """Yield ``(location, text, source, lines)`` for each text, in location order."""
     ordered = texts.sort_values("location")
-    yield from zip(*(ordered[column].tolist() for column in ("location", "text", "source",
-                                                             "lines")), strict=True)
+    yield from zip(
+        *(ordered[column].tolist() for column in ("location", "text", "source", "lines")),
+        strict=True,
+    )
 
 
 def _line(lines: str, text: str, offset: int) -> int:
@@ -486,14 +523,22 @@ def extract_citations(texts: pd.DataFrame) -> pd.DataFrame:
     for location, text, source, lines in _sorted_texts(texts):
         sentence = sentence_finder(text)
         for number, citation in enumerate(parse_citations(text), start=1):
-            rows.append({
-                "location": location, "occurrence": number,
-                "line": _line(lines, text, citation.start),
-                "form": citation.form, "cited_as": citation.cited_as,
-                "surnames": citation.surnames, "et_al": citation.et_al, "year": citation.year,
-                "suffix": citation.suffix, "page": citation.page,
-                "sentence": sentence(citation.start), "source": source,
-            })
+            rows.append(
+                {
+                    "location": location,
+                    "occurrence": number,
+                    "line": _line(lines, text, citation.start),
+                    "form": citation.form,
+                    "cited_as": citation.cited_as,
+                    "surnames": citation.surnames,
+                    "et_al": citation.et_al,
+                    "year": citation.year,
+                    "suffix": citation.suffix,
+                    "page": citation.page,
+                    "sentence": sentence(citation.start),
+                    "source": source,
+                }
+            )
     return pd.DataFrame(rows, columns=CITATION_COLUMNS)
 
 
@@ -509,12 +554,17 @@ def extract_attributions(texts: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for location, text, source, lines in _sorted_texts(texts):
         for number, found in enumerate(parse_attributions(text), start=1):
-            rows.append({
-                "location": location, "occurrence": number,
-                "line": _line(lines, text, found.start),
-                "attributed_as": found.attributed_as, "target_id": found.target_id,
-                "quote": found.quote, "source": source,
-            })
+            rows.append(
+                {
+                    "location": location,
+                    "occurrence": number,
+                    "line": _line(lines, text, found.start),
+                    "attributed_as": found.attributed_as,
+                    "target_id": found.target_id,
+                    "quote": found.quote,
+                    "source": source,
+                }
+            )
     return pd.DataFrame(rows, columns=ATTRIBUTION_COLUMNS)
 
 
@@ -557,8 +607,12 @@ def counts_for(status: str, key: object, candidate_key: object) -> str:
     """
     if status == "resolved":
         return key if isinstance(key, str) else ""
-    if status in COUNTED_MISMATCHES and isinstance(candidate_key, str) and candidate_key \
-            and ";" not in candidate_key:
+    if (
+        status in COUNTED_MISMATCHES
+        and isinstance(candidate_key, str)
+        and candidate_key
+        and ";" not in candidate_key
+    ):
         return candidate_key
     return ""
 
@@ -628,7 +682,7 @@ def _deletions(name: str, most: int = NAME_MAX_EDITS) -> set[str]:
     found = {name}
     frontier = {name}
     for _ in range(most):
-        frontier = {word[:i] + word[i + 1:] for word in frontier for i in range(len(word))}
+        frontier = {word[:i] + word[i + 1 :] for word in frontier for i in range(len(word))}
         found |= frontier
     return found
 
@@ -681,7 +735,8 @@ class _Index:
         characters."""
         if (year, length) not in self.deleted:
             self.deleted[(year, length)] = _DeletionTable(
-                self.by_year_length.get((year, length), ()))
+                self.by_year_length.get((year, length), ())
+            )
         return self.deleted[(year, length)]
 
     def close_spellings(self, first: str, year: str) -> list[str]:
@@ -696,7 +751,8 @@ class _Index:
             for length in range(len(first) - NAME_MAX_EDITS, len(first) + NAME_MAX_EDITS + 1):
                 names |= self._deletion_table(year, length).names(variants)
             self.close[(first, year)] = sorted(
-                name for name in names if _close_spelling(first, name))
+                name for name in names if _close_spelling(first, name)
+            )
         return self.close[(first, year)]
 
 
@@ -706,11 +762,24 @@ def _index(references: pd.DataFrame) -> _Index:
     by_year: dict[str, list[_Entry]] = {}
     by_year_first: dict[str, dict[str, list[_Entry]]] = {}
     by_year_length: dict[tuple[str, int], list[str]] = {}
-    rows = zip(references["key"].tolist(), references["surnames"].tolist(), et_al,
-               references["year"].tolist(), references["year_suffix"].tolist(), strict=True)
+    rows = zip(
+        references["key"].tolist(),
+        references["surnames"].tolist(),
+        et_al,
+        references["year"].tolist(),
+        references["year_suffix"].tolist(),
+        strict=True,
+    )
     for position, (key, names, flag, year, suffix) in enumerate(rows):
-        entry = _Entry(key, tuple(names), tuple(normalise_name(n) for n in names), bool(flag),
-                       str(year), str(suffix), position)
+        entry = _Entry(
+            key,
+            tuple(names),
+            tuple(normalise_name(n) for n in names),
+            bool(flag),
+            str(year),
+            str(suffix),
+            position,
+        )
         by_first.setdefault(entry.first, []).append(entry)
         by_year.setdefault(entry.year, []).append(entry)
         of_year = by_year_first.setdefault(entry.year, {})
@@ -722,8 +791,11 @@ def _index(references: pd.DataFrame) -> _Index:
 
 def _close_spelling(cited: str, listed: str) -> bool:
     """Whether two different first-author spellings are close enough to be one name."""
-    return (cited != listed and fuzz.ratio(cited, listed) >= NAME_SIMILARITY
-            and DamerauLevenshtein.distance(cited, listed) <= NAME_MAX_EDITS)
+    return (
+        cited != listed
+        and fuzz.ratio(cited, listed) >= NAME_SIMILARITY
+        and DamerauLevenshtein.distance(cited, listed) <= NAME_MAX_EDITS
+    )
 
 
 def _authors_agree(cited: tuple[str, ...], et_al: bool, entry: _Entry) -> bool:
@@ -742,8 +814,12 @@ def _near_entries(first: str, year: str, suffix: str, index: _Index) -> list[_En
     """Return the entries of ``year`` (suffix permitting) whose first author is spelled close
     to ``first``, in reference-list order."""
     by_first = index.by_year_first.get(year, {})
-    near = [entry for name in index.close_spellings(first, year) for entry in by_first[name]
-            if _suffix_fits(suffix, entry.suffix)]
+    near = [
+        entry
+        for name in index.close_spellings(first, year)
+        for entry in by_first[name]
+        if _suffix_fits(suffix, entry.suffix)
+    ]
     return sorted(near, key=lambda entry: entry.position)
 
 
@@ -758,33 +834,57 @@ def _resolve_one(surnames, et_al, year, suffix, index: _Index) -> dict:
         same = exact or same
     if len(same) == 1:
         entry = same[0]
-        note = "" if entry in agree else (
-            f"cited as {_cited_names(surnames, et_al)}; the entry lists "
-            f"{_cited_names(entry.surnames, entry.et_al)}")
+        note = (
+            ""
+            if entry in agree
+            else (
+                f"cited as {_cited_names(surnames, et_al)}; the entry lists "
+                f"{_cited_names(entry.surnames, entry.et_al)}"
+            )
+        )
         return _outcome("resolved", key=entry.key, note=note)
     if len(same) > 1:
-        return _outcome("ambiguous", candidates=[e.key for e in same],
-                        note=f"{len(same)} entries share this first author and year")
+        return _outcome(
+            "ambiguous",
+            candidates=[e.key for e in same],
+            note=f"{len(same)} entries share this first author and year",
+        )
     other_years = [e for e in agree if e.year != year]
     if len(other_years) == 1:
         entry = other_years[0]
-        return _outcome("year_mismatch", candidates=[entry.key],
-                        note=f"cited {year}{suffix}; the reference list dates this work "
-                             f"{entry.year}{entry.suffix}")
+        return _outcome(
+            "year_mismatch",
+            candidates=[entry.key],
+            note=f"cited {year}{suffix}; the reference list dates this work "
+            f"{entry.year}{entry.suffix}",
+        )
     if len(other_years) > 1:
-        return _outcome("ambiguous", candidates=[e.key for e in other_years],
-                        note=f"no entry of {year}; several by the same authors")
+        return _outcome(
+            "ambiguous",
+            candidates=[e.key for e in other_years],
+            note=f"no entry of {year}; several by the same authors",
+        )
     near = _near_entries(first, year, suffix, index)
     if len(near) == 1:
-        return _outcome("name_mismatch", candidates=[near[0].key],
-                        note=f"cited as {surnames[0]}; the reference list spells "
-                             f"{near[0].surnames[0]}")
+        return _outcome(
+            "name_mismatch",
+            candidates=[near[0].key],
+            note=f"cited as {surnames[0]}; the reference list spells {near[0].surnames[0]}",
+        )
     if len(near) > 1:
-        return _outcome("ambiguous", candidates=[e.key for e in near],
-                        note="several closely spelled authors of this year")
-    note = "no entry by this first author" if not pool else (
-        f"the reference list has {surnames[0]} only as "
-        + ", ".join(sorted(e.key for e in pool)))
+        return _outcome(
+            "ambiguous",
+            candidates=[e.key for e in near],
+            note="several closely spelled authors of this year",
+        )
+    note = (
+        "no entry by this first author"
+        if not pool
+        else (
+            f"the reference list has {surnames[0]} only as "
+            + ", ".join(sorted(e.key for e in pool))
+        )
+    )
     return _outcome("missing", note=note)
 
 
@@ -796,8 +896,13 @@ def _cited_names(surnames, et_al: bool) -> str:
 
 def _outcome(status: str, key: str = "", candidates=(), note: str = "") -> dict:
     candidate_key = ";".join(sorted(candidates))
-    return {"status": status, "key": key, "candidate_key": candidate_key, "note": note,
-            "counts_for": counts_for(status, key, candidate_key)}
+    return {
+        "status": status,
+        "key": key,
+        "candidate_key": candidate_key,
+        "note": note,
+        "counts_for": counts_for(status, key, candidate_key),
+    }
 
 
 def resolve_citations(citations: pd.DataFrame, references: pd.DataFrame) -> pd.DataFrame:
@@ -815,10 +920,13 @@ def resolve_citations(citations: pd.DataFrame, references: pd.DataFrame) -> pd.D
         ``counts_for`` (the entry the occurrence counts for, :func:`counts_for`).
     """
     index = _index(references)
-    outcomes = [_resolve_one(surnames, et_al, year, suffix, index)
-                for surnames, et_al, year, suffix in zip(
-                    *(citations[column].tolist() for column in ("surnames", "et_al", "year",
-                                                                 "suffix")), strict=True)]
+    outcomes = [
+        _resolve_one(surnames, et_al, year, suffix, index)
+        for surnames, et_al, year, suffix in zip(
+            *(citations[column].tolist() for column in ("surnames", "et_al", "year", "suffix")),
+            strict=True,
+        )
+    ]
     resolved = pd.DataFrame(outcomes, columns=RESOLUTION_COLUMNS, index=citations.index)
     return pd.concat([citations, resolved], axis=1)
 
@@ -835,8 +943,9 @@ def orphan_references(resolved: pd.DataFrame, references: pd.DataFrame) -> pd.Da
     """
     cited = set(resolved.loc[resolved["status"] == "resolved", "key"])
     candidates = resolved.loc[resolved["status"] != "resolved", "candidate_key"]
-    near = pd.Series([k for keys in candidates for k in keys.split(";") if k],
-                     dtype="object").value_counts()
+    near = pd.Series(
+        [k for keys in candidates for k in keys.split(";") if k], dtype="object"
+    ).value_counts()
     orphans = references[~references["key"].isin(cited)].copy()
     orphans["surnames"] = orphans["surnames"].map("; ".join)
     orphans["near_misses"] = orphans["key"].map(near).fillna(0).astype(int)
@@ -857,9 +966,13 @@ def reference_audit_notes(resolved: pd.DataFrame, references: pd.DataFrame) -> d
     cited = resolved.loc[resolved["status"] == "resolved", "key"].value_counts()
     near: dict[str, list[str]] = {}
     unresolved = resolved[resolved["status"] != "resolved"]
-    for cited_as, status, candidates, note in zip(unresolved["cited_as"], unresolved["status"],
-                                                  unresolved["candidate_key"],
-                                                  unresolved["note"], strict=True):
+    for cited_as, status, candidates, note in zip(
+        unresolved["cited_as"],
+        unresolved["status"],
+        unresolved["candidate_key"],
+        unresolved["note"],
+        strict=True,
+    ):
         for key in str(candidates or "").split(";"):
             if key:
                 near.setdefault(key, []).append(f"cited as “{cited_as}” ({status}: {note})")
@@ -876,8 +989,17 @@ def reference_audit_notes(resolved: pd.DataFrame, references: pd.DataFrame) -> d
 
 
 #: Columns of the citation audit, as written to ``citation_audit.csv``.
-AUDIT_COLUMNS = ["location", "cited_as", "status", "key", "candidate_key", "sentence", "line",
-                 "note", "counts_for"]
+AUDIT_COLUMNS = [
+    "location",
+    "cited_as",
+    "status",
+    "key",
+    "candidate_key",
+    "sentence",
+    "line",
+    "note",
+    "counts_for",
+]
 
 
 def citation_audit(corpus) -> pd.DataFrame:

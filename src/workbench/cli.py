@@ -76,17 +76,29 @@ def _cmd_build(args: argparse.Namespace) -> int:
 
     shown = args.progress or (not args.quiet and sys.stderr.isatty())
     try:
-        report = build_report(Path(args.root), args.out, jobs=args.jobs,
-                              reuse=not args.no_cache, progress=progress if shown else None)
+        report = build_report(
+            Path(args.root),
+            args.out,
+            jobs=args.jobs,
+            reuse=not args.no_cache,
+            progress=progress if shown else None,
+        )
     except CorpusError as err:
-        _print_problems(err.problems, f"build stopped: {len(err.problems)} problem(s) in "
-                        f"{args.root}; {args.out} was left as it was")
+        _print_problems(
+            err.problems,
+            f"build stopped: {len(err.problems)} problem(s) in "
+            f"{args.root}; {args.out} was left as it was",
+        )
         return 1
     if report.discarded:
-        print(f"cache: discarded {report.discarded} entries that failed verification",
-              file=sys.stderr)
-    reused = (f" ({len(report.reused)} of them, unchanged, reused from the previous build)"
-              if report.reused else "")
+        print(
+            f"cache: discarded {report.discarded} entries that failed verification", file=sys.stderr
+        )
+    reused = (
+        f" ({len(report.reused)} of them, unchanged, reused from the previous build)"
+        if report.reused
+        else ""
+    )
     if not args.quiet:
         print(f"built {len(report.written)} files into {args.out}{reused}")
     return 0
@@ -113,8 +125,7 @@ def _cmd_suggest_crosswalk(args: argparse.Namespace) -> int:
     from workbench.outputs import check_file
 
     if args.out is not None:
-        check_file(args.out, args.root, "workbench suggest-crosswalk",
-                   ",".join(SUGGESTION_COLUMNS))
+        check_file(args.out, args.root, "workbench suggest-crosswalk", ",".join(SUGGESTION_COLUMNS))
     from workbench.corpus import load_corpus, write_table
     from workbench.crosswalk_suggest import suggest_crosswalk, suggester_metrics
     from workbench.outputs import write_file
@@ -126,8 +137,7 @@ def _cmd_suggest_crosswalk(args: argparse.Namespace) -> int:
     except KeyError as err:
         print(f"workbench suggest-crosswalk: {err.args[0]}", file=sys.stderr)
         return 1
-    metrics = suggester_metrics(corpus.tables, ks=sorted({1, args.k}),
-                                framework_ids=args.framework)
+    metrics = suggester_metrics(corpus.tables, ks=sorted({1, args.k}), framework_ids=args.framework)
     if args.out is None:  # the CSV on standard output, what is said about it on stderr
         report = sys.stderr
         _print_table(suggestions)
@@ -137,8 +147,11 @@ def _cmd_suggest_crosswalk(args: argparse.Namespace) -> int:
         write_file(args.out, lambda path: write_table(suggestions, path))
         where = args.out
     width = shutil.get_terminal_size((80, 24)).columns
-    print(render_suggestions(suggestions, metrics, args.k, args.show, where, width), end="",
-          file=report)
+    print(
+        render_suggestions(suggestions, metrics, args.k, args.show, where, width),
+        end="",
+        file=report,
+    )
     return 0
 
 
@@ -181,14 +194,21 @@ def _cmd_evidence(args: argparse.Namespace) -> int:
     analysis = analyse_gaps(corpus, graph=graph, audit=audit)
     labels = item_labels(corpus, graph)
     rows = analysis.rows.set_index("row_id")
-    known = set(rows.index) | set(analysis.links["evidence_id"]) | {
-        node for node in labels if node.split(":", 1)[0] in _ITEM_KINDS}
+    known = (
+        set(rows.index)
+        | set(analysis.links["evidence_id"])
+        | {node for node in labels if node.split(":", 1)[0] in _ITEM_KINDS}
+    )
     found = {typed: resolve_id(typed, known) for typed in args.node}
     missing = [typed for typed, hit in found.items() if hit.node is None]
     for typed in missing:
-        print("workbench evidence: " + render_not_found(
-            typed, found[typed].suggestions, "3.3, S3, guideline:3.3, ref:morrison2019a"),
-            file=sys.stderr)
+        print(
+            "workbench evidence: "
+            + render_not_found(
+                typed, found[typed].suggestions, "3.3, S3, guideline:3.3, ref:morrison2019a"
+            ),
+            file=sys.stderr,
+        )
     if missing:
         return 1
     width = shutil.get_terminal_size((80, 24)).columns
@@ -196,17 +216,27 @@ def _cmd_evidence(args: argparse.Namespace) -> int:
     # every hit has a node by now (a missing one returned above); the filter tells mypy so
     for node in dict.fromkeys(hit.node for hit in found.values() if hit.node is not None):
         if node in rows.index:
-            entries = row_evidence(analysis.links, analysis.evidence, analysis.topics, node,
-                                   CHANNELS)
-            texts.append(render_row_evidence({"row_id": node, **rows.loc[node].to_dict()},
-                                             entries, CHANNELS, CHANNEL_LABELS, width))
+            entries = row_evidence(
+                analysis.links, analysis.evidence, analysis.topics, node, CHANNELS
+            )
+            texts.append(
+                render_row_evidence(
+                    {"row_id": node, **rows.loc[node].to_dict()},
+                    entries,
+                    CHANNELS,
+                    CHANNEL_LABELS,
+                    width,
+                )
+            )
         else:
-            entries, inherited = item_rows(analysis.links, analysis.evidence, analysis.topics,
-                                           node, CHANNELS)
+            entries, inherited = item_rows(
+                analysis.links, analysis.evidence, analysis.topics, node, CHANNELS
+            )
             cited = analysis.links.loc[analysis.links["evidence_id"] == node, "citation"]
             citation = labels.get(node) or (str(cited.iloc[0]) if len(cited) else "")
-            texts.append(render_item_rows(node, citation, entries, inherited,
-                                          rows["text"].to_dict(), width))
+            texts.append(
+                render_item_rows(node, citation, entries, inherited, rows["text"].to_dict(), width)
+            )
     print(("\n" + "=" * min(width, 80) + "\n\n").join(texts), end="")
     return 0
 
@@ -231,8 +261,10 @@ def _cmd_diff(args: argparse.Namespace) -> int:
         _print_problems(err.problems, "workbench diff: nothing compared")
         return 1
     except CorpusError as err:
-        _print_problems(err.problems, f"workbench diff: {len(err.problems)} problem(s) in a "
-                        "corpus root; nothing compared")
+        _print_problems(
+            err.problems,
+            f"workbench diff: {len(err.problems)} problem(s) in a corpus root; nothing compared",
+        )
         return 1
     width = shutil.get_terminal_size((80, 24)).columns
     print(render_terminal(changes, args.old, args.new, width), end="")
@@ -245,13 +277,15 @@ def _cmd_diff(args: argparse.Namespace) -> int:
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser; its help text is this module's docstring."""
     parser = argparse.ArgumentParser(
-        prog="workbench", description=__doc__.split("\n\n")[0],
+        prog="workbench",
+        description=__doc__.split("\n\n")[0],
         epilog="\n\n".join(__doc__.split("\n\n")[1:]),
-        formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--debug", action="store_true",
-                        help="show the full traceback of an unexpected error")
-    parser.add_argument("--version", action=_Version,
-                        help="print the workbench's version and exit")
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--debug", action="store_true", help="show the full traceback of an unexpected error"
+    )
+    parser.add_argument("--version", action=_Version, help="print the workbench's version and exit")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     def command(name: str, help_text: str, func) -> argparse.ArgumentParser:
@@ -262,70 +296,139 @@ def build_parser() -> argparse.ArgumentParser:
 
     command("validate", "check every file of the corpus and report each problem", _cmd_validate)
     build_cmd = command("build", "validate, then regenerate every artefact", _cmd_build)
-    build_cmd.add_argument("--out", default="build",
-                           help="output folder (default: build/); only a folder a build made, "
-                           "or an empty or missing one, is replaced")
-    build_cmd.add_argument("--jobs", type=_positive_int, default=None, metavar="N",
-                           help="processes to use (default: one per core, at most 2)")
-    build_cmd.add_argument("--no-cache", action="store_true",
-                           help="draw every figure and compute every suggestion afresh "
-                           "instead of reusing unchanged ones from OUT/.cache (the output "
-                           "is the same either way)")
+    build_cmd.add_argument(
+        "--out",
+        default="build",
+        help="output folder (default: build/); only a folder a build made, "
+        "or an empty or missing one, is replaced",
+    )
+    build_cmd.add_argument(
+        "--jobs",
+        type=_positive_int,
+        default=None,
+        metavar="N",
+        help="processes to use (default: one per core, at most 2)",
+    )
+    build_cmd.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="draw every figure and compute every suggestion afresh "
+        "instead of reusing unchanged ones from OUT/.cache (the output "
+        "is the same either way)",
+    )
     shown = build_cmd.add_mutually_exclusive_group()
-    shown.add_argument("--quiet", "-q", action="store_true",
-                       help="print nothing but problems and warnings: no progress lines "
-                       "and no closing summary")
-    shown.add_argument("--progress", action="store_true",
-                       help="print a progress line per stage on standard error even when it "
-                       "is not a terminal (as it is by default on a terminal)")
-    tidy_cmd = command("tidy", "rewrite spreadsheet-saved CSVs (BOM, CRLF or CR line ends, "
-                       "another encoding) in canonical form, each atomically", _cmd_tidy)
-    tidy_cmd.add_argument("files", nargs="*", metavar="FILE",
-                          help="only these CSVs of the corpus (default: every declared CSV)")
-    tidy_cmd.add_argument("--from-encoding", default=None, metavar="ENCODING",
-                          help="the encoding of files that are not valid UTF-8 (e.g. cp1252); "
-                          "a valid UTF-8 file is never re-decoded unless named as a FILE")
-    suggest = command("suggest-crosswalk", "write candidate crosswalk rows (TF-IDF cosine) and "
-                      "report their precision and recall at k against the curated rows",
-                      _cmd_suggest_crosswalk)
-    suggest.add_argument("--framework", action="append", metavar="ID",
-                         help="framework id to suggest for (repeatable; default: every "
-                         "reviewed framework)")
-    suggest.add_argument("--k", type=_positive_int, default=3,
-                         help="candidates per guideline (default: 3)")
-    suggest.add_argument("--show", type=_non_negative_int, default=10, metavar="N",
-                         help="print the best N candidates, by score (default: 10; 0 prints "
-                         "none)")
-    suggest.add_argument("--out", default=None, metavar="FILE",
-                         help="CSV to write, outside corpus/ (default: standard output, "
-                         "with the metrics on standard error); an existing file is "
-                         "replaced only if suggest-crosswalk wrote it")
-    synth = command("synth", "write a synthetic corpus root N times the size of --root "
-                    "(renamed copies; for benchmarks)", _cmd_synth)
-    synth.add_argument("--scale", type=_positive_int, required=True, metavar="N",
-                       help="how many copies of the corpus the synthetic root holds")
-    synth.add_argument("--out", required=True, metavar="DIR",
-                       help="folder to write; only a folder synth made, or an empty or "
-                       "missing one, is replaced")
-    evidence = command("evidence", "print the evidence the gap map links to a standard or "
-                       "guideline, channel by channel, with where each item stands; or the "
-                       "standards and guidelines that rest on an item", _cmd_evidence)
-    evidence.add_argument("node", nargs="+", metavar="ID",
-                          help="one or more ids: 3.3 or guideline:3.3, 3 or S3 or standard:3, "
-                          "ref:morrison2019a (or morrison2019a), roundtable:8, "
-                          "framework_item:csaap:1")
+    shown.add_argument(
+        "--quiet",
+        "-q",
+        action="store_true",
+        help="print nothing but problems and warnings: no progress lines and no closing summary",
+    )
+    shown.add_argument(
+        "--progress",
+        action="store_true",
+        help="print a progress line per stage on standard error even when it "
+        "is not a terminal (as it is by default on a terminal)",
+    )
+    tidy_cmd = command(
+        "tidy",
+        "rewrite spreadsheet-saved CSVs (BOM, CRLF or CR line ends, "
+        "another encoding) in canonical form, each atomically",
+        _cmd_tidy,
+    )
+    tidy_cmd.add_argument(
+        "files",
+        nargs="*",
+        metavar="FILE",
+        help="only these CSVs of the corpus (default: every declared CSV)",
+    )
+    tidy_cmd.add_argument(
+        "--from-encoding",
+        default=None,
+        metavar="ENCODING",
+        help="the encoding of files that are not valid UTF-8 (e.g. cp1252); "
+        "a valid UTF-8 file is never re-decoded unless named as a FILE",
+    )
+    suggest = command(
+        "suggest-crosswalk",
+        "write candidate crosswalk rows (TF-IDF cosine) and "
+        "report their precision and recall at k against the curated rows",
+        _cmd_suggest_crosswalk,
+    )
+    suggest.add_argument(
+        "--framework",
+        action="append",
+        metavar="ID",
+        help="framework id to suggest for (repeatable; default: every reviewed framework)",
+    )
+    suggest.add_argument(
+        "--k", type=_positive_int, default=3, help="candidates per guideline (default: 3)"
+    )
+    suggest.add_argument(
+        "--show",
+        type=_non_negative_int,
+        default=10,
+        metavar="N",
+        help="print the best N candidates, by score (default: 10; 0 prints none)",
+    )
+    suggest.add_argument(
+        "--out",
+        default=None,
+        metavar="FILE",
+        help="CSV to write, outside corpus/ (default: standard output, "
+        "with the metrics on standard error); an existing file is "
+        "replaced only if suggest-crosswalk wrote it",
+    )
+    synth = command(
+        "synth",
+        "write a synthetic corpus root N times the size of --root (renamed copies; for benchmarks)",
+        _cmd_synth,
+    )
+    synth.add_argument(
+        "--scale",
+        type=_positive_int,
+        required=True,
+        metavar="N",
+        help="how many copies of the corpus the synthetic root holds",
+    )
+    synth.add_argument(
+        "--out",
+        required=True,
+        metavar="DIR",
+        help="folder to write; only a folder synth made, or an empty or missing one, is replaced",
+    )
+    evidence = command(
+        "evidence",
+        "print the evidence the gap map links to a standard or "
+        "guideline, channel by channel, with where each item stands; or the "
+        "standards and guidelines that rest on an item",
+        _cmd_evidence,
+    )
+    evidence.add_argument(
+        "node",
+        nargs="+",
+        metavar="ID",
+        help="one or more ids: 3.3 or guideline:3.3, 3 or S3 or standard:3, "
+        "ref:morrison2019a (or morrison2019a), roundtable:8, "
+        "framework_item:csaap:1",
+    )
     diff = commands.add_parser(
-        "diff", help="what changed between two builds (or two corpus roots)",
+        "diff",
+        help="what changed between two builds (or two corpus roots)",
         description="Report what changed from OLD to NEW: gap-map cells whose status changed "
         "(with the evidence added to or removed from them), crosswalk rows added, removed or "
         "changed, and citation-audit changes. OLD and NEW are folders that workbench build "
         "wrote, or corpus roots (each built first into a temporary folder; the roots are "
-        "never written to).")
+        "never written to).",
+    )
     diff.add_argument("old", metavar="OLD", help="the earlier build folder or corpus root")
     diff.add_argument("new", metavar="NEW", help="the later build folder or corpus root")
-    diff.add_argument("--out", metavar="DIR", default=None,
-                      help="also write diff.md and diff.csv into DIR (a new or empty folder, "
-                      "or one an earlier diff wrote; never inside a corpus)")
+    diff.add_argument(
+        "--out",
+        metavar="DIR",
+        default=None,
+        help="also write diff.md and diff.csv into DIR (a new or empty folder, "
+        "or one an earlier diff wrote; never inside a corpus)",
+    )
     diff.set_defaults(func=_cmd_diff)
     return parser
 
@@ -350,8 +453,13 @@ def _non_negative_int(text: str) -> int:
 class _Version(argparse.Action):
     """``--version``: print the version from the package metadata (read only when asked)."""
 
-    def __init__(self, option_strings: list[str], dest: str = argparse.SUPPRESS,
-                 default: str = argparse.SUPPRESS, help: str | None = None) -> None:
+    def __init__(
+        self,
+        option_strings: list[str],
+        dest: str = argparse.SUPPRESS,
+        default: str = argparse.SUPPRESS,
+        help: str | None = None,
+    ) -> None:
         super().__init__(option_strings, dest, nargs=0, default=default, help=help)
 
     def __call__(self, parser, namespace, values, option_string=None) -> None:
@@ -445,8 +553,11 @@ def _run(args: argparse.Namespace) -> int:
     except Exception as err:  # the last line of defence: no traceback reaches the user
         if args.debug:
             raise
-        print(f"workbench {args.command}: unexpected error: {type(err).__name__}: {err} "
-              "(run again with --debug for the full traceback)", file=sys.stderr)
+        print(
+            f"workbench {args.command}: unexpected error: {type(err).__name__}: {err} "
+            "(run again with --debug for the full traceback)",
+            file=sys.stderr,
+        )
         return 2
 
 

@@ -30,13 +30,42 @@ from workbench.problems import Problem
 CODEBOOK_FILE = "corpus/codebook.csv"
 OVERRIDES_FILE = "corpus/coding_overrides.csv"
 PATTERN_SEPARATOR = " | "
-CODE_COLUMNS = ["target_id", "target_kind", "topic_id", "dimension", "method", "matched",
-                "text", "reason"]
+CODE_COLUMNS = [
+    "target_id",
+    "target_kind",
+    "topic_id",
+    "dimension",
+    "method",
+    "matched",
+    "text",
+    "reason",
+]
 TARGET_COLUMNS = ["target_id", "target_kind", "text"]
 
 # Words whose full stop does not end a sentence (compared in lower case, without the stop).
-_ABBREVIATIONS = {"al", "e.g", "i.e", "eg", "ie", "pg", "p", "pp", "dr", "prof", "no", "vol",
-                  "cf", "etc", "vs", "ed", "eds", "mr", "mrs", "ms", "st"}
+_ABBREVIATIONS = {
+    "al",
+    "e.g",
+    "i.e",
+    "eg",
+    "ie",
+    "pg",
+    "p",
+    "pp",
+    "dr",
+    "prof",
+    "no",
+    "vol",
+    "cf",
+    "etc",
+    "vs",
+    "ed",
+    "eds",
+    "mr",
+    "mrs",
+    "ms",
+    "st",
+}
 #: A stop, then (group 1) what separates it from the next sentence: the stop comes first so
 #: that a search only stops at stops.
 _BOUNDARY = re.compile(r"[.!?]([’”\"')\]]*\s+)")
@@ -76,16 +105,19 @@ def split_sentences(text: str) -> list[str]:
         backwards = paragraph[::-1]
         start = 0
         for boundary in _BOUNDARY.finditer(paragraph):
-            following = paragraph[boundary.end():boundary.end() + 1]
+            following = paragraph[boundary.end() : boundary.end() + 1]
             if not _SENTENCE_START.match(following):
                 continue
             last_word = _word_before_stop(paragraph, backwards, boundary.start(1))
             if last_word in _ABBREVIATIONS or re.fullmatch(r"[a-z]", last_word):
                 continue
-            if re.fullmatch(r"(?:(?:box|table|figure|appendix) )?[0-9]{1,3}\.",
-                            paragraph[start:boundary.start(1)].strip(), re.IGNORECASE):
+            if re.fullmatch(
+                r"(?:(?:box|table|figure|appendix) )?[0-9]{1,3}\.",
+                paragraph[start : boundary.start(1)].strip(),
+                re.IGNORECASE,
+            ):
                 continue  # a list item's number or a caption's "Box 2."
-            sentences.append(paragraph[start:boundary.start(1)].strip())
+            sentences.append(paragraph[start : boundary.start(1)].strip())
             start = boundary.end()
         sentences.append(paragraph[start:].strip())
     return [sentence for sentence in sentences if sentence]
@@ -121,10 +153,15 @@ def narrative_sentences(narratives: pd.DataFrame) -> pd.DataFrame:
         Columns ``sentence_id``, ``narrative_id``, ``number``, ``text``.
     """
     rows = [
-        {"sentence_id": f"{narrative_id}#s{number}", "narrative_id": narrative_id,
-         "number": number, "text": sentence}
-        for narrative_id, text in zip(narratives["narrative_id"].tolist(),
-                                      narratives["text"].tolist(), strict=True)
+        {
+            "sentence_id": f"{narrative_id}#s{number}",
+            "narrative_id": narrative_id,
+            "number": number,
+            "text": sentence,
+        }
+        for narrative_id, text in zip(
+            narratives["narrative_id"].tolist(), narratives["text"].tolist(), strict=True
+        )
         for number, sentence in enumerate(split_sentences(text), start=1)
     ]
     return pd.DataFrame(rows, columns=["sentence_id", "narrative_id", "number", "text"])
@@ -160,8 +197,7 @@ def _join(heading: Any, body: Any) -> str:
 
 def _joined(frame: pd.DataFrame, heading: str, body: str) -> list[str]:
     """The texts of two columns joined row by row as one coding text (see ``_join``)."""
-    return [_join(h, b) for h, b in zip(frame[heading].tolist(), frame[body].tolist(),
-                                        strict=True)]
+    return [_join(h, b) for h, b in zip(frame[heading].tolist(), frame[body].tolist(), strict=True)]
 
 
 def _values(column: Iterable[Any]) -> list[Any]:
@@ -169,8 +205,9 @@ def _values(column: Iterable[Any]) -> list[Any]:
     return column.tolist() if isinstance(column, pd.Series) else list(column)
 
 
-def coding_targets(tables: dict[str, pd.DataFrame],
-                   references: pd.DataFrame | None = None) -> pd.DataFrame:
+def coding_targets(
+    tables: dict[str, pd.DataFrame], references: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Every piece of text the codebook is applied to, one row per target.
 
     Kinds: ``reference`` (title and container of a bibliography entry), ``standard``,
@@ -183,8 +220,12 @@ def coding_targets(tables: dict[str, pd.DataFrame],
     frames: list[pd.DataFrame] = []
 
     def add(kind: str, ids: Iterable[str], texts: Iterable[str]) -> None:
-        frames.append(pd.DataFrame({"target_id": _values(ids), "target_kind": kind,
-                                    "text": _values(texts)}, columns=TARGET_COLUMNS))
+        frames.append(
+            pd.DataFrame(
+                {"target_id": _values(ids), "target_kind": kind, "text": _values(texts)},
+                columns=TARGET_COLUMNS,
+            )
+        )
 
     if references is not None and len(references):
         add("reference", references["ref_id"], _joined(references, "title", "container"))
@@ -199,8 +240,7 @@ def coding_targets(tables: dict[str, pd.DataFrame],
         add("roundtable", tables["roundtables"]["roundtable_id"], tables["roundtables"]["topic"])
     if "programmes" in tables:
         programmes = tables["programmes"]
-        add("programme", programmes["programme_id"],
-            _joined(programmes, "name", "description"))
+        add("programme", programmes["programme_id"], _joined(programmes, "name", "description"))
     if "framework_items" in tables:
         items = tables["framework_items"]
         add("framework_item", items["item_id"], _joined(items, "label", "text"))
@@ -218,10 +258,12 @@ def coding_targets(tables: dict[str, pd.DataFrame],
 PATTERN_MEMORY = 8 << 20
 CODEBOOK_MEMORY = 64 << 20
 #: What to tell a reviewer whose pattern RE2 rejects.
-RE2_ADVICE = ("patterns run under RE2, which matches in linear time and so has no look-around "
-              "(?=, (?!, (?<=, (?<!), no back-references (\\1) and no possessive or atomic "
-              "groups; rewrite it with alternatives, or with an exclude pattern for what must "
-              "not follow")
+RE2_ADVICE = (
+    "patterns run under RE2, which matches in linear time and so has no look-around "
+    "(?=, (?!, (?<=, (?<!), no back-references (\\1) and no possessive or atomic "
+    "groups; rewrite it with alternatives, or with an exclude pattern for what must "
+    "not follow"
+)
 
 
 def re2_options(memory: int = PATTERN_MEMORY, case_sensitive: bool = False) -> re2.Options:
@@ -259,10 +301,14 @@ def _rejected(what: str, pattern: str, error: PatternError) -> str:
     try:
         re.compile(pattern)  # compiling never runs the pattern: safe on any input
     except (re.error, RecursionError, OverflowError):
-        return (f"{what} is not a valid regular expression ({error}); fix it (patterns are "
-                f"separated by {PATTERN_SEPARATOR!r})")
-    return (f"{what} uses syntax RE2 does not accept ({error}); {RE2_ADVICE} (patterns are "
-            f"separated by {PATTERN_SEPARATOR!r})")
+        return (
+            f"{what} is not a valid regular expression ({error}); fix it (patterns are "
+            f"separated by {PATTERN_SEPARATOR!r})"
+        )
+    return (
+        f"{what} uses syntax RE2 does not accept ({error}); {RE2_ADVICE} (patterns are "
+        f"separated by {PATTERN_SEPARATOR!r})"
+    )
 
 
 def _re2_reason(error: Exception) -> str:
@@ -296,11 +342,15 @@ class TopicRule:
             ['Children', 'a Child.']
         """
         found = [match.span() for pattern in self.patterns for match in pattern.finditer(text)]
-        return self.words(text, found, lambda: [
-            match.span() for pattern in self.excludes for match in pattern.finditer(text)])
+        return self.words(
+            text,
+            found,
+            lambda: [match.span() for pattern in self.excludes for match in pattern.finditer(text)],
+        )
 
-    def words(self, text: str, found: list[tuple[int, int]],
-              excluded: Callable[[], list[tuple[int, int]]]) -> list[str]:
+    def words(
+        self, text: str, found: list[tuple[int, int]], excluded: Callable[[], list[tuple[int, int]]]
+    ) -> list[str]:
         """Return what :meth:`matches` returns, given the spans of the patterns' matches
         and a function giving those of the exclude patterns (called only when some pattern
         matched).
@@ -312,8 +362,11 @@ class TopicRule:
             return []
         if self.excludes:
             spans = excluded()
-            found = [(start, end) for start, end in found
-                     if not any(s < end and start < e for s, e in spans)]
+            found = [
+                (start, end)
+                for start, end in found
+                if not any(s < end and start < e for s, e in spans)
+            ]
         kept: list[tuple[int, int]] = []
         for start, end in sorted(found):
             if kept and start < kept[-1][1]:
@@ -350,12 +403,17 @@ def compile_rules(codebook: pd.DataFrame) -> list[TopicRule]:
     rules = []
     for row in codebook.to_dict("records"):
         type_id = row.get("intervention_type_id")
-        rules.append(TopicRule(
-            topic_id=row["topic_id"], dimension=row["dimension"],
-            patterns=tuple(compile_pattern(p) for p in split_patterns(row.get("patterns"))),
-            excludes=tuple(compile_pattern(p)
-                           for p in split_patterns(row.get("exclude_patterns"))),
-            intervention_type_id=type_id if isinstance(type_id, str) else None))
+        rules.append(
+            TopicRule(
+                topic_id=row["topic_id"],
+                dimension=row["dimension"],
+                patterns=tuple(compile_pattern(p) for p in split_patterns(row.get("patterns"))),
+                excludes=tuple(
+                    compile_pattern(p) for p in split_patterns(row.get("exclude_patterns"))
+                ),
+                intervention_type_id=type_id if isinstance(type_id, str) else None,
+            )
+        )
     return rules
 
 
@@ -398,15 +456,19 @@ class CodebookMatcher:
             if rule_index >= 0:
                 pattern = self.rules[rule_index].patterns[pattern_index]
                 by_rule.setdefault(rule_index, []).extend(
-                    match.span() for match in pattern.finditer(data))
+                    match.span() for match in pattern.finditer(data)
+                )
         to_chars = _char_offsets(data, text)
         found: dict[int, list[str]] = {}
         for rule_index, spans in by_rule.items():
             rule = self.rules[rule_index]
 
             def excluded(r: TopicRule = rule) -> list[tuple[int, int]]:
-                return [(to_chars(m.start()), to_chars(m.end()))
-                        for p in r.excludes for m in p.finditer(data)]
+                return [
+                    (to_chars(m.start()), to_chars(m.end()))
+                    for p in r.excludes
+                    for m in p.finditer(data)
+                ]
 
             words = rule.words(text, [(to_chars(s), to_chars(e)) for s, e in spans], excluded)
             if words:
@@ -422,8 +484,9 @@ def _char_offsets(data: bytes, text: str) -> Callable[[int], int]:
     return lambda offset: len(data[:offset].decode("utf-8"))
 
 
-def apply_rules(targets: pd.DataFrame, codebook: pd.DataFrame,
-                programmes: pd.DataFrame | None = None) -> pd.DataFrame:
+def apply_rules(
+    targets: pd.DataFrame, codebook: pd.DataFrame, programmes: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Code every target with every topic whose rules match its text.
 
     Programmes are also coded with the intervention-type topic of their
@@ -437,18 +500,25 @@ def apply_rules(targets: pd.DataFrame, codebook: pd.DataFrame,
     by_type = {rule.intervention_type_id: rule for rule in rules if rule.intervention_type_id}
     typed: dict[str, str] = {}
     if programmes is not None and "intervention_type_id" in programmes:
-        typed = {pid: tid for pid, tid in zip(programmes["programme_id"],
-                                              programmes["intervention_type_id"], strict=True)
-                 if isinstance(tid, str) and tid in by_type}
+        typed = {
+            pid: tid
+            for pid, tid in zip(
+                programmes["programme_id"], programmes["intervention_type_id"], strict=True
+            )
+            if isinstance(tid, str) and tid in by_type
+        }
     of_type: dict[str, list[int]] = {}
     for index, rule in enumerate(rules):
         if rule.intervention_type_id:
             of_type.setdefault(rule.intervention_type_id, []).append(index)
     matcher = CodebookMatcher(rules)
     rows = []
-    for target_id, kind, text in zip(targets["target_id"].tolist(),
-                                     targets["target_kind"].tolist(), targets["text"].tolist(),
-                                     strict=True):
+    for target_id, kind, text in zip(
+        targets["target_id"].tolist(),
+        targets["target_kind"].tolist(),
+        targets["text"].tolist(),
+        strict=True,
+    ):
         matched = matcher.match(text) if isinstance(text, str) else {}
         type_id = typed.get(target_id) if kind == "programme" else None
         for index in sorted({*matched, *(of_type.get(type_id, ()) if type_id else ())}):
@@ -457,15 +527,24 @@ def apply_rules(targets: pd.DataFrame, codebook: pd.DataFrame,
             if rule.intervention_type_id and rule.intervention_type_id == type_id:
                 words = [*words, f"intervention_type_id: {rule.intervention_type_id}"]
             if words:
-                rows.append({"target_id": target_id, "target_kind": kind,
-                             "topic_id": rule.topic_id, "dimension": rule.dimension,
-                             "method": "rule", "matched": PATTERN_SEPARATOR.join(words),
-                             "text": text, "reason": None})
+                rows.append(
+                    {
+                        "target_id": target_id,
+                        "target_kind": kind,
+                        "topic_id": rule.topic_id,
+                        "dimension": rule.dimension,
+                        "method": "rule",
+                        "matched": PATTERN_SEPARATOR.join(words),
+                        "text": text,
+                        "reason": None,
+                    }
+                )
     return pd.DataFrame(rows, columns=CODE_COLUMNS)
 
 
-def apply_overrides(codes: pd.DataFrame, overrides: pd.DataFrame, targets: pd.DataFrame,
-                    codebook: pd.DataFrame) -> pd.DataFrame:
+def apply_overrides(
+    codes: pd.DataFrame, overrides: pd.DataFrame, targets: pd.DataFrame, codebook: pd.DataFrame
+) -> pd.DataFrame:
     """Apply a reviewer's overrides: ``remove`` drops a rule code, ``add`` adds a manual one.
 
     Overrides that do not apply (unknown target or topic, nothing to remove, code already
@@ -477,11 +556,17 @@ def apply_overrides(codes: pd.DataFrame, overrides: pd.DataFrame, targets: pd.Da
     """
     if overrides is None or overrides.empty:
         return codes.reset_index(drop=True)
-    removals = {(t, k) for t, k, a in zip(overrides["target_id"], overrides["topic_id"],
-                                         overrides["action"], strict=True) if a == "remove"}
-    keep = [(t, k) not in removals for t, k in zip(codes["target_id"].tolist(),
-                                                   codes["topic_id"].tolist(),
-                                                   strict=True)]
+    removals = {
+        (t, k)
+        for t, k, a in zip(
+            overrides["target_id"], overrides["topic_id"], overrides["action"], strict=True
+        )
+        if a == "remove"
+    }
+    keep = [
+        (t, k) not in removals
+        for t, k in zip(codes["target_id"].tolist(), codes["topic_id"].tolist(), strict=True)
+    ]
     result = codes[keep]
     present = set(zip(result["target_id"].tolist(), result["topic_id"].tolist(), strict=True))
     target_info = targets.set_index("target_id")[["target_kind", "text"]]
@@ -489,22 +574,33 @@ def apply_overrides(codes: pd.DataFrame, overrides: pd.DataFrame, targets: pd.Da
     added = []
     for row in overrides[overrides["action"] == "add"].to_dict("records"):
         key = (row["target_id"], row["topic_id"])
-        if key in present or row["target_id"] not in target_info.index \
-                or row["topic_id"] not in dimensions:
+        if (
+            key in present
+            or row["target_id"] not in target_info.index
+            or row["topic_id"] not in dimensions
+        ):
             continue
         info = target_info.loc[row["target_id"]]
-        added.append({"target_id": row["target_id"], "target_kind": info["target_kind"],
-                      "topic_id": row["topic_id"], "dimension": dimensions[row["topic_id"]],
-                      "method": "manual", "matched": None, "text": info["text"],
-                      "reason": row["reason"]})
+        added.append(
+            {
+                "target_id": row["target_id"],
+                "target_kind": info["target_kind"],
+                "topic_id": row["topic_id"],
+                "dimension": dimensions[row["topic_id"]],
+                "method": "manual",
+                "matched": None,
+                "text": info["text"],
+                "reason": row["reason"],
+            }
+        )
     if added:
-        result = pd.concat([result, pd.DataFrame(added, columns=CODE_COLUMNS)],
-                           ignore_index=True)
+        result = pd.concat([result, pd.DataFrame(added, columns=CODE_COLUMNS)], ignore_index=True)
     return result.reset_index(drop=True)
 
 
-def code_tables(tables: dict[str, pd.DataFrame],
-                references: pd.DataFrame | None = None) -> pd.DataFrame:
+def code_tables(
+    tables: dict[str, pd.DataFrame], references: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Code every target of the tables with the codebook, then apply the overrides.
 
     Returns:
@@ -542,29 +638,58 @@ def _pattern_problems(codebook: pd.DataFrame) -> list[Problem]:
                 try:
                     compiled = compile_pattern(pattern)
                 except PatternError as error:
-                    problems.append(Problem(*where, _rejected(
-                        f"pattern {number} {pattern!r} of {row['topic_id']}", pattern, error)))
+                    problems.append(
+                        Problem(
+                            *where,
+                            _rejected(
+                                f"pattern {number} {pattern!r} of {row['topic_id']}", pattern, error
+                            ),
+                        )
+                    )
                     continue
                 if compiled.search("") is not None:
-                    problems.append(Problem(*where, (
-                        f"pattern {number} {pattern!r} of {row['topic_id']} matches empty "
-                        "text and would code everything; make it match at least one word")))
+                    problems.append(
+                        Problem(
+                            *where,
+                            (
+                                f"pattern {number} {pattern!r} of {row['topic_id']} matches empty "
+                                "text and would code everything; make it match at least one word"
+                            ),
+                        )
+                    )
         if not split_patterns(row.get("patterns")):
-            problems.append(Problem(CODEBOOK_FILE, index + 2, "patterns",
-                                    f"{row['topic_id']} has no patterns; give at least one "
-                                    "regular expression"))
+            problems.append(
+                Problem(
+                    CODEBOOK_FILE,
+                    index + 2,
+                    "patterns",
+                    f"{row['topic_id']} has no patterns; give at least one regular expression",
+                )
+            )
     if not problems:
         try:
             CodebookMatcher(compile_rules(codebook))
         except (re2.error, PatternError) as error:
-            problems.append(Problem(CODEBOOK_FILE, None, None, (
-                f"the patterns together are too large for one matcher ({_re2_reason(error)}); "
-                "make them fewer or simpler")))
+            problems.append(
+                Problem(
+                    CODEBOOK_FILE,
+                    None,
+                    None,
+                    (
+                        f"the patterns together are too large for one matcher "
+                        f"({_re2_reason(error)}); "
+                        "make them fewer or simpler"
+                    ),
+                )
+            )
     return problems
 
 
-def validate_coding(tables: dict[str, pd.DataFrame], descriptor: dict[str, Any] | None = None,
-                    references: pd.DataFrame | None = None) -> list[Problem]:
+def validate_coding(
+    tables: dict[str, pd.DataFrame],
+    descriptor: dict[str, Any] | None = None,
+    references: pd.DataFrame | None = None,
+) -> list[Problem]:
     """Check the codebook and the overrides beyond what the table schema can say.
 
     Reports, each as ``FILE:ROW: COLUMN: message``: patterns that RE2 does not accept (with
@@ -597,19 +722,45 @@ def validate_coding(tables: dict[str, pd.DataFrame], descriptor: dict[str, Any] 
         target, topic = row["target_id"], row["topic_id"]
         unchecked_ref = references is None and str(target).startswith("ref:")
         if target not in known_targets and not unchecked_ref:
-            problems.append(Problem(OVERRIDES_FILE, line, "target_id", (
-                f"unknown target {target!r}: use the id of a reference (ref:...), standard, "
-                "guideline, narrative sentence (narrative:...#sN), roundtable, programme or "
-                "framework item")))
+            problems.append(
+                Problem(
+                    OVERRIDES_FILE,
+                    line,
+                    "target_id",
+                    (
+                        f"unknown target {target!r}: use the id of a reference (ref:...), "
+                        f"standard, "
+                        "guideline, narrative sentence (narrative:...#sN), roundtable, "
+                        "programme or "
+                        "framework item"
+                    ),
+                )
+            )
             continue
         if topic not in topics or unchecked_ref:
             continue
         if row["action"] == "remove" and (target, topic) not in coded:
-            problems.append(Problem(OVERRIDES_FILE, line, "action", (
-                f"removes {topic} from {target}, but the codebook rules do not code it; "
-                "delete this override or correct its target_id/topic_id")))
+            problems.append(
+                Problem(
+                    OVERRIDES_FILE,
+                    line,
+                    "action",
+                    (
+                        f"removes {topic} from {target}, but the codebook rules do not code it; "
+                        "delete this override or correct its target_id/topic_id"
+                    ),
+                )
+            )
         if row["action"] == "add" and (target, topic) in coded:
-            problems.append(Problem(OVERRIDES_FILE, line, "action", (
-                f"adds {topic} to {target}, but the codebook rules already code it; "
-                "delete this override")))
+            problems.append(
+                Problem(
+                    OVERRIDES_FILE,
+                    line,
+                    "action",
+                    (
+                        f"adds {topic} to {target}, but the codebook rules already code it; "
+                        "delete this override"
+                    ),
+                )
+            )
     return problems

@@ -94,35 +94,75 @@ class _RawTable:
 
 def _read_text(path: Path, file: str, problems: list[Problem]) -> str | None:
     if not path.exists():
-        problems.append(Problem(file, None, None, "file is missing; restore it from version "
-                                "control or remove its resource from corpus/datapackage.json"))
+        problems.append(
+            Problem(
+                file,
+                None,
+                None,
+                "file is missing; restore it from version "
+                "control or remove its resource from corpus/datapackage.json",
+            )
+        )
         return None
     data = path.read_bytes()
     if not data.strip():
-        problems.append(Problem(file, None, None, "file is empty; it needs at least the header "
-                                "row of field names from corpus/datapackage.json"))
+        problems.append(
+            Problem(
+                file,
+                None,
+                None,
+                "file is empty; it needs at least the header "
+                "row of field names from corpus/datapackage.json",
+            )
+        )
         return None
     if data.startswith(b"\xef\xbb\xbf"):
-        problems.append(Problem(file, 1, None, "file starts with a byte-order mark (as some "
-                                "spreadsheets save it); re-save as UTF-8 without BOM, e.g. "
-                                "`workbench tidy`"))
+        problems.append(
+            Problem(
+                file,
+                1,
+                None,
+                "file starts with a byte-order mark (as some "
+                "spreadsheets save it); re-save as UTF-8 without BOM, e.g. "
+                "`workbench tidy`",
+            )
+        )
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as err:
         line = data[: err.start].count(b"\n") + 1
-        problems.append(Problem(file, line, None, f"not valid UTF-8 (byte 0x{data[err.start]:02x}"
-                                f" at offset {err.start}); re-save the file as UTF-8, or convert "
-                                f"this file alone: `workbench tidy {file} --from-encoding "
-                                "cp1252` (or the encoding it was saved in)"))
+        problems.append(
+            Problem(
+                file,
+                line,
+                None,
+                f"not valid UTF-8 (byte 0x{data[err.start]:02x}"
+                f" at offset {err.start}); re-save the file as UTF-8, or convert "
+                f"this file alone: `workbench tidy {file} --from-encoding "
+                "cp1252` (or the encoding it was saved in)",
+            )
+        )
         return None
     if "\r\n" in text:
         line = text[: text.index("\r\n")].count("\n") + 1
-        problems.append(Problem(file, line, None, "Windows (CRLF) line ends; re-save with "
-                                "Unix (LF) line ends, e.g. `workbench tidy`"))
+        problems.append(
+            Problem(
+                file,
+                line,
+                None,
+                "Windows (CRLF) line ends; re-save with Unix (LF) line ends, e.g. `workbench tidy`",
+            )
+        )
     elif "\r" in text:
         line = text[: text.index("\r")].count("\n") + 1
-        problems.append(Problem(file, line, None, "old Mac (CR) line ends; re-save with "
-                                "Unix (LF) line ends, e.g. `workbench tidy`"))
+        problems.append(
+            Problem(
+                file,
+                line,
+                None,
+                "old Mac (CR) line ends; re-save with Unix (LF) line ends, e.g. `workbench tidy`",
+            )
+        )
     return text.removeprefix("\ufeff")
 
 
@@ -130,8 +170,9 @@ def _read_csv(name: str, path: Path, file: str, problems: list[Problem]) -> _Raw
     text = _read_text(path, file, problems)
     if text is None:
         return None
-    reader = csv.reader(io.StringIO(text.replace("\r\n", "\n").replace("\r", "\n"),
-                                    newline=""), strict=True)
+    reader = csv.reader(
+        io.StringIO(text.replace("\r\n", "\n").replace("\r", "\n"), newline=""), strict=True
+    )
     rows: list[list[str]] = []
     numbers: list[int] = []
     try:
@@ -142,8 +183,14 @@ def _read_csv(name: str, path: Path, file: str, problems: list[Problem]) -> _Raw
             rows.append(record)
             numbers.append(len(rows) + 1)
     except csv.Error as err:
-        problems.append(Problem(file, len(rows) + 2, None, f"malformed CSV ({err}); check the "
-                                "quoting of this record"))
+        problems.append(
+            Problem(
+                file,
+                len(rows) + 2,
+                None,
+                f"malformed CSV ({err}); check the quoting of this record",
+            )
+        )
         return None
     return _RawTable(name, file, header, rows, numbers)
 
@@ -164,22 +211,48 @@ def _check_header(table: _RawTable, fields: list[dict], problems: list[Problem])
     for position, name in enumerate(table.header, start=1):
         if name in first:
             duplicated = True
-            problems.append(Problem(table.file, 1, name or "(blank)", (
-                f"column appears twice in the header (columns {first[name]} and {position}); "
-                "remove or rename one")))
+            problems.append(
+                Problem(
+                    table.file,
+                    1,
+                    name or "(blank)",
+                    (
+                        f"column appears twice in the header (columns {first[name]} and "
+                        f"{position}); "
+                        "remove or rename one"
+                    ),
+                )
+            )
         first.setdefault(name, position)
     for name in expected:
         if name not in table.header:
-            problems.append(Problem(table.file, 1, name, "required column is missing; add it "
-                                    "to the header (see corpus/datapackage.json)"))
+            problems.append(
+                Problem(
+                    table.file,
+                    1,
+                    name,
+                    "required column is missing; add it "
+                    "to the header (see corpus/datapackage.json)",
+                )
+            )
     for name in table.header:
         if name not in expected:
-            problems.append(Problem(table.file, 1, name or "(blank)", "unexpected column; "
-                                    "remove it or declare it in corpus/datapackage.json"))
+            problems.append(
+                Problem(
+                    table.file,
+                    1,
+                    name or "(blank)",
+                    "unexpected column; remove it or declare it in corpus/datapackage.json",
+                )
+            )
     if sorted(table.header) == sorted(expected) or (
-            not duplicated and set(table.header) == set(expected)):
-        problems.append(Problem(table.file, 1, None, "columns are out of order; expected "
-                                + ", ".join(expected)))
+        not duplicated and set(table.header) == set(expected)
+    ):
+        problems.append(
+            Problem(
+                table.file, 1, None, "columns are out of order; expected " + ", ".join(expected)
+            )
+        )
     return False
 
 
@@ -201,11 +274,16 @@ class _FieldRules:
         constraints = spec.get("constraints", {})
         enum = constraints.get("enum")
         pattern = constraints.get("pattern")
-        return cls(spec["name"], bool(constraints.get("required")),
-                   spec.get("type") == "integer", constraints.get("minimum"),
-                   constraints.get("maximum"), tuple(enum) if enum is not None else None,
-                   compile_field_pattern(pattern) if pattern is not None else None,
-                   constraints.get("maxLength"))
+        return cls(
+            spec["name"],
+            bool(constraints.get("required")),
+            spec.get("type") == "integer",
+            constraints.get("minimum"),
+            constraints.get("maximum"),
+            tuple(enum) if enum is not None else None,
+            compile_field_pattern(pattern) if pattern is not None else None,
+            constraints.get("maxLength"),
+        )
 
 
 def compile_field_pattern(pattern: str) -> Any:
@@ -230,47 +308,67 @@ def shown(value: str, limit: int = 60) -> str:
     odd = [(i, c) for i, c in enumerate(value, start=1) if not c.isascii()]
     if not odd:
         return text
-    listed = ", ".join(f"U+{ord(c):04X} {unicodedata.name(c, 'unnamed character')} at "
-                       f"character {i}" for i, c in odd[:3])
+    listed = ", ".join(
+        f"U+{ord(c):04X} {unicodedata.name(c, 'unnamed character')} at character {i}"
+        for i, c in odd[:3]
+    )
     more = f" and {len(odd) - 3} more" if len(odd) > 3 else ""
     return f"{text} (holds {listed}{more}, not ASCII)"
 
 
-def _check_cell(value: str, rules: _FieldRules, file: str, row: int,
-                problems: list[Problem]) -> None:
+def _check_cell(
+    value: str, rules: _FieldRules, file: str, row: int, problems: list[Problem]
+) -> None:
     column = rules.name
     if value == "":
         if rules.required:
             problems.append(Problem(file, row, column, "required value is empty; fill it in"))
         return
     if value != value.strip():
-        problems.append(Problem(file, row, column, "value has leading or trailing white space; "
-                                "remove it"))
+        problems.append(
+            Problem(file, row, column, "value has leading or trailing white space; remove it")
+        )
     if rules.integer:
         if not _INTEGER.match(value):
             problems.append(Problem(file, row, column, f"{value[:40]!r} is not a whole number"))
             return
         number = int(value)
         if rules.minimum is not None and number < rules.minimum:
-            problems.append(Problem(file, row, column, f"{number} is below the minimum "
-                                    f"{rules.minimum}"))
+            problems.append(
+                Problem(file, row, column, f"{number} is below the minimum {rules.minimum}")
+            )
         if rules.maximum is not None and number > rules.maximum:
-            problems.append(Problem(file, row, column, f"{number} is above the maximum "
-                                    f"{rules.maximum}"))
+            problems.append(
+                Problem(file, row, column, f"{number} is above the maximum {rules.maximum}")
+            )
     if rules.enum is not None and value not in rules.enum:
         allowed = ", ".join(rules.enum)
-        problems.append(Problem(file, row, column, f"{shown(value)} is not allowed; use one "
-                                f"of: {allowed}"))
+        problems.append(
+            Problem(file, row, column, f"{shown(value)} is not allowed; use one of: {allowed}")
+        )
     if rules.pattern is not None and not rules.pattern.fullmatch(value):
-        problems.append(Problem(file, row, column, f"{shown(value)} does not match the "
-                                f"pattern {rules.pattern.pattern}"))
+        problems.append(
+            Problem(
+                file,
+                row,
+                column,
+                f"{shown(value)} does not match the pattern {rules.pattern.pattern}",
+            )
+        )
     if rules.max_length is not None and len(value) > rules.max_length:
-        problems.append(Problem(file, row, column, f"value is {len(value)} characters long; "
-                                f"the limit is {rules.max_length}"))
+        problems.append(
+            Problem(
+                file,
+                row,
+                column,
+                f"value is {len(value)} characters long; the limit is {rules.max_length}",
+            )
+        )
 
 
-def _check_rows(table: _RawTable, fields: list[dict],
-                problems: list[Problem]) -> tuple[set[int], set[int]]:
+def _check_rows(
+    table: _RawTable, fields: list[dict], problems: list[Problem]
+) -> tuple[set[int], set[int]]:
     """Check every record against the fields; return the rows that failed a check, and those
     of them that do not even have the header's number of fields."""
     width = len(fields)
@@ -279,9 +377,16 @@ def _check_rows(table: _RawTable, fields: list[dict],
     checks = [_FieldRules.of(spec) for spec in fields]
     for record, row in zip(table.rows, table.row_numbers, strict=True):
         if len(record) != width:
-            problems.append(Problem(table.file, row, None, f"record has {len(record)} fields, "
-                                    f"the header has {width}; check for a missing or extra "
-                                    "comma or an unclosed quote"))
+            problems.append(
+                Problem(
+                    table.file,
+                    row,
+                    None,
+                    f"record has {len(record)} fields, "
+                    f"the header has {width}; check for a missing or extra "
+                    "comma or an unclosed quote",
+                )
+            )
             bad.add(row)
             malformed.add(row)
             continue
@@ -308,15 +413,26 @@ def _check_unique(table: _RawTable, names: list[str], problems: list[Problem], w
         if all(part == "" for part in key):
             continue
         if key in seen:
-            problems.append(Problem(table.file, row, ", ".join(names),
-                                    f"duplicate {what} value {shown(' / '.join(key))} (first in "
-                                    f"row {seen[key]}); ids must be unique"))
+            problems.append(
+                Problem(
+                    table.file,
+                    row,
+                    ", ".join(names),
+                    f"duplicate {what} value {shown(' / '.join(key))} (first in "
+                    f"row {seen[key]}); ids must be unique",
+                )
+            )
         else:
             seen[key] = row
 
 
-def _check_foreign_keys(name: str, tables: dict[str, _RawTable], good: dict[str, _RawTable],
-                        schema: dict, problems: list[Problem]) -> None:
+def _check_foreign_keys(
+    name: str,
+    tables: dict[str, _RawTable],
+    good: dict[str, _RawTable],
+    schema: dict,
+    problems: list[Problem],
+) -> None:
     """Check the foreign keys of the rows of ``name`` that passed their own checks (``good``)
     against every row of the table they point into (``tables``: an id exists even when another
     cell of its row is wrong)."""
@@ -335,10 +451,16 @@ def _check_foreign_keys(name: str, tables: dict[str, _RawTable], good: dict[str,
         for key, row in zip(zip(*columns, strict=True), table.row_numbers, strict=True):
             if all(part == "" for part in key) or key in allowed:
                 continue
-            problems.append(Problem(table.file, row, ", ".join(fields),
-                                    f"{shown(' / '.join(key))} does not exist in "
-                                    f"{target.file} ({', '.join(target_fields)}); fix the id "
-                                    "or add the missing row there"))
+            problems.append(
+                Problem(
+                    table.file,
+                    row,
+                    ", ".join(fields),
+                    f"{shown(' / '.join(key))} does not exist in "
+                    f"{target.file} ({', '.join(target_fields)}); fix the id "
+                    "or add the missing row there",
+                )
+            )
 
 
 def _as_list(value: str | list[str]) -> list[str]:
@@ -351,8 +473,12 @@ def _to_frame(table: _RawTable, fields: list[dict]) -> pd.DataFrame:
     for spec in fields:
         if spec.get("type") == "integer":
             frame[spec["name"]] = pd.array(
-                [int(v) if v is not None and _INTEGER.match(v) else None
-                 for v in frame[spec["name"]]], dtype="Int64")
+                [
+                    int(v) if v is not None and _INTEGER.match(v) else None
+                    for v in frame[spec["name"]]
+                ],
+                dtype="Int64",
+            )
     return frame
 
 
@@ -367,13 +493,17 @@ def _extra_validators() -> list[TableValidator]:
     """Validators of cross-table rules that live beside the code that uses them."""
     from workbench.crosswalk import validate_crosswalk
 
-    validators: list[TableValidator] = [_check_expected_counts, validate_crosswalk,
-                                        _check_stated_gap_rows]
+    validators: list[TableValidator] = [
+        _check_expected_counts,
+        validate_crosswalk,
+        _check_stated_gap_rows,
+    ]
     return validators
 
 
-def _check_stated_gap_rows(tables: dict[str, pd.DataFrame],
-                           descriptor: dict[str, Any]) -> list[Problem]:
+def _check_stated_gap_rows(
+    tables: dict[str, pd.DataFrame], descriptor: dict[str, Any]
+) -> list[Problem]:
     """A stated gap's ``row_id`` names an existing standard or guideline (a foreign key to
     either of two tables, which the descriptor cannot declare)."""
     gaps = tables.get("stated_gaps")
@@ -383,16 +513,23 @@ def _check_stated_gap_rows(tables: dict[str, pd.DataFrame],
     for name, key in (("standards", "standard_id"), ("guidelines", "guideline_id")):
         if name in tables and key in tables[name]:
             known.update(tables[name][key].dropna())
-    return [Problem(f"{CORPUS_DIR}/stated_gaps.csv", row, "row_id",
-                    f"{value!r} is neither a standard in {CORPUS_DIR}/standards.csv nor a "
-                    f"guideline in {CORPUS_DIR}/guidelines.csv; fix the id, or leave it empty "
-                    "for a statement that stands under no standard")
-            for row, value in enumerate(gaps["row_id"], start=2)
-            if value is not None and value not in known]
+    return [
+        Problem(
+            f"{CORPUS_DIR}/stated_gaps.csv",
+            row,
+            "row_id",
+            f"{value!r} is neither a standard in {CORPUS_DIR}/standards.csv nor a "
+            f"guideline in {CORPUS_DIR}/guidelines.csv; fix the id, or leave it empty "
+            "for a statement that stands under no standard",
+        )
+        for row, value in enumerate(gaps["row_id"], start=2)
+        if value is not None and value not in known
+    ]
 
 
-def _check_expected_counts(tables: dict[str, pd.DataFrame],
-                           descriptor: dict[str, Any]) -> list[Problem]:
+def _check_expected_counts(
+    tables: dict[str, pd.DataFrame], descriptor: dict[str, Any]
+) -> list[Problem]:
     """Counts that the sources fix (``x-expectedRows`` in the descriptor) must hold."""
     problems = []
     for resource in descriptor["resources"]:
@@ -401,10 +538,16 @@ def _check_expected_counts(tables: dict[str, pd.DataFrame],
         if expected is None or table is None:
             continue
         if len(table) != expected["count"]:
-            problems.append(Problem(f"{CORPUS_DIR}/{resource['path']}", None, None,
-                                    f"holds {len(table)} rows but the sources fix "
-                                    f"{expected['count']} ({expected['evidence']}); add or "
-                                    "remove rows, or update x-expectedRows in datapackage.json"))
+            problems.append(
+                Problem(
+                    f"{CORPUS_DIR}/{resource['path']}",
+                    None,
+                    None,
+                    f"holds {len(table)} rows but the sources fix "
+                    f"{expected['count']} ({expected['evidence']}); add or "
+                    "remove rows, or update x-expectedRows in datapackage.json",
+                )
+            )
     return problems
 
 
@@ -412,9 +555,16 @@ def _check_bibliography_count(library: Any, descriptor: dict[str, Any]) -> list[
     expected = descriptor.get("x-bibliography", {}).get("expectedEntries")
     if library is None or expected is None or len(library.entries) == expected["count"]:
         return []
-    return [Problem(BIBLIOGRAPHY, None, None, f"holds {len(library.entries)} entries but the "
-                    f"sources fix {expected['count']} ({expected['evidence']}); add or remove "
-                    "entries, or update x-bibliography in corpus/datapackage.json")]
+    return [
+        Problem(
+            BIBLIOGRAPHY,
+            None,
+            None,
+            f"holds {len(library.entries)} entries but the "
+            f"sources fix {expected['count']} ({expected['evidence']}); add or remove "
+            "entries, or update x-bibliography in corpus/datapackage.json",
+        )
+    ]
 
 
 # --------------------------------------------------------------------------------------
@@ -422,21 +572,48 @@ def _check_bibliography_count(library: Any, descriptor: dict[str, Any]) -> list[
 # --------------------------------------------------------------------------------------
 
 #: The tables the workbench reads by name: a descriptor must declare each of them.
-REQUIRED_RESOURCES = ("documents", "standards", "guidelines", "narratives",
-                      "intervention_types", "programmes", "roundtables", "consultations",
-                      "frameworks", "framework_items", "collated_standards", "searches",
-                      "source_issues", "codebook", "coding_overrides", "crosswalk",
-                      "crosswalk_dispositions")
+REQUIRED_RESOURCES = (
+    "documents",
+    "standards",
+    "guidelines",
+    "narratives",
+    "intervention_types",
+    "programmes",
+    "roundtables",
+    "consultations",
+    "frameworks",
+    "framework_items",
+    "collated_standards",
+    "searches",
+    "source_issues",
+    "codebook",
+    "coding_overrides",
+    "crosswalk",
+    "crosswalk_dispositions",
+)
 _DESCRIPTOR_FILE = f"{CORPUS_DIR}/{DESCRIPTOR}"
 _TEXT_PROPERTIES = ("name", "title", "description")
 _CONSTRAINT_TYPES: dict[str, tuple[type, ...]] = {
-    "required": (bool,), "unique": (bool,), "enum": (list,), "pattern": (str,),
-    "minimum": (int,), "maximum": (int,), "maxLength": (int,)}
+    "required": (bool,),
+    "unique": (bool,),
+    "enum": (list,),
+    "pattern": (str,),
+    "minimum": (int,),
+    "maximum": (int,),
+    "maxLength": (int,),
+}
 
 
 def _kind(value: object) -> str:
-    return {dict: "an object", list: "a list", str: "a string", bool: "true or false",
-            int: "a number", float: "a number", type(None): "null"}.get(type(value), "a value")
+    return {
+        dict: "an object",
+        list: "a list",
+        str: "a string",
+        bool: "true or false",
+        int: "a number",
+        float: "a number",
+        type(None): "null",
+    }.get(type(value), "a value")
 
 
 def check_descriptor(descriptor: dict[str, Any]) -> list[Problem]:
@@ -469,11 +646,16 @@ def check_descriptor(descriptor: dict[str, Any]) -> list[Problem]:
             continue
         name = resource.get("name")
         if not isinstance(name, str) or not name:
-            fault(f"{place}.name", "is missing or not a string; give the resource a name "
-                  "(e.g. roundtables)")
+            fault(
+                f"{place}.name",
+                "is missing or not a string; give the resource a name (e.g. roundtables)",
+            )
         elif name in names:
-            fault(f"{place}.name", f"{name!r} is already the name of resources[{names[name]}]; "
-                  "resource names must be unique")
+            fault(
+                f"{place}.name",
+                f"{name!r} is already the name of resources[{names[name]}]; "
+                "resource names must be unique",
+            )
         else:
             names[name] = index
         place = f"{place} ({name})" if isinstance(name, str) and name else place
@@ -481,28 +663,43 @@ def check_descriptor(descriptor: dict[str, Any]) -> list[Problem]:
             if key in resource and not isinstance(resource[key], str):
                 fault(f"{place}.{key}", f"is {_kind(resource[key])}; it must be a string")
         if not isinstance(resource.get("path"), str) or not resource.get("path"):
-            fault(f"{place}.path", "is missing or not a string; give the CSV's path inside "
-                  "corpus/ (e.g. roundtables.csv)")
+            fault(
+                f"{place}.path",
+                "is missing or not a string; give the CSV's path inside "
+                "corpus/ (e.g. roundtables.csv)",
+            )
         problems.extend(_schema_problems(resource.get("schema"), f"{place}.schema"))
         for key, value in (("x-expectedRows", resource.get("x-expectedRows")),):
             if value is not None and not _is_count(value):
-                fault(f"{place}.{key}", "must be an object with a whole-number count and an "
-                      "evidence string")
+                fault(
+                    f"{place}.{key}",
+                    "must be an object with a whole-number count and an evidence string",
+                )
     expected = descriptor.get("x-bibliography", {})
-    if not isinstance(expected, dict) or (expected.get("expectedEntries") is not None
-                                          and not _is_count(expected["expectedEntries"])):
-        fault("x-bibliography", "must be an object whose expectedEntries has a whole-number "
-              "count and an evidence string")
+    if not isinstance(expected, dict) or (
+        expected.get("expectedEntries") is not None and not _is_count(expected["expectedEntries"])
+    ):
+        fault(
+            "x-bibliography",
+            "must be an object whose expectedEntries has a whole-number "
+            "count and an evidence string",
+        )
     for name in REQUIRED_RESOURCES:
         if name not in names:
-            fault("resources", f"no resource named {name!r}: the workbench reads this table; "
-                  f"declare it (its path and schema) as in the shipped datapackage.json")
+            fault(
+                "resources",
+                f"no resource named {name!r}: the workbench reads this table; "
+                f"declare it (its path and schema) as in the shipped datapackage.json",
+            )
     return problems
 
 
 def _is_count(value: object) -> bool:
-    return (isinstance(value, dict) and type(value.get("count")) is int
-            and isinstance(value.get("evidence"), str))
+    return (
+        isinstance(value, dict)
+        and type(value.get("count")) is int
+        and isinstance(value.get("evidence"), str)
+    )
 
 
 def _schema_problems(schema: object, place: str) -> list[Problem]:
@@ -512,8 +709,7 @@ def _schema_problems(schema: object, place: str) -> list[Problem]:
         problems.append(Problem(_DESCRIPTOR_FILE, None, where, message))
 
     if not isinstance(schema, dict):
-        fault(place, "is missing or not an object; give the resource a schema with its "
-              "fields")
+        fault(place, "is missing or not an object; give the resource a schema with its fields")
         return problems
     fields = schema.get("fields")
     if not isinstance(fields, list) or not fields:
@@ -543,10 +739,15 @@ def _schema_problems(schema: object, place: str) -> list[Problem]:
             if value is None:
                 continue
             if not isinstance(value, types) or (int in types and isinstance(value, bool)):
-                fault(f"{where}.constraints.{key}",
-                      f"is {_kind(value)}; it must be {_kind(types[0]())}")
-            elif key == "enum" and isinstance(value, list) and not all(
-                    isinstance(v, str) for v in value):
+                fault(
+                    f"{where}.constraints.{key}",
+                    f"is {_kind(value)}; it must be {_kind(types[0]())}",
+                )
+            elif (
+                key == "enum"
+                and isinstance(value, list)
+                and not all(isinstance(v, str) for v in value)
+            ):
                 fault(f"{where}.constraints.enum", "must be a list of strings")
             elif key == "pattern" and isinstance(value, str):
                 try:
@@ -555,17 +756,22 @@ def _schema_problems(schema: object, place: str) -> list[Problem]:
                     reason = error.args[0] if error.args else error
                     if isinstance(reason, bytes):
                         reason = reason.decode("utf-8", "replace")
-                    fault(f"{where}.constraints.pattern", (
-                        f"{value!r} is not accepted by RE2 ({reason}); patterns run under "
-                        "RE2 (linear time), which has no look-around or back-references"))
+                    fault(
+                        f"{where}.constraints.pattern",
+                        (
+                            f"{value!r} is not accepted by RE2 ({reason}); patterns run under "
+                            "RE2 (linear time), which has no look-around or back-references"
+                        ),
+                    )
     for key, where in _key_fields(schema, place, fault):
         if key not in names:
             fault(where, f"names {key!r}, which is not a field of this schema")
     return problems
 
 
-def _key_fields(schema: dict, place: str, fault: Callable[[str, str], None]
-                ) -> list[tuple[str, str]]:
+def _key_fields(
+    schema: dict, place: str, fault: Callable[[str, str], None]
+) -> list[tuple[str, str]]:
     """The field names the primary and foreign keys of ``schema`` name (after type checks)."""
     named: list[tuple[str, str]] = []
     primary = schema.get("primaryKey", [])
@@ -580,23 +786,30 @@ def _key_fields(schema: dict, place: str, fault: Callable[[str, str], None]
     for index, fk in enumerate(foreign):
         where = f"{place}.foreignKeys[{index}]"
         reference = fk.get("reference") if isinstance(fk, dict) else None
-        if not isinstance(fk, dict) or not _names(fk.get("fields")) \
-                or not isinstance(reference, dict) or not _names(reference.get("fields")) \
-                or not isinstance(reference.get("resource", ""), str):
-            fault(where, "must have fields (a name or list) and a reference with fields and "
-                  "an optional resource name")
+        if (
+            not isinstance(fk, dict)
+            or not _names(fk.get("fields"))
+            or not isinstance(reference, dict)
+            or not _names(reference.get("fields"))
+            or not isinstance(reference.get("resource", ""), str)
+        ):
+            fault(
+                where,
+                "must have fields (a name or list) and a reference with fields and "
+                "an optional resource name",
+            )
             continue
         named += [(key, f"{where}.fields") for key in _as_list(fk["fields"])]
     return named
 
 
 def _names(value: object) -> bool:
-    return isinstance(value, str) or (isinstance(value, list)
-                                      and all(isinstance(v, str) for v in value))
+    return isinstance(value, str) or (
+        isinstance(value, list) and all(isinstance(v, str) for v in value)
+    )
 
 
-def resource_files(root: Path, descriptor: dict[str, Any]
-                   ) -> tuple[dict[str, Path], list[Problem]]:
+def resource_files(root: Path, descriptor: dict[str, Any]) -> tuple[dict[str, Path], list[Problem]]:
     """Return the file of every resource (``corpus/x.csv`` → its path), refusing a path that
     leads outside ``corpus/``: an absolute path, one with ``..``, or a link that resolves
     elsewhere. Nothing outside ``corpus/`` is ever read or written.
@@ -613,12 +826,24 @@ def resource_files(root: Path, descriptor: dict[str, Any]
         if not isinstance(path, str) or not path:
             continue
         pure = PurePosixPath(path)
-        outside = pure.is_absolute() or ".." in pure.parts or "\\" in path \
+        outside = (
+            pure.is_absolute()
+            or ".." in pure.parts
+            or "\\" in path
             or not (corpus_dir / pure).resolve().is_relative_to(real_dir)
+        )
         if outside:
-            problems.append(Problem(_DESCRIPTOR_FILE, None, f"resources[{index}].path", (
-                f"{path!r} leads outside corpus/; a resource's path must be a file inside "
-                "corpus/ (e.g. roundtables.csv), and nothing outside it is read")))
+            problems.append(
+                Problem(
+                    _DESCRIPTOR_FILE,
+                    None,
+                    f"resources[{index}].path",
+                    (
+                        f"{path!r} leads outside corpus/; a resource's path must be a file inside "
+                        "corpus/ (e.g. roundtables.csv), and nothing outside it is read"
+                    ),
+                )
+            )
             continue
         files[f"{CORPUS_DIR}/{path}"] = corpus_dir / pure
     return files, problems
@@ -629,8 +854,15 @@ def read_descriptor(root: Path) -> tuple[dict[str, Any] | None, list[Problem]]:
     file = f"{CORPUS_DIR}/{DESCRIPTOR}"
     path = Path(root) / CORPUS_DIR / DESCRIPTOR
     if not path.exists():
-        return None, [Problem(file, None, None, "file is missing; a corpus root needs "
-                              "corpus/datapackage.json (is --root the right folder?)")]
+        return None, [
+            Problem(
+                file,
+                None,
+                None,
+                "file is missing; a corpus root needs "
+                "corpus/datapackage.json (is --root the right folder?)",
+            )
+        ]
     try:
         descriptor = json.loads(path.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as err:
@@ -672,9 +904,16 @@ def validate_root(root: Path) -> tuple[Corpus | None, list[Problem]]:
         before = len(problems)
         if not _check_header(table, schema["fields"], problems):
             if len(problems) == before:  # never a table left out without saying why
-                problems.append(Problem(file, 1, None, "the header does not match the fields "
-                                        "of corpus/datapackage.json: " + ", ".join(
-                                            f["name"] for f in schema["fields"])))
+                problems.append(
+                    Problem(
+                        file,
+                        1,
+                        None,
+                        "the header does not match the fields "
+                        "of corpus/datapackage.json: "
+                        + ", ".join(f["name"] for f in schema["fields"]),
+                    )
+                )
             continue
         bad_rows[name], malformed[name] = _check_rows(table, schema["fields"], problems)
         pk = _as_list(schema.get("primaryKey", []))
@@ -699,12 +938,13 @@ def validate_root(root: Path) -> tuple[Corpus | None, list[Problem]]:
 
     # the cross-table rules see every well-formed row (a wrong value is not a missing row:
     # dropping it would report its absence too); a value that is not a whole number is empty
-    tables = {name: _to_frame(_good_rows(raw[name], malformed[name]),
-                              descriptor_fields(descriptor, name)) for name in raw}
+    tables = {
+        name: _to_frame(_good_rows(raw[name], malformed[name]), descriptor_fields(descriptor, name))
+        for name in raw
+    }
     references = references_frame(library) if library is not None else None
     if len(tables) == len(descriptor["resources"]):
-        problems.extend(_check_expected_counts(
-            {name: tables[name] for name in clean}, descriptor))
+        problems.extend(_check_expected_counts({name: tables[name] for name in clean}, descriptor))
         from workbench.bibliography import entry_lines
         from workbench.coding import validate_coding
         from workbench.works import validate_works
@@ -712,8 +952,10 @@ def validate_root(root: Path) -> tuple[Corpus | None, list[Problem]]:
         lines = entry_lines(library) if library is not None else None
         found: list[Problem] = []
         validators: list[TableValidator] = [
-            *_extra_validators(), partial(validate_coding, references=references),
-            partial(validate_works, references=references, bib_lines=lines)]
+            *_extra_validators(),
+            partial(validate_coding, references=references),
+            partial(validate_works, references=references, bib_lines=lines),
+        ]
         for validator in validators:
             try:
                 found += validator(tables, descriptor)
@@ -728,8 +970,14 @@ def validate_root(root: Path) -> tuple[Corpus | None, list[Problem]]:
         problems.extend(p for p in found if (p.file, p.row, p.column) not in rejected)
     if problems:
         return None, sorted(set(problems), key=_order)
-    corpus = Corpus(root=root, descriptor=descriptor, tables=tables, bibliography=library,
-                    references=references, digests=_file_digests(root, descriptor))
+    corpus = Corpus(
+        root=root,
+        descriptor=descriptor,
+        tables=tables,
+        bibliography=library,
+        references=references,
+        digests=_file_digests(root, descriptor),
+    )
     return corpus, []
 
 
@@ -741,10 +989,14 @@ def _good_rows(table: _RawTable, bad: set[int]) -> _RawTable:
     """``table`` without the rows that failed their own checks."""
     if not bad:
         return table
-    kept = [(record, row) for record, row in zip(table.rows, table.row_numbers, strict=True)
-            if row not in bad]
-    return _RawTable(table.name, table.file, table.header, [r for r, _ in kept],
-                     [n for _, n in kept])
+    kept = [
+        (record, row)
+        for record, row in zip(table.rows, table.row_numbers, strict=True)
+        if row not in bad
+    ]
+    return _RawTable(
+        table.name, table.file, table.header, [r for r, _ in kept], [n for _, n in kept]
+    )
 
 
 def _check_cycles(table: _RawTable, schema: dict, problems: list[Problem]) -> None:
@@ -753,13 +1005,18 @@ def _check_cycles(table: _RawTable, schema: dict, problems: list[Problem]) -> No
     for fk in schema.get("foreignKeys", []):
         fields = _as_list(fk["fields"])
         target = _as_list(fk["reference"]["fields"])
-        if fk["reference"].get("resource", "") not in ("", table.name) or len(fields) != 1 \
-                or len(target) != 1 or target[0] not in table.header:
+        if (
+            fk["reference"].get("resource", "") not in ("", table.name)
+            or len(fields) != 1
+            or len(target) != 1
+            or target[0] not in table.header
+        ):
             continue
         parents: dict[str, str] = {}
         rows: dict[str, int] = {}
-        for key, parent, row in zip(_column(table, target[0]), _column(table, fields[0]),
-                                    table.row_numbers, strict=True):
+        for key, parent, row in zip(
+            _column(table, target[0]), _column(table, fields[0]), table.row_numbers, strict=True
+        ):
             if key and key not in rows:
                 rows[key] = row
                 if parent:
@@ -774,20 +1031,30 @@ def _check_cycles(table: _RawTable, schema: dict, problems: list[Problem]) -> No
             done.update(path)
             if node is None or node not in path:
                 continue
-            cycle = path[path.index(node):]
+            cycle = path[path.index(node) :]
             first = min(cycle, key=rows.__getitem__)
             turn = cycle.index(first)
             cycle = cycle[turn:] + cycle[:turn]
             steps = " → ".join(shown(step) for step in [*cycle, first])
-            problems.append(Problem(table.file, rows[first], fields[0], (
-                f"goes round in a cycle: {steps}; a row cannot lead back to itself through "
-                f"{fields[0]}: point one of these rows elsewhere or empty its {fields[0]}")))
+            problems.append(
+                Problem(
+                    table.file,
+                    rows[first],
+                    fields[0],
+                    (
+                        f"goes round in a cycle: {steps}; a row cannot lead back to itself through "
+                        f"{fields[0]}: point one of these rows elsewhere or empty its {fields[0]}"
+                    ),
+                )
+            )
 
 
 def _file_digests(root: Path, descriptor: dict[str, Any]) -> dict[str, str]:
     files, _ = resource_files(root, descriptor)
-    paths = {resource["name"]: files[f"{CORPUS_DIR}/{resource['path']}"]
-             for resource in descriptor["resources"]}
+    paths = {
+        resource["name"]: files[f"{CORPUS_DIR}/{resource['path']}"]
+        for resource in descriptor["resources"]
+    }
     paths[DESCRIPTOR] = root / CORPUS_DIR / DESCRIPTOR
     paths[BIBLIOGRAPHY] = root / BIBLIOGRAPHY
     return {name: hashlib.sha256(path.read_bytes()).hexdigest() for name, path in paths.items()}
@@ -836,8 +1103,10 @@ def csv_text(frame: pd.DataFrame) -> str:
 
 def _cells(column: pd.Series) -> list[str]:
     """The cells of a column as written: missing values empty, others as ``str`` gives them."""
-    return ["" if missing else str(value)
-            for value, missing in zip(column.tolist(), column.isna().tolist(), strict=True)]
+    return [
+        "" if missing else str(value)
+        for value, missing in zip(column.tolist(), column.isna().tolist(), strict=True)
+    ]
 
 
 def _missing(value: object) -> bool:

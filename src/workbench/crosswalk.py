@@ -95,20 +95,46 @@ def elements(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     items = tables["framework_items"]
     frameworks = tables["frameworks"]
     parts = [
-        pd.DataFrame({"element_id": guidelines["guideline_id"], "kind": "guideline",
-                      "framework_id": None, "code": guidelines["number"],
-                      "label": guidelines["text"], "text": guidelines["text"]}),
-        pd.DataFrame({"element_id": standards["standard_id"], "kind": "standard",
-                      "framework_id": None, "code": standards["number"].astype(str),
-                      "label": standards["text"], "text": standards["text"]}),
-        pd.DataFrame({"element_id": items["item_id"], "kind": "framework_item",
-                      "framework_id": items["framework_id"], "code": items["code"],
-                      "label": items["label"],
-                      "text": [_join(a, b) for a, b in zip(items["label"], items["text"],
-                                                           strict=True)]}),
-        pd.DataFrame({"element_id": frameworks["framework_id"], "kind": "framework",
-                      "framework_id": frameworks["framework_id"], "code": None,
-                      "label": frameworks["name"], "text": frameworks["name"]}),
+        pd.DataFrame(
+            {
+                "element_id": guidelines["guideline_id"],
+                "kind": "guideline",
+                "framework_id": None,
+                "code": guidelines["number"],
+                "label": guidelines["text"],
+                "text": guidelines["text"],
+            }
+        ),
+        pd.DataFrame(
+            {
+                "element_id": standards["standard_id"],
+                "kind": "standard",
+                "framework_id": None,
+                "code": standards["number"].astype(str),
+                "label": standards["text"],
+                "text": standards["text"],
+            }
+        ),
+        pd.DataFrame(
+            {
+                "element_id": items["item_id"],
+                "kind": "framework_item",
+                "framework_id": items["framework_id"],
+                "code": items["code"],
+                "label": items["label"],
+                "text": [_join(a, b) for a, b in zip(items["label"], items["text"], strict=True)],
+            }
+        ),
+        pd.DataFrame(
+            {
+                "element_id": frameworks["framework_id"],
+                "kind": "framework",
+                "framework_id": frameworks["framework_id"],
+                "code": None,
+                "label": frameworks["name"],
+                "text": frameworks["name"],
+            }
+        ),
     ]
     return pd.concat(parts, ignore_index=True).astype(object)
 
@@ -138,8 +164,9 @@ def editions_of(frameworks: pd.DataFrame) -> dict[str, str]:
 # --------------------------------------------------------------------------------------
 
 
-def validate_crosswalk(tables: dict[str, pd.DataFrame],
-                       descriptor: dict[str, Any] | None = None) -> list[Problem]:
+def validate_crosswalk(
+    tables: dict[str, pd.DataFrame], descriptor: dict[str, Any] | None = None
+) -> list[Problem]:
     """Check the curated crosswalk and its dispositions against the rest of the corpus.
 
     Rules: every id exists; the framework column names the reference's framework; the
@@ -165,8 +192,9 @@ def validate_crosswalk(tables: dict[str, pd.DataFrame],
     known = _Lookup(elements(tables).set_index("element_id"))
     editions = editions_of(tables["frameworks"])
     problems = _check_rows(tables["crosswalk"], known, editions)
-    problems += _check_dispositions(tables["crosswalk_dispositions"], tables["crosswalk"],
-                                    known, editions, tables["guidelines"])
+    problems += _check_dispositions(
+        tables["crosswalk_dispositions"], tables["crosswalk"], known, editions, tables["guidelines"]
+    )
     return problems
 
 
@@ -187,8 +215,9 @@ class _Lookup:
         return self._columns[column][row]
 
 
-def _check_rows(crosswalk: pd.DataFrame, known: pd.DataFrame,
-                editions: dict[str, str]) -> list[Problem]:
+def _check_rows(
+    crosswalk: pd.DataFrame, known: pd.DataFrame, editions: dict[str, str]
+) -> list[Problem]:
     problems: list[Problem] = []
     seen: dict[frozenset, int] = {}
 
@@ -200,34 +229,54 @@ def _check_rows(crosswalk: pd.DataFrame, known: pd.DataFrame,
         focal_ok = _check_focal(focal, reference, known, editions, row, add)
         reference_ok = _check_reference(reference, known, row, add)
         if reference_ok and record["framework_id"] != known.at[reference, "framework_id"]:
-            add(row, "framework_id", f"{record['framework_id']!r} is not the framework of "
-                f"{reference!r} ({known.at[reference, 'framework_id']}); correct it")
+            add(
+                row,
+                "framework_id",
+                f"{record['framework_id']!r} is not the framework of "
+                f"{reference!r} ({known.at[reference, 'framework_id']}); correct it",
+            )
         relation = record["relation"]
         _check_strength(record["strength"], relation, row, add)
         pair = frozenset((focal, reference))
         if pair in seen:
-            add(row, "focal_id, reference_id", f"the pair {focal} / {reference} is already "
-                f"mapped in row {seen[pair]}; keep one row per pair")
+            add(
+                row,
+                "focal_id, reference_id",
+                f"the pair {focal} / {reference} is already "
+                f"mapped in row {seen[pair]}; keep one row per pair",
+            )
         else:
             seen[pair] = row
         rationale = record["rationale"]
         if _blank(rationale) or not str(rationale).strip():
-            add(row, "rationale", "rationale is empty; say in a sentence or two, quoting the "
-                "words (in “ ”), why the relation holds")
+            add(
+                row,
+                "rationale",
+                "rationale is empty; say in a sentence or two, quoting the "
+                "words (in “ ”), why the relation holds",
+            )
         elif focal_ok and reference_ok:
             texts = _norm(known.at[focal, "text"]) + "\n" + _norm(known.at[reference, "text"])
             for quote in _QUOTE.findall(str(rationale)):
                 if _norm(quote) not in texts:
-                    add(row, "rationale", f"the quoted words “{quote[:60]}” occur in neither "
-                        f"{focal} nor {reference}; quote them exactly")
+                    add(
+                        row,
+                        "rationale",
+                        f"the quoted words “{quote[:60]}” occur in neither "
+                        f"{focal} nor {reference}; quote them exactly",
+                    )
     return problems
 
 
-def _check_focal(focal: str, reference: str, known: pd.DataFrame, editions: dict[str, str],
-                 row: int, add) -> bool:
+def _check_focal(
+    focal: str, reference: str, known: pd.DataFrame, editions: dict[str, str], row: int, add
+) -> bool:
     if focal not in known.index:
-        add(row, "focal_id", f"{focal!r} is not a guideline, standard or framework item id; "
-            "fix the id")
+        add(
+            row,
+            "focal_id",
+            f"{focal!r} is not a guideline, standard or framework item id; fix the id",
+        )
         return False
     kind = known.at[focal, "kind"]
     if kind in ("guideline", "standard"):
@@ -236,21 +285,34 @@ def _check_focal(focal: str, reference: str, known: pd.DataFrame, editions: dict
         own, other = known.at[focal, "framework_id"], known.at[reference, "framework_id"]
         if own != other and editions.get(own) and editions.get(own) == editions.get(other):
             return True
-        add(row, "focal_id", f"{focal!r} is a framework item; an item may be focal only in an "
-            "edition mapping (its reference an item of another edition of the same work)")
+        add(
+            row,
+            "focal_id",
+            f"{focal!r} is a framework item; an item may be focal only in an "
+            "edition mapping (its reference an item of another edition of the same work)",
+        )
         return False
     if kind == "framework_item":
         return True
-    add(row, "focal_id", f"{focal!r} is a whole framework; the focal side must be a "
-        "guideline, a standard or (edition mappings) a framework item")
+    add(
+        row,
+        "focal_id",
+        f"{focal!r} is a whole framework; the focal side must be a "
+        "guideline, a standard or (edition mappings) a framework item",
+    )
     return False
 
 
 def _check_reference(reference: str, known: pd.DataFrame, row: int, add) -> bool:
     if reference not in known.index or known.at[reference, "kind"] not in (
-            "framework_item", "framework"):
-        add(row, "reference_id", f"{reference!r} is not a framework item or framework id; "
-            "fix the id")
+        "framework_item",
+        "framework",
+    ):
+        add(
+            row,
+            "reference_id",
+            f"{reference!r} is not a framework item or framework id; fix the id",
+        )
         return False
     return True
 
@@ -263,28 +325,37 @@ def _check_strength(strength: Any, relation: str, row: int, add) -> None:
     if band and not band[0] <= int(strength) <= band[1]:
         low, high = band
         wanted = str(low) if low == high else f"{low}-{high}"
-        add(row, "strength", f"strength {int(strength)} does not fit relation {relation!r} "
-            f"(allowed: {wanted}); change the strength or the relation")
+        add(
+            row,
+            "strength",
+            f"strength {int(strength)} does not fit relation {relation!r} "
+            f"(allowed: {wanted}); change the strength or the relation",
+        )
 
 
 def _related_rows(crosswalk: pd.DataFrame) -> pd.DataFrame:
     return crosswalk[crosswalk["relation"] != "not_related"]
 
 
-def _mapped_keys(crosswalk: pd.DataFrame, known: pd.DataFrame,
-                 editions: dict[str, str]) -> dict[tuple[str, str], str]:
+def _mapped_keys(
+    crosswalk: pd.DataFrame, known: pd.DataFrame, editions: dict[str, str]
+) -> dict[tuple[str, str], str]:
     """Return ``{(element_id, framework_id): direction}`` for every element a related row maps."""
     keys: dict[tuple[str, str], str] = {}
     for record in _related_rows(crosswalk).to_dict("records"):
-        focal, reference, framework = (record["focal_id"], record["reference_id"],
-                                       record["framework_id"])
+        focal, reference, framework = (
+            record["focal_id"],
+            record["reference_id"],
+            record["framework_id"],
+        )
         if focal not in known.index or reference not in known.index:
             continue
         focal_kind = known.at[focal, "kind"]
         if focal_kind == "guideline":
             keys[(focal, framework)] = "guideline_to_framework"
         if focal_kind in ("guideline", "standard") and known.at[reference, "kind"] == (
-                "framework_item"):
+            "framework_item"
+        ):
             keys[(reference, framework)] = "framework_to_guidelines"
         if focal_kind == "framework_item":
             keys[(focal, framework)] = "edition_to_edition"
@@ -292,9 +363,13 @@ def _mapped_keys(crosswalk: pd.DataFrame, known: pd.DataFrame,
     return keys
 
 
-def _check_dispositions(dispositions: pd.DataFrame, crosswalk: pd.DataFrame,
-                        known: pd.DataFrame, editions: dict[str, str],
-                        guidelines: pd.DataFrame) -> list[Problem]:
+def _check_dispositions(
+    dispositions: pd.DataFrame,
+    crosswalk: pd.DataFrame,
+    known: pd.DataFrame,
+    editions: dict[str, str],
+    guidelines: pd.DataFrame,
+) -> list[Problem]:
     problems: list[Problem] = []
 
     def add(row: int | None, column: str | None, message: str) -> None:
@@ -314,39 +389,68 @@ def _check_dispositions(dispositions: pd.DataFrame, crosswalk: pd.DataFrame,
             continue
         expected = _expected_direction(element, framework, known, editions)
         if expected is None:
-            add(row, "element_id", f"{element!r} cannot have a disposition against "
+            add(
+                row,
+                "element_id",
+                f"{element!r} cannot have a disposition against "
                 f"{framework}: a guideline is checked against a framework, a framework item "
                 "against the guidelines (framework_id = its own framework) or against another "
-                "edition of its work")
+                "edition of its work",
+            )
             continue
         if direction != expected:
-            add(row, "direction", f"{direction!r} should be {expected!r} for {element} "
-                f"against {framework}")
+            add(
+                row,
+                "direction",
+                f"{direction!r} should be {expected!r} for {element} against {framework}",
+            )
         is_mapped = (element, framework) in mapped
         if disposition == "mapped" and not is_mapped:
-            add(row, "disposition", f"'mapped' but crosswalk.csv has no related row for "
-                f"{element} against {framework}; add the row or change the disposition")
+            add(
+                row,
+                "disposition",
+                f"'mapped' but crosswalk.csv has no related row for "
+                f"{element} against {framework}; add the row or change the disposition",
+            )
         if disposition != "mapped" and is_mapped:
-            add(row, "disposition", f"{disposition!r} but crosswalk.csv maps {element} "
-                f"against {framework}; set it to 'mapped'")
+            add(
+                row,
+                "disposition",
+                f"{disposition!r} but crosswalk.csv maps {element} "
+                f"against {framework}; set it to 'mapped'",
+            )
         if disposition in ("not_related", "out_of_scope") and (
-                _blank(record["reason"]) or not str(record["reason"]).strip()):
-            add(row, "reason", f"a {disposition!r} disposition needs a reason (what was "
-                "checked, or why it is out of scope)")
+            _blank(record["reason"]) or not str(record["reason"]).strip()
+        ):
+            add(
+                row,
+                "reason",
+                f"a {disposition!r} disposition needs a reason (what was "
+                "checked, or why it is out of scope)",
+            )
     for (element, framework), direction in sorted(mapped.items()):
         if (element, framework) not in present:
-            add(None, None, f"{element} is mapped against {framework} in crosswalk.csv but "
-                f"has no disposition; add a row ({element},{framework},{direction},mapped)")
+            add(
+                None,
+                None,
+                f"{element} is mapped against {framework} in crosswalk.csv but "
+                f"has no disposition; add a row ({element},{framework},{direction},mapped)",
+            )
     for guideline in guidelines["guideline_id"]:
         for framework in REQUIRED_FRAMEWORKS:
             if (guideline, framework) not in present:
-                add(None, None, f"{guideline} has no disposition against {framework}; every "
-                    "guideline needs one against each of " + ", ".join(REQUIRED_FRAMEWORKS))
+                add(
+                    None,
+                    None,
+                    f"{guideline} has no disposition against {framework}; every "
+                    "guideline needs one against each of " + ", ".join(REQUIRED_FRAMEWORKS),
+                )
     return problems
 
 
-def _expected_direction(element: str, framework: str, known: pd.DataFrame,
-                        editions: dict[str, str]) -> str | None:
+def _expected_direction(
+    element: str, framework: str, known: pd.DataFrame, editions: dict[str, str]
+) -> str | None:
     kind = known.at[element, "kind"]
     if kind == "guideline":
         return "guideline_to_framework"
@@ -391,15 +495,26 @@ def coverage(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
         in framework, direction and element order.
     """
     known = elements(tables).set_index("element_id")
-    kind, label_of, framework_of = (known[c].to_dict() for c in ("kind", "label",
-                                                                   "framework_id"))
+    kind, label_of, framework_of = (known[c].to_dict() for c in ("kind", "label", "framework_id"))
     editions = editions_of(tables["frameworks"])
     related = _related_rows(tables["crosswalk"])
-    records = list(zip(related["focal_id"], related["reference_id"], related["framework_id"],
-                       related["relation"], strict=True))
+    records = list(
+        zip(
+            related["focal_id"],
+            related["reference_id"],
+            related["framework_id"],
+            related["relation"],
+            strict=True,
+        )
+    )
     disposed = tables["crosswalk_dispositions"]
-    disposition_of = dict(zip(zip(disposed["element_id"], disposed["framework_id"],
-                                  strict=True), disposed["disposition"], strict=True))
+    disposition_of = dict(
+        zip(
+            zip(disposed["element_id"], disposed["framework_id"], strict=True),
+            disposed["disposition"],
+            strict=True,
+        )
+    )
     frameworks = sorted(set(disposed["framework_id"]))
     items = tables["framework_items"]
     items_of = {f: list(ids) for f, ids in items.groupby("framework_id", sort=False)["item_id"]}
@@ -417,15 +532,17 @@ def coverage(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
         as_reference_of[reference, framework_of.get(focal)].append(relation)
     # A guideline is listed against the frameworks it was reviewed against (a disposition or
     # a row), so the table grows with the reviews, not with guidelines × frameworks.
-    reviewed = {f: set(ids) for f, ids in disposed.groupby("framework_id", sort=False)[
-        "element_id"]}
+    reviewed = {
+        f: set(ids) for f, ids in disposed.groupby("framework_id", sort=False)["element_id"]
+    }
     for framework, guideline in by_guideline:
         reviewed.setdefault(framework, set()).add(guideline)
 
     def row(framework: str, element: str, direction: str, count: int, full: bool) -> dict:
         disposition = disposition_of.get((element, framework))
-        return _coverage_row(framework, element, label_of[element], direction, count, full,
-                             disposition)
+        return _coverage_row(
+            framework, element, label_of[element], direction, count, full, disposition
+        )
 
     guideline_ids = list(tables["guidelines"]["guideline_id"])
     positions = positions_of(guideline_ids)
@@ -433,8 +550,9 @@ def coverage(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     rows = []
     for framework in frameworks:
         # the reviewed guidelines in table order, found without scanning every guideline
-        for position in sorted(p for g in reviewed.get(framework, ())
-                               for p in positions.get(g, ())):
+        for position in sorted(
+            p for g in reviewed.get(framework, ()) for p in positions.get(g, ())
+        ):
             guideline = guideline_ids[position]
             mine = by_guideline.get((framework, guideline), [])
             full = any(r in FULL and kind.get(ref) == "framework_item" for r, ref in mine)
@@ -444,17 +562,36 @@ def coverage(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
             full = any(INVERSE.get(r) in FULL for r in mine)
             rows.append(row(framework, item, "framework_to_guidelines", len(mine), full))
         work = editions.get(framework)
-        for other in sorted(e for e in (editions_of_work.get(work, ()) if work else ())
-                            if e != framework):
+        for other in sorted(
+            e for e in (editions_of_work.get(work, ()) if work else ()) if e != framework
+        ):
             for item in items_of.get(other, []):
                 as_focal = as_focal_of.get((item, framework), [])
                 as_reference = as_reference_of.get((item, framework), [])
-                full = (any(r in FULL for r in as_focal)
-                        or any(INVERSE.get(r) in FULL for r in as_reference))
-                rows.append(row(framework, item, "edition_to_edition",
-                                len(as_focal) + len(as_reference), full))
-    frame = pd.DataFrame(rows, columns=["framework", "element_id", "label", "direction",
-                                        "mapped_count", "disposition", "status"])
+                full = any(r in FULL for r in as_focal) or any(
+                    INVERSE.get(r) in FULL for r in as_reference
+                )
+                rows.append(
+                    row(
+                        framework,
+                        item,
+                        "edition_to_edition",
+                        len(as_focal) + len(as_reference),
+                        full,
+                    )
+                )
+    frame = pd.DataFrame(
+        rows,
+        columns=[
+            "framework",
+            "element_id",
+            "label",
+            "direction",
+            "mapped_count",
+            "disposition",
+            "status",
+        ],
+    )
     frame["mapped_count"] = frame["mapped_count"].astype("Int64")
     return frame
 
@@ -480,8 +617,15 @@ def _editions_by_work(editions: dict[str, str]) -> dict[str, list[str]]:
     return by_work
 
 
-def _coverage_row(framework: str, element: str, label: str, direction: str, count: int,
-                  full: bool, disposition: str | None) -> dict:
+def _coverage_row(
+    framework: str,
+    element: str,
+    label: str,
+    direction: str,
+    count: int,
+    full: bool,
+    disposition: str | None,
+) -> dict:
     if disposition in (None, "unreviewed"):
         status = "unreviewed"
     elif full:
@@ -490,9 +634,15 @@ def _coverage_row(framework: str, element: str, label: str, direction: str, coun
         status = "partial"
     else:
         status = "uncovered"
-    return {"framework": framework, "element_id": element, "label": label,
-            "direction": direction, "mapped_count": count,
-            "disposition": disposition or "unreviewed", "status": status}
+    return {
+        "framework": framework,
+        "element_id": element,
+        "label": label,
+        "direction": direction,
+        "mapped_count": count,
+        "disposition": disposition or "unreviewed",
+        "status": status,
+    }
 
 
 def coverage_summary(coverage_table: pd.DataFrame) -> pd.DataFrame:
@@ -501,24 +651,30 @@ def coverage_summary(coverage_table: pd.DataFrame) -> pd.DataFrame:
     It exists for the notebook and the build's front page: one line per framework and
     direction saying how many elements are covered, partial, uncovered and unreviewed.
     """
-    counts = (coverage_table.groupby(["framework", "direction", "status"]).size()
-              .unstack("status", fill_value=0)
-              .reindex(columns=list(COVERAGE_STATUSES), fill_value=0))
+    counts = (
+        coverage_table.groupby(["framework", "direction", "status"])
+        .size()
+        .unstack("status", fill_value=0)
+        .reindex(columns=list(COVERAGE_STATUSES), fill_value=0)
+    )
     counts["total"] = counts.sum(axis=1)
     return counts.reset_index().rename_axis(columns=None)
 
 
-def uncovered_elements(coverage_table: pd.DataFrame, framework: str,
-                       direction: str) -> pd.DataFrame:
+def uncovered_elements(
+    coverage_table: pd.DataFrame, framework: str, direction: str
+) -> pd.DataFrame:
     """Return the elements of one framework and direction with status ``uncovered``.
 
     For ``framework_to_guidelines`` these are what the existing framework asks that the new
     standards leave to accreditation; for ``guideline_to_framework`` what is new in the
     standards relative to that framework.
     """
-    part = coverage_table[(coverage_table["framework"] == framework)
-                          & (coverage_table["direction"] == direction)
-                          & (coverage_table["status"] == "uncovered")]
+    part = coverage_table[
+        (coverage_table["framework"] == framework)
+        & (coverage_table["direction"] == direction)
+        & (coverage_table["status"] == "uncovered")
+    ]
     return part[["element_id", "label", "disposition"]].reset_index(drop=True)
 
 
@@ -544,15 +700,22 @@ def collated_representation(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     rows = []
     for record in collated.to_dict("records"):
         framework = record["framework_id"]
-        holders = [] if _blank(framework) else sorted(
-            {framework} | set(editions_of_work.get(framework, ())))
+        holders = (
+            []
+            if _blank(framework)
+            else sorted({framework} | set(editions_of_work.get(framework, ())))
+        )
         count = sum(item_counts[h] for h in holders)
-        rows.append({"number": record["number"], "title": record["title"],
-                     "framework_id": None if _blank(framework) else framework,
-                     "represented_by": "items" if count else "title",
-                     "item_count": count,
-                     "item_frameworks": "; ".join(
-                         h for h in holders if item_counts[h]) or None})
+        rows.append(
+            {
+                "number": record["number"],
+                "title": record["title"],
+                "framework_id": None if _blank(framework) else framework,
+                "represented_by": "items" if count else "title",
+                "item_count": count,
+                "item_frameworks": "; ".join(h for h in holders if item_counts[h]) or None,
+            }
+        )
     frame = pd.DataFrame(rows)
     frame["number"] = frame["number"].astype("Int64")
     return frame
@@ -593,8 +756,11 @@ def compose(focal_relation: str, edition_relation: str) -> tuple[str | None, str
     return None, "review"
 
 
-def carry_over(tables: dict[str, pd.DataFrame], source: str = "framework:respect:4ed",
-               target: str = "framework:respect:3ed") -> pd.DataFrame:
+def carry_over(
+    tables: dict[str, pd.DataFrame],
+    source: str = "framework:respect:4ed",
+    target: str = "framework:respect:3ed",
+) -> pd.DataFrame:
     """Return every mapping to an item of ``source`` carried to the other edition ``target``.
 
     For each related crosswalk row ``guideline R x`` (x in ``source``) and each edition row
@@ -612,12 +778,18 @@ def carry_over(tables: dict[str, pd.DataFrame], source: str = "framework:respect
     crosswalk = tables["crosswalk"]
     related = _related_rows(crosswalk)
     focal_kind = related["focal_id"].map(known["kind"])
-    mappings = related[(related["framework_id"] == source)
-                       & focal_kind.isin(["guideline", "standard"])
-                       & (related["reference_id"].map(known["kind"]) == "framework_item")]
+    mappings = related[
+        (related["framework_id"] == source)
+        & focal_kind.isin(["guideline", "standard"])
+        & (related["reference_id"].map(known["kind"]) == "framework_item")
+    ]
     edition_rows = _edition_pairs(related, known, source, target)
-    curated = {(f, r): rel for f, r, rel in zip(crosswalk["focal_id"], crosswalk["reference_id"],
-                                                crosswalk["relation"], strict=True)}
+    curated = {
+        (f, r): rel
+        for f, r, rel in zip(
+            crosswalk["focal_id"], crosswalk["reference_id"], crosswalk["relation"], strict=True
+        )
+    }
     counterparts_of: dict[str, list[dict]] = defaultdict(list)
     for pair in edition_rows.to_dict("records"):
         counterparts_of[pair["source_item"]].append(pair)
@@ -625,32 +797,59 @@ def carry_over(tables: dict[str, pd.DataFrame], source: str = "framework:respect
     for record in mappings.to_dict("records"):
         counterparts = counterparts_of.get(record["reference_id"], [])
         if not counterparts:
-            rows.append({"focal_id": record["focal_id"], "source_item": record["reference_id"],
-                         "relation": record["relation"], "target_item": None,
-                         "edition_relation": None, "carried_relation": None, "carry": "none",
-                         "in_crosswalk": None})
+            rows.append(
+                {
+                    "focal_id": record["focal_id"],
+                    "source_item": record["reference_id"],
+                    "relation": record["relation"],
+                    "target_item": None,
+                    "edition_relation": None,
+                    "carried_relation": None,
+                    "carry": "none",
+                    "in_crosswalk": None,
+                }
+            )
         for pair in counterparts:
             relation, carry = compose(record["relation"], pair["edition_relation"])
-            rows.append({"focal_id": record["focal_id"], "source_item": record["reference_id"],
-                         "relation": record["relation"], "target_item": pair["target_item"],
-                         "edition_relation": pair["edition_relation"],
-                         "carried_relation": relation, "carry": carry,
-                         "in_crosswalk": curated.get((record["focal_id"],
-                                                      pair["target_item"]))})
-    frame = pd.DataFrame(rows, columns=["focal_id", "source_item", "relation", "target_item",
-                                        "edition_relation", "carried_relation", "carry",
-                                        "in_crosswalk"])
-    return frame.sort_values(["focal_id", "source_item", "target_item"],
-                             key=_natural_key).reset_index(drop=True)
+            rows.append(
+                {
+                    "focal_id": record["focal_id"],
+                    "source_item": record["reference_id"],
+                    "relation": record["relation"],
+                    "target_item": pair["target_item"],
+                    "edition_relation": pair["edition_relation"],
+                    "carried_relation": relation,
+                    "carry": carry,
+                    "in_crosswalk": curated.get((record["focal_id"], pair["target_item"])),
+                }
+            )
+    frame = pd.DataFrame(
+        rows,
+        columns=[
+            "focal_id",
+            "source_item",
+            "relation",
+            "target_item",
+            "edition_relation",
+            "carried_relation",
+            "carry",
+            "in_crosswalk",
+        ],
+    )
+    return frame.sort_values(
+        ["focal_id", "source_item", "target_item"], key=_natural_key
+    ).reset_index(drop=True)
 
 
-def _edition_pairs(related: pd.DataFrame, known: pd.DataFrame, source: str,
-                   target: str) -> pd.DataFrame:
+def _edition_pairs(
+    related: pd.DataFrame, known: pd.DataFrame, source: str, target: str
+) -> pd.DataFrame:
     """Return edition rows as ``target_item E source_item`` (E read from the target side)."""
     framework_of = known["framework_id"].to_dict()
     rows = []
-    for focal, reference, relation in zip(related["focal_id"], related["reference_id"],
-                                          related["relation"], strict=True):
+    for focal, reference, relation in zip(
+        related["focal_id"], related["reference_id"], related["relation"], strict=True
+    ):
         focal_fw, ref_fw = framework_of.get(focal), framework_of.get(reference)
         if focal_fw == target and ref_fw == source:
             rows.append((reference, focal, relation))
@@ -665,15 +864,21 @@ def _natural_key(column: pd.Series) -> pd.Series:
     Each distinct id is split once; a column repeats its ids many times.
     """
     values = column.fillna("")
-    keys = {v: tuple(int(p) if p.isdigit() else p for p in re.split(r"(\d+)", str(v)))
-            for v in values.unique()}
+    keys = {
+        v: tuple(int(p) if p.isdigit() else p for p in re.split(r"(\d+)", str(v)))
+        for v in values.unique()
+    }
     return values.map(keys.__getitem__)
 
 
 def sort_elements(ids: Iterable[str]) -> list[str]:
     """Return ids in natural order (``csaap:2`` before ``csaap:10``, ``6`` before ``6a``)."""
-    return sorted(ids, key=lambda v: tuple(
-        (0, int(p), "") if p.isdigit() else (1, 0, p) for p in re.split(r"(\d+)", v) if p))
+    return sorted(
+        ids,
+        key=lambda v: tuple(
+            (0, int(p), "") if p.isdigit() else (1, 0, p) for p in re.split(r"(\d+)", v) if p
+        ),
+    )
 
 
 # --------------------------------------------------------------------------------------
@@ -691,23 +896,30 @@ def labelled_crosswalk(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     crosswalk = tables["crosswalk"].copy()
     crosswalk.insert(1, "focal_label", crosswalk["focal_id"].map(known["label"]))
     crosswalk.insert(3, "reference_label", crosswalk["reference_id"].map(known["label"]))
-    return crosswalk.sort_values(["framework_id", "focal_id", "reference_id"],
-                                 key=_natural_key).reset_index(drop=True)
+    return crosswalk.sort_values(
+        ["framework_id", "focal_id", "reference_id"], key=_natural_key
+    ).reset_index(drop=True)
 
 
 #: SSSOM predicates for the IR 8477 relations (subject = focal, object = reference).
 SSSOM_PREDICATES = {
     "equal": "skos:exactMatch",
-    "subset_of": "skos:broadMatch",      # the object is broader than the subject
-    "superset_of": "skos:narrowMatch",   # the object is narrower than the subject
+    "subset_of": "skos:broadMatch",  # the object is broader than the subject
+    "superset_of": "skos:narrowMatch",  # the object is narrower than the subject
     "intersects_with": "skos:relatedMatch",
     "not_related": "skos:relatedMatch",  # with predicate_modifier Not
 }
-SSSOM_JUSTIFICATIONS = {"curated": "semapv:ManualMappingCuration",
-                        "suggested": "semapv:MappingChaining"}
+SSSOM_JUSTIFICATIONS = {
+    "curated": "semapv:ManualMappingCuration",
+    "suggested": "semapv:MappingChaining",
+}
 #: The CURIE prefix of each kind of id the crosswalk names (``guideline:3.3`` → ``wbgl:3.3``).
-SSSOM_PREFIXES = {"guideline": "wbgl", "standard": "wbst", "framework_item": "wbfi",
-                  "framework": "wbfw"}
+SSSOM_PREFIXES = {
+    "guideline": "wbgl",
+    "standard": "wbst",
+    "framework_item": "wbfi",
+    "framework": "wbfw",
+}
 #: The namespace of the workbench's ids: ``urn:workbench:`` + the id's kind and local part.
 SSSOM_NAMESPACE = "urn:workbench:"
 SSSOM_MAPPING_SET_ID = SSSOM_NAMESPACE + "crosswalk"
@@ -735,8 +947,9 @@ def sssom_curie(element_id: str) -> str:
     """
     kind, _, local = element_id.partition(":")
     if kind not in SSSOM_PREFIXES or not local or "/" in local:
-        raise ValueError(f"{element_id!r} is not a guideline, standard, framework item or "
-                         "framework id")
+        raise ValueError(
+            f"{element_id!r} is not a guideline, standard, framework item or framework id"
+        )
     return f"{SSSOM_PREFIXES[kind]}:{local.replace(':', '/')}"
 
 
@@ -751,21 +964,31 @@ def sssom_table(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     strength, status and rationale, so no information is lost for tools that read SSSOM.
     """
     labelled = labelled_crosswalk(tables)
-    return pd.DataFrame({
-        "subject_id": labelled["focal_id"].map(sssom_curie),
-        "subject_label": labelled["focal_label"],
-        "predicate_id": labelled["relation"].map(SSSOM_PREDICATES),
-        "predicate_modifier": labelled["relation"].map(
-            lambda r: "Not" if r == "not_related" else ""),
-        "object_id": labelled["reference_id"].map(sssom_curie),
-        "object_label": labelled["reference_label"],
-        "mapping_justification": labelled["method"].map(SSSOM_JUSTIFICATIONS),
-        "object_source": labelled["framework_id"].map(sssom_curie),
-        "comment": [f"NIST IR 8477 {r} ({t}, strength {int(s)} of 10; {st}): {why}"
-                    for r, t, s, st, why in zip(labelled["relation"], labelled["rationale_type"],
-                                                labelled["strength"], labelled["status"],
-                                                labelled["rationale"], strict=True)],
-    })
+    return pd.DataFrame(
+        {
+            "subject_id": labelled["focal_id"].map(sssom_curie),
+            "subject_label": labelled["focal_label"],
+            "predicate_id": labelled["relation"].map(SSSOM_PREDICATES),
+            "predicate_modifier": labelled["relation"].map(
+                lambda r: "Not" if r == "not_related" else ""
+            ),
+            "object_id": labelled["reference_id"].map(sssom_curie),
+            "object_label": labelled["reference_label"],
+            "mapping_justification": labelled["method"].map(SSSOM_JUSTIFICATIONS),
+            "object_source": labelled["framework_id"].map(sssom_curie),
+            "comment": [
+                f"NIST IR 8477 {r} ({t}, strength {int(s)} of 10; {st}): {why}"
+                for r, t, s, st, why in zip(
+                    labelled["relation"],
+                    labelled["rationale_type"],
+                    labelled["strength"],
+                    labelled["status"],
+                    labelled["rationale"],
+                    strict=True,
+                )
+            ],
+        }
+    )
 
 
 #: The SSSOM metadata block, apart from the curie map.
@@ -793,8 +1016,9 @@ def render_sssom(table: pd.DataFrame) -> str:
 
     header = ["# curie_map:"]
     header += [f"#   {prefix}: {json.dumps(iri)}" for prefix, iri in SSSOM_CURIE_MAP.items()]
-    header += [f"# {key}: {json.dumps(value, ensure_ascii=False)}"
-               for key, value in SSSOM_METADATA.items()]
+    header += [
+        f"# {key}: {json.dumps(value, ensure_ascii=False)}" for key, value in SSSOM_METADATA.items()
+    ]
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, delimiter="\t", lineterminator="\n")
     writer.writerow(table.columns)

@@ -25,11 +25,28 @@ import pandas as pd
 from workbench.crosswalk import elements, positions_of, sort_elements
 
 #: Words so common in this domain that they say nothing about which item a guideline matches.
-DOMAIN_STOP_WORDS = frozenset({
-    "abuse", "abusive", "domestic", "perpetrator", "perpetrators", "intervention",
-    "interventions", "should", "could", "including", "include", "possible", "ensure", "use",
-    "used", "need", "needed", "appropriate",
-})
+DOMAIN_STOP_WORDS = frozenset(
+    {
+        "abuse",
+        "abusive",
+        "domestic",
+        "perpetrator",
+        "perpetrators",
+        "intervention",
+        "interventions",
+        "should",
+        "could",
+        "including",
+        "include",
+        "possible",
+        "ensure",
+        "use",
+        "used",
+        "need",
+        "needed",
+        "appropriate",
+    }
+)
 
 
 def _vectoriser(analyse: Callable[[str], list[str]] | None = None):
@@ -75,15 +92,25 @@ def _words_and_stemmer():
     import snowballstemmer
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
 
-    words = CountVectorizer(stop_words=sorted(ENGLISH_STOP_WORDS | DOMAIN_STOP_WORDS),
-                            lowercase=True, strip_accents="unicode",
-                            token_pattern=r"(?u)\b[a-z][a-z]+\b").build_analyzer()
+    words = CountVectorizer(
+        stop_words=sorted(ENGLISH_STOP_WORDS | DOMAIN_STOP_WORDS),
+        lowercase=True,
+        strip_accents="unicode",
+        token_pattern=r"(?u)\b[a-z][a-z]+\b",
+    ).build_analyzer()
     return words, snowballstemmer.stemmer("english")
 
 
 #: The columns of the suggestions, in order (the header of the CSV it writes).
-SUGGESTION_COLUMNS = ("framework_id", "focal_id", "rank", "reference_id", "score",
-                      "shared_terms", "curated_relation")
+SUGGESTION_COLUMNS = (
+    "framework_id",
+    "focal_id",
+    "rank",
+    "reference_id",
+    "score",
+    "shared_terms",
+    "curated_relation",
+)
 
 
 def surface_forms(texts: Iterable[str]) -> dict[str, str]:
@@ -124,13 +151,18 @@ _TOKEN = re.compile(r"\w+")
 def reviewed_frameworks(tables: dict[str, pd.DataFrame]) -> list[str]:
     """Return the frameworks whose items have dispositions against the guidelines, sorted."""
     dispositions = tables["crosswalk_dispositions"]
-    chosen = dispositions.loc[dispositions["direction"] == "framework_to_guidelines",
-                              "framework_id"]
+    chosen = dispositions.loc[
+        dispositions["direction"] == "framework_to_guidelines", "framework_id"
+    ]
     return sorted(set(chosen))
 
 
-def suggest_crosswalk(tables: dict[str, pd.DataFrame], framework_ids: Iterable[str] | None = None,
-                      k: int = 3, shared_terms: int = 5) -> pd.DataFrame:
+def suggest_crosswalk(
+    tables: dict[str, pd.DataFrame],
+    framework_ids: Iterable[str] | None = None,
+    k: int = 3,
+    shared_terms: int = 5,
+) -> pd.DataFrame:
     """Return the top-``k`` framework items for every guideline, by TF-IDF cosine similarity.
 
     The vectoriser is fitted, per framework, on the texts of the 37 guidelines and of that
@@ -171,11 +203,14 @@ def suggest_crosswalk(tables: dict[str, pd.DataFrame], framework_ids: Iterable[s
     analyse = _analyser()
     for framework in framework_ids or reviewed_frameworks(tables):
         if framework not in items_of:
-            raise KeyError(f"no framework items for {framework!r}; known frameworks with "
-                           "items: " + ", ".join(sorted(set(items["framework_id"]))))
+            raise KeyError(
+                f"no framework items for {framework!r}; known frameworks with "
+                "items: " + ", ".join(sorted(set(items["framework_id"])))
+            )
         # the guidelines reviewed against the framework; all of them for a new framework
-        chosen: Sequence[int] = sorted(p for g in reviewed.get(framework, ())
-                                       for p in positions.get(g, ()))
+        chosen: Sequence[int] = sorted(
+            p for g in reviewed.get(framework, ()) for p in positions.get(g, ())
+        )
         if not chosen:
             chosen = list(range(len(guideline_ids)))
         focals = [guideline_ids[p] for p in chosen]
@@ -183,7 +218,7 @@ def suggest_crosswalk(tables: dict[str, pd.DataFrame], framework_ids: Iterable[s
         vectoriser = _vectoriser(analyse)
         matrix = _fit_transform(vectoriser, [guideline_texts[p] for p in chosen] + texts)
         terms = vectoriser.get_feature_names_out().tolist()
-        g_matrix, i_matrix = matrix[: len(focals)], matrix[len(focals):]
+        g_matrix, i_matrix = matrix[: len(focals)], matrix[len(focals) :]
         scores = (g_matrix @ i_matrix.T).toarray()  # rows are L2-normalised: dot = cosine
         weights = _row_weights(matrix)
         ranked = np.argsort(-scores, axis=1, kind="stable")[:, :k]
@@ -191,12 +226,20 @@ def suggest_crosswalk(tables: dict[str, pd.DataFrame], framework_ids: Iterable[s
             kept = [i for i in ranked[g_pos].tolist() if scores[g_pos, i] > 0]
             for rank, i_pos in enumerate(kept, start=1):
                 reference = references[i_pos]
-                stems = _shared_terms(weights[g_pos], weights[len(focals) + i_pos], terms,
-                                      shared_terms)
-                rows.append((framework, focal, rank, reference,
-                             round(float(scores[g_pos, i_pos]), 4),
-                             _spelled(stems, guideline_texts[chosen[g_pos]], texts[i_pos]),
-                             curated.get((focal, reference))))
+                stems = _shared_terms(
+                    weights[g_pos], weights[len(focals) + i_pos], terms, shared_terms
+                )
+                rows.append(
+                    (
+                        framework,
+                        focal,
+                        rank,
+                        reference,
+                        round(float(scores[g_pos, i_pos]), 4),
+                        _spelled(stems, guideline_texts[chosen[g_pos]], texts[i_pos]),
+                        curated.get((focal, reference)),
+                    )
+                )
     return pd.DataFrame(rows, columns=list(SUGGESTION_COLUMNS))
 
 
@@ -227,8 +270,9 @@ def _items_by_framework(items: pd.DataFrame) -> dict[str, tuple[list[str], list[
     Grouping once keeps the suggester linear in the number of frameworks.
     """
     grouped: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    for framework, item, text in zip(items["framework_id"], items["element_id"], items["text"],
-                                     strict=True):
+    for framework, item, text in zip(
+        items["framework_id"], items["element_id"], items["text"], strict=True
+    ):
         grouped[framework].append((item, text))
     result = {}
     for framework, pairs in grouped.items():
@@ -244,12 +288,15 @@ def _row_weights(matrix) -> list[dict[int, float]]:
     Reading the CSR arrays once avoids building a sparse matrix per suggested pair.
     """
     indptr, indices, data = matrix.indptr.tolist(), matrix.indices.tolist(), matrix.data.tolist()
-    return [dict(zip(indices[start:end], data[start:end], strict=True))
-            for start, end in zip(indptr[:-1], indptr[1:], strict=True)]
+    return [
+        dict(zip(indices[start:end], data[start:end], strict=True))
+        for start, end in zip(indptr[:-1], indptr[1:], strict=True)
+    ]
 
 
-def _shared_terms(a: dict[int, float], b: dict[int, float], terms: Sequence[str],
-                  limit: int) -> str | None:
+def _shared_terms(
+    a: dict[int, float], b: dict[int, float], terms: Sequence[str], limit: int
+) -> str | None:
     """Return the terms present in both rows, by the product of their weights, '; '-joined.
 
     Ties in the product go to the earlier column, so the list is deterministic.
@@ -265,13 +312,21 @@ def _shared_terms(a: dict[int, float], b: dict[int, float], terms: Sequence[str]
 
 def _curated_pairs(tables: dict[str, pd.DataFrame]) -> dict[tuple[str, str], str]:
     crosswalk = tables["crosswalk"]
-    return dict(zip(zip(crosswalk["focal_id"], crosswalk["reference_id"], strict=True),
-                    crosswalk["relation"], strict=True))
+    return dict(
+        zip(
+            zip(crosswalk["focal_id"], crosswalk["reference_id"], strict=True),
+            crosswalk["relation"],
+            strict=True,
+        )
+    )
 
 
-def suggester_metrics(tables: dict[str, pd.DataFrame], ks: Sequence[int] = (1, 2, 3, 5),
-                      framework_ids: Iterable[str] | None = None,
-                      suggestions: pd.DataFrame | None = None) -> pd.DataFrame:
+def suggester_metrics(
+    tables: dict[str, pd.DataFrame],
+    ks: Sequence[int] = (1, 2, 3, 5),
+    framework_ids: Iterable[str] | None = None,
+    suggestions: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """Return precision and recall at each k of the suggester against the curated rows.
 
     The relevant items of a guideline are those of its curated rows with a relation other
@@ -289,40 +344,64 @@ def suggester_metrics(tables: dict[str, pd.DataFrame], ks: Sequence[int] = (1, 2
         these frameworks, already computed (so a build computes them once).
     """
     frameworks = list(framework_ids or reviewed_frameworks(tables))
-    top = suggestions if suggestions is not None else suggest_crosswalk(tables, frameworks,
-                                                                        k=max(ks))
+    top = (
+        suggestions if suggestions is not None else suggest_crosswalk(tables, frameworks, k=max(ks))
+    )
     truths = _relevant_items(tables)
     item_counts = Counter(tables["framework_items"]["framework_id"])
     picks: dict[str, list[tuple[int, str, str]]] = defaultdict(list)
     for framework, rank, focal, reference in zip(
-            top["framework_id"].tolist(), top["rank"].tolist(), top["focal_id"].tolist(),
-            top["reference_id"].tolist(), strict=True):
+        top["framework_id"].tolist(),
+        top["rank"].tolist(),
+        top["focal_id"].tolist(),
+        top["reference_id"].tolist(),
+        strict=True,
+    ):
         picks[framework].append((rank, focal, reference))
     rows = []
     for framework in frameworks:
         truth = truths.get(framework, {})
         n_items = item_counts[framework]
         for k in ks:
-            picked = [(focal, reference) for rank, focal, reference in picks.get(framework, ())
-                      if rank <= k and focal in truth]
-            rows.append({
-                "framework_id": framework, "k": k, "guidelines": len(truth),
-                "relevant_pairs": sum(len(v) for v in truth.values()),
-                "suggested": len(picked),
-                "hits": sum(reference in truth[focal] for focal, reference in picked),
-                "random_rate": sum(min(len(v), n_items) / n_items for v in truth.values()),
-            })
+            picked = [
+                (focal, reference)
+                for rank, focal, reference in picks.get(framework, ())
+                if rank <= k and focal in truth
+            ]
+            rows.append(
+                {
+                    "framework_id": framework,
+                    "k": k,
+                    "guidelines": len(truth),
+                    "relevant_pairs": sum(len(v) for v in truth.values()),
+                    "suggested": len(picked),
+                    "hits": sum(reference in truth[focal] for focal, reference in picked),
+                    "random_rate": sum(min(len(v), n_items) / n_items for v in truth.values()),
+                }
+            )
     frame = pd.DataFrame(rows)
     pooled = frame.groupby("k", as_index=False)[
-        ["guidelines", "relevant_pairs", "suggested", "hits", "random_rate"]].sum()
+        ["guidelines", "relevant_pairs", "suggested", "hits", "random_rate"]
+    ].sum()
     frame = pd.concat([frame, pooled.assign(framework_id="all")], ignore_index=True)
     frame["precision"] = (frame["hits"] / frame["suggested"]).round(3)
     frame["recall"] = (frame["hits"] / frame["relevant_pairs"]).round(3)
     frame["random_precision"] = (frame["random_rate"] / frame["guidelines"]).round(3)
     for column in ("k", "guidelines", "relevant_pairs", "suggested", "hits"):
         frame[column] = frame[column].astype("Int64")
-    return frame[["framework_id", "k", "guidelines", "relevant_pairs", "suggested", "hits",
-                  "precision", "recall", "random_precision"]]
+    return frame[
+        [
+            "framework_id",
+            "k",
+            "guidelines",
+            "relevant_pairs",
+            "suggested",
+            "hits",
+            "precision",
+            "recall",
+            "random_precision",
+        ]
+    ]
 
 
 def _relevant_items(tables: dict[str, pd.DataFrame]) -> dict[str, dict[str, set[str]]]:
@@ -335,10 +414,19 @@ def _relevant_items(tables: dict[str, pd.DataFrame]) -> dict[str, dict[str, set[
     crosswalk = tables["crosswalk"]
     grouped: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     for focal, reference, framework, relation in zip(
-            crosswalk["focal_id"], crosswalk["reference_id"], crosswalk["framework_id"],
-            crosswalk["relation"], strict=True):
-        if (relation != "not_related" and kind.get(focal) == "guideline"
-                and kind.get(reference) == "framework_item"):
+        crosswalk["focal_id"],
+        crosswalk["reference_id"],
+        crosswalk["framework_id"],
+        crosswalk["relation"],
+        strict=True,
+    ):
+        if (
+            relation != "not_related"
+            and kind.get(focal) == "guideline"
+            and kind.get(reference) == "framework_item"
+        ):
             grouped[framework][focal].add(reference)
-    return {framework: {focal: truth[focal] for focal in sorted(truth)}
-            for framework, truth in grouped.items()}
+    return {
+        framework: {focal: truth[focal] for focal in sorted(truth)}
+        for framework, truth in grouped.items()
+    }

@@ -61,19 +61,42 @@ def is_corpus_root(folder: Path) -> bool:
 def check_input(folder: Path, which: str) -> None:
     """Raise :class:`DiffError` unless ``folder`` is a build folder or a corpus root."""
     if not folder.exists():
-        raise DiffError([Problem(str(folder), None, None,
-                                 f"{which} does not exist; give a folder `workbench build` "
-                                 "wrote, or a corpus root")])
+        raise DiffError(
+            [
+                Problem(
+                    str(folder),
+                    None,
+                    None,
+                    f"{which} does not exist; give a folder `workbench build` "
+                    "wrote, or a corpus root",
+                )
+            ]
+        )
     if not folder.is_dir():
-        raise DiffError([Problem(str(folder), None, None,
-                                 f"{which} is a file, not a folder; give a build folder or a "
-                                 "corpus root")])
+        raise DiffError(
+            [
+                Problem(
+                    str(folder),
+                    None,
+                    None,
+                    f"{which} is a file, not a folder; give a build folder or a corpus root",
+                )
+            ]
+        )
     if not (is_build(folder) or is_corpus_root(folder)):
-        raise DiffError([Problem(str(folder), None, None,
-                                 f"{which} is neither a build folder (no index.html and "
-                                 f"{DIFF_TABLES[0].file}) nor a corpus root (no {CORPUS_DIR}/"
-                                 "datapackage.json); give what `workbench build` wrote, or the "
-                                 "folder holding corpus/")])
+        raise DiffError(
+            [
+                Problem(
+                    str(folder),
+                    None,
+                    None,
+                    f"{which} is neither a build folder (no index.html and "
+                    f"{DIFF_TABLES[0].file}) nor a corpus root (no {CORPUS_DIR}/"
+                    "datapackage.json); give what `workbench build` wrote, or the "
+                    "folder holding corpus/",
+                )
+            ]
+        )
 
 
 def read_side(folder: Path, label: str) -> Side:
@@ -88,15 +111,27 @@ def read_side(folder: Path, label: str) -> Side:
         path = folder / table.file
         if not path.is_file():
             if table is not EVIDENCE:  # builds made before gap_evidence.csv lack it
-                problems.append(Problem(str(path), None, None,
-                                        "file is missing; rebuild the folder with "
-                                        "`workbench build`"))
+                problems.append(
+                    Problem(
+                        str(path),
+                        None,
+                        None,
+                        "file is missing; rebuild the folder with `workbench build`",
+                    )
+                )
             continue
         frame = pd.read_csv(path, dtype=str, keep_default_na=False)
         missing = [c for c in table.key if c not in frame.columns]
         for column in missing:
-            problems.append(Problem(str(path), 1, column, "key column is missing; the file "
-                                    "is not one `workbench build` wrote, rebuild it"))
+            problems.append(
+                Problem(
+                    str(path),
+                    1,
+                    column,
+                    "key column is missing; the file "
+                    "is not one `workbench build` wrote, rebuild it",
+                )
+            )
         if not missing:
             side.tables[table.file] = frame
     if problems:
@@ -125,8 +160,10 @@ def _keyed(frame: pd.DataFrame, key: tuple[str, ...]) -> pd.DataFrame:
     """Index ``frame`` by its key, a repeated key told apart by its occurrence (``#2``)."""
     labels = [" / ".join(values) for values in zip(*(frame[c] for c in key), strict=True)]
     occurrence = pd.Series(labels).groupby(labels).cumcount()
-    labels = [label if n == 0 else f"{label} #{n + 1}"
-              for label, n in zip(labels, occurrence, strict=True)]
+    labels = [
+        label if n == 0 else f"{label} #{n + 1}"
+        for label, n in zip(labels, occurrence, strict=True)
+    ]
     return frame.set_axis(labels, axis=0)
 
 
@@ -144,40 +181,64 @@ def compare(old: Side, new: Side) -> pd.DataFrame:
         before, after = old.tables[table.file], new.tables[table.file]
         shared = [c for c in before.columns if c in after.columns]
         compared = [c for c in (table.compared or shared) if c in shared and c not in table.key]
-        for name, columns in ((old.label, set(before.columns) - set(after.columns)),
-                              (new.label, set(after.columns) - set(before.columns))):
+        for name, columns in (
+            (old.label, set(before.columns) - set(after.columns)),
+            (new.label, set(after.columns) - set(before.columns)),
+        ):
             if columns:
-                records.append(_record(table, "columns", "", "", "", "",
-                                       f"only in {name}: {', '.join(sorted(columns))}"))
+                records.append(
+                    _record(
+                        table,
+                        "columns",
+                        "",
+                        "",
+                        "",
+                        "",
+                        f"only in {name}: {', '.join(sorted(columns))}",
+                    )
+                )
         b, a = _keyed(before, table.key), _keyed(after, table.key)
         for key in b.index.difference(a.index, sort=False):
-            records.append(_record(table, "removed", key, "", _summary(b.loc[key], compared),
-                                   "", ""))
+            records.append(
+                _record(table, "removed", key, "", _summary(b.loc[key], compared), "", "")
+            )
         for key in a.index.difference(b.index, sort=False):
-            records.append(_record(table, "added", key, "", "", _summary(a.loc[key], compared),
-                                   ""))
+            records.append(_record(table, "added", key, "", "", _summary(a.loc[key], compared), ""))
         common = b.index.intersection(a.index, sort=False)
         for column in compared:
             differs = b.loc[common, column] != a.loc[common, column]
             for key in common[differs.to_numpy()]:
-                detail = (_evidence_change(old, new, b.loc[key])
-                          if table is DIFF_TABLES[0] else "")
-                records.append(_record(table, "changed", key, column, b.at[key, column],
-                                       a.at[key, column], detail))
+                detail = _evidence_change(old, new, b.loc[key]) if table is DIFF_TABLES[0] else ""
+                records.append(
+                    _record(
+                        table, "changed", key, column, b.at[key, column], a.at[key, column], detail
+                    )
+                )
     frame = pd.DataFrame(records, columns=list(CHANGE_COLUMNS))
     order = {t.file: i for i, t in enumerate(DIFF_TABLES)}
     changes = {"removed": 0, "added": 1, "changed": 2, "columns": 3}
     frame["_t"] = frame["table"].map(order)
     frame["_c"] = frame["change"].map(changes)
     frame["_last"] = frame["change"] == "columns"
-    return (frame.sort_values(["_t", "_last", "key", "_c", "field"], kind="stable")
-            .drop(columns=["_t", "_c", "_last"]).reset_index(drop=True))
+    return (
+        frame.sort_values(["_t", "_last", "key", "_c", "field"], kind="stable")
+        .drop(columns=["_t", "_c", "_last"])
+        .reset_index(drop=True)
+    )
 
 
-def _record(table: KeyedTable, change: str, key: str, column: str, before: str, after: str,
-            detail: str) -> dict[str, str]:
-    return {"table": table.file, "change": change, "key": key, "field": column,
-            "before": before, "after": after, "detail": detail}
+def _record(
+    table: KeyedTable, change: str, key: str, column: str, before: str, after: str, detail: str
+) -> dict[str, str]:
+    return {
+        "table": table.file,
+        "change": change,
+        "key": key,
+        "field": column,
+        "before": before,
+        "after": after,
+        "detail": detail,
+    }
 
 
 def _summary(row: pd.Series, columns: list[str]) -> str:
@@ -193,8 +254,11 @@ def _evidence_change(old: Side, new: Side, row: pd.Series) -> str:
     def items(side: Side) -> list[str]:
         frame = side.tables[EVIDENCE.file]
         cell = frame[(frame["row_id"] == row["row_id"]) & (frame["topic_id"] == row["topic_id"])]
-        return list(dict.fromkeys(f"{c} {e}" for c, e in zip(
-            cell["channel"], cell["evidence_id"], strict=True)))
+        return list(
+            dict.fromkeys(
+                f"{c} {e}" for c, e in zip(cell["channel"], cell["evidence_id"], strict=True)
+            )
+        )
 
     before, after = items(old), items(new)
     parts = []
@@ -232,8 +296,9 @@ def check_out(out: Path, inputs: tuple[Path, ...]) -> None:
     check_folder(out, None, DIFF, compared=inputs)
 
 
-def write_diff(changes: pd.DataFrame, out: Path, old: str, new: str,
-               compared: tuple[Path, ...] = ()) -> list[Path]:
+def write_diff(
+    changes: pd.DataFrame, out: Path, old: str, new: str, compared: tuple[Path, ...] = ()
+) -> list[Path]:
     """Write ``diff.md`` and ``diff.csv`` into ``out``, atomically, and mark the folder.
 
     :func:`workbench.outputs.replacing_folder` guards ``out`` (``compared``: the folders
@@ -247,7 +312,8 @@ def write_diff(changes: pd.DataFrame, out: Path, old: str, new: str,
     from workbench.render.diff import render_markdown
 
     with replacing_folder(out, None, DIFF, compared=compared) as stage:
-        (stage.path / "diff.md").write_text(render_markdown(changes, old, new),
-                                            encoding="utf-8", newline="\n")
+        (stage.path / "diff.md").write_text(
+            render_markdown(changes, old, new), encoding="utf-8", newline="\n"
+        )
         write_table(changes, stage.path / "diff.csv")
     return [out / name for name in OUTPUTS]

@@ -31,14 +31,16 @@ class KeyedTable:
 
 #: The tables ``diff`` compares, with their keys: the one place that says how rows match.
 DIFF_TABLES: tuple[KeyedTable, ...] = (
-    KeyedTable("gap_map.csv", ("row_id", "topic_id"), "Gap map: cells whose status changed",
-               ("status",)),
+    KeyedTable(
+        "gap_map.csv", ("row_id", "topic_id"), "Gap map: cells whose status changed", ("status",)
+    ),
     KeyedTable("crosswalk.csv", ("focal_id", "reference_id"), "Crosswalk rows"),
     KeyedTable("citation_audit.csv", ("location", "cited_as", "line"), "Citation audit"),
 )
 #: The evidence behind each cell: compared as a set of items per cell, to say which
 #: evidence or framework mapping a changed status comes from.
-EVIDENCE = KeyedTable("gap_evidence.csv", ("row_id", "topic_id", "channel", "evidence_id"),
-                      "Evidence")
+EVIDENCE = KeyedTable(
+    "gap_evidence.csv", ("row_id", "topic_id", "channel", "evidence_id"), "Evidence"
+)
 #: The columns of the frame of changes :func:`compare` returns (and of ``diff.csv``).
 CHANGE_COLUMNS = ("table", "change", "key", "field", "before", "after", "detail")

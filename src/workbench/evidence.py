@@ -34,10 +34,27 @@ from workbench.citations import (
 from workbench.coding import apply_rules
 
 #: Columns of :func:`citation_support`, one row per (citation occurrence, topic).
-SUPPORT_COLUMNS = ["occurrence_id", "location", "line", "source", "cited_as", "status",
-                   "work_id", "listed", "design", "country", "sentence", "clause", "unit",
-                   "topic_id", "rule_proposes", "rule_matched", "curated", "supports",
-                   "finding"]
+SUPPORT_COLUMNS = [
+    "occurrence_id",
+    "location",
+    "line",
+    "source",
+    "cited_as",
+    "status",
+    "work_id",
+    "listed",
+    "design",
+    "country",
+    "sentence",
+    "clause",
+    "unit",
+    "topic_id",
+    "rule_proposes",
+    "rule_matched",
+    "curated",
+    "supports",
+    "finding",
+]
 #: Columns of :func:`coding_agreement`.
 AGREEMENT_COLUMNS = ["topic_id", "topic_label", "tp", "fp", "fn", "precision", "recall"]
 #: Columns of the works table the model reads (``corpus/works.csv``).
@@ -50,18 +67,22 @@ EVALUATION_PREFIX = "evaluation"
 #: The country value of UK evidence.
 UK = "uk"
 #: Words a bracket item may hold besides its citations without being a comment of its own.
-_FILLER = re.compile(r"\b(?:see|also|for example|e\.g|cf|and|in|as|cited|quoted|p|pp)\b\.?",
-                     re.IGNORECASE)
+_FILLER = re.compile(
+    r"\b(?:see|also|for example|e\.g|cf|and|in|as|cited|quoted|p|pp)\b\.?", re.IGNORECASE
+)
 #: Where a clause ends inside a sentence (brackets masked): ``;``, ``:``, a spaced dash, or a
 #: comma before a conjunction that opens a new clause.
 _CLAUSE_BREAK = re.compile(
     r"[;:]|\s[–—-]\s|,\s+(?=(?:but|while|whilst|whereas|although|though|yet|which|however)"
-    r"\b)")
+    r"\b)"
+)
 
 #: After a citation's bracket, words that open another claim: the clause ends at the bracket.
 _STOPS_AT_BRACKET = re.compile(
     r"\s*,?\s*(?:and|or|but|while|whilst|which|with|as|so|whereas|although|though|yet|"
-    r"however|in|for|to)\b", re.IGNORECASE)
+    r"however|in|for|to)\b",
+    re.IGNORECASE,
+)
 
 # --------------------------------------------------------------------------------------
 # Clauses
@@ -88,7 +109,7 @@ def _bracket_around(text: str, start: int, end: int) -> tuple[int, int] | None:
     opening = text.rfind("(", 0, start + 1)
     if opening == -1 or text.rfind(")", opening, start) != -1:
         return None
-    closing = text.find(")", end - 1 if text[end - 1:end] == ")" else end)
+    closing = text.find(")", end - 1 if text[end - 1 : end] == ")" else end)
     return (opening, closing + 1) if closing != -1 else None
 
 
@@ -96,10 +117,10 @@ def _own_comment(item: str) -> bool:
     """Whether a bracket item has words of its own besides its citations and fillers."""
     rest = item
     for citation in sorted(parse_bracket(item), key=lambda c: -c.start):
-        rest = rest[:citation.start] + " " + rest[citation.end:]
+        rest = rest[: citation.start] + " " + rest[citation.end :]
     prefix = PREFIX.match(rest)
     assert prefix is not None  # every part of PREFIX is optional: it matches anywhere
-    rest = _FILLER.sub(" ", rest[prefix.end():])
+    rest = _FILLER.sub(" ", rest[prefix.end() :])
     return len(re.findall(r"[^\W\d_]{3,}", rest)) >= 2
 
 
@@ -124,16 +145,23 @@ def _own_items(content: str, offset: int) -> str:
     items = [content[a:b] for a, b in bounds]
     mine = next(i for i, (a, b) in enumerate(bounds) if a <= offset <= b)
     commented = [_own_comment(item) for item in items]
-    opening = next((i for i in range(mine, -1, -1)
-                    if re.match(r"\s*see\b", items[i], re.IGNORECASE)), None)
+    opening = next(
+        (i for i in range(mine, -1, -1) if re.match(r"\s*see\b", items[i], re.IGNORECASE)), None
+    )
     closing = next((i for i in range(mine, len(items)) if commented[i]), None)
     if opening is not None and closing is not None and not any(commented[opening:mine]):
-        return content[bounds[opening][0]:bounds[closing][1]].strip()
+        return content[bounds[opening][0] : bounds[closing][1]].strip()
     return items[mine].strip() if commented[mine] else ""
 
 
-def citation_clause(sentence: str, start: int, end: int, form: str,
-                    earlier: Iterable[int] = (), later: Iterable[int] = ()) -> tuple[str, str]:
+def citation_clause(
+    sentence: str,
+    start: int,
+    end: int,
+    form: str,
+    earlier: Iterable[int] = (),
+    later: Iterable[int] = (),
+) -> tuple[str, str]:
     """Return the clause a citation at ``sentence[start:end]`` supports, and the kind of unit.
 
     Args:
@@ -169,7 +197,7 @@ def citation_clause(sentence: str, start: int, end: int, form: str,
     bracket = _bracket_around(sentence, start, end) if form == "parenthetical" else None
     if bracket is not None:
         inside_start = bracket[0] + 1
-        content = sentence[inside_start:bracket[1] - 1]
+        content = sentence[inside_start : bracket[1] - 1]
         own = _own_items(content, start - inside_start)
         if own:
             return own, "parenthesis"
@@ -178,23 +206,26 @@ def citation_clause(sentence: str, start: int, end: int, form: str,
         anchor_start, anchor_end = start, end
     masked = _mask_brackets(sentence)
     breaks = [m.start() for m in _CLAUSE_BREAK.finditer(masked)]
-    begin = max([b + 1 for b in breaks if b < anchor_start]
-                + [e for e in earlier if e <= anchor_start] + [0])
+    begin = max(
+        [b + 1 for b in breaks if b < anchor_start]
+        + [e for e in earlier if e <= anchor_start]
+        + [0]
+    )
     next_break = min([b for b in breaks if b >= anchor_end] + [len(sentence)])
     if bracket is not None:
         finish = anchor_end
         rest = sentence[finish:next_break]
         if rest.strip(" .!?,") and not _STOPS_AT_BRACKET.match(rest):
             finish = min([b for b in later if b >= anchor_end] + [next_break])
-        elif sentence[finish:finish + 1] in {".", "!", "?"}:
+        elif sentence[finish : finish + 1] in {".", "!", "?"}:
             finish += 1
     else:
         finish = next_break
     if bracket is not None:
-        content = sentence[bracket[0] + 1:bracket[1] - 1]
+        content = sentence[bracket[0] + 1 : bracket[1] - 1]
         kept = _uncommented(content)
         if kept != content and bracket[0] >= begin and bracket[1] <= finish:
-            sentence = sentence[:bracket[0] + 1] + kept + sentence[bracket[1] - 1:]
+            sentence = sentence[: bracket[0] + 1] + kept + sentence[bracket[1] - 1 :]
             finish -= len(content) - len(kept)
     text = sentence[begin:finish].strip(" ,;:–—-")
     return (text or sentence.strip()), "clause"
@@ -227,14 +258,18 @@ def sentence_clauses(sentence: str, cited: list[str]) -> list[tuple[str, str]]:
     ends: list[int] = []
     starts: list[int] = []
     for citation in found:
-        span = (_bracket_around(sentence, citation.start, citation.end)
-                if citation.form == "parenthetical" else None)
+        span = (
+            _bracket_around(sentence, citation.start, citation.end)
+            if citation.form == "parenthetical"
+            else None
+        )
         ends.append(span[1] if span else -1)  # a running-text citation ends no clause
         starts.append(span[0] if span else citation.start)
     result = []
     for printed in cited:
-        position = next((i for i, c in enumerate(found) if not used[i] and c.cited_as == printed),
-                        None)
+        position = next(
+            (i for i, c in enumerate(found) if not used[i] and c.cited_as == printed), None
+        )
         if position is None:
             result.append((sentence, "sentence"))
             continue
@@ -243,8 +278,9 @@ def sentence_clauses(sentence: str, cited: list[str]) -> list[tuple[str, str]]:
         own_end = ends[position]
         earlier = [e for e in ends if 0 <= e <= citation.start and e != own_end]
         later = [b for b in starts if b >= own_end]
-        result.append(citation_clause(sentence, citation.start, citation.end, citation.form,
-                                      earlier, later))
+        result.append(
+            citation_clause(sentence, citation.start, citation.end, citation.form, earlier, later)
+        )
     return result
 
 
@@ -302,9 +338,14 @@ def occurrence_works(audit: pd.DataFrame, works: pd.DataFrame) -> pd.Series:
     candidates = audit["candidate_key"] if "candidate_key" in audit else [""] * len(audit)
     result = []
     for status, key, candidate, surnames, year, suffix in zip(
-            audit["status"], audit["key"], candidates, audit["surnames"], audit["year"],
-            audit["suffix"].fillna("") if "suffix" in audit else [""] * len(audit),
-            strict=True):
+        audit["status"],
+        audit["key"],
+        candidates,
+        audit["surnames"],
+        audit["year"],
+        audit["suffix"].fillna("") if "suffix" in audit else [""] * len(audit),
+        strict=True,
+    ):
         counted = counts_for(status, key, candidate)
         if counted:
             result.append(f"ref:{counted}")
@@ -313,13 +354,17 @@ def occurrence_works(audit: pd.DataFrame, works: pd.DataFrame) -> pd.Series:
             result.append("")
             continue
         names = _surnames(surnames)
-        result.append(unlisted.get(_key(names[0], str(year), str(suffix or "")), "")
-                      if names and names[0] else "")
+        result.append(
+            unlisted.get(_key(names[0], str(year), str(suffix or "")), "")
+            if names and names[0]
+            else ""
+        )
     return pd.Series(result, index=audit.index, dtype="object")
 
 
-def citation_support(audit: pd.DataFrame, works: pd.DataFrame, codes: pd.DataFrame,
-                     codebook: pd.DataFrame) -> pd.DataFrame:
+def citation_support(
+    audit: pd.DataFrame, works: pd.DataFrame, codes: pd.DataFrame, codebook: pd.DataFrame
+) -> pd.DataFrame:
     """Return, per citation occurrence, its clause, the rule coder's and the curated topics.
 
     Args:
@@ -344,31 +389,49 @@ def citation_support(audit: pd.DataFrame, works: pd.DataFrame, codes: pd.DataFra
         return pd.DataFrame(columns=SUPPORT_COLUMNS)
     audit = audit.reset_index(drop=True)
     occurrences = audit.assign(
-        occurrence_id=[f"{loc}#c{n}" for loc, n in zip(audit["location"], audit["occurrence"],
-                                                       strict=True)],
+        occurrence_id=[
+            f"{loc}#c{n}" for loc, n in zip(audit["location"], audit["occurrence"], strict=True)
+        ],
         work_id=occurrence_works(audit, works),
-        finding=[finding(s, n) for s, n in zip(
-            audit["status"], audit["note"] if "note" in audit else [""] * len(audit),
-            strict=True)])
+        finding=[
+            finding(s, n)
+            for s, n in zip(
+                audit["status"],
+                audit["note"] if "note" in audit else [""] * len(audit),
+                strict=True,
+            )
+        ],
+    )
     clauses: dict[int, tuple[str, str]] = {}
     for (_, sentence), group in occurrences.groupby(["location", "sentence"], sort=False):
-        for position, found in zip(group.index, sentence_clauses(sentence,
-                                                                 group["cited_as"].tolist()),
-                                   strict=True):
+        for position, found in zip(
+            group.index, sentence_clauses(sentence, group["cited_as"].tolist()), strict=True
+        ):
             clauses[position] = found
     occurrences["clause"] = [clauses[i][0] for i in occurrences.index]
     occurrences["unit"] = [clauses[i][1] for i in occurrences.index]
     info = works.set_index("work_id")
     occurrences["listed"] = occurrences["work_id"].map(
-        lambda w: _truthy(info.at[w, "listed"]) if w in info.index else pd.NA)
+        lambda w: _truthy(info.at[w, "listed"]) if w in info.index else pd.NA
+    )
     for column in ("design", "country"):
         occurrences[column] = occurrences["work_id"].map(
-            lambda w, c=column: _text(info.at[w, c]) if w in info.index else "")
-    targets = pd.DataFrame({"target_id": occurrences["occurrence_id"], "target_kind": "clause",
-                            "text": occurrences["clause"]})
+            lambda w, c=column: _text(info.at[w, c]) if w in info.index else ""
+        )
+    targets = pd.DataFrame(
+        {
+            "target_id": occurrences["occurrence_id"],
+            "target_kind": "clause",
+            "text": occurrences["clause"],
+        }
+    )
     proposed = apply_rules(targets, codebook)
-    rule = {(t, k): m for t, k, m in zip(proposed["target_id"], proposed["topic_id"],
-                                         proposed["matched"], strict=True)}
+    rule = {
+        (t, k): m
+        for t, k, m in zip(
+            proposed["target_id"], proposed["topic_id"], proposed["matched"], strict=True
+        )
+    }
     curated: dict[str, list[str]] = {}
     for work, topic in zip(codes["work_id"], codes["topic_id"], strict=True):
         curated.setdefault(work, []).append(topic)
@@ -377,21 +440,48 @@ def citation_support(audit: pd.DataFrame, works: pd.DataFrame, codes: pd.DataFra
     for target, topic in rule:
         rule_topics.setdefault(target, []).append(topic)
     records = []
-    keep = ["occurrence_id", "location", "line", "source", "cited_as", "status", "work_id",
-            "listed", "design", "country", "sentence", "clause", "unit", "finding"]
+    keep = [
+        "occurrence_id",
+        "location",
+        "line",
+        "source",
+        "cited_as",
+        "status",
+        "work_id",
+        "listed",
+        "design",
+        "country",
+        "sentence",
+        "clause",
+        "unit",
+        "finding",
+    ]
     for row in occurrences[keep].to_dict("records"):
         mine = set(curated.get(row["work_id"], [])) if row["work_id"] else set()
         proposed_here = set(rule_topics.get(row["occurrence_id"], []))
         topics = sorted(mine | proposed_here, key=lambda t: (order.get(t, len(order)), t))
         if not topics:
-            records.append({**row, "topic_id": "", "rule_proposes": False, "rule_matched": "",
-                            "curated": False, "supports": False})
+            records.append(
+                {
+                    **row,
+                    "topic_id": "",
+                    "rule_proposes": False,
+                    "rule_matched": "",
+                    "curated": False,
+                    "supports": False,
+                }
+            )
         for topic in topics:
-            records.append({**row, "topic_id": topic,
-                            "rule_proposes": topic in proposed_here,
-                            "rule_matched": rule.get((row["occurrence_id"], topic), "") or "",
-                            "curated": topic in mine,
-                            "supports": topic in mine and topic in proposed_here})
+            records.append(
+                {
+                    **row,
+                    "topic_id": topic,
+                    "rule_proposes": topic in proposed_here,
+                    "rule_matched": rule.get((row["occurrence_id"], topic), "") or "",
+                    "curated": topic in mine,
+                    "supports": topic in mine and topic in proposed_here,
+                }
+            )
     frame = pd.DataFrame(records, columns=SUPPORT_COLUMNS)
     frame["work_id"] = frame["work_id"].fillna("")
     return frame
@@ -401,8 +491,9 @@ def _text(value: Any) -> str:
     return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
 
 
-def coding_agreement(support: pd.DataFrame, codes: pd.DataFrame,
-                     topics: pd.DataFrame) -> pd.DataFrame:
+def coding_agreement(
+    support: pd.DataFrame, codes: pd.DataFrame, topics: pd.DataFrame
+) -> pd.DataFrame:
     """Return how well the rule coder's clause-level proposals agree with the curated codes.
 
     The unit is a (work, topic) pair over the works that are cited at least once (with a
@@ -417,10 +508,14 @@ def coding_agreement(support: pd.DataFrame, codes: pd.DataFrame,
     """
     known = support[support["work_id"].astype(str) != ""]
     cited = set(known["work_id"])
-    proposed = set(zip(known.loc[known["rule_proposes"], "work_id"],
-                       known.loc[known["rule_proposes"], "topic_id"], strict=True))
-    coded = {(w, t) for w, t in zip(codes["work_id"], codes["topic_id"], strict=True)
-             if w in cited}
+    proposed = set(
+        zip(
+            known.loc[known["rule_proposes"], "work_id"],
+            known.loc[known["rule_proposes"], "topic_id"],
+            strict=True,
+        )
+    )
+    coded = {(w, t) for w, t in zip(codes["work_id"], codes["topic_id"], strict=True) if w in cited}
     records = []
     totals = [0, 0, 0]
     for topic_id, label in zip(topics["topic_id"], topics["label"], strict=True):
@@ -434,9 +529,15 @@ def coding_agreement(support: pd.DataFrame, codes: pd.DataFrame,
 
 
 def _agreement_row(topic_id: str, label: str, tp: int, fp: int, fn: int) -> dict:
-    return {"topic_id": topic_id, "topic_label": label, "tp": tp, "fp": fp, "fn": fn,
-            "precision": round(tp / (tp + fp), 3) if tp + fp else None,
-            "recall": round(tp / (tp + fn), 3) if tp + fn else None}
+    return {
+        "topic_id": topic_id,
+        "topic_label": label,
+        "tp": tp,
+        "fp": fp,
+        "fn": fn,
+        "precision": round(tp / (tp + fp), 3) if tp + fp else None,
+        "recall": round(tp / (tp + fn), 3) if tp + fn else None,
+    }
 
 
 # --------------------------------------------------------------------------------------
@@ -464,8 +565,13 @@ def enum_labels(descriptor: dict[str, Any], resource: str, field: str) -> dict[s
         values = field_enum(descriptor, resource, field)
     except KeyError:
         return {}
-    spec = next(item for res in descriptor["resources"] if res["name"] == resource
-                for item in res["schema"]["fields"] if item["name"] == field)
+    spec = next(
+        item
+        for res in descriptor["resources"]
+        if res["name"] == resource
+        for item in res["schema"]["fields"]
+        if item["name"] == field
+    )
     labels = spec.get("x-enumLabels") or {}
     if isinstance(labels, list):
         labels = dict(zip(values, labels, strict=False))

@@ -89,30 +89,78 @@ class Term:
 
 #: Evidence channels, in display order; the last one comes from the crosswalk.
 CHANNEL_TERMS: tuple[Term, ...] = (
-    Term("academic", "Academic references",
-         "works of the reference list cited in the evidence narrative", "A", "grey_1"),
-    Term("unlisted", "Works not in the reference list",
-         "works cited in the narrative but missing from the reference list", "U", "grey_2"),
-    Term("roundtable", "Roundtables", "practitioner roundtables quoted in the narrative", "R",
-         "grey_3"),
-    Term("consultation", "Consultations", "consultations quoted in the narrative", "C",
-         "grey_4"),
-    Term("programme", "Evaluated programmes",
-         "named programmes evaluated by a cited work or tied to the row", "E", "grey_5"),
-    Term("framework", "Framework items",
-         "items of existing frameworks the crosswalk relates to the guideline", "F", "grey_6"),
+    Term(
+        "academic",
+        "Academic references",
+        "works of the reference list cited in the evidence narrative",
+        "A",
+        "grey_1",
+    ),
+    Term(
+        "unlisted",
+        "Works not in the reference list",
+        "works cited in the narrative but missing from the reference list",
+        "U",
+        "grey_2",
+    ),
+    Term(
+        "roundtable",
+        "Roundtables",
+        "practitioner roundtables quoted in the narrative",
+        "R",
+        "grey_3",
+    ),
+    Term("consultation", "Consultations", "consultations quoted in the narrative", "C", "grey_4"),
+    Term(
+        "programme",
+        "Evaluated programmes",
+        "named programmes evaluated by a cited work or tied to the row",
+        "E",
+        "grey_5",
+    ),
+    Term(
+        "framework",
+        "Framework items",
+        "items of existing frameworks the crosswalk relates to the guideline",
+        "F",
+        "grey_6",
+    ),
 )
 
 #: Cell statuses, from the worst to the best.
 STATUS_TERMS: tuple[Term, ...] = (
-    Term("absolute_gap", "Absolute gap", "no evidence in any channel", "\u2715", "vermillion",
-         "an absolute gap"),
-    Term("practice_only", "Practice only", "no cited work, only practice evidence", "P",
-         "orange", "only practice evidence"),
-    Term("thin", "Thin", "fewer cited works than the thresholds ask for", "T", "sky_blue",
-         "thin evidence"),
-    Term("covered", "Covered", "cited works at or above the thresholds", "\u2713",
-         "bluish_green", "enough cited works"),
+    Term(
+        "absolute_gap",
+        "Absolute gap",
+        "no evidence in any channel",
+        "\u2715",
+        "vermillion",
+        "an absolute gap",
+    ),
+    Term(
+        "practice_only",
+        "Practice only",
+        "no cited work, only practice evidence",
+        "P",
+        "orange",
+        "only practice evidence",
+    ),
+    Term(
+        "thin",
+        "Thin",
+        "fewer cited works than the thresholds ask for",
+        "T",
+        "sky_blue",
+        "thin evidence",
+    ),
+    Term(
+        "covered",
+        "Covered",
+        "cited works at or above the thresholds",
+        "\u2713",
+        "bluish_green",
+        "enough cited works",
+    ),
 )
 
 #: Evidence channel ids, in display order.
@@ -154,15 +202,47 @@ def status_label(status: str) -> str:
 #: Relations of the crosswalk that do not tie a guideline to a framework item.
 UNRELATED = frozenset({"not_related", ""})
 
-EVIDENCE_COLUMNS = ["row_id", "topic_id", "channel", "evidence_id", "citation", "sentence",
-                    "location", "coded_by", "coded_on", "via", "clause", "line", "design",
-                    "country", "finding"]
-LINK_COLUMNS = ["row_id", "channel", "evidence_id", "citation", "sentence", "sentence_id",
-                "narrative_id", "location", "via", "clause", "line", "occurrence_id",
-                "finding"]
+EVIDENCE_COLUMNS = [
+    "row_id",
+    "topic_id",
+    "channel",
+    "evidence_id",
+    "citation",
+    "sentence",
+    "location",
+    "coded_by",
+    "coded_on",
+    "via",
+    "clause",
+    "line",
+    "design",
+    "country",
+    "finding",
+]
+LINK_COLUMNS = [
+    "row_id",
+    "channel",
+    "evidence_id",
+    "citation",
+    "sentence",
+    "sentence_id",
+    "narrative_id",
+    "location",
+    "via",
+    "clause",
+    "line",
+    "occurrence_id",
+    "finding",
+]
 #: Per-cell counts of the distinct works behind it, by design and by country.
-WORK_COUNT_COLUMNS = ["works", "works_evaluation", "works_other_design", "works_uk",
-                      "works_elsewhere", "works_country_unknown"]
+WORK_COUNT_COLUMNS = [
+    "works",
+    "works_evaluation",
+    "works_other_design",
+    "works_uk",
+    "works_elsewhere",
+    "works_country_unknown",
+]
 ROW_COLUMNS = ["row_id", "level", "standard_id", "number", "row_label", "text", "order"]
 TOPIC_COLUMNS = ["topic_id", "dimension", "label", "definition", "order"]
 
@@ -230,13 +310,27 @@ def map_rows(standards: pd.DataFrame, guidelines: pd.DataFrame) -> pd.DataFrame:
     """
     rows = []
     for standard in standards.to_dict("records"):
-        rows.append({"row_id": standard["standard_id"], "level": "standard",
-                     "standard_id": standard["standard_id"], "number": str(standard["number"]),
-                     "row_label": f"Standard {standard['number']}", "text": standard["text"]})
+        rows.append(
+            {
+                "row_id": standard["standard_id"],
+                "level": "standard",
+                "standard_id": standard["standard_id"],
+                "number": str(standard["number"]),
+                "row_label": f"Standard {standard['number']}",
+                "text": standard["text"],
+            }
+        )
     for guideline in guidelines.to_dict("records"):
-        rows.append({"row_id": guideline["guideline_id"], "level": "guideline",
-                     "standard_id": guideline["standard_id"], "number": str(guideline["number"]),
-                     "row_label": f"Guideline {guideline['number']}", "text": guideline["text"]})
+        rows.append(
+            {
+                "row_id": guideline["guideline_id"],
+                "level": "guideline",
+                "standard_id": guideline["standard_id"],
+                "number": str(guideline["number"]),
+                "row_label": f"Guideline {guideline['number']}",
+                "text": guideline["text"],
+            }
+        )
     frame = pd.DataFrame(rows, columns=ROW_COLUMNS[:-1])
     key = frame["number"].map(_number_key)
     frame = frame.assign(_key=key).sort_values("_key", kind="stable").drop(columns="_key")
@@ -268,8 +362,12 @@ def map_topics(codebook: pd.DataFrame) -> pd.DataFrame:
 
 
 def _channel_of(node: str) -> str | None:
-    for prefix, channel in (("ref:", "academic"), ("roundtable:", "roundtable"),
-                            ("consultation:", "consultation"), ("programme:", "programme")):
+    for prefix, channel in (
+        ("ref:", "academic"),
+        ("roundtable:", "roundtable"),
+        ("consultation:", "consultation"),
+        ("programme:", "programme"),
+    ):
         if node.startswith(prefix):
             return channel
     return None
@@ -279,8 +377,9 @@ def _edge_location(data: dict[str, Any]) -> str:
     """Where an edge's sentence stands: ``file, narrative or row id, line(s) N``."""
     parts = [str(data[k]) for k in ("source_file", "location") if data.get(k) not in (None, "")]
     if data.get("lines") not in (None, ""):
-        parts.append(f"line {data['lines']}" if "-" not in str(data["lines"])
-                     else f"lines {data['lines']}")
+        parts.append(
+            f"line {data['lines']}" if "-" not in str(data["lines"]) else f"lines {data['lines']}"
+        )
     return ", ".join(parts)
 
 
@@ -304,35 +403,46 @@ def _evaluations(graph: nx.MultiDiGraph) -> dict[str, list[str]]:
     return evaluated
 
 
-def _own_links(graph: nx.MultiDiGraph, row_id: str,
-               evaluated: dict[str, list[str]]) -> list[dict]:
+def _own_links(graph: nx.MultiDiGraph, row_id: str, evaluated: dict[str, list[str]]) -> list[dict]:
     """Links made by the text of one row (a standard's narrative, or a guideline's own text)."""
     links: list[dict] = []
     narrative = f"narrative:{row_id}" if row_id.startswith("standard:") else ""
     for node in _text_nodes(graph, row_id):
         for _, target, data in graph.out_edges(node, data=True):
             channel, kind = _channel_of(str(target)), data.get("kind")
-            if channel is None or kind == "part_of" or (channel == "academic"
-                                                        and kind != "cites"):
+            if channel is None or kind == "part_of" or (channel == "academic" and kind != "cites"):
                 continue
-            links.append({"channel": channel, "evidence_id": str(target),
-                          "sentence": _edge_sentence(data),
-                          "sentence_id": data.get("sentence_id") or "",
-                          "narrative_id": narrative, "location": _edge_location(data)})
+            links.append(
+                {
+                    "channel": channel,
+                    "evidence_id": str(target),
+                    "sentence": _edge_sentence(data),
+                    "sentence_id": data.get("sentence_id") or "",
+                    "narrative_id": narrative,
+                    "location": _edge_location(data),
+                }
+            )
         for origin, _, data in graph.in_edges(node, data=True):
             if _channel_of(str(origin)) == "programme" and data.get("kind") != "part_of":
-                links.append({"channel": "programme", "evidence_id": str(origin),
-                              "sentence": _edge_sentence(data),
-                              "sentence_id": data.get("sentence_id") or "",
-                              "narrative_id": narrative, "location": _edge_location(data)})
+                links.append(
+                    {
+                        "channel": "programme",
+                        "evidence_id": str(origin),
+                        "sentence": _edge_sentence(data),
+                        "sentence_id": data.get("sentence_id") or "",
+                        "narrative_id": narrative,
+                        "location": _edge_location(data),
+                    }
+                )
     for link in [link for link in links if link["channel"] == "academic"]:
         for programme in evaluated.get(link["evidence_id"], []):
             links.append({**link, "channel": "programme", "evidence_id": programme})
     return [{**link, "via": row_id} for link in links]
 
 
-def narrative_links(graph: nx.MultiDiGraph, rows: pd.DataFrame,
-                    labels: dict[str, str]) -> pd.DataFrame:
+def narrative_links(
+    graph: nx.MultiDiGraph, rows: pd.DataFrame, labels: dict[str, str]
+) -> pd.DataFrame:
     """Return the links from each row to the items its text cites or quotes.
 
     Academic references come from ``cites`` edges, roundtables and consultations from
@@ -364,8 +474,9 @@ def narrative_links(graph: nx.MultiDiGraph, rows: pd.DataFrame,
     return frame.drop_duplicates(ignore_index=True)[LINK_COLUMNS]
 
 
-def framework_links(crosswalk: pd.DataFrame, rows: pd.DataFrame,
-                    labels: dict[str, str], locations: dict[str, str]) -> pd.DataFrame:
+def framework_links(
+    crosswalk: pd.DataFrame, rows: pd.DataFrame, labels: dict[str, str], locations: dict[str, str]
+) -> pd.DataFrame:
     """Return the links from rows to the framework items the crosswalk relates them to.
 
     A guideline is linked to every framework item it has a relation with other than
@@ -390,11 +501,21 @@ def framework_links(crosswalk: pd.DataFrame, rows: pd.DataFrame,
         if focal not in standard_of:
             continue
         rationale = mapping.get("rationale")
-        sentence = f"{focal} {mapping['relation']} {item}: {rationale}" if isinstance(
-            rationale, str) else f"{focal} {mapping['relation']} {item}"
-        link = {"channel": "framework", "evidence_id": item, "citation": labels.get(item, item),
-                "sentence": sentence, "sentence_id": "", "narrative_id": "",
-                "location": locations.get(item, ""), "via": focal}
+        sentence = (
+            f"{focal} {mapping['relation']} {item}: {rationale}"
+            if isinstance(rationale, str)
+            else f"{focal} {mapping['relation']} {item}"
+        )
+        link = {
+            "channel": "framework",
+            "evidence_id": item,
+            "citation": labels.get(item, item),
+            "sentence": sentence,
+            "sentence_id": "",
+            "narrative_id": "",
+            "location": locations.get(item, ""),
+            "via": focal,
+        }
         records.append({"row_id": focal, **link})
         if focal != standard_of[focal]:
             records.append({"row_id": standard_of[focal], **link})
@@ -444,11 +565,17 @@ def _coded_sentences(links: pd.DataFrame, codes: pd.DataFrame) -> pd.DataFrame:
     by_narrative: dict[str, list[tuple[str, str]]] = {}
     for target_id, text in zip(sentences["target_id"], sentences["text"], strict=True):
         by_narrative.setdefault(str(target_id).split("#")[0], []).append(
-            (target_id, _normalise(text)))
+            (target_id, _normalise(text))
+        )
     pairs = []
-    for position, (given, narrative, sentence) in enumerate(zip(
-            links["sentence_id"].fillna(""), links["narrative_id"].fillna(""),
-            links["sentence"].map(_normalise), strict=True)):
+    for position, (given, narrative, sentence) in enumerate(
+        zip(
+            links["sentence_id"].fillna(""),
+            links["narrative_id"].fillna(""),
+            links["sentence"].map(_normalise),
+            strict=True,
+        )
+    ):
         if given:
             pairs.append((position, given))
             continue
@@ -507,8 +634,7 @@ reference list dates this work 2016]'
     return f"{label} [cited as “{cited_as}”: {found}]" if found else label
 
 
-def work_links(support: pd.DataFrame, rows: pd.DataFrame,
-               labels: dict[str, str]) -> pd.DataFrame:
+def work_links(support: pd.DataFrame, rows: pd.DataFrame, labels: dict[str, str]) -> pd.DataFrame:
     """Return the links from rows to the works their texts cite, one per citation occurrence.
 
     A listed work is linked in the ``academic`` channel, a work missing from the reference
@@ -525,8 +651,7 @@ def work_links(support: pd.DataFrame, rows: pd.DataFrame,
     Returns:
         A DataFrame with :data:`LINK_COLUMNS`.
     """
-    occurrences = support[support["work_id"].astype(str) != ""].drop_duplicates(
-        "occurrence_id")
+    occurrences = support[support["work_id"].astype(str) != ""].drop_duplicates("occurrence_id")
     receivers = _receivers(rows)
     records: list[dict[str, Any]] = []
     for occ in occurrences.to_dict("records"):
@@ -536,17 +661,24 @@ def work_links(support: pd.DataFrame, rows: pd.DataFrame,
         listed = occ["listed"] is True or str(occ["listed"]).lower() == "true"
         found = occ.get("finding") or ""
         found = found if isinstance(found, str) else ""
-        link = {"channel": "academic" if listed else "unlisted", "evidence_id": occ["work_id"],
-                "citation": flagged_label(labels.get(occ["work_id"], occ["cited_as"]),
-                                          occ["cited_as"], found) if listed
-                else unlisted_label(occ["cited_as"]),
-                "finding": found,
-                "sentence": occ["sentence"], "sentence_id": "",
-                "narrative_id": occ["location"] if occ["location"].startswith("narrative:")
-                else "",
-                "location": f"{occ['source']}, {occ['location']}, line {occ['line']}",
-                "via": own, "clause": occ["clause"], "line": str(occ["line"]),
-                "occurrence_id": occ["occurrence_id"]}
+        link = {
+            "channel": "academic" if listed else "unlisted",
+            "evidence_id": occ["work_id"],
+            "citation": flagged_label(
+                labels.get(occ["work_id"], occ["cited_as"]), occ["cited_as"], found
+            )
+            if listed
+            else unlisted_label(occ["cited_as"]),
+            "finding": found,
+            "sentence": occ["sentence"],
+            "sentence_id": "",
+            "narrative_id": occ["location"] if occ["location"].startswith("narrative:") else "",
+            "location": f"{occ['source']}, {occ['location']}, line {occ['line']}",
+            "via": own,
+            "clause": occ["clause"],
+            "line": str(occ["line"]),
+            "occurrence_id": occ["occurrence_id"],
+        }
         records.extend({"row_id": row_id, **link} for row_id in receivers[own])
     return pd.DataFrame(records, columns=LINK_COLUMNS)
 
@@ -562,9 +694,12 @@ def curated_by(basis: object, rationale: object) -> str:
     return f"curated ({basis}){why}" if isinstance(basis, str) and basis else f"curated{why}"
 
 
-def evidence_list(links: pd.DataFrame, codes: pd.DataFrame,
-                  work_codes: pd.DataFrame | None = None,
-                  works: pd.DataFrame | None = None) -> pd.DataFrame:
+def evidence_list(
+    links: pd.DataFrame,
+    codes: pd.DataFrame,
+    work_codes: pd.DataFrame | None = None,
+    works: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """Return every piece of evidence behind every cell, with the text and code that place it.
 
     A cited work (channels :data:`WORK_CHANNELS`) is evidence for a topic only when the
@@ -597,26 +732,43 @@ def evidence_list(links: pd.DataFrame, codes: pd.DataFrame,
     frames = []
     cited = links[links["channel"].isin(WORK_CHANNELS)]
     if work_codes is not None and not work_codes.empty and not cited.empty:
-        curated = pd.DataFrame({
-            "target_id": work_codes["work_id"], "topic_id": work_codes["topic_id"],
-            "coded_by": [curated_by(b, r) for b, r in zip(
-                work_codes.get("basis", pd.Series(None, index=work_codes.index)),
-                work_codes.get("rationale", pd.Series(None, index=work_codes.index)),
-                strict=True)]})
+        curated = pd.DataFrame(
+            {
+                "target_id": work_codes["work_id"],
+                "topic_id": work_codes["topic_id"],
+                "coded_by": [
+                    curated_by(b, r)
+                    for b, r in zip(
+                        work_codes.get("basis", pd.Series(None, index=work_codes.index)),
+                        work_codes.get("rationale", pd.Series(None, index=work_codes.index)),
+                        strict=True,
+                    )
+                ],
+            }
+        )
         frames.append(cited.merge(curated, left_on="evidence_id", right_on="target_id"))
     others = links[~links["channel"].isin(WORK_CHANNELS)]
     if not codes.empty and not others.empty:
         reasons = codes["reason"] if "reason" in codes else pd.Series(None, index=codes.index)
-        code_cols = pd.DataFrame({
-            "target_id": codes["target_id"], "topic_id": codes["topic_id"],
-            "coded_by": [coded_by(m, w, r) for m, w, r in zip(
-                codes["method"], codes["matched"], reasons, strict=True)]})
+        code_cols = pd.DataFrame(
+            {
+                "target_id": codes["target_id"],
+                "topic_id": codes["topic_id"],
+                "coded_by": [
+                    coded_by(m, w, r)
+                    for m, w, r in zip(codes["method"], codes["matched"], reasons, strict=True)
+                ],
+            }
+        )
         frames.append(others.merge(code_cols, left_on="evidence_id", right_on="target_id"))
         quoted = others[others["channel"].isin(QUOTE_CHANNELS)].reset_index(drop=True)
         paired = _coded_sentences(quoted, codes)
-        frames.append(quoted.drop(columns="sentence_id").iloc[paired["link"]].assign(
-            sentence_id=paired["sentence_id"].to_numpy()).merge(
-            code_cols, left_on="sentence_id", right_on="target_id"))
+        frames.append(
+            quoted.drop(columns="sentence_id")
+            .iloc[paired["link"]]
+            .assign(sentence_id=paired["sentence_id"].to_numpy())
+            .merge(code_cols, left_on="sentence_id", right_on="target_id")
+        )
     frames = [f for f in frames if not f.empty]
     if not frames:
         return pd.DataFrame(columns=EVIDENCE_COLUMNS)
@@ -629,8 +781,11 @@ def evidence_list(links: pd.DataFrame, codes: pd.DataFrame,
     frame["country"] = frame["evidence_id"].map(country).fillna("")
     frame.loc[frame["clause"] == "", "clause"] = frame["sentence"]
     frame = frame[EVIDENCE_COLUMNS].drop_duplicates(ignore_index=True)
-    return frame.sort_values(["row_id", "topic_id", "channel", "evidence_id", "sentence",
-                              "coded_on"], kind="stable", ignore_index=True)
+    return frame.sort_values(
+        ["row_id", "topic_id", "channel", "evidence_id", "sentence", "coded_on"],
+        kind="stable",
+        ignore_index=True,
+    )
 
 
 # --------------------------------------------------------------------------------------
@@ -638,8 +793,9 @@ def evidence_list(links: pd.DataFrame, codes: pd.DataFrame,
 # --------------------------------------------------------------------------------------
 
 
-def counted_works(counts: pd.DataFrame, thresholds: GapThresholds = DEFAULT_THRESHOLDS
-                  ) -> pd.Series:
+def counted_works(
+    counts: pd.DataFrame, thresholds: GapThresholds = DEFAULT_THRESHOLDS
+) -> pd.Series:
     """Return the number of cited works each cell's status counts: academic references, plus
     works not in the reference list when ``thresholds.count_unlisted``."""
     works = counts["count_academic"]
@@ -648,8 +804,7 @@ def counted_works(counts: pd.DataFrame, thresholds: GapThresholds = DEFAULT_THRE
     return works
 
 
-def gap_status(counts: pd.DataFrame, thresholds: GapThresholds = DEFAULT_THRESHOLDS
-               ) -> pd.Series:
+def gap_status(counts: pd.DataFrame, thresholds: GapThresholds = DEFAULT_THRESHOLDS) -> pd.Series:
     """Return the status of each cell from its counts (one ``count_<channel>`` column per
     channel of :data:`CHANNELS`, and ``works_uk`` / ``works_evaluation`` when the thresholds
     ask for UK or evaluation works).
@@ -693,8 +848,10 @@ def status_note(cell: pd.Series | dict, thresholds: GapThresholds = DEFAULT_THRE
         '4 works coded with the topic (0 from the UK, 1 evaluation): none from the UK, 1 needed'
     """
     works, uk, ev = int(cell["works"]), int(cell["works_uk"]), int(cell["works_evaluation"])
-    head = (f"{_plural(works, 'work')} coded with the topic ({uk} from the UK, "
-            f"{_plural(ev, 'evaluation')})")
+    head = (
+        f"{_plural(works, 'work')} coded with the topic ({uk} from the UK, "
+        f"{_plural(ev, 'evaluation')})"
+    )
     if cell["status"] in ("absolute_gap", "practice_only"):
         return "no cited work coded with the topic"
     if cell["status"] == "covered":
@@ -703,11 +860,14 @@ def status_note(cell: pd.Series | dict, thresholds: GapThresholds = DEFAULT_THRE
     if works < thresholds.covered_min_references:
         missing.append(f"fewer than {thresholds.covered_min_references}")
     if uk < thresholds.covered_min_uk:
-        missing.append(f"{'none' if uk == 0 else uk} from the UK, "
-                       f"{thresholds.covered_min_uk} needed")
+        missing.append(
+            f"{'none' if uk == 0 else uk} from the UK, {thresholds.covered_min_uk} needed"
+        )
     if ev < thresholds.covered_min_evaluations:
-        missing.append(f"{'no' if ev == 0 else ev} evaluation"
-                       f"{'' if ev == 1 else 's'}, {thresholds.covered_min_evaluations} needed")
+        missing.append(
+            f"{'no' if ev == 0 else ev} evaluation"
+            f"{'' if ev == 1 else 's'}, {thresholds.covered_min_evaluations} needed"
+        )
     return f"{head}: {'; '.join(missing)}"
 
 
@@ -719,15 +879,21 @@ def demanded_topics(codes: pd.DataFrame) -> pd.DataFrame:
     """
     own = codes[codes["target_id"].astype(str).str.match(r"^(guideline|standard):[0-9.]+$")]
     reasons = own["reason"] if "reason" in own else pd.Series(None, index=own.index)
-    own = own.assign(demand_coded_by=[coded_by(m, w, r) for m, w, r in zip(
-        own["method"], own["matched"], reasons, strict=True)])
+    own = own.assign(
+        demand_coded_by=[
+            coded_by(m, w, r)
+            for m, w, r in zip(own["method"], own["matched"], reasons, strict=True)
+        ]
+    )
     own = own.groupby(["target_id", "topic_id"], as_index=False)["demand_coded_by"].agg(
-        lambda s: "; ".join(sorted(set(s))))
+        lambda s: "; ".join(sorted(set(s)))
+    )
     return own.rename(columns={"target_id": "row_id"})
 
 
-def work_counts(evidence: pd.DataFrame, thresholds: GapThresholds = DEFAULT_THRESHOLDS
-                ) -> pd.DataFrame:
+def work_counts(
+    evidence: pd.DataFrame, thresholds: GapThresholds = DEFAULT_THRESHOLDS
+) -> pd.DataFrame:
     """Return, per (row, topic), the distinct cited works its status counts, by design and
     by country.
 
@@ -739,24 +905,34 @@ def work_counts(evidence: pd.DataFrame, thresholds: GapThresholds = DEFAULT_THRE
     """
     channels = WORK_CHANNELS if thresholds.count_unlisted else WORK_CHANNELS[:1]
     works = evidence[evidence["channel"].isin(channels)].drop_duplicates(
-        ["row_id", "topic_id", "evidence_id"])
+        ["row_id", "topic_id", "evidence_id"]
+    )
     if works.empty:
         return pd.DataFrame(columns=["row_id", "topic_id", *WORK_COUNT_COLUMNS])
     country = works["country"].fillna("")
-    flags = pd.DataFrame({
-        "row_id": works["row_id"], "topic_id": works["topic_id"], "works": 1,
-        "works_evaluation": [int(is_evaluation(d)) for d in works["design"]],
-        "works_uk": (country == UK).astype(int),
-        "works_elsewhere": (~country.isin([UK, "unknown", ""])).astype(int),
-        "works_country_unknown": country.isin(["unknown", ""]).astype(int)})
+    flags = pd.DataFrame(
+        {
+            "row_id": works["row_id"],
+            "topic_id": works["topic_id"],
+            "works": 1,
+            "works_evaluation": [int(is_evaluation(d)) for d in works["design"]],
+            "works_uk": (country == UK).astype(int),
+            "works_elsewhere": (~country.isin([UK, "unknown", ""])).astype(int),
+            "works_country_unknown": country.isin(["unknown", ""]).astype(int),
+        }
+    )
     flags["works_other_design"] = 1 - flags["works_evaluation"]
     grouped = flags.groupby(["row_id", "topic_id"], as_index=False).sum()
     return grouped[["row_id", "topic_id", *WORK_COUNT_COLUMNS]]
 
 
-def gap_map(rows: pd.DataFrame, topics: pd.DataFrame, evidence: pd.DataFrame,
-            codes: pd.DataFrame, thresholds: GapThresholds = DEFAULT_THRESHOLDS
-            ) -> pd.DataFrame:
+def gap_map(
+    rows: pd.DataFrame,
+    topics: pd.DataFrame,
+    evidence: pd.DataFrame,
+    codes: pd.DataFrame,
+    thresholds: GapThresholds = DEFAULT_THRESHOLDS,
+) -> pd.DataFrame:
     """Return the full map: one row per (row, topic) cell, with counts, status and demand.
 
     Counts are distinct evidence items per channel (an item linked by two sentences counts
@@ -772,35 +948,65 @@ def gap_map(rows: pd.DataFrame, topics: pd.DataFrame, evidence: pd.DataFrame,
     """
     grid = rows[["row_id", "row_label", "level", "standard_id", "order"]].merge(
         topics[["topic_id", "label", "dimension", "order"]].rename(
-            columns={"label": "topic_label", "order": "topic_order"}), how="cross")
-    counts = (evidence.groupby(["row_id", "topic_id", "channel"])["evidence_id"].nunique()
-              .unstack("channel") if not evidence.empty else pd.DataFrame())
+            columns={"label": "topic_label", "order": "topic_order"}
+        ),
+        how="cross",
+    )
+    counts = (
+        evidence.groupby(["row_id", "topic_id", "channel"])["evidence_id"]
+        .nunique()
+        .unstack("channel")
+        if not evidence.empty
+        else pd.DataFrame()
+    )
     for channel in CHANNELS:
         if channel not in counts:
             counts[channel] = 0
-    counts = counts[list(CHANNELS)].add_prefix("count_").reset_index() if not counts.empty \
+    counts = (
+        counts[list(CHANNELS)].add_prefix("count_").reset_index()
+        if not counts.empty
         else pd.DataFrame(columns=["row_id", "topic_id"] + [f"count_{c}" for c in CHANNELS])
+    )
     grid = grid.merge(counts, on=["row_id", "topic_id"], how="left")
-    grid = grid.merge(work_counts(evidence, thresholds), on=["row_id", "topic_id"],
-                      how="left")
+    grid = grid.merge(work_counts(evidence, thresholds), on=["row_id", "topic_id"], how="left")
     for column in [f"count_{c}" for c in CHANNELS] + WORK_COUNT_COLUMNS:
         grid[column] = grid[column].fillna(0).astype(int)
     grid["evidence_count"] = sum(grid[f"count_{c}"] for c in EVIDENCE_CHANNELS)
     grid["framework_count"] = grid["count_framework"]
     grid["status"] = gap_status(grid, thresholds)
-    grid["status_note"] = [status_note(c, thresholds) for c in grid[
-        ["status", *WORK_COUNT_COLUMNS]].to_dict("records")]
+    grid["status_note"] = [
+        status_note(c, thresholds) for c in grid[["status", *WORK_COUNT_COLUMNS]].to_dict("records")
+    ]
     demand = demanded_topics(codes)
     grid = grid.merge(demand, on=["row_id", "topic_id"], how="left")
     grid["demand"] = grid["demand_coded_by"].notna()
     grid["demand_coded_by"] = grid["demand_coded_by"].fillna("")
-    grid["demand_without_evidence"] = (grid["demand"] & (grid["level"] == "guideline")
-                                       & grid["status"].isin(thresholds.demand_statuses))
+    grid["demand_without_evidence"] = (
+        grid["demand"]
+        & (grid["level"] == "guideline")
+        & grid["status"].isin(thresholds.demand_statuses)
+    )
     grid = grid.sort_values(["order", "topic_order"], kind="stable", ignore_index=True)
-    return grid[["row_id", "row_label", "level", "standard_id", "topic_id", "topic_label",
-                 "dimension", "evidence_count", "framework_count", "status", "status_note",
-                 "demand", "demand_coded_by", "demand_without_evidence"]
-                + [f"count_{c}" for c in CHANNELS] + WORK_COUNT_COLUMNS]
+    return grid[
+        [
+            "row_id",
+            "row_label",
+            "level",
+            "standard_id",
+            "topic_id",
+            "topic_label",
+            "dimension",
+            "evidence_count",
+            "framework_count",
+            "status",
+            "status_note",
+            "demand",
+            "demand_coded_by",
+            "demand_without_evidence",
+        ]
+        + [f"count_{c}" for c in CHANNELS]
+        + WORK_COUNT_COLUMNS
+    ]
 
 
 def tidy_map(cells: pd.DataFrame) -> pd.DataFrame:
@@ -811,10 +1017,21 @@ def tidy_map(cells: pd.DataFrame) -> pd.DataFrame:
         then one count column per channel, the demand flags, the works by design and country
         and the status note.
     """
-    return cells[["row_id", "row_label", "topic_id", "dimension", "evidence_count",
-                  "framework_count", "status"] + [f"count_{c}" for c in CHANNELS]
-                 + ["demand", "demand_without_evidence"] + WORK_COUNT_COLUMNS
-                 + ["status_note"]]
+    return cells[
+        [
+            "row_id",
+            "row_label",
+            "topic_id",
+            "dimension",
+            "evidence_count",
+            "framework_count",
+            "status",
+        ]
+        + [f"count_{c}" for c in CHANNELS]
+        + ["demand", "demand_without_evidence"]
+        + WORK_COUNT_COLUMNS
+        + ["status_note"]
+    ]
 
 
 def demand_without_evidence(cells: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:
@@ -830,13 +1047,31 @@ def demand_without_evidence(cells: pd.DataFrame, rows: pd.DataFrame) -> pd.DataF
     """
     found = cells[cells["demand_without_evidence"]]
     found = found.merge(rows[["row_id", "text"]], on="row_id", how="left")
-    return found[["row_id", "row_label", "standard_id", "topic_id", "topic_label", "dimension",
-                  "status", "evidence_count", "count_academic", "framework_count",
-                  "demand_coded_by", "text"]].reset_index(drop=True)
+    return found[
+        [
+            "row_id",
+            "row_label",
+            "standard_id",
+            "topic_id",
+            "topic_label",
+            "dimension",
+            "status",
+            "evidence_count",
+            "count_academic",
+            "framework_count",
+            "demand_coded_by",
+            "text",
+        ]
+    ].reset_index(drop=True)
 
 
-def subgroup_view(cells: pd.DataFrame, links: pd.DataFrame, evidence: pd.DataFrame,
-                  dimension: str = "population", level: str = "standard") -> pd.DataFrame:
+def subgroup_view(
+    cells: pd.DataFrame,
+    links: pd.DataFrame,
+    evidence: pd.DataFrame,
+    dimension: str = "population",
+    level: str = "standard",
+) -> pd.DataFrame:
     """Return each population topic's coverage beside the overall coverage of the same rows.
 
     It exists so a reviewer sees how far a group (family abuse, minoritised groups, ...)
@@ -855,39 +1090,70 @@ def subgroup_view(cells: pd.DataFrame, links: pd.DataFrame, evidence: pd.DataFra
     """
     scope = cells[cells["level"] == level]
     overall = (scope["status"] == "covered").mean() if len(scope) else 0.0
-    scoped_links = links[(links["channel"].isin(EVIDENCE_CHANNELS))
-                         & links["row_id"].isin(scope["row_id"])]
+    scoped_links = links[
+        (links["channel"].isin(EVIDENCE_CHANNELS)) & links["row_id"].isin(scope["row_id"])
+    ]
     all_items = scoped_links["evidence_id"].nunique()
     records = []
     for topic_id, group in scope[scope["dimension"] == dimension].groupby("topic_id", sort=False):
-        items = evidence[(evidence["topic_id"] == topic_id)
-                         & evidence["channel"].isin(EVIDENCE_CHANNELS)
-                         & evidence["row_id"].isin(group["row_id"])]["evidence_id"].nunique()
+        items = evidence[
+            (evidence["topic_id"] == topic_id)
+            & evidence["channel"].isin(EVIDENCE_CHANNELS)
+            & evidence["row_id"].isin(group["row_id"])
+        ]["evidence_id"].nunique()
         coverage = (group["status"] == "covered").mean()
-        records.append({
-            "topic_id": topic_id, "topic_label": group["topic_label"].iloc[0],
-            "rows": len(group), "rows_with_evidence": int((group["status"] != "absolute_gap")
-                                                          .sum()),
-            "rows_covered": int((group["status"] == "covered").sum()),
-            "coverage": round(float(coverage), 3), "overall_coverage": round(float(overall), 3),
-            "coverage_gap": round(100 * float(coverage - overall), 1),
-            "evidence_items": int(items), "row_evidence_items": int(all_items),
-            "share_of_evidence": round(items / all_items, 3) if all_items else 0.0,
-            **_works_of(evidence[(evidence["topic_id"] == topic_id)
-                                 & evidence["row_id"].isin(group["row_id"])]),
-        })
-    return pd.DataFrame(records, columns=[
-        "topic_id", "topic_label", "rows", "rows_with_evidence", "rows_covered", "coverage",
-        "overall_coverage", "coverage_gap", "evidence_items", "row_evidence_items",
-        "share_of_evidence", "works", "works_uk", "works_evaluation", "works_unlisted"])
+        records.append(
+            {
+                "topic_id": topic_id,
+                "topic_label": group["topic_label"].iloc[0],
+                "rows": len(group),
+                "rows_with_evidence": int((group["status"] != "absolute_gap").sum()),
+                "rows_covered": int((group["status"] == "covered").sum()),
+                "coverage": round(float(coverage), 3),
+                "overall_coverage": round(float(overall), 3),
+                "coverage_gap": round(100 * float(coverage - overall), 1),
+                "evidence_items": int(items),
+                "row_evidence_items": int(all_items),
+                "share_of_evidence": round(items / all_items, 3) if all_items else 0.0,
+                **_works_of(
+                    evidence[
+                        (evidence["topic_id"] == topic_id)
+                        & evidence["row_id"].isin(group["row_id"])
+                    ]
+                ),
+            }
+        )
+    return pd.DataFrame(
+        records,
+        columns=[
+            "topic_id",
+            "topic_label",
+            "rows",
+            "rows_with_evidence",
+            "rows_covered",
+            "coverage",
+            "overall_coverage",
+            "coverage_gap",
+            "evidence_items",
+            "row_evidence_items",
+            "share_of_evidence",
+            "works",
+            "works_uk",
+            "works_evaluation",
+            "works_unlisted",
+        ],
+    )
 
 
 def _works_of(evidence: pd.DataFrame) -> dict[str, int]:
     """Distinct cited works in an evidence list: all, from the UK, evaluations, unlisted."""
     works = evidence[evidence["channel"].isin(WORK_CHANNELS)].drop_duplicates("evidence_id")
-    return {"works": len(works), "works_uk": int((works["country"] == UK).sum()),
-            "works_evaluation": sum(map(is_evaluation, works["design"])),
-            "works_unlisted": int((works["channel"] == "unlisted").sum())}
+    return {
+        "works": len(works),
+        "works_uk": int((works["country"] == UK).sum()),
+        "works_evaluation": sum(map(is_evaluation, works["design"])),
+        "works_unlisted": int((works["channel"] == "unlisted").sum()),
+    }
 
 
 # --------------------------------------------------------------------------------------
@@ -912,28 +1178,43 @@ def existing_evidence(evidence: pd.DataFrame) -> pd.Series:
     if evidence.empty:
         return pd.Series(dtype="object")
     order = {c: i for i, c in enumerate(CHANNELS)}
-    items = (evidence[["row_id", "topic_id", "channel", "citation"]].drop_duplicates()
-             .assign(_c=lambda f: f["channel"].map(order))
-             .sort_values(["row_id", "topic_id", "_c", "citation"], kind="stable"))
-    per_channel = items.groupby(["row_id", "topic_id", "_c"], sort=True).agg(
-        channel=("channel", "first"), citations=("citation", "; ".join)).reset_index()
-    per_channel["text"] = [f"{CHANNEL_LABELS[c]}: {t}." for c, t in zip(
-        per_channel["channel"], per_channel["citations"], strict=True)]
+    items = (
+        evidence[["row_id", "topic_id", "channel", "citation"]]
+        .drop_duplicates()
+        .assign(_c=lambda f: f["channel"].map(order))
+        .sort_values(["row_id", "topic_id", "_c", "citation"], kind="stable")
+    )
+    per_channel = (
+        items.groupby(["row_id", "topic_id", "_c"], sort=True)
+        .agg(channel=("channel", "first"), citations=("citation", "; ".join))
+        .reset_index()
+    )
+    per_channel["text"] = [
+        f"{CHANNEL_LABELS[c]}: {t}."
+        for c, t in zip(per_channel["channel"], per_channel["citations"], strict=True)
+    ]
     return per_channel.groupby(["row_id", "topic_id"], sort=True)["text"].agg(" ".join)
 
 
 def _what_exists(cell: pd.Series | dict, thresholds: GapThresholds) -> str:
-    practice = [_plural(int(cell[f"count_{c}"]), c) for c in ("roundtable", "consultation",
-                                                              "programme", "framework")
-                if cell[f"count_{c}"]]
+    practice = [
+        _plural(int(cell[f"count_{c}"]), c)
+        for c in ("roundtable", "consultation", "programme", "framework")
+        if cell[f"count_{c}"]
+    ]
     practice_text = ", ".join(practice).replace("framework", "framework item")
     if cell["status"] == "absolute_gap":
-        return ("no cited work, roundtable, consultation or evaluated programme on this "
-                "topic, and no existing framework item on it is mapped")
+        return (
+            "no cited work, roundtable, consultation or evaluated programme on this "
+            "topic, and no existing framework item on it is mapped"
+        )
     if cell["status"] == "practice_only":
         return f"no cited work on this topic; what exists is {practice_text}"
-    works = [_plural(int(cell["count_academic"]), "academic reference")] if cell[
-        "count_academic"] else []
+    works = (
+        [_plural(int(cell["count_academic"]), "academic reference")]
+        if cell["count_academic"]
+        else []
+    )
     if cell.get("count_unlisted", 0):
         works.append(_plural(int(cell["count_unlisted"]), "work") + " not in the reference list")
     extra = f" (besides {practice_text})" if practice_text else ""
@@ -980,16 +1261,24 @@ def gap_sentence(cell: pd.Series | dict, thresholds: GapThresholds = DEFAULT_THR
     topic = topic[0].lower() + topic[1:] if topic[:2] != topic[:2].upper() else topic
     what = _what_exists(cell, thresholds)
     if cell["level"] == "guideline" and cell["demand"]:
-        return (f"{cell['row_label']} names {topic} ({_demand_phrase(cell['demand_coded_by'])})"
-                f", yet the evidence narrative of {standard} gives {what}.")
-    phrase = next((t.phrase for t in STATUS_TERMS if t.id == cell["status"]),
-                  str(cell["status"]).replace("_", " "))
+        return (
+            f"{cell['row_label']} names {topic} ({_demand_phrase(cell['demand_coded_by'])})"
+            f", yet the evidence narrative of {standard} gives {what}."
+        )
+    phrase = next(
+        (t.phrase for t in STATUS_TERMS if t.id == cell["status"]),
+        str(cell["status"]).replace("_", " "),
+    )
     return f"{cell['row_label']} has {phrase} on {topic}: its evidence narrative gives {what}."
 
 
-def gap_register(cells: pd.DataFrame, rows: pd.DataFrame, evidence: pd.DataFrame,
-                 topics: pd.DataFrame, thresholds: GapThresholds = DEFAULT_THRESHOLDS
-                 ) -> pd.DataFrame:
+def gap_register(
+    cells: pd.DataFrame,
+    rows: pd.DataFrame,
+    evidence: pd.DataFrame,
+    topics: pd.DataFrame,
+    thresholds: GapThresholds = DEFAULT_THRESHOLDS,
+) -> pd.DataFrame:
     """Return the ranked register of gaps, each explained in a sentence a reviewer can paste.
 
     The register holds every guideline cell of *demand without evidence* and every
@@ -1004,28 +1293,37 @@ def gap_register(cells: pd.DataFrame, rows: pd.DataFrame, evidence: pd.DataFrame
     selected = pd.concat([cells[cells["demand_without_evidence"]], standard_gaps])
     selected = selected.assign(
         kind=lambda f: f["demand_without_evidence"].map(
-            {True: "demand_without_evidence", False: "standard_gap"}),
+            {True: "demand_without_evidence", False: "standard_gap"}
+        ),
         _kind=lambda f: (~f["demand_without_evidence"]).astype(int),
         _severity=lambda f: -f["status"].map(_SEVERITY),
-        _topic=lambda f: f["topic_id"].map(dict(zip(topics["topic_id"], topics["order"],
-                                                    strict=True))),
+        _topic=lambda f: f["topic_id"].map(
+            dict(zip(topics["topic_id"], topics["order"], strict=True))
+        ),
         _row=lambda f: f["row_id"].map(dict(zip(rows["row_id"], rows["order"], strict=True))),
     ).sort_values(["_kind", "_severity", "_topic", "_row"], kind="stable", ignore_index=True)
     texts = dict(zip(rows["row_id"], rows["text"], strict=True))
     summaries = existing_evidence(evidence).to_dict()
-    register = pd.DataFrame({
-        "rank": range(1, len(selected) + 1),
-        "kind": selected["kind"],
-        "row_id": selected["row_id"], "row_label": selected["row_label"],
-        "topic_id": selected["topic_id"], "topic_label": selected["topic_label"],
-        "dimension": selected["dimension"], "status": selected["status"],
-        "evidence_count": selected["evidence_count"],
-        "framework_count": selected["framework_count"],
-        "sentence": [gap_sentence(cell, thresholds) for cell in selected.to_dict("records")],
-        "row_text": selected["row_id"].map(texts),
-        "existing_evidence": [summaries.get((r, t), "none") for r, t in
-                              zip(selected["row_id"], selected["topic_id"], strict=True)],
-    })
+    register = pd.DataFrame(
+        {
+            "rank": range(1, len(selected) + 1),
+            "kind": selected["kind"],
+            "row_id": selected["row_id"],
+            "row_label": selected["row_label"],
+            "topic_id": selected["topic_id"],
+            "topic_label": selected["topic_label"],
+            "dimension": selected["dimension"],
+            "status": selected["status"],
+            "evidence_count": selected["evidence_count"],
+            "framework_count": selected["framework_count"],
+            "sentence": [gap_sentence(cell, thresholds) for cell in selected.to_dict("records")],
+            "row_text": selected["row_id"].map(texts),
+            "existing_evidence": [
+                summaries.get((r, t), "none")
+                for r, t in zip(selected["row_id"], selected["topic_id"], strict=True)
+            ],
+        }
+    )
     return register
 
 
@@ -1036,9 +1334,24 @@ def gap_register(cells: pd.DataFrame, rows: pd.DataFrame, evidence: pd.DataFrame
 #: Columns of :func:`stated_gap_marks`.
 MARK_COLUMNS = ["gap_id", "kind", "quote", "row_id", "topic_id", "scope", "source", "lines"]
 #: Columns of :func:`stated_gap_agreement` (``gap_agreement.csv``).
-GAP_AGREEMENT_COLUMNS = ["gap_id", "kind", "quote", "stated_at", "row_id", "row_label",
-                         "topic_id", "topic_label", "status", "works", "works_uk",
-                         "works_evaluation", "verdict", "why", "map_says", "evidence"]
+GAP_AGREEMENT_COLUMNS = [
+    "gap_id",
+    "kind",
+    "quote",
+    "stated_at",
+    "row_id",
+    "row_label",
+    "topic_id",
+    "topic_label",
+    "status",
+    "works",
+    "works_uk",
+    "works_evaluation",
+    "verdict",
+    "why",
+    "map_says",
+    "evidence",
+]
 #: What each kind of statement says, in words (the kinds of ``corpus/stated_gaps.csv``).
 STATED_KIND_WORDS: dict[str, str] = {
     "weak": "says the evidence is weak",
@@ -1049,8 +1362,9 @@ STATED_KIND_WORDS: dict[str, str] = {
 }
 
 
-def stated_gap_marks(stated: pd.DataFrame, stated_topics: pd.DataFrame,
-                     rows: pd.DataFrame, topics: pd.DataFrame) -> pd.DataFrame:
+def stated_gap_marks(
+    stated: pd.DataFrame, stated_topics: pd.DataFrame, rows: pd.DataFrame, topics: pd.DataFrame
+) -> pd.DataFrame:
     """Return where each stated gap goes on the map: a cell, a whole row or a whole topic.
 
     A statement made under a standard or guideline (``row_id``) about a topic marks that
@@ -1072,11 +1386,17 @@ def stated_gap_marks(stated: pd.DataFrame, stated_topics: pd.DataFrame,
     for gap in stated.to_dict("records"):
         row = gap.get("row_id") if isinstance(gap.get("row_id"), str) else ""
         row = row if row in known_rows else ""
-        base = {"gap_id": gap["gap_id"], "kind": gap["kind"], "quote": gap["quote"],
-                "source": gap.get("source", ""), "lines": str(gap.get("lines", ""))}
+        base = {
+            "gap_id": gap["gap_id"],
+            "kind": gap["kind"],
+            "quote": gap["quote"],
+            "source": gap.get("source", ""),
+            "lines": str(gap.get("lines", "")),
+        }
         for topic in topics_of.get(gap["gap_id"], []):
-            records.append({**base, "row_id": row, "topic_id": topic,
-                            "scope": "cell" if row else "topic"})
+            records.append(
+                {**base, "row_id": row, "topic_id": topic, "scope": "cell" if row else "topic"}
+            )
         if not topics_of.get(gap["gap_id"]) and row:
             records.append({**base, "row_id": row, "topic_id": "", "scope": "row"})
     return pd.DataFrame(records, columns=MARK_COLUMNS)
@@ -1088,8 +1408,9 @@ def _contradicts(kind: str, cell: dict) -> tuple[bool, str]:
     if kind == "elsewhere":
         if works and 2 * uk > works:
             return True, f"most of its {_plural(works, 'work')} are from the UK ({uk})"
-        return False, (f"{uk} of its {_plural(works, 'work')} from the UK" if works
-                       else "no cited work")
+        return False, (
+            f"{uk} of its {_plural(works, 'work')} from the UK" if works else "no cited work"
+        )
     if cell["status"] == "covered":
         return True, f"the map shows it covered: {cell['status_note']}"
     return False, f"the map shows it {status_label(cell['status']).lower()}: {cell['status_note']}"
@@ -1097,12 +1418,15 @@ def _contradicts(kind: str, cell: dict) -> tuple[bool, str]:
 
 def _work_listing(works: pd.DataFrame) -> str:
     """The works of an evidence list as ``citation [design, country]; ...``."""
-    return "; ".join(f"{c} [{d or 'unknown'}, {k or 'unknown'}]" for c, d, k in zip(
-        works["citation"], works["design"], works["country"], strict=True))
+    return "; ".join(
+        f"{c} [{d or 'unknown'}, {k or 'unknown'}]"
+        for c, d, k in zip(works["citation"], works["design"], works["country"], strict=True)
+    )
 
 
-def stated_gap_agreement(cells: pd.DataFrame, marks: pd.DataFrame,
-                         evidence: pd.DataFrame) -> pd.DataFrame:
+def stated_gap_agreement(
+    cells: pd.DataFrame, marks: pd.DataFrame, evidence: pd.DataFrame
+) -> pd.DataFrame:
     """Return the statement and the map side by side for every stated gap on a topic.
 
     A cell mark (a statement made under a standard or guideline) concerns its cell: one row.
@@ -1124,31 +1448,44 @@ def stated_gap_agreement(cells: pd.DataFrame, marks: pd.DataFrame,
         return pd.DataFrame(columns=GAP_AGREEMENT_COLUMNS)
     cells = cells[cells["topic_id"].isin(set(marks["topic_id"]))]
     by_cell = {(c["row_id"], c["topic_id"]): c for c in cells.to_dict("records")}
-    works = evidence[evidence["channel"].isin(WORK_CHANNELS)
-                     & evidence["topic_id"].isin(set(marks["topic_id"]))].drop_duplicates(
-        ["row_id", "topic_id", "evidence_id"])
+    works = evidence[
+        evidence["channel"].isin(WORK_CHANNELS) & evidence["topic_id"].isin(set(marks["topic_id"]))
+    ].drop_duplicates(["row_id", "topic_id", "evidence_id"])
     listed: dict[tuple[str, str], list[str]] = {}
     for row_id, topic_id, citation, design, country in zip(
-            *(works[c].tolist() for c in ("row_id", "topic_id", "citation", "design",
-                                          "country")), strict=True):
+        *(works[c].tolist() for c in ("row_id", "topic_id", "citation", "design", "country")),
+        strict=True,
+    ):
         listed.setdefault((row_id, topic_id), []).append(
-            f"{citation} [{design or 'unknown'}, {country or 'unknown'}]")
+            f"{citation} [{design or 'unknown'}, {country or 'unknown'}]"
+        )
     listing = {key: "; ".join(items) for key, items in listed.items()}
     standards = cells[cells["level"] == "standard"]
     standard_rows = standards["row_id"].drop_duplicates().tolist()
     standard_works = works[works["row_id"].isin(standard_rows)].drop_duplicates(
-        ["topic_id", "evidence_id"])
+        ["topic_id", "evidence_id"]
+    )
     topic_works = {t: f for t, f in standard_works.groupby("topic_id")}
-    tallies = {t: ", ".join(f"{status_label(s).lower()} under {n}" for s, n in sorted(
-        g["status"].value_counts().items(), key=lambda x: -_SEVERITY[x[0]]))
-        for t, g in standards.groupby("topic_id")}
+    tallies = {
+        t: ", ".join(
+            f"{status_label(s).lower()} under {n}"
+            for s, n in sorted(g["status"].value_counts().items(), key=lambda x: -_SEVERITY[x[0]])
+        )
+        for t, g in standards.groupby("topic_id")
+    }
     records = []
 
     def record(mark: dict, cell: dict, contradicts: bool, why: str) -> dict:
-        return {"gap_id": mark["gap_id"], "kind": mark["kind"], "quote": mark["quote"],
-                "stated_at": f"{mark['source']}, {lines_text(mark['lines'])}",
-                "topic_id": mark["topic_id"], "verdict": "contradicts" if contradicts
-                else "agrees", "why": why, **cell}
+        return {
+            "gap_id": mark["gap_id"],
+            "kind": mark["kind"],
+            "quote": mark["quote"],
+            "stated_at": f"{mark['source']}, {lines_text(mark['lines'])}",
+            "topic_id": mark["topic_id"],
+            "verdict": "contradicts" if contradicts else "agrees",
+            "why": why,
+            **cell,
+        }
 
     for mark in marks[marks["topic_id"] != ""].to_dict("records"):
         topic = mark["topic_id"]
@@ -1160,35 +1497,63 @@ def stated_gap_agreement(cells: pd.DataFrame, marks: pd.DataFrame,
                 continue
             contradicts, why = _contradicts(mark["kind"], cell)
             if contradicts or mark["scope"] == "cell":
-                found.append(record(mark, {
-                    "row_id": row_id, "row_label": cell["row_label"],
-                    "topic_label": cell["topic_label"], "status": cell["status"],
-                    "works": int(cell["works"]), "works_uk": int(cell["works_uk"]),
-                    "works_evaluation": int(cell["works_evaluation"]),
-                    "map_says": f"{cell['row_label']} × {cell['topic_label']}: "
-                                f"{status_label(cell['status']).lower()} ({cell['status_note']})",
-                    "evidence": listing.get((row_id, topic), "")}, contradicts, why))
+                found.append(
+                    record(
+                        mark,
+                        {
+                            "row_id": row_id,
+                            "row_label": cell["row_label"],
+                            "topic_label": cell["topic_label"],
+                            "status": cell["status"],
+                            "works": int(cell["works"]),
+                            "works_uk": int(cell["works_uk"]),
+                            "works_evaluation": int(cell["works_evaluation"]),
+                            "map_says": f"{cell['row_label']} × {cell['topic_label']}: "
+                            f"{status_label(cell['status']).lower()} ({cell['status_note']})",
+                            "evidence": listing.get((row_id, topic), ""),
+                        },
+                        contradicts,
+                        why,
+                    )
+                )
         if not found and mark["scope"] == "topic" and (standard_rows[0], topic) in by_cell:
             here = topic_works.get(topic, works.iloc[:0])
             label = by_cell[(standard_rows[0], topic)]["topic_label"]
             n, uk = len(here), int((here["country"] == UK).sum())
-            why = (f"{uk} of its {_plural(n, 'work')} behind the standards from the UK"
-                   if mark["kind"] == "elsewhere" else
-                   f"no standard's cell is covered ({tallies.get(topic, '')})")
-            found.append(record(mark, {
-                "row_id": "", "row_label": "All standards", "topic_label": label,
-                "status": tallies.get(topic, ""), "works": n, "works_uk": uk,
-                "works_evaluation": sum(map(is_evaluation, here["design"])),
-                "map_says": f"All standards × {label}: {tallies.get(topic, '')}",
-                "evidence": _work_listing(here)}, False, why))
+            why = (
+                f"{uk} of its {_plural(n, 'work')} behind the standards from the UK"
+                if mark["kind"] == "elsewhere"
+                else f"no standard's cell is covered ({tallies.get(topic, '')})"
+            )
+            found.append(
+                record(
+                    mark,
+                    {
+                        "row_id": "",
+                        "row_label": "All standards",
+                        "topic_label": label,
+                        "status": tallies.get(topic, ""),
+                        "works": n,
+                        "works_uk": uk,
+                        "works_evaluation": sum(map(is_evaluation, here["design"])),
+                        "map_says": f"All standards × {label}: {tallies.get(topic, '')}",
+                        "evidence": _work_listing(here),
+                    },
+                    False,
+                    why,
+                )
+            )
         records.extend(found)
     frame = pd.DataFrame(records, columns=GAP_AGREEMENT_COLUMNS)
     order = {r: i for i, r in enumerate(cells["row_id"].drop_duplicates())}
-    frame = frame.assign(_v=(frame["verdict"] != "contradicts").astype(int),
-                         _g=frame["gap_id"].map(_gap_number),
-                         _r=frame["row_id"].map(order).fillna(-1))
-    return frame.sort_values(["_v", "_g", "_r", "topic_id"], kind="stable",
-                             ignore_index=True)[GAP_AGREEMENT_COLUMNS]
+    frame = frame.assign(
+        _v=(frame["verdict"] != "contradicts").astype(int),
+        _g=frame["gap_id"].map(_gap_number),
+        _r=frame["row_id"].map(order).fillna(-1),
+    )
+    return frame.sort_values(["_v", "_g", "_r", "topic_id"], kind="stable", ignore_index=True)[
+        GAP_AGREEMENT_COLUMNS
+    ]
 
 
 def lines_text(lines: object) -> str:
@@ -1207,9 +1572,12 @@ def _gap_number(gap_id: str) -> tuple[int, str]:
     return (int(tail), "") if tail.isdigit() else (0, str(gap_id))
 
 
-def least_evidence(cells: pd.DataFrame, evidence: pd.DataFrame,
-                   dimensions: tuple[str, ...] = ("population", "form_of_abuse"),
-                   level: str = "standard") -> pd.DataFrame:
+def least_evidence(
+    cells: pd.DataFrame,
+    evidence: pd.DataFrame,
+    dimensions: tuple[str, ...] = ("population", "form_of_abuse"),
+    level: str = "standard",
+) -> pd.DataFrame:
     """Return the topics of ``dimensions`` ranked from the least evidence to the most.
 
     It exists for the one-minute summary of ``gaps.md``: which populations and forms of abuse
@@ -1223,18 +1591,38 @@ def least_evidence(cells: pd.DataFrame, evidence: pd.DataFrame,
     scope = cells[(cells["level"] == level) & cells["dimension"].isin(dimensions)]
     records = []
     for (dimension, topic_id), group in scope.groupby(["dimension", "topic_id"], sort=False):
-        here = evidence[(evidence["topic_id"] == topic_id)
-                        & evidence["row_id"].isin(group["row_id"])]
+        here = evidence[
+            (evidence["topic_id"] == topic_id) & evidence["row_id"].isin(group["row_id"])
+        ]
         cited = here[here["channel"].isin(WORK_CHANNELS)].drop_duplicates("evidence_id")
-        records.append({
-            "topic_id": topic_id, "topic_label": group["topic_label"].iloc[0],
-            "dimension": dimension, "rows": len(group),
-            "rows_covered": int((group["status"] == "covered").sum()),
-            **_works_of(here),
-            "designs": _tally(cited["design"]), "countries": _tally(cited["country"])})
-    frame = pd.DataFrame(records, columns=[
-        "topic_id", "topic_label", "dimension", "rows", "rows_covered", "works", "works_uk",
-        "works_evaluation", "works_unlisted", "designs", "countries"])
+        records.append(
+            {
+                "topic_id": topic_id,
+                "topic_label": group["topic_label"].iloc[0],
+                "dimension": dimension,
+                "rows": len(group),
+                "rows_covered": int((group["status"] == "covered").sum()),
+                **_works_of(here),
+                "designs": _tally(cited["design"]),
+                "countries": _tally(cited["country"]),
+            }
+        )
+    frame = pd.DataFrame(
+        records,
+        columns=[
+            "topic_id",
+            "topic_label",
+            "dimension",
+            "rows",
+            "rows_covered",
+            "works",
+            "works_uk",
+            "works_evaluation",
+            "works_unlisted",
+            "designs",
+            "countries",
+        ],
+    )
     return frame.sort_values(["works", "rows_covered"], kind="stable", ignore_index=True)
 
 
@@ -1314,8 +1702,11 @@ def item_labels(corpus: Corpus, graph: nx.MultiDiGraph | None = None) -> dict[st
     if graph is not None:
         labels.update({str(n): str(d.get("label", n)) for n, d in graph.nodes(data=True)})
     for ref in corpus.references.to_dict("records"):
-        year = f"{ref['year']}{ref['year_suffix'] or ''}" if ref["year_suffix"] and not str(
-            ref["year"]).endswith(ref["year_suffix"]) else str(ref["year"])
+        year = (
+            f"{ref['year']}{ref['year_suffix'] or ''}"
+            if ref["year_suffix"] and not str(ref["year"]).endswith(ref["year_suffix"])
+            else str(ref["year"])
+        )
         labels[ref["ref_id"]] = f"{_author_text(ref['surnames'])} ({year}) {ref['title']}"
     for rt in corpus["roundtables"].to_dict("records"):
         labels[rt["roundtable_id"]] = f"Roundtable {rt['number']}: {rt['topic']}"
@@ -1323,8 +1714,9 @@ def item_labels(corpus: Corpus, graph: nx.MultiDiGraph | None = None) -> dict[st
         labels[c["consultation_id"]] = f"Consultation with {c['participant_group']}"
     for p in corpus["programmes"].to_dict("records"):
         labels[p["programme_id"]] = str(p["name"])
-    frameworks = dict(zip(corpus["frameworks"]["framework_id"], corpus["frameworks"]["name"],
-                          strict=True))
+    frameworks = dict(
+        zip(corpus["frameworks"]["framework_id"], corpus["frameworks"]["name"], strict=True)
+    )
     for item in corpus["framework_items"].to_dict("records"):
         name = frameworks.get(item["framework_id"], item["framework_id"])
         labels[item["item_id"]] = f"{name} {item['code']}: {item['label']}"
@@ -1334,8 +1726,12 @@ def item_labels(corpus: Corpus, graph: nx.MultiDiGraph | None = None) -> dict[st
 def item_locations(corpus: Corpus) -> dict[str, str]:
     """Return ``source, section, lines`` of every framework item, keyed by id."""
     items = corpus["framework_items"]
-    return {i: f"{s}, {sec}, lines {ln}" for i, s, sec, ln in zip(
-        items["item_id"], items["source"], items["section"], items["lines"], strict=True)}
+    return {
+        i: f"{s}, {sec}, lines {ln}"
+        for i, s, sec, ln in zip(
+            items["item_id"], items["source"], items["section"], items["lines"], strict=True
+        )
+    }
 
 
 def load_codebook(corpus: Corpus) -> pd.DataFrame:
@@ -1348,10 +1744,16 @@ def _table(corpus: Corpus, name: str, columns: list[str]) -> pd.DataFrame:
     return corpus.tables[name] if name in corpus.tables else pd.DataFrame(columns=columns)
 
 
-def analyse_gaps(corpus: Corpus, thresholds: GapThresholds = DEFAULT_THRESHOLDS, *,
-                 graph: nx.MultiDiGraph | None = None, codes: pd.DataFrame | None = None,
-                 codebook: pd.DataFrame | None = None, crosswalk: pd.DataFrame | None = None,
-                 audit: pd.DataFrame | None = None) -> GapAnalysis:
+def analyse_gaps(
+    corpus: Corpus,
+    thresholds: GapThresholds = DEFAULT_THRESHOLDS,
+    *,
+    graph: nx.MultiDiGraph | None = None,
+    codes: pd.DataFrame | None = None,
+    codebook: pd.DataFrame | None = None,
+    crosswalk: pd.DataFrame | None = None,
+    audit: pd.DataFrame | None = None,
+) -> GapAnalysis:
     """Compute the whole gap analysis of a corpus: rows, evidence, map, demand, register, and
     the map set against the curated codes and the sources' stated gaps.
 
@@ -1389,8 +1791,9 @@ def analyse_gaps(corpus: Corpus, thresholds: GapThresholds = DEFAULT_THRESHOLDS,
     if codebook is None:
         codebook = load_codebook(corpus)
     if crosswalk is None:
-        crosswalk = corpus.tables.get("crosswalk", pd.DataFrame(
-            columns=["focal_id", "reference_id", "relation", "rationale"]))
+        crosswalk = corpus.tables.get(
+            "crosswalk", pd.DataFrame(columns=["focal_id", "reference_id", "relation", "rationale"])
+        )
     works = _table(corpus, "works", WORK_COLUMNS)
     work_codes = _table(corpus, "evidence_codes", WORK_CODE_COLUMNS)
     rows = map_rows(corpus["standards"], corpus["guidelines"])
@@ -1398,25 +1801,43 @@ def analyse_gaps(corpus: Corpus, thresholds: GapThresholds = DEFAULT_THRESHOLDS,
     labels = item_labels(corpus, graph)
     support = citation_support(audit, works, work_codes, codebook)
     graph_links = narrative_links(graph, rows, labels)
-    links = pd.concat([work_links(support, rows, labels),
-                       graph_links[graph_links["channel"] != "academic"],
-                       framework_links(crosswalk, rows, labels, item_locations(corpus))],
-                      ignore_index=True)
+    links = pd.concat(
+        [
+            work_links(support, rows, labels),
+            graph_links[graph_links["channel"] != "academic"],
+            framework_links(crosswalk, rows, labels, item_locations(corpus)),
+        ],
+        ignore_index=True,
+    )
     for column in ("clause", "line", "occurrence_id", "finding"):
         links[column] = links[column].fillna("")
     evidence = evidence_list(links, codes, work_codes, works)
     evidence = evidence[evidence["topic_id"].isin(topics["topic_id"])].reset_index(drop=True)
     cells = gap_map(rows, topics, evidence, codes, thresholds)
-    marks = stated_gap_marks(_table(corpus, "stated_gaps", ["gap_id", "quote", "kind", "row_id"]),
-                             _table(corpus, "stated_gap_topics", ["gap_id", "topic_id"]),
-                             rows, topics)
+    marks = stated_gap_marks(
+        _table(corpus, "stated_gaps", ["gap_id", "quote", "kind", "row_id"]),
+        _table(corpus, "stated_gap_topics", ["gap_id", "topic_id"]),
+        rows,
+        topics,
+    )
     return GapAnalysis(
-        thresholds=thresholds, rows=rows, topics=topics, links=links, evidence=evidence,
-        cells=cells, demand=demand_without_evidence(cells, rows),
+        thresholds=thresholds,
+        rows=rows,
+        topics=topics,
+        links=links,
+        evidence=evidence,
+        cells=cells,
+        demand=demand_without_evidence(cells, rows),
         subgroups=subgroup_view(cells, links, evidence),
-        register=gap_register(cells, rows, evidence, topics, thresholds), codes=codes,
-        support=support, agreement=coding_agreement(support, work_codes, topics),
-        marks=marks, stated=stated_gap_agreement(cells, marks, evidence),
+        register=gap_register(cells, rows, evidence, topics, thresholds),
+        codes=codes,
+        support=support,
+        agreement=coding_agreement(support, work_codes, topics),
+        marks=marks,
+        stated=stated_gap_agreement(cells, marks, evidence),
         least=least_evidence(cells, evidence),
-        labels={field_name: enum_labels(corpus.descriptor, "works", field_name)
-                for field_name in ("design", "country")})
+        labels={
+            field_name: enum_labels(corpus.descriptor, "works", field_name)
+            for field_name in ("design", "country")
+        },
+    )

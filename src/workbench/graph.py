@@ -54,17 +54,46 @@ from workbench.citations import (
 )
 
 #: Every node kind the graph uses.
-NODE_KINDS = ("document", "standard", "guideline", "narrative", "reference", "roundtable",
-              "consultation", "programme", "intervention_type", "framework", "framework_item",
-              "collated_standard", "search")
+NODE_KINDS = (
+    "document",
+    "standard",
+    "guideline",
+    "narrative",
+    "reference",
+    "roundtable",
+    "consultation",
+    "programme",
+    "intervention_type",
+    "framework",
+    "framework_item",
+    "collated_standard",
+    "search",
+)
 #: Every edge kind the graph uses.
-EDGE_KINDS = ("part_of", "cites", "quotes", "example_of", "evaluated_by", "edition_of",
-              "collated_as", "reported_in")
+EDGE_KINDS = (
+    "part_of",
+    "cites",
+    "quotes",
+    "example_of",
+    "evaluated_by",
+    "edition_of",
+    "collated_as",
+    "reported_in",
+)
 #: Columns of the edge list (:func:`edge_frame`): endpoints and key, then the attributes
 #: (``finding``: the citation audit's finding on a ``cites`` edge whose citation disagrees
 #: with the reference list in year or spelling; empty elsewhere).
-EDGE_COLUMNS = ["from", "to", "key", "kind", "source_file", "location", "lines", "detail",
-                "finding"]
+EDGE_COLUMNS = [
+    "from",
+    "to",
+    "key",
+    "kind",
+    "source_file",
+    "location",
+    "lines",
+    "detail",
+    "finding",
+]
 
 
 def _text(value) -> str:
@@ -86,8 +115,11 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
 
 
 def _provenance(row) -> dict:
-    return {"source": _text(row.get("source")), "section": _text(row.get("section")),
-            "lines": _text(row.get("lines"))}
+    return {
+        "source": _text(row.get("source")),
+        "section": _text(row.get("section")),
+        "lines": _text(row.get("lines")),
+    }
 
 
 def _shorten(text: str, limit: int = 60) -> str:
@@ -95,8 +127,9 @@ def _shorten(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def reference_label(surnames: tuple[str, ...], year: str, suffix: str = "",
-                    et_al: bool = False) -> str:
+def reference_label(
+    surnames: tuple[str, ...], year: str, suffix: str = "", et_al: bool = False
+) -> str:
     """Return the author-date label of a reference, e.g. ``Morrison et al. (2019a)``.
 
     Examples:
@@ -114,63 +147,125 @@ def reference_label(surnames: tuple[str, ...], year: str, suffix: str = "",
 
 def _add_nodes(graph: nx.MultiDiGraph, corpus) -> None:
     for row in _records(_rows(corpus, "documents")):
-        graph.add_node(row["document_id"], kind="document", label=_text(row["title"]),
-                       source=_text(row["file"]), section="", lines="")
+        graph.add_node(
+            row["document_id"],
+            kind="document",
+            label=_text(row["title"]),
+            source=_text(row["file"]),
+            section="",
+            lines="",
+        )
     for row in _records(_rows(corpus, "standards")):
-        graph.add_node(row["standard_id"], kind="standard", label=f"Standard {row['number']}",
-                       text=_text(row["text"]), **_provenance(row))
+        graph.add_node(
+            row["standard_id"],
+            kind="standard",
+            label=f"Standard {row['number']}",
+            text=_text(row["text"]),
+            **_provenance(row),
+        )
     for row in _records(_rows(corpus, "guidelines")):
-        graph.add_node(row["guideline_id"], kind="guideline",
-                       label=f"Guideline {row['number']}", text=_text(row["text"]),
-                       **_provenance(row))
+        graph.add_node(
+            row["guideline_id"],
+            kind="guideline",
+            label=f"Guideline {row['number']}",
+            text=_text(row["text"]),
+            **_provenance(row),
+        )
     for row in _records(_rows(corpus, "narratives")):
-        graph.add_node(row["narrative_id"], kind="narrative", label=_text(row["title"]),
-                       **_provenance(row))
+        graph.add_node(
+            row["narrative_id"], kind="narrative", label=_text(row["title"]), **_provenance(row)
+        )
     for row in _records(corpus.references):
-        graph.add_node(row["ref_id"], kind="reference",
-                       label=reference_label(row["surnames"], row["year"], row["year_suffix"],
-                                             bool(row.get("et_al", False))),
-                       title=_text(row["title"]), year=_text(row["year"]),
-                       source=_text(row["source"]), section="References",
-                       lines=_text(row["lines"]))
+        graph.add_node(
+            row["ref_id"],
+            kind="reference",
+            label=reference_label(
+                row["surnames"], row["year"], row["year_suffix"], bool(row.get("et_al", False))
+            ),
+            title=_text(row["title"]),
+            year=_text(row["year"]),
+            source=_text(row["source"]),
+            section="References",
+            lines=_text(row["lines"]),
+        )
     for row in _records(_rows(corpus, "roundtables")):
-        graph.add_node(row["roundtable_id"], kind="roundtable",
-                       label=f"Roundtable {row['number']}", topic=_text(row["topic"]),
-                       **_provenance(row))
+        graph.add_node(
+            row["roundtable_id"],
+            kind="roundtable",
+            label=f"Roundtable {row['number']}",
+            topic=_text(row["topic"]),
+            **_provenance(row),
+        )
     for row in _records(_rows(corpus, "consultations")):
-        graph.add_node(row["consultation_id"], kind="consultation",
-                       label=f"Consultation with {row['participant_group']}",
-                       **_provenance(row))
+        graph.add_node(
+            row["consultation_id"],
+            kind="consultation",
+            label=f"Consultation with {row['participant_group']}",
+            **_provenance(row),
+        )
     for row in _records(_rows(corpus, "intervention_types")):
-        graph.add_node(row["intervention_type_id"], kind="intervention_type",
-                       label=_text(row["name"]), **_provenance(row))
+        graph.add_node(
+            row["intervention_type_id"],
+            kind="intervention_type",
+            label=_text(row["name"]),
+            **_provenance(row),
+        )
     for row in _records(_rows(corpus, "programmes")):
-        graph.add_node(row["programme_id"], kind="programme", label=_text(row["name"]),
-                       **_provenance(row))
+        graph.add_node(
+            row["programme_id"], kind="programme", label=_text(row["name"]), **_provenance(row)
+        )
     for row in _records(_rows(corpus, "frameworks")):
-        graph.add_node(row["framework_id"], kind="framework", label=_text(row["name"]),
-                       **_provenance(row))
+        graph.add_node(
+            row["framework_id"], kind="framework", label=_text(row["name"]), **_provenance(row)
+        )
     for row in _records(_rows(corpus, "framework_items")):
-        graph.add_node(row["item_id"], kind="framework_item",
-                       label=_shorten(f"{_text(row['code'])} {_text(row['label'])}".strip()),
-                       **_provenance(row))
+        graph.add_node(
+            row["item_id"],
+            kind="framework_item",
+            label=_shorten(f"{_text(row['code'])} {_text(row['label'])}".strip()),
+            **_provenance(row),
+        )
     for row in _records(_rows(corpus, "collated_standards")):
-        graph.add_node(row["collated_id"], kind="collated_standard",
-                       label=_shorten(f"{row['number']}. {_text(row['title'])}"),
-                       **_provenance(row))
+        graph.add_node(
+            row["collated_id"],
+            kind="collated_standard",
+            label=_shorten(f"{row['number']}. {_text(row['title'])}"),
+            **_provenance(row),
+        )
     for row in _records(_rows(corpus, "searches")):
-        graph.add_node(row["search_id"], kind="search",
-                       label=_shorten(f"Search {row['number']}: {_text(row['query'])}"),
-                       **_provenance(row))
+        graph.add_node(
+            row["search_id"],
+            kind="search",
+            label=_shorten(f"Search {row['number']}: {_text(row['query'])}"),
+            **_provenance(row),
+        )
 
 
-def _edge(graph: nx.MultiDiGraph, tail: str, head: str, kind: str, key: str, row,
-          location: str, lines: str = "", detail: str = "", finding: str = "") -> None:
+def _edge(
+    graph: nx.MultiDiGraph,
+    tail: str,
+    head: str,
+    kind: str,
+    key: str,
+    row,
+    location: str,
+    lines: str = "",
+    detail: str = "",
+    finding: str = "",
+) -> None:
     """Add one edge when both ends are nodes (a dangling id adds nothing)."""
     if tail in graph and head in graph:
-        graph.add_edge(tail, head, key=key, kind=kind, source_file=_text(row.get("source")),
-                       location=location, lines=lines or _text(row.get("lines")),
-                       detail=detail, finding=finding)
+        graph.add_edge(
+            tail,
+            head,
+            key=key,
+            kind=kind,
+            source_file=_text(row.get("source")),
+            location=location,
+            lines=lines or _text(row.get("lines")),
+            detail=detail,
+            finding=finding,
+        )
 
 
 #: Structural edges, table by table: the id column (the tail) and, for each edge, the column
@@ -178,8 +273,11 @@ def _edge(graph: nx.MultiDiGraph, tail: str, head: str, kind: str, key: str, row
 _STRUCTURE: tuple[tuple[str, str, tuple[tuple[str, str, str], ...]], ...] = (
     ("guidelines", "guideline_id", (("standard_id", "part_of", ""),)),
     ("narratives", "narrative_id", (("standard_id", "part_of", ""),)),
-    ("framework_items", "item_id", (("framework_id", "part_of", ""),
-                                    ("parent_id", "part_of", ":parent"))),
+    (
+        "framework_items",
+        "item_id",
+        (("framework_id", "part_of", ""), ("parent_id", "part_of", ":parent")),
+    ),
     ("frameworks", "framework_id", (("edition_of", "edition_of", ""),)),
     ("collated_standards", "collated_id", (("framework_id", "collated_as", ""),)),
     ("programmes", "programme_id", (("intervention_type_id", "example_of", ""),)),
@@ -191,15 +289,28 @@ def _add_structure(graph: nx.MultiDiGraph, corpus) -> None:
         for row in _records(_rows(corpus, table)):
             for head, kind, suffix in heads:
                 if _text(row[head]):
-                    _edge(graph, row[tail], row[head], kind, f"{kind}:{row[tail]}{suffix}",
-                          row, row[tail])
+                    _edge(
+                        graph,
+                        row[tail],
+                        row[head],
+                        kind,
+                        f"{kind}:{row[tail]}{suffix}",
+                        row,
+                        row[tail],
+                    )
     documents = _rows(corpus, "documents")
-    by_file = dict(zip(documents.get("file", []), documents.get("document_id", []),
-                       strict=True))
+    by_file = dict(zip(documents.get("file", []), documents.get("document_id", []), strict=True))
     for row in _records(_rows(corpus, "searches")):
         if row["source"] in by_file:
-            _edge(graph, row["search_id"], by_file[row["source"]], "reported_in",
-                  f"reported_in:{row['search_id']}", row, row["search_id"])
+            _edge(
+                graph,
+                row["search_id"],
+                by_file[row["source"]],
+                "reported_in",
+                f"reported_in:{row['search_id']}",
+                row,
+                row["search_id"],
+            )
 
 
 def _add_evidence(graph: nx.MultiDiGraph, corpus, audit: pd.DataFrame | None) -> None:
@@ -208,15 +319,31 @@ def _add_evidence(graph: nx.MultiDiGraph, corpus, audit: pd.DataFrame | None) ->
     if audit is None:
         audit = citation_audit(corpus)
     for row in audit[audit["counts_for"] != ""].to_dict("records"):
-        _edge(graph, row["location"], f"ref:{row['counts_for']}", "cites",
-              f"cites:{row['location']}:{row['occurrence']}:{row['year']}", row,
-              row["location"], lines=str(row["line"]), detail=row["sentence"],
-              finding=finding(row["status"], row["note"]))
+        _edge(
+            graph,
+            row["location"],
+            f"ref:{row['counts_for']}",
+            "cites",
+            f"cites:{row['location']}:{row['occurrence']}:{row['year']}",
+            row,
+            row["location"],
+            lines=str(row["line"]),
+            detail=row["sentence"],
+            finding=finding(row["status"], row["note"]),
+        )
     quotes = extract_attributions(citation_texts(corpus))
     for row in quotes.to_dict("records"):
-        _edge(graph, row["location"], row["target_id"], "quotes",
-              f"quotes:{row['location']}:{row['occurrence']}", row, row["location"],
-              lines=str(row["line"]), detail=row["quote"])
+        _edge(
+            graph,
+            row["location"],
+            row["target_id"],
+            "quotes",
+            f"quotes:{row['location']}:{row['occurrence']}",
+            row,
+            row["location"],
+            lines=str(row["line"]),
+            detail=row["quote"],
+        )
     _add_evaluations(graph, corpus)
 
 
@@ -225,9 +352,16 @@ def _add_evaluations(graph: nx.MultiDiGraph, corpus) -> None:
     cited = []
     for row in _rows(corpus, "programmes").to_dict("records"):
         for citation in parse_bracket(_text(row.get("evaluation"))):
-            cited.append({"surnames": citation.surnames, "et_al": citation.et_al,
-                          "year": citation.year, "suffix": citation.suffix,
-                          "cited_as": citation.cited_as, "row": row})
+            cited.append(
+                {
+                    "surnames": citation.surnames,
+                    "et_al": citation.et_al,
+                    "year": citation.year,
+                    "suffix": citation.suffix,
+                    "cited_as": citation.cited_as,
+                    "row": row,
+                }
+            )
     if not cited:
         return
     for found in resolve_citations(pd.DataFrame(cited), corpus.references).to_dict("records"):
@@ -236,9 +370,16 @@ def _add_evaluations(graph: nx.MultiDiGraph, corpus) -> None:
         # Together is not the 2020 book), so a near miss there names another work.
         if found["status"] == "resolved":
             row = found["row"]
-            _edge(graph, row["programme_id"], f"ref:{found['key']}", "evaluated_by",
-                  f"evaluated_by:{row['programme_id']}:{found['key']}", row,
-                  row["programme_id"], detail=found["cited_as"])
+            _edge(
+                graph,
+                row["programme_id"],
+                f"ref:{found['key']}",
+                "evaluated_by",
+                f"evaluated_by:{row['programme_id']}:{found['key']}",
+                row,
+                row["programme_id"],
+                detail=found["cited_as"],
+            )
 
 
 def build_graph(corpus, audit: pd.DataFrame | None = None) -> nx.MultiDiGraph:
@@ -263,8 +404,18 @@ def build_graph(corpus, audit: pd.DataFrame | None = None) -> nx.MultiDiGraph:
 
 #: Columns of :func:`evidence_for` (``source_file`` and ``lines`` locate the citing text;
 #: ``finding`` flags a citation that disagrees with the reference list in year or spelling).
-EVIDENCE_COLUMNS = ["node", "kind", "label", "edge", "via", "source_file", "lines", "detail",
-                    "finding", "inherited_from"]
+EVIDENCE_COLUMNS = [
+    "node",
+    "kind",
+    "label",
+    "edge",
+    "via",
+    "source_file",
+    "lines",
+    "detail",
+    "finding",
+    "inherited_from",
+]
 
 
 def _standard_of(graph: nx.MultiDiGraph, node: str) -> str | None:
@@ -278,17 +429,27 @@ def _evidence_edges(graph: nx.MultiDiGraph, holder: str) -> list[dict]:
     """Cites and quotes edges from ``holder`` and from the narratives and guidelines that are
     part of it."""
     sources = [holder] + sorted(
-        tail for tail, _, data in graph.in_edges(holder, data=True)
-        if data["kind"] == "part_of" and graph.nodes[tail]["kind"] in ("narrative", "guideline"))
+        tail
+        for tail, _, data in graph.in_edges(holder, data=True)
+        if data["kind"] == "part_of" and graph.nodes[tail]["kind"] in ("narrative", "guideline")
+    )
     rows = []
     for via in sources:
         for _, head, data in graph.out_edges(via, data=True):
             if data["kind"] in ("cites", "quotes"):
-                rows.append({"node": head, "kind": graph.nodes[head]["kind"],
-                             "label": graph.nodes[head]["label"], "edge": data["kind"],
-                             "via": via, "source_file": data["source_file"],
-                             "lines": data["lines"], "detail": data["detail"],
-                             "finding": data.get("finding", "")})
+                rows.append(
+                    {
+                        "node": head,
+                        "kind": graph.nodes[head]["kind"],
+                        "label": graph.nodes[head]["label"],
+                        "edge": data["kind"],
+                        "via": via,
+                        "source_file": data["source_file"],
+                        "lines": data["lines"],
+                        "detail": data["detail"],
+                        "finding": data.get("finding", ""),
+                    }
+                )
     return rows
 
 
@@ -312,12 +473,19 @@ def evidence_for(graph: nx.MultiDiGraph, node: str) -> pd.DataFrame:
     if graph.nodes[node]["kind"] == "guideline":
         standard = _standard_of(graph, node)
         if standard:
-            rows += [dict(row, inherited_from=standard)
-                     for row in _evidence_edges(graph, standard) if row["via"] != node]
+            rows += [
+                dict(row, inherited_from=standard)
+                for row in _evidence_edges(graph, standard)
+                if row["via"] != node
+            ]
     frame = pd.DataFrame(rows, columns=EVIDENCE_COLUMNS)
     order = frame["lines"].map(lambda s: int(s.split("-")[0]) if s[:1].isdigit() else 0)
-    return (frame.assign(_order=order).sort_values(["kind", "node", "_order", "via"])
-            .drop(columns="_order").reset_index(drop=True))
+    return (
+        frame.assign(_order=order)
+        .sort_values(["kind", "node", "_order", "via"])
+        .drop(columns="_order")
+        .reset_index(drop=True)
+    )
 
 
 def evidence_counts(graph: nx.MultiDiGraph) -> pd.DataFrame:
@@ -328,18 +496,24 @@ def evidence_counts(graph: nx.MultiDiGraph) -> pd.DataFrame:
         kind (``reference``, ``roundtable``, ``consultation``), counting distinct nodes, plus
         ``citations`` and ``quotes`` counting occurrences.
     """
-    standards = sorted((n for n, d in graph.nodes(data=True) if d["kind"] == "standard"),
-                       key=lambda n: int(n.split(":")[1]))
+    standards = sorted(
+        (n for n, d in graph.nodes(data=True) if d["kind"] == "standard"),
+        key=lambda n: int(n.split(":")[1]),
+    )
     rows = []
     for standard in standards:
         evidence = evidence_for(graph, standard)
         distinct = evidence.drop_duplicates("node")["kind"].value_counts()
-        rows.append({"standard": standard,
-                     "reference": int(distinct.get("reference", 0)),
-                     "roundtable": int(distinct.get("roundtable", 0)),
-                     "consultation": int(distinct.get("consultation", 0)),
-                     "citations": int((evidence["edge"] == "cites").sum()),
-                     "quotes": int((evidence["edge"] == "quotes").sum())})
+        rows.append(
+            {
+                "standard": standard,
+                "reference": int(distinct.get("reference", 0)),
+                "roundtable": int(distinct.get("roundtable", 0)),
+                "consultation": int(distinct.get("consultation", 0)),
+                "citations": int((evidence["edge"] == "cites").sum()),
+                "quotes": int((evidence["edge"] == "quotes").sum()),
+            }
+        )
     columns = ["standard", "reference", "roundtable", "consultation", "citations", "quotes"]
     return pd.DataFrame(rows, columns=columns).set_index("standard")
 
@@ -362,8 +536,15 @@ def standards_citing(graph: nx.MultiDiGraph, reference: str) -> pd.DataFrame:
         standard = tail if graph.nodes[tail]["kind"] == "standard" else _standard_of(graph, tail)
         if standard:
             found.setdefault(standard, []).append(tail)
-    rows = [{"standard": s, "label": graph.nodes[s]["label"], "citations": len(via),
-             "via": ";".join(sorted(set(via)))} for s, via in found.items()]
+    rows = [
+        {
+            "standard": s,
+            "label": graph.nodes[s]["label"],
+            "citations": len(via),
+            "via": ";".join(sorted(set(via))),
+        }
+        for s, via in found.items()
+    ]
     frame = pd.DataFrame(rows, columns=["standard", "label", "citations", "via"])
     order = frame["standard"].map(lambda s: int(s.split(":")[1]))
     return frame.assign(_o=order).sort_values("_o").drop(columns="_o").reset_index(drop=True)
@@ -384,16 +565,24 @@ def references_by_standards(graph: nx.MultiDiGraph) -> pd.DataFrame:
             continue
         citing = standards_citing(graph, node)
         if len(citing):
-            rows.append({"reference": node, "label": data["label"],
-                         "standards": len(citing), "citations": int(citing["citations"].sum()),
-                         "which": ", ".join(s.split(":")[1] for s in citing["standard"])})
+            rows.append(
+                {
+                    "reference": node,
+                    "label": data["label"],
+                    "standards": len(citing),
+                    "citations": int(citing["citations"].sum()),
+                    "which": ", ".join(s.split(":")[1] for s in citing["standard"]),
+                }
+            )
     frame = pd.DataFrame(rows, columns=["reference", "label", "standards", "citations", "which"])
-    return frame.sort_values(["standards", "citations", "reference"],
-                             ascending=[False, False, True]).reset_index(drop=True)
+    return frame.sort_values(
+        ["standards", "citations", "reference"], ascending=[False, False, True]
+    ).reset_index(drop=True)
 
 
-def neighbourhood(graph: nx.MultiDiGraph, node: str, kinds: tuple[str, ...] | None = None,
-                  radius: int = 1) -> nx.MultiDiGraph:
+def neighbourhood(
+    graph: nx.MultiDiGraph, node: str, kinds: tuple[str, ...] | None = None, radius: int = 1
+) -> nx.MultiDiGraph:
     """Return the subgraph around ``node``: nodes within ``radius`` steps in either direction.
 
     Args:
@@ -427,8 +616,9 @@ def evidence_neighbourhood(graph: nx.MultiDiGraph, standard: str) -> nx.MultiDiG
     kinds = ("guideline", "narrative", "reference", "roundtable", "consultation")
     own_narrative = f"narrative:{standard}"
     around = neighbourhood(graph, standard, kinds=kinds, radius=2)
-    around = around.subgraph([n for n in around if n == own_narrative
-                              or around.nodes[n]["kind"] != "narrative"]).copy()
+    around = around.subgraph(
+        [n for n in around if n == own_narrative or around.nodes[n]["kind"] != "narrative"]
+    ).copy()
     linked = nx.node_connected_component(around.to_undirected(as_view=True), standard)
     return around.subgraph(sorted(linked)).copy()
 
@@ -436,8 +626,7 @@ def evidence_neighbourhood(graph: nx.MultiDiGraph, standard: str) -> nx.MultiDiG
 def neighbours_by_kind(graph: nx.MultiDiGraph, node: str) -> pd.Series:
     """Count the direct neighbours of ``node`` (either direction) by kind, sorted by kind."""
     around = neighbourhood(graph, node)
-    kinds = pd.Series([d["kind"] for n, d in around.nodes(data=True) if n != node],
-                      dtype="object")
+    kinds = pd.Series([d["kind"] for n, d in around.nodes(data=True) if n != node], dtype="object")
     return kinds.value_counts().sort_index()
 
 
@@ -469,8 +658,7 @@ def write_node_link_json(graph: nx.MultiDiGraph, path: Path) -> Path:
     networkx 3.4 and later write and read without a warning, and d3's ``source``/``target``.
     """
     data = nx.node_link_data(graph)
-    Path(path).write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n",
-                          encoding="utf-8")
+    Path(path).write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     return Path(path)
 
 
@@ -488,6 +676,11 @@ def write_edge_list(graph: nx.MultiDiGraph, path: Path) -> Path:
 def read_edge_list(path: Path) -> nx.MultiDiGraph:
     """Read an edge list written by :func:`write_edge_list` (edges and their attributes only)."""
     frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-    return nx.from_pandas_edgelist(frame, source="from", target="to", edge_key="key",
-                                   edge_attr=[c for c in EDGE_COLUMNS[3:]],
-                                   create_using=nx.MultiDiGraph)
+    return nx.from_pandas_edgelist(
+        frame,
+        source="from",
+        target="to",
+        edge_key="key",
+        edge_attr=[c for c in EDGE_COLUMNS[3:]],
+        create_using=nx.MultiDiGraph,
+    )

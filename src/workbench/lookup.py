@@ -73,16 +73,18 @@ def resolve_id(typed: str, known: Iterable[str]) -> Resolved:
         if candidate in by_lower:
             return Resolved(by_lower[candidate])
     if ":" not in text:
-        keyed = [k for k in known if k.split(":", 1)[1:] == [typed.strip()]
-                 or k.lower().split(":", 1)[1:] == [text]]
+        keyed = [
+            k
+            for k in known
+            if k.split(":", 1)[1:] == [typed.strip()] or k.lower().split(":", 1)[1:] == [text]
+        ]
         if len(keyed) == 1:
             return Resolved(keyed[0])
     target = candidates[-1]
     close = difflib.get_close_matches(target, list(by_lower), n=3, cutoff=0.75)
     if not close and ":" not in target:  # a key typed without its namespace
         keys = {k.split(":", 1)[-1]: k for k in by_lower}
-        close = [keys[k] for k in difflib.get_close_matches(target, list(keys), n=3,
-                                                             cutoff=0.75)]
+        close = [keys[k] for k in difflib.get_close_matches(target, list(keys), n=3, cutoff=0.75)]
     return Resolved(None, tuple(by_lower[c] for c in close))
 
 
@@ -120,36 +122,59 @@ def _first_line(lines: str) -> int:
     return int(digits[0]) if digits else 0
 
 
-def _entries(links: pd.DataFrame, evidence: pd.DataFrame, topic_labels: dict[str, str],
-             channels: Iterable[str]) -> pd.DataFrame:
+def _entries(
+    links: pd.DataFrame,
+    evidence: pd.DataFrame,
+    topic_labels: dict[str, str],
+    channels: Iterable[str],
+) -> pd.DataFrame:
     """One entry per (row, channel, item): its locations merged, the rows whose text made the
     link, and the labels of the topics it counts for in that row's cells."""
     order = {channel: n for n, channel in enumerate(channels)}
     counted: dict[tuple[str, str, str], set[str]] = {}
-    for row_id, channel, item, topic in zip(evidence["row_id"], evidence["channel"],
-                                            evidence["evidence_id"], evidence["topic_id"],
-                                            strict=True):
+    for row_id, channel, item, topic in zip(
+        evidence["row_id"],
+        evidence["channel"],
+        evidence["evidence_id"],
+        evidence["topic_id"],
+        strict=True,
+    ):
         counted.setdefault((row_id, channel, item), set()).add(topic)
     records = []
-    for (row_id, channel, item), group in links.groupby(["row_id", "channel", "evidence_id"],
-                                                        sort=False):
-        topics = sorted(counted.get((row_id, channel, item), ()),
-                        key=lambda t: (list(topic_labels).index(t) if t in topic_labels else 0))
-        records.append({
-            "channel": channel, "evidence_id": item, "citation": str(group["citation"].iloc[0]),
-            "row_id": row_id, "where": merge_locations(group["location"]),
-            "via": sorted(set(group["via"].astype(str)) - {row_id}),
-            "topics": [topic_labels.get(t, t) for t in topics],
-            "_order": order.get(channel, len(order)),
-            "_line": min((_first_line(str(w).rsplit(" ", 1)[-1]) for w in group["location"]),
-                         default=0)})
+    for (row_id, channel, item), group in links.groupby(
+        ["row_id", "channel", "evidence_id"], sort=False
+    ):
+        topics = sorted(
+            counted.get((row_id, channel, item), ()),
+            key=lambda t: list(topic_labels).index(t) if t in topic_labels else 0,
+        )
+        records.append(
+            {
+                "channel": channel,
+                "evidence_id": item,
+                "citation": str(group["citation"].iloc[0]),
+                "row_id": row_id,
+                "where": merge_locations(group["location"]),
+                "via": sorted(set(group["via"].astype(str)) - {row_id}),
+                "topics": [topic_labels.get(t, t) for t in topics],
+                "_order": order.get(channel, len(order)),
+                "_line": min(
+                    (_first_line(str(w).rsplit(" ", 1)[-1]) for w in group["location"]), default=0
+                ),
+            }
+        )
     frame = pd.DataFrame(records, columns=ENTRY_COLUMNS + ["_order", "_line"])
     frame = frame.sort_values(["_order", "_line", "evidence_id"], kind="stable")
     return frame.drop(columns=["_order", "_line"]).reset_index(drop=True)
 
 
-def row_evidence(links: pd.DataFrame, evidence: pd.DataFrame, topics: pd.DataFrame,
-                 row_id: str, channels: Iterable[str]) -> pd.DataFrame:
+def row_evidence(
+    links: pd.DataFrame,
+    evidence: pd.DataFrame,
+    topics: pd.DataFrame,
+    row_id: str,
+    channels: Iterable[str],
+) -> pd.DataFrame:
     """Return every item the gap map links to one row, once each, channel by channel.
 
     Args:
@@ -169,12 +194,18 @@ def row_evidence(links: pd.DataFrame, evidence: pd.DataFrame, topics: pd.DataFra
         first line that links it.
     """
     labels = dict(zip(topics["topic_id"], topics["label"], strict=True))
-    return _entries(links[links["row_id"] == row_id], evidence[evidence["row_id"] == row_id],
-                    labels, channels)
+    return _entries(
+        links[links["row_id"] == row_id], evidence[evidence["row_id"] == row_id], labels, channels
+    )
 
 
-def item_rows(links: pd.DataFrame, evidence: pd.DataFrame, topics: pd.DataFrame,
-              item: str, channels: Iterable[str]) -> tuple[pd.DataFrame, list[str]]:
+def item_rows(
+    links: pd.DataFrame,
+    evidence: pd.DataFrame,
+    topics: pd.DataFrame,
+    item: str,
+    channels: Iterable[str],
+) -> tuple[pd.DataFrame, list[str]]:
     """Return the rows whose own text (or crosswalk row) links an item, and the rows that
     only inherit it.
 
@@ -188,7 +219,11 @@ def item_rows(links: pd.DataFrame, evidence: pd.DataFrame, topics: pd.DataFrame,
     own = mine[mine["row_id"] == mine["via"]]
     entries = _entries(own, evidence[evidence["evidence_id"] == item], labels, channels)
     rank = {row: n for n, row in enumerate(dict.fromkeys(links["row_id"]))}
-    entries = entries.assign(_rank=entries["row_id"].map(rank)).sort_values(
-        "_rank", kind="stable").drop(columns="_rank").reset_index(drop=True)
+    entries = (
+        entries.assign(_rank=entries["row_id"].map(rank))
+        .sort_values("_rank", kind="stable")
+        .drop(columns="_rank")
+        .reset_index(drop=True)
+    )
     inherited = sorted(set(mine["row_id"]) - set(own["row_id"]), key=lambda r: rank.get(r, 0))
     return entries, inherited

@@ -96,8 +96,9 @@ def read_marker(folder: Path) -> dict | None:
     return value if isinstance(value, dict) and isinstance(value.get("made_by"), str) else None
 
 
-def check_folder(out: Path | str, root: Path | str | None, made_by: str, *,
-                 compared: Sequence[Path | str] = ()) -> None:
+def check_folder(
+    out: Path | str, root: Path | str | None, made_by: str, *, compared: Sequence[Path | str] = ()
+) -> None:
     """Refuse ``out`` as a folder output of the command ``made_by`` unless it is safe.
 
     Safe means missing (its nearest existing ancestor a folder), an empty folder, or a
@@ -119,28 +120,36 @@ def check_folder(out: Path | str, root: Path | str | None, made_by: str, *,
     shown, where = _common_checks(out, root, FOLDER_ADVICE)
     for folder in compared:
         if where.is_relative_to(Path(folder).resolve()):
-            raise OutputRefused(f"--out {shown} is inside {folder}, one of the folders "
-                                "compared; nothing was written: choose --out outside both")
+            raise OutputRefused(
+                f"--out {shown} is inside {folder}, one of the folders "
+                "compared; nothing was written: choose --out outside both"
+            )
     if compared:
         for parent in (where, *where.parents):
             if (parent / CORPUS_FOLDER / "datapackage.json").is_file():
-                raise OutputRefused(f"--out {shown} is inside the corpus root {parent}; "
-                                    "nothing was written: choose --out outside any corpus")
+                raise OutputRefused(
+                    f"--out {shown} is inside the corpus root {parent}; "
+                    "nothing was written: choose --out outside any corpus"
+                )
     if where.exists() and not where.is_dir():
-        raise OutputRefused(f"--out {shown} is a file, not a folder; nothing was written: "
-                            f"{FOLDER_ADVICE}")
+        raise OutputRefused(
+            f"--out {shown} is a file, not a folder; nothing was written: {FOLDER_ADVICE}"
+        )
     if where.is_dir():
         marker = read_marker(where)
         if marker is not None and marker["made_by"] != made_by:
-            raise OutputRefused(f"--out {shown} was made by {marker['made_by']}, not "
-                                f"{made_by}; nothing was written: {FOLDER_ADVICE}")
+            raise OutputRefused(
+                f"--out {shown} was made by {marker['made_by']}, not "
+                f"{made_by}; nothing was written: {FOLDER_ADVICE}"
+            )
         with os.scandir(where) as entries:
             empty = next(entries, None) is None
         if marker is None and not empty:
             raise OutputRefused(
                 f"--out {shown} is a non-empty folder that {made_by} did not make (it has no "
                 f"{MARKER}); nothing was written: choose another folder, or delete it "
-                "yourself if it is the output of an older workbench (those left no marker)")
+                "yourself if it is the output of an older workbench (those left no marker)"
+            )
 
 
 def check_file(out: Path | str, root: Path | str, made_by: str, first_line: str) -> None:
@@ -155,22 +164,28 @@ def check_file(out: Path | str, root: Path | str, made_by: str, first_line: str)
     """
     shown, where = _common_checks(out, root, FILE_ADVICE)
     if where.is_dir():
-        raise OutputRefused(f"--out {shown} is a folder; nothing was written: give a file "
-                            "name, e.g. --out suggestions.csv")
+        raise OutputRefused(
+            f"--out {shown} is a folder; nothing was written: give a file "
+            "name, e.g. --out suggestions.csv"
+        )
     if not where.parent.is_dir():
-        raise OutputRefused(f"--out {shown} is in a folder that does not exist; nothing was "
-                            f"written: create {where.parent} first, or {FILE_ADVICE}")
+        raise OutputRefused(
+            f"--out {shown} is in a folder that does not exist; nothing was "
+            f"written: create {where.parent} first, or {FILE_ADVICE}"
+        )
     if where.exists():
         if not where.is_file():
-            raise OutputRefused(f"--out {shown} is not a regular file; nothing was written: "
-                                f"{FILE_ADVICE}")
+            raise OutputRefused(
+                f"--out {shown} is not a regular file; nothing was written: {FILE_ADVICE}"
+            )
         with open(where, "rb") as handle:
             line = handle.readline(len(first_line.encode()) + 2)
         if line.rstrip(b"\r\n") != first_line.encode():
             raise OutputRefused(
                 f"--out {shown} exists and is not a file {made_by} wrote (its first line "
                 "differs); nothing was written: choose another name, delete it yourself, or "
-                "omit --out to print to standard output")
+                "omit --out to print to standard output"
+            )
 
 
 #: What to do instead, said by a refusal of a folder output and of a file output.
@@ -178,8 +193,7 @@ FOLDER_ADVICE = "choose a folder of its own, e.g. --out build"
 FILE_ADVICE = "omit --out to print to standard output, or choose a file outside the corpus"
 
 
-def _common_checks(out: Path | str, root: Path | str | None,
-                   advice: str) -> tuple[str, Path]:
+def _common_checks(out: Path | str, root: Path | str | None, advice: str) -> tuple[str, Path]:
     """Refuse what no output may be; return how the user wrote ``out`` and its real path."""
     shown = os.fspath(out)
 
@@ -195,8 +209,7 @@ def _common_checks(out: Path | str, root: Path | str | None,
     if last == "..":
         raise refuse("names a parent folder")
     if os.path.islink(stripped):
-        raise refuse(f"is a symbolic link to {os.readlink(stripped)} (the link is not "
-                     "followed)")
+        raise refuse(f"is a symbolic link to {os.readlink(stripped)} (the link is not followed)")
     where = Path(stripped).resolve()
     if root is not None:
         _root_checks(where, root, refuse)
@@ -215,17 +228,18 @@ def _root_checks(where: Path, root: Path | str, refuse: Callable[[str], OutputRe
     real_root = Path(root).resolve()
     corpus = real_root / CORPUS_FOLDER
     if where == real_root:
-        raise refuse(f"is the corpus root (--root {root}); writing it would replace corpus/ "
-                     "and references.bib")
+        raise refuse(
+            f"is the corpus root (--root {root}); writing it would replace corpus/ "
+            "and references.bib"
+        )
     if real_root.is_relative_to(where):
-        raise refuse(f"holds the corpus root (--root {root}); writing it would delete the "
-                     "corpus")
+        raise refuse(f"holds the corpus root (--root {root}); writing it would delete the corpus")
     if where == corpus:
-        raise refuse(f"is the corpus folder of --root {root}; outputs never go into the "
-                     "corpus")
+        raise refuse(f"is the corpus folder of --root {root}; outputs never go into the corpus")
     if where.is_relative_to(corpus):
-        raise refuse(f"is inside the corpus folder of --root {root}; outputs never go into "
-                     "the corpus")
+        raise refuse(
+            f"is inside the corpus folder of --root {root}; outputs never go into the corpus"
+        )
     if where == real_root / BIBLIOGRAPHY_FILE:
         raise refuse(f"is the bibliography of --root {root}")
 
@@ -262,8 +276,9 @@ def locked(out: Path, made_by: str) -> Iterator[None]:
         try:
             fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC | os.O_NOFOLLOW, 0o644)
         except OSError as err:
-            raise OutputRefused(f"cannot make the lock file {path} ({err.strerror}); nothing "
-                                "was written") from None
+            raise OutputRefused(
+                f"cannot make the lock file {path} ({err.strerror}); nothing was written"
+            ) from None
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -281,8 +296,7 @@ def locked(out: Path, made_by: str) -> Iterator[None]:
             current = os.stat(path, follow_symlinks=False)
         except FileNotFoundError:
             current = None
-        if current is not None and (current.st_dev, current.st_ino) == (held.st_dev,
-                                                                        held.st_ino):
+        if current is not None and (current.st_dev, current.st_ino) == (held.st_dev, held.st_ino):
             break
         os.close(fd)
     try:
@@ -323,8 +337,9 @@ class Staging:
 
 
 @contextmanager
-def replacing_folder(out: Path | str, root: Path | str | None, made_by: str, *,
-                     compared: Sequence[Path | str] = ()) -> Iterator[Staging]:
+def replacing_folder(
+    out: Path | str, root: Path | str | None, made_by: str, *, compared: Sequence[Path | str] = ()
+) -> Iterator[Staging]:
     """Guard, lock and stage ``out``; swap the staging folder into place when the block ends.
 
     On entry: :func:`check_folder` (nothing is touched when it refuses), the lock, the
@@ -370,14 +385,15 @@ def _swap_into_place(stage: Staging) -> None:
     then carries ``out_replaced = True``.
     """
     staging, out = stage.path, stage.out
-    token = staging.name[len(out.name) + 2:-len(".tmp")]
+    token = staging.name[len(out.name) + 2 : -len(".tmp")]
     retired = out.parent / f".{out.name}.{token}.old"
     try:
         with _signals_held():
             if out.exists():
                 os.mkdir(retired)
-                _write_marker(retired, {"made_by": stage.marker["made_by"], "state": RETIRED,
-                                        "out": out.name})
+                _write_marker(
+                    retired, {"made_by": stage.marker["made_by"], "state": RETIRED, "out": out.name}
+                )
                 os.rename(out, retired / out.name)
                 try:
                     os.rename(staging, out)
@@ -408,8 +424,10 @@ def _signals_held() -> Iterator[None]:
         yield
         return
     came: list[int] = []
-    saved = {number: signal.signal(number, lambda number, _frame: came.append(number))
-             for number in STOP_SIGNALS}
+    saved = {
+        number: signal.signal(number, lambda number, _frame: came.append(number))
+        for number in STOP_SIGNALS
+    }
     try:
         yield
     finally:
@@ -445,9 +463,12 @@ def recover(out: Path, made_by: str) -> list[str]:
                 continue
             marker = read_marker(Path(entry.path))
             states = (STAGING, COMPLETE) if match[2] == "tmp" else (RETIRED,)
-            if (marker is not None and marker["made_by"] == made_by
-                    and marker.get("state") in states
-                    and marker.get("out", out.name) == out.name):
+            if (
+                marker is not None
+                and marker["made_by"] == made_by
+                and marker.get("state") in states
+                and marker.get("out", out.name) == out.name
+            ):
                 found[match[2]][match[1]] = Path(entry.path)
     notes = []
     if not os.path.lexists(out):
@@ -459,19 +480,25 @@ def recover(out: Path, made_by: str) -> list[str]:
             if finished is not None and (read_marker(finished) or {}).get("state") == COMPLETE:
                 os.rename(finished, out)
                 del found["tmp"][token]
-                notes.append(f"an earlier run was interrupted while replacing {out}; "
-                             "completed its replacement with its finished output")
+                notes.append(
+                    f"an earlier run was interrupted while replacing {out}; "
+                    "completed its replacement with its finished output"
+                )
             else:
                 os.rename(previous, out)
-                notes.append(f"an earlier run was interrupted while replacing {out}; "
-                             "restored the previous output")
+                notes.append(
+                    f"an earlier run was interrupted while replacing {out}; "
+                    "restored the previous output"
+                )
             break
     leftovers = sorted(found["tmp"].values()) + sorted(found["old"].values())
     for path in leftovers:
         shutil.rmtree(path, ignore_errors=True)
     if leftovers:
-        notes.append(f"removed {len(leftovers)} folder(s) left beside {out} by interrupted "
-                     f"runs: {', '.join(p.name for p in leftovers)}")
+        notes.append(
+            f"removed {len(leftovers)} folder(s) left beside {out} by interrupted "
+            f"runs: {', '.join(p.name for p in leftovers)}"
+        )
     return notes
 
 

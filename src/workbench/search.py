@@ -28,8 +28,16 @@ from importlib import resources
 import pandas as pd
 
 #: Facets in the order they are reported; ``spelling`` combines the two spelling facets.
-FACETS: tuple[str, ...] = ("family", "noun", "programme_spelling", "behaviour_spelling",
-                           "spelling", "grammatical_number", "qualifier", "term_usage")
+FACETS: tuple[str, ...] = (
+    "family",
+    "noun",
+    "programme_spelling",
+    "behaviour_spelling",
+    "spelling",
+    "grammatical_number",
+    "qualifier",
+    "term_usage",
+)
 
 #: Every flag ``parse_query`` can raise, with what it means.
 FLAGS: dict[str, str] = {
@@ -37,7 +45,7 @@ FLAGS: dict[str, str] = {
     "no_phrases": "the string holds no quoted phrase",
     "unbalanced_quotes": "a quotation mark is opened but never closed",
     "mismatched_quotes": "a phrase opens with a double quote and closes with a single one, "
-                         "or the reverse",
+    "or the reverse",
     "reversed_quote": "a phrase opens with a closing quotation mark (” or ’)",
     "space_inside_quotes": "a phrase starts or ends with a space inside its quotation marks",
     "empty_phrase": "a pair of quotation marks holds nothing",
@@ -51,7 +59,7 @@ FLAGS: dict[str, str] = {
 }
 
 OPERATORS = ("AND", "OR", "NOT")
-_DOUBLE = "“”\""
+_DOUBLE = '“”"'
 _SINGLE = "‘’'"
 _QUOTES = _DOUBLE + _SINGLE
 _CLOSING_FORMS = "”’"
@@ -89,8 +97,12 @@ def normalise_phrase(text: str) -> str:
 
 def _is_apostrophe(text: str, j: int) -> bool:
     """True when the single quote at ``j`` sits between two letters, as in men’s."""
-    return (text[j] in "’'" and 0 < j < len(text) - 1
-            and text[j - 1].isalnum() and text[j + 1].isalnum())
+    return (
+        text[j] in "’'"
+        and 0 < j < len(text) - 1
+        and text[j - 1].isalnum()
+        and text[j + 1].isalnum()
+    )
 
 
 def _find_closing_quote(text: str, start: int) -> tuple[int | None, int]:
@@ -141,7 +153,7 @@ annotation=None, flags=())
             if ch in _CLOSING_FORMS:
                 flags.append("reversed_quote")
             close, end = _find_closing_quote(text, i + 1)
-            raw = text[i + 1:end]
+            raw = text[i + 1 : end]
             if close is None:
                 flags.append("unbalanced_quotes")
             else:
@@ -159,13 +171,17 @@ annotation=None, flags=())
             if close < 0:
                 flags.append("unbalanced_parenthesis")
                 close = len(text)
-            annotation = text[i + 1:close].strip()
+            annotation = text[i + 1 : close].strip()
             flags.append("annotation_outside_query")
             i = close + 1
         else:
             j = i
-            while j < len(text) and not text[j].isspace() and text[j] not in "(" and (
-                    text[j] not in _QUOTES or _is_apostrophe(text, j)):
+            while (
+                j < len(text)
+                and not text[j].isspace()
+                and text[j] not in "("
+                and (text[j] not in _QUOTES or _is_apostrophe(text, j))
+            ):
                 j += 1
             word = text[i:j]
             if word.upper() in OPERATORS:
@@ -192,8 +208,11 @@ def _structure_flags(tokens: list[tuple[str, str]]) -> list[str]:
     flags = []
     if any(a == b == "phrase" for a, b in itertools.pairwise(kinds)):
         flags.append("missing_operator")
-    if kinds[0] == "operator" or kinds[-1] == "operator" or any(
-            a == b == "operator" for a, b in itertools.pairwise(kinds)):
+    if (
+        kinds[0] == "operator"
+        or kinds[-1] == "operator"
+        or any(a == b == "operator" for a, b in itertools.pairwise(kinds))
+    ):
         flags.append("dangling_operator")
     return flags
 
@@ -210,8 +229,11 @@ def load_facet_rules() -> pd.DataFrame:
     = the phrases after it), ``pattern`` (a regular expression; empty = the default), the
     ``value`` given on a match and the ``rationale``. Within a facet the first match wins.
     """
-    text = resources.files("workbench").joinpath("data/search_facet_rules.csv").read_text(
-        encoding="utf-8")
+    text = (
+        resources.files("workbench")
+        .joinpath("data/search_facet_rules.csv")
+        .read_text(encoding="utf-8")
+    )
     return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
 
 
@@ -236,11 +258,19 @@ class RuleSet:
         """Return the value of the first rule of ``facet`` that matches ``text``."""
         key = (text, facet)
         if key not in self._memo:
-            found = next((value for pattern, value in self._rules[facet]
-                          if pattern is None or pattern.search(text)), None)
+            found = next(
+                (
+                    value
+                    for pattern, value in self._rules[facet]
+                    if pattern is None or pattern.search(text)
+                ),
+                None,
+            )
             if found is None:
-                raise ValueError(f"facet {facet!r} has no default rule (a row with an empty "
-                                 "pattern); add one to the rules table")
+                raise ValueError(
+                    f"facet {facet!r} has no default rule (a row with an empty "
+                    "pattern); add one to the rules table"
+                )
             self._memo[key] = found
         return self._memo[key]
 
@@ -288,18 +318,20 @@ def parse_searches(searches: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for record in searches.sort_values("number").itertuples(index=False):
         parsed = parse_query(record.query)
-        rows.append({
-            "search_id": record.search_id,
-            "number": int(record.number),
-            "query": record.query,
-            "results": int(record.results),
-            "phrases": " | ".join(parsed.phrases),
-            "operators": " ".join(parsed.operators),
-            "annotation": parsed.annotation or "",
-            "flags": "; ".join(parsed.flags),
-            "subject": parsed.phrases[0] if parsed.phrases else "",
-            "qualifier_phrase": " AND ".join(parsed.phrases[1:]),
-        })
+        rows.append(
+            {
+                "search_id": record.search_id,
+                "number": int(record.number),
+                "query": record.query,
+                "results": int(record.results),
+                "phrases": " | ".join(parsed.phrases),
+                "operators": " ".join(parsed.operators),
+                "annotation": parsed.annotation or "",
+                "flags": "; ".join(parsed.flags),
+                "subject": parsed.phrases[0] if parsed.phrases else "",
+                "qualifier_phrase": " AND ".join(parsed.phrases[1:]),
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -316,11 +348,23 @@ def search_analysis(searches: pd.DataFrame, rules: pd.DataFrame | None = None) -
             continue
         column = "qualifier_phrase" if ruleset.applies_to[facet] == "qualifier" else "subject"
         frame[facet] = [ruleset.value(text, facet) for text in frame[column]]
-    frame["spelling"] = [combined_spelling(p, b) for p, b in
-                         zip(frame["programme_spelling"], frame["behaviour_spelling"],
-                             strict=True)]
-    columns = ["search_id", "number", "query", "results", "phrases", "operators", "annotation",
-               *FACETS, "flags", "subject", "qualifier_phrase"]
+    frame["spelling"] = [
+        combined_spelling(p, b)
+        for p, b in zip(frame["programme_spelling"], frame["behaviour_spelling"], strict=True)
+    ]
+    columns = [
+        "search_id",
+        "number",
+        "query",
+        "results",
+        "phrases",
+        "operators",
+        "annotation",
+        *FACETS,
+        "flags",
+        "subject",
+        "qualifier_phrase",
+    ]
     return frame[columns]
 
 
@@ -375,15 +419,24 @@ def hits_by_facet(analysis: pd.DataFrame, facets: tuple[str, ...] = FACETS) -> p
     total = analysis["results"].sum()
     parts = []
     for facet in facets:
-        grouped = analysis.groupby(facet)["results"].agg(
-            searches="size", hits="sum", zero_hit_searches=lambda s: int((s == 0).sum()),
-            median_hits="median").reset_index().rename(columns={facet: "value"})
+        grouped = (
+            analysis.groupby(facet)["results"]
+            .agg(
+                searches="size",
+                hits="sum",
+                zero_hit_searches=lambda s: int((s == 0).sum()),
+                median_hits="median",
+            )
+            .reset_index()
+            .rename(columns={facet: "value"})
+        )
         grouped.insert(0, "facet", facet)
         grouped["share_of_hits"] = (grouped["hits"] / total).round(4) if total else 0.0
         parts.append(grouped.sort_values(["hits", "value"], ascending=[False, True]))
     frame = pd.concat(parts, ignore_index=True)
-    return frame[["facet", "value", "searches", "hits", "share_of_hits", "zero_hit_searches",
-                  "median_hits"]]
+    return frame[
+        ["facet", "value", "searches", "hits", "share_of_hits", "zero_hit_searches", "median_hits"]
+    ]
 
 
 # --------------------------------------------------------------------------------------
@@ -392,14 +445,18 @@ def hits_by_facet(analysis: pd.DataFrame, facets: tuple[str, ...] = FACETS) -> p
 
 #: The facets compared when one word of a subject phrase is replaced by another.
 _WORD_FACETS = ("noun", "programme_spelling", "behaviour_spelling", "grammatical_number")
-_WORD_ELEMENT = {"noun": "noun", "programme_spelling": "spelling",
-                 "behaviour_spelling": "spelling", "grammatical_number": "number"}
+_WORD_ELEMENT = {
+    "noun": "noun",
+    "programme_spelling": "spelling",
+    "behaviour_spelling": "spelling",
+    "grammatical_number": "number",
+}
 
 
 def _contains(longer: list[str], shorter: list[str]) -> bool:
     """True when ``shorter`` occurs as a run of consecutive words in ``longer``."""
     n = len(shorter)
-    return any(longer[k:k + n] == shorter for k in range(len(longer) - n + 1))
+    return any(longer[k : k + n] == shorter for k in range(len(longer) - n + 1))
 
 
 def _word_change(a: str, b: str, rules: RuleSet) -> str | None:
@@ -438,8 +495,14 @@ def compare_pair(a: pd.Series, b: pd.Series, rules: RuleSet) -> dict | None:
         else:
             ranks = [rules.rank(x["qualifier"], "qualifier") for x in (a, b)]
             first, second = (b, a) if ranks[1] < ranks[0] else (a, b)
-        return _pair_row("qualifier", first, second, first["qualifier_phrase"],
-                         second["qualifier_phrase"], nested)
+        return _pair_row(
+            "qualifier",
+            first,
+            second,
+            first["qualifier_phrase"],
+            second["qualifier_phrase"],
+            nested,
+        )
     if len(words_a) == len(words_b):
         diff = [k for k in range(len(words_a)) if words_a[k] != words_b[k]]
         if len(diff) != 1:
@@ -450,8 +513,9 @@ def compare_pair(a: pd.Series, b: pd.Series, rules: RuleSet) -> dict | None:
             return None
         swap = False
         if element == "spelling":  # UK first
-            swap = "US" in {rules.value(word_a, f)
-                            for f in ("programme_spelling", "behaviour_spelling")}
+            swap = "US" in {
+                rules.value(word_a, f) for f in ("programme_spelling", "behaviour_spelling")
+            }
         elif element == "number":  # singular first
             swap = rules.value(word_a, "grammatical_number") == "plural"
         elif element == "noun":  # in the order of the rules table
@@ -463,13 +527,14 @@ def compare_pair(a: pd.Series, b: pd.Series, rules: RuleSet) -> dict | None:
         broad, narrow = (a, b) if len(words_a) < len(words_b) else (b, a)
         wb, wn = broad["subject"].split(), narrow["subject"].split()
         for k in range(len(wn)):
-            if wn[:k] + wn[k + 1:] == wb:
+            if wn[:k] + wn[k + 1 :] == wb:
                 return _pair_row("added_word", broad, narrow, "", wn[k], _contains(wn, wb))
     return None
 
 
-def _pair_row(element: str, first: pd.Series, second: pd.Series, from_: str, to: str,
-              nested: bool) -> dict:
+def _pair_row(
+    element: str, first: pd.Series, second: pd.Series, from_: str, to: str, nested: bool
+) -> dict:
     return {
         "element": element,
         "change": f"{from_ or '∅'} → {to}",
@@ -500,15 +565,32 @@ def one_element_pairs(analysis: pd.DataFrame, rules: pd.DataFrame | None = None)
     """
     ruleset = RuleSet(load_facet_rules() if rules is None else rules)
     records = [row for _, row in analysis.sort_values("number").iterrows()]
-    pairs = [pair for i, j in _candidate_pairs(records)
-             if (pair := compare_pair(records[i], records[j], ruleset)) is not None]
-    columns = ["element", "change", "first", "first_query", "first_results", "second",
-               "second_query", "second_results", "difference", "nested",
-               "monotonicity_violation"]
+    pairs = [
+        pair
+        for i, j in _candidate_pairs(records)
+        if (pair := compare_pair(records[i], records[j], ruleset)) is not None
+    ]
+    columns = [
+        "element",
+        "change",
+        "first",
+        "first_query",
+        "first_results",
+        "second",
+        "second_query",
+        "second_results",
+        "difference",
+        "nested",
+        "monotonicity_violation",
+    ]
     frame = pd.DataFrame(pairs, columns=columns)
     order = {"spelling": 0, "number": 1, "noun": 2, "term": 3, "added_word": 4, "qualifier": 5}
-    return (frame.assign(_o=frame["element"].map(order))
-            .sort_values(["_o", "first", "second"]).drop(columns="_o").reset_index(drop=True))
+    return (
+        frame.assign(_o=frame["element"].map(order))
+        .sort_values(["_o", "first", "second"])
+        .drop(columns="_o")
+        .reset_index(drop=True)
+    )
 
 
 def _candidate_pairs(records: list[pd.Series]) -> list[tuple[int, int]]:
@@ -525,10 +607,13 @@ def _candidate_pairs(records: list[pd.Series]) -> list[tuple[int, int]]:
         buckets[group, "subject", words].append(i)
         buckets[group, "drop", qualifier, words].append(i)
         for k in range(len(words)):
-            buckets[group, "swap", qualifier, words[:k] + (None,) + words[k + 1:]].append(i)
-            buckets[group, "drop", qualifier, words[:k] + words[k + 1:]].append(i)
-    pairs = {pair for members in buckets.values()
-             for pair in itertools.combinations(sorted(set(members)), 2)}
+            buckets[group, "swap", qualifier, words[:k] + (None,) + words[k + 1 :]].append(i)
+            buckets[group, "drop", qualifier, words[:k] + words[k + 1 :]].append(i)
+    pairs = {
+        pair
+        for members in buckets.values()
+        for pair in itertools.combinations(sorted(set(members)), 2)
+    }
     return sorted(pairs)
 
 
@@ -538,13 +623,17 @@ def spelling_pairs(pairs: pd.DataFrame) -> pd.DataFrame:
     ``us_minus_uk`` is positive where the US spelling found more.
     """
     spelling = pairs[pairs["element"] == "spelling"]
-    frame = pd.DataFrame({
-        "change": spelling["change"],
-        "uk": spelling["first"], "uk_query": spelling["first_query"],
-        "uk_results": spelling["first_results"],
-        "us": spelling["second"], "us_query": spelling["second_query"],
-        "us_results": spelling["second_results"],
-    })
+    frame = pd.DataFrame(
+        {
+            "change": spelling["change"],
+            "uk": spelling["first"],
+            "uk_query": spelling["first_query"],
+            "uk_results": spelling["first_results"],
+            "us": spelling["second"],
+            "us_query": spelling["second_query"],
+            "us_results": spelling["second_results"],
+        }
+    )
     frame["us_minus_uk"] = frame["us_results"] - frame["uk_results"]
     return frame.reset_index(drop=True)
 
@@ -555,14 +644,18 @@ def element_effects(pairs: pd.DataFrame) -> pd.DataFrame:
     ``second_more`` counts the pairs where the second search (US spelling, plural, narrower,
     ...) found more than the first.
     """
-    grouped = pairs.groupby(["element", "change"], sort=False).agg(
-        pairs=("first", "size"),
-        first_hits=("first_results", "sum"),
-        second_hits=("second_results", "sum"),
-        second_more=("difference", lambda d: int((d > 0).sum())),
-        second_fewer=("difference", lambda d: int((d < 0).sum())),
-        violations=("monotonicity_violation", "sum"),
-    ).reset_index()
+    grouped = (
+        pairs.groupby(["element", "change"], sort=False)
+        .agg(
+            pairs=("first", "size"),
+            first_hits=("first_results", "sum"),
+            second_hits=("second_results", "sum"),
+            second_more=("difference", lambda d: int((d > 0).sum())),
+            second_fewer=("difference", lambda d: int((d < 0).sum())),
+            violations=("monotonicity_violation", "sum"),
+        )
+        .reset_index()
+    )
     grouped["violations"] = grouped["violations"].astype(int)
     return grouped
 
@@ -601,19 +694,26 @@ def design_audit(analysis: pd.DataFrame, rules: pd.DataFrame | None = None) -> p
         return sorted(core[facet].unique(), key=lambda v: (ruleset.rank(v, facet), v))
 
     families, nouns, qualifiers = levels("family"), levels("noun"), levels("qualifier")
-    cells = {key: group for key, group in
-             core.groupby(["family", "noun", "spelling", "qualifier"], sort=False)}
+    cells = {
+        key: group
+        for key, group in core.groupby(["family", "noun", "spelling", "qualifier"], sort=False)
+    }
     spells_behaviour = (core["behaviour_spelling"] != "n/a").groupby(core["family"]).any()
     rows = []
     for family, noun, qualifier in itertools.product(families, nouns, qualifiers):
         for spelling in _spellings_for(bool(spells_behaviour[family]), noun):
             cell = cells.get((family, noun, spelling, qualifier))
-            rows.append({
-                "family": family, "noun": noun, "spelling": spelling, "qualifier": qualifier,
-                "run": cell is not None,
-                "searches": "" if cell is None else "; ".join(map(str, sorted(cell["number"]))),
-                "hits": pd.NA if cell is None else int(cell["results"].sum()),
-            })
+            rows.append(
+                {
+                    "family": family,
+                    "noun": noun,
+                    "spelling": spelling,
+                    "qualifier": qualifier,
+                    "run": cell is not None,
+                    "searches": "" if cell is None else "; ".join(map(str, sorted(cell["number"]))),
+                    "hits": pd.NA if cell is None else int(cell["results"].sum()),
+                }
+            )
     frame = pd.DataFrame(rows)
     frame["hits"] = frame["hits"].astype("Int64")
     return frame
@@ -624,8 +724,11 @@ def design_coverage(audit: pd.DataFrame) -> pd.DataFrame:
 
     This is the table behind the design audit chart.
     """
-    grouped = audit.groupby(["family", "noun", "qualifier"], sort=False).agg(
-        run=("run", "sum"), possible=("run", "size")).reset_index()
+    grouped = (
+        audit.groupby(["family", "noun", "qualifier"], sort=False)
+        .agg(run=("run", "sum"), possible=("run", "size"))
+        .reset_index()
+    )
     grouped["run"] = grouped["run"].astype(int)
     return grouped
 
@@ -646,8 +749,11 @@ def _package_table(name: str) -> pd.DataFrame:
     return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
 
 
-def prisma_s_report(searches: pd.DataFrame, narratives: pd.DataFrame | None = None,
-                    source: str = "001_5b70540cc7bcf418.txt") -> list[dict]:
+def prisma_s_report(
+    searches: pd.DataFrame,
+    narratives: pd.DataFrame | None = None,
+    source: str = "001_5b70540cc7bcf418.txt",
+) -> list[dict]:
     """Return the 16 PRISMA-S items, each filled from the corpus or marked as not reported.
 
     The items, their status and our notes are ``data/prisma_s_items.csv``; the verbatim
@@ -662,25 +768,42 @@ def prisma_s_report(searches: pd.DataFrame, narratives: pd.DataFrame | None = No
     """
     items = _package_table("prisma_s_items.csv")
     evidence = _package_table("prisma_s_evidence.csv")
-    texts = {} if narratives is None else dict(zip(narratives["narrative_id"], narratives["text"],
-                                                   strict=True))
+    texts = (
+        {}
+        if narratives is None
+        else dict(zip(narratives["narrative_id"], narratives["text"], strict=True))
+    )
     computed = _computed_statements(searches)
     report = []
     for item in items.itertuples(index=False):
         quotes = [
-            {"quote": e.quote, "lines": e.lines, "narrative_id": e.narrative_id or None,
-             "verified": (e.quote in texts.get(e.narrative_id, "")) if e.narrative_id
-             else None}
-            for e in evidence[evidence["item"] == item.item].itertuples(index=False)]
+            {
+                "quote": e.quote,
+                "lines": e.lines,
+                "narrative_id": e.narrative_id or None,
+                "verified": (e.quote in texts.get(e.narrative_id, "")) if e.narrative_id else None,
+            }
+            for e in evidence[evidence["item"] == item.item].itertuples(index=False)
+        ]
         figures = computed.get(int(item.item), [])
         if item.status == "not reported in the source":
             statement = "Not reported in the source."
         else:
             parts = [f"“{q['quote']}” ({source} line {q['lines']})" for q in quotes]
             statement = " ".join(parts + figures)
-        report.append({"item": int(item.item), "name": item.name, "checklist": item.checklist,
-                       "status": item.status, "statement": statement, "source": source,
-                       "evidence": quotes, "corpus_figures": figures, "note": item.note})
+        report.append(
+            {
+                "item": int(item.item),
+                "name": item.name,
+                "checklist": item.checklist,
+                "status": item.status,
+                "statement": statement,
+                "source": source,
+                "evidence": quotes,
+                "corpus_figures": figures,
+                "note": item.note,
+            }
+        )
     return report
 
 
@@ -695,11 +818,15 @@ def _computed_statements(searches: pd.DataFrame) -> dict[int, list[str]]:
     flagged = analysis.loc[analysis["flags"] != "", "number"].tolist()
     return {
         1: [f"From the corpus: every search in searches.csv names the database {databases}."],
-        8: [f"From the corpus: {totals['searches']} search strings with their hit counts "
+        8: [
+            f"From the corpus: {totals['searches']} search strings with their hit counts "
             f"(searches.csv, Appendix 2, lines {lines}); {len(flagged)} are malformed as printed "
-            f"(searches {', '.join(map(str, flagged))}; see search_analysis.csv)."],
+            f"(searches {', '.join(map(str, flagged))}; see search_analysis.csv)."
+        ],
         13: [f"From the corpus: search date {dates} for every search."],
-        15: [f"From the corpus: the hit counts sum to {totals['total_hits']:,} over "
-             f"{totals['searches']} searches ({totals['zero_hit_searches']} found nothing); "
-             "the sum counts a paper once per search that found it."],
+        15: [
+            f"From the corpus: the hit counts sum to {totals['total_hits']:,} over "
+            f"{totals['searches']} searches ({totals['zero_hit_searches']} found nothing); "
+            "the sum counts a paper once per search that found it."
+        ],
     }

@@ -176,15 +176,18 @@ def _renumbered_guideline(number: str, offset: int) -> str:
 
 
 def _surname_pattern(corpus: Corpus) -> re.Pattern[str] | None:
-    names = sorted({s for names in corpus.references["surnames"] for s in names if s},
-                   key=lambda s: (-len(s), s))
+    names = sorted(
+        {s for names in corpus.references["surnames"] for s in names if s},
+        key=lambda s: (-len(s), s),
+    )
     if not names:
         return None
     return re.compile(r"(?<![\w’'\-])(" + "|".join(map(re.escape, names)) + r")(?![\w\-])")
 
 
-def _copy_table(frame: pd.DataFrame, name: str, k: int, ids: dict[str, str],
-                context: dict[str, Any]) -> pd.DataFrame:
+def _copy_table(
+    frame: pd.DataFrame, name: str, k: int, ids: dict[str, str], context: dict[str, Any]
+) -> pd.DataFrame:
     """Return copy ``k`` of one table: ids mapped, numbers shifted, citing text renamed."""
     out = frame.copy()
     for column in out.columns:
@@ -195,23 +198,28 @@ def _copy_table(frame: pd.DataFrame, name: str, k: int, ids: dict[str, str],
         out["number"] = out["number"] + steps[name] * k
     elif name == "guidelines" and "standards" in steps:
         out["number"] = out["number"].map(
-            lambda n: _renumbered_guideline(n, steps["standards"] * k))
+            lambda n: _renumbered_guideline(n, steps["standards"] * k)
+        )
     for column in COPY_LABELLED.get(name, ()):
-        out[column] = out[column].map(lambda v: f"{v} (synthetic copy {k})"
-                                      if isinstance(v, str) else v)
+        out[column] = out[column].map(
+            lambda v: f"{v} (synthetic copy {k})" if isinstance(v, str) else v
+        )
     for column in context["unique_text"].get(name, ()):
-        out[column] = out[column].map(lambda v: f"{v} ({copy_word(k)})" if isinstance(v, str)
-                                      else v)
+        out[column] = out[column].map(
+            lambda v: f"{v} ({copy_word(k)})" if isinstance(v, str) else v
+        )
     surnames: re.Pattern[str] | None = context["surnames"]
     roundtable_step = steps.get("roundtables", 0)
     for column in CITING_COLUMNS.get(name, ()):
+
         def rename(text: object) -> object:
             if not isinstance(text, str):
                 return text
             if surnames is not None:
                 text = surnames.sub(lambda m: renamed_surname(m.group(1), k), text)
             return _ROUNDTABLE.sub(
-                lambda m: f"(Roundtable {int(m.group(1)) + roundtable_step * k})", text)
+                lambda m: f"(Roundtable {int(m.group(1)) + roundtable_step * k})", text
+            )
 
         out[column] = out[column].map(rename)
     return out
@@ -234,9 +242,14 @@ def _unique_text_columns(corpus: Corpus) -> dict[str, list[str]]:
         key = resource["schema"].get("primaryKey")
         for field in resource["schema"]["fields"]:
             constraints = field.get("constraints", {})
-            if (constraints.get("unique") and field["name"] != key and "enum" not in constraints
-                    and field.get("type", "string") == "string"
-                    and not field["name"].endswith("_id") and field["name"] != "number"):
+            if (
+                constraints.get("unique")
+                and field["name"] != key
+                and "enum" not in constraints
+                and field.get("type", "string") == "string"
+                and not field["name"].endswith("_id")
+                and field["name"] != "number"
+            ):
                 columns.setdefault(resource["name"], []).append(field["name"])
     return columns
 
@@ -253,9 +266,14 @@ def _extra_dispositions(corpus: Corpus, copies: list[dict[str, str]]) -> pd.Data
     for ids in copies:
         for guideline in corpus["guidelines"]["guideline_id"]:
             for framework in REQUIRED_FRAMEWORKS:
-                rows.append({"element_id": ids[guideline], "framework_id": framework,
-                             "direction": "guideline_to_framework",
-                             "disposition": "unreviewed"})
+                rows.append(
+                    {
+                        "element_id": ids[guideline],
+                        "framework_id": framework,
+                        "direction": "guideline_to_framework",
+                        "disposition": "unreviewed",
+                    }
+                )
     return pd.DataFrame(rows, columns=template.columns)
 
 
@@ -264,17 +282,22 @@ def _extra_dispositions(corpus: Corpus, copies: list[dict[str, str]]) -> pd.Data
 # --------------------------------------------------------------------------------------
 
 
-def synthetic_descriptor(descriptor: dict[str, Any], scale: int,
-                         steps: dict[str, int]) -> dict[str, Any]:
+def synthetic_descriptor(
+    descriptor: dict[str, Any], scale: int, steps: dict[str, int]
+) -> dict[str, Any]:
     """Return the source descriptor adapted to ``scale`` copies (see the module docstring)."""
     out = copy.deepcopy(descriptor)
     out["name"] = f"{descriptor.get('name', 'corpus')}-synthetic-x{scale}"
-    out["title"] = (f"SYNTHETIC ×{scale} (benchmark data; {scale - 1} renamed copies added): "
-                    f"{descriptor.get('title', '')}")
-    out["description"] = (f"Synthetic data for benchmarks and scale tests, written by "
-                          f"`workbench synth --scale {scale}`: the source corpus plus "
-                          f"{scale - 1} systematically renamed copies of it. Not a source of "
-                          f"facts. Source description: {descriptor.get('description', '')}")
+    out["title"] = (
+        f"SYNTHETIC ×{scale} (benchmark data; {scale - 1} renamed copies added): "
+        f"{descriptor.get('title', '')}"
+    )
+    out["description"] = (
+        f"Synthetic data for benchmarks and scale tests, written by "
+        f"`workbench synth --scale {scale}`: the source corpus plus "
+        f"{scale - 1} systematically renamed copies of it. Not a source of "
+        f"facts. Source description: {descriptor.get('description', '')}"
+    )
     for resource in out["resources"]:
         name = resource["name"]
         copied = name not in NOT_COPIED
@@ -282,7 +305,8 @@ def synthetic_descriptor(descriptor: dict[str, Any], scale: int,
         if expected and copied:
             resource["x-expectedRows"] = {
                 "count": expected["count"] * scale,
-                "evidence": f"synthetic ×{scale} of: {expected['evidence']}"}
+                "evidence": f"synthetic ×{scale} of: {expected['evidence']}",
+            }
         for field in resource["schema"]["fields"]:
             constraints = field.get("constraints", {})
             if not copied:
@@ -297,7 +321,8 @@ def synthetic_descriptor(descriptor: dict[str, Any], scale: int,
     if bibliography:
         out["x-bibliography"]["expectedEntries"] = {
             "count": bibliography["count"] * scale,
-            "evidence": f"synthetic ×{scale} of: {bibliography['evidence']}"}
+            "evidence": f"synthetic ×{scale} of: {bibliography['evidence']}",
+        }
     return out
 
 
@@ -308,13 +333,16 @@ def synthetic_bibliography(text: str, corpus: Corpus, scale: int) -> str:
     the title included, is kept as written.
     """
     starts = [m.start() for m in _ENTRY_START.finditer(text)]
-    entries = [text[a:b].rstrip() + "\n" for a, b in zip(starts, starts[1:] + [len(text)],
-                                                         strict=True)]
+    entries = [
+        text[a:b].rstrip() + "\n" for a, b in zip(starts, starts[1:] + [len(text)], strict=True)
+    ]
     surnames = dict(zip(corpus.references["key"], corpus.references["surnames"], strict=True))
     parts = [text.rstrip() + "\n"]
     for k in range(1, scale):
-        parts.append(f"\n% ---- synthetic copy {k}: authors compounded with "
-                     f"'{copy_word(k)}' ----\n")
+        parts.append(
+            f"\n% ---- synthetic copy {k}: authors compounded with '{copy_word(k)}' ----\n"
+        )
+
         def header(m: re.Match[str], k: int = k) -> str:
             return f"@{m['type']}{{{renamed_key(m['key'], k)},"
 
@@ -334,9 +362,13 @@ def _rename_authors(entry: str, surnames: tuple[str, ...], k: int) -> str:
         return entry
     value = match.group(2)
     for surname in surnames:
-        value = re.sub(rf"(?<![\w\-]){re.escape(surname)}(?![\w\-])",
-                       lambda _m, s=surname: renamed_surname(s, k), value, count=1)
-    return entry[: match.start(2)] + value + entry[match.end(2):]
+        value = re.sub(
+            rf"(?<![\w\-]){re.escape(surname)}(?![\w\-])",
+            lambda _m, s=surname: renamed_surname(s, k),
+            value,
+            count=1,
+        )
+    return entry[: match.start(2)] + value + entry[match.end(2) :]
 
 
 # --------------------------------------------------------------------------------------
@@ -381,8 +413,11 @@ def _write_root(root: Path, scale: int, out: Path) -> list[Path]:
     relative to ``out``."""
     corpus = load_corpus(root)
     steps = _numbered_tables(corpus)
-    context = {"steps": steps, "unique_text": _unique_text_columns(corpus),
-               "surnames": _surname_pattern(corpus)}
+    context = {
+        "steps": steps,
+        "unique_text": _unique_text_columns(corpus),
+        "surnames": _surname_pattern(corpus),
+    }
     copies = [_id_map(corpus, k, steps) for k in range(1, scale)]
     (out / CORPUS_DIR).mkdir(parents=True, exist_ok=True)
     written = []
@@ -390,8 +425,9 @@ def _write_root(root: Path, scale: int, out: Path) -> list[Path]:
         name = resource["name"]
         frame = corpus.tables[name]
         if name not in NOT_COPIED and scale > 1:
-            frames = [frame] + [_copy_table(frame, name, k, ids, context)
-                                for k, ids in enumerate(copies, start=1)]
+            frames = [frame] + [
+                _copy_table(frame, name, k, ids, context) for k, ids in enumerate(copies, start=1)
+            ]
             if name == "crosswalk_dispositions":
                 frames.append(_extra_dispositions(corpus, copies))
             frame = pd.concat(frames, ignore_index=True)
@@ -400,8 +436,9 @@ def _write_root(root: Path, scale: int, out: Path) -> list[Path]:
         written.append(path)
     descriptor = synthetic_descriptor(corpus.descriptor, scale, steps)
     path = Path(CORPUS_DIR) / DESCRIPTOR
-    (out / path).write_text(json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n",
-                            encoding="utf-8")
+    (out / path).write_text(
+        json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
     written.append(path)
     bib = (root / BIBLIOGRAPHY).read_text(encoding="utf-8")
     path = Path(BIBLIOGRAPHY)

@@ -78,8 +78,7 @@ def write_atomically(path: Path, data: bytes) -> None:
     to disk, then renamed over it; the file keeps its permissions. A failure at any moment
     leaves either the old file or the new one, never a part of either."""
     path = Path(path)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.",
-                                         suffix=".tidy")
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tidy")
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
@@ -92,8 +91,9 @@ def write_atomically(path: Path, data: bytes) -> None:
         raise
 
 
-def tidy_root(root: Path, encoding: str | None = None,
-              files: list[Path] | None = None) -> tuple[list[str], list[Problem]]:
+def tidy_root(
+    root: Path, encoding: str | None = None, files: list[Path] | None = None
+) -> tuple[list[str], list[Problem]]:
     """Rewrite the corpus CSVs of ``root`` that are not in canonical form.
 
     Args:
@@ -113,8 +113,14 @@ def tidy_root(root: Path, encoding: str | None = None,
         try:
             codecs.lookup(encoding)
         except LookupError:
-            return [], [Problem("--from-encoding", None, None, (
-                f"{encoding!r} is not an encoding Python knows; use e.g. cp1252 or latin-1"))]
+            return [], [
+                Problem(
+                    "--from-encoding",
+                    None,
+                    None,
+                    (f"{encoding!r} is not an encoding Python knows; use e.g. cp1252 or latin-1"),
+                )
+            ]
     descriptor, problems = read_descriptor(root)
     if descriptor is None:
         return [], problems
@@ -127,9 +133,17 @@ def tidy_root(root: Path, encoding: str | None = None,
         for named in files:
             found = by_real.get(Path(named).resolve())
             if found is None:
-                problems.append(Problem(str(named), None, None, (
-                    f"not a table of {root / CORPUS_DIR / 'datapackage.json'}; tidy only "
-                    "rewrites the CSVs the corpus declares")))
+                problems.append(
+                    Problem(
+                        str(named),
+                        None,
+                        None,
+                        (
+                            f"not a table of {root / CORPUS_DIR / 'datapackage.json'}; tidy only "
+                            "rewrites the CSVs the corpus declares"
+                        ),
+                    )
+                )
             else:
                 targets.append(found[1])
     names = {path: file for file, path in declared.items()}
@@ -144,9 +158,18 @@ def tidy_root(root: Path, encoding: str | None = None,
         except UnicodeDecodeError as err:
             line = data[: err.start].count(b"\n") + 1
             used = encoding if err.encoding != "utf-8" else "UTF-8"
-            problems.append(Problem(file, line, None, (
-                f"does not decode as {used} (byte 0x{data[err.start]:02x}); name the encoding "
-                f"it was saved in, e.g. `workbench tidy {file} --from-encoding cp1252`")))
+            problems.append(
+                Problem(
+                    file,
+                    line,
+                    None,
+                    (
+                        f"does not decode as {used} (byte 0x{data[err.start]:02x}); name the "
+                        f"encoding "
+                        f"it was saved in, e.g. `workbench tidy {file} --from-encoding cp1252`"
+                    ),
+                )
+            )
             continue
         if repair.changes:
             write_atomically(path, repair.text.encode("utf-8"))

@@ -20,8 +20,13 @@ from workbench.render.workbook import Sheet, render_workbook
 WORKBOOK = "workbench.xlsx"
 
 
-def workbook_sheets(analysis: GapAnalysis, audit: pd.DataFrame, crosswalk: pd.DataFrame,
-                    coverage: pd.DataFrame, searches: pd.DataFrame) -> list[Sheet]:
+def workbook_sheets(
+    analysis: GapAnalysis,
+    audit: pd.DataFrame,
+    crosswalk: pd.DataFrame,
+    coverage: pd.DataFrame,
+    searches: pd.DataFrame,
+) -> list[Sheet]:
     """Return the data sheets of the workbook: a name, a sentence and the table of each.
 
     Each table is the one the build writes as the named CSV, from the same result: the gap
@@ -33,26 +38,54 @@ def workbook_sheets(analysis: GapAnalysis, audit: pd.DataFrame, crosswalk: pd.Da
     from workbench.search import ANALYSIS_WORKING_COLUMNS
 
     return [
-        Sheet("Gap map", "The evidence and gap map: one row per standard or guideline and "
-              "topic, with its evidence counts by channel and its status (as gap_map.csv).",
-              tidy_map(analysis.cells)),
-        Sheet("Gap register", "The ranked gap register: each gap with the sentence that "
-              "explains it (the table behind gaps.md).", analysis.register),
-        Sheet("Citation audit", "Every in-text citation with its resolution against the "
-              "reference list (as citation_audit.csv).", audit[AUDIT_COLUMNS]),
-        Sheet("Crosswalk", "The curated crosswalk from the guidelines to existing frameworks, "
-              "with NIST IR 8477 relations and both labels (as crosswalk.csv).", crosswalk),
-        Sheet("Crosswalk coverage", "Coverage of each guideline and framework item by the "
-              "crosswalk, in each direction (as crosswalk_coverage.csv).", coverage),
-        Sheet("Search analysis", "The 52 Google Scholar searches of Appendix 2, parsed, with "
-              "facets and flags (as search_analysis.csv).",
-              searches.drop(columns=ANALYSIS_WORKING_COLUMNS)),
+        Sheet(
+            "Gap map",
+            "The evidence and gap map: one row per standard or guideline and "
+            "topic, with its evidence counts by channel and its status (as gap_map.csv).",
+            tidy_map(analysis.cells),
+        ),
+        Sheet(
+            "Gap register",
+            "The ranked gap register: each gap with the sentence that "
+            "explains it (the table behind gaps.md).",
+            analysis.register,
+        ),
+        Sheet(
+            "Citation audit",
+            "Every in-text citation with its resolution against the "
+            "reference list (as citation_audit.csv).",
+            audit[AUDIT_COLUMNS],
+        ),
+        Sheet(
+            "Crosswalk",
+            "The curated crosswalk from the guidelines to existing frameworks, "
+            "with NIST IR 8477 relations and both labels (as crosswalk.csv).",
+            crosswalk,
+        ),
+        Sheet(
+            "Crosswalk coverage",
+            "Coverage of each guideline and framework item by the "
+            "crosswalk, in each direction (as crosswalk_coverage.csv).",
+            coverage,
+        ),
+        Sheet(
+            "Search analysis",
+            "The 52 Google Scholar searches of Appendix 2, parsed, with "
+            "facets and flags (as search_analysis.csv).",
+            searches.drop(columns=ANALYSIS_WORKING_COLUMNS),
+        ),
     ]
 
 
-def workbook_bytes(descriptor: dict, fingerprint: str, analysis: GapAnalysis,
-                   audit: pd.DataFrame, crosswalk: pd.DataFrame, coverage: pd.DataFrame,
-                   searches: pd.DataFrame) -> bytes:
+def workbook_bytes(
+    descriptor: dict,
+    fingerprint: str,
+    analysis: GapAnalysis,
+    audit: pd.DataFrame,
+    crosswalk: pd.DataFrame,
+    coverage: pd.DataFrame,
+    searches: pd.DataFrame,
+) -> bytes:
     """Return ``workbench.xlsx``: the About sheet and the sheets of :func:`workbook_sheets`."""
     sheets = workbook_sheets(analysis, audit, crosswalk, coverage, searches)
     return render_workbook([about_sheet(descriptor, sheets, fingerprint), *sheets])
@@ -61,13 +94,17 @@ def workbook_bytes(descriptor: dict, fingerprint: str, analysis: GapAnalysis,
 def about_sheet(descriptor: dict, sheets: list[Sheet], fingerprint: str) -> Sheet:
     """Return the "About" sheet: how the workbook was built and what each sheet holds."""
     rows = [
-        ("Workbook", "The main tables of a workbench build, one sheet each. Every text cell "
-         "is stored as text, never as a formula."),
+        (
+            "Workbook",
+            "The main tables of a workbench build, one sheet each. Every text cell "
+            "is stored as text, never as a formula.",
+        ),
         ("Built by", f"workbench {__version__}: workbench build (make run)"),
         ("Corpus", str(descriptor.get("title", ""))),
-        ("Corpus fingerprint", f"{fingerprint} (SHA-256 of corpus/ and references.bib, as on "
-         "the build's index.html)"),
+        (
+            "Corpus fingerprint",
+            f"{fingerprint} (SHA-256 of corpus/ and references.bib, as on the build's index.html)",
+        ),
     ]
     rows += [(f"Sheet: {s.name}", f"{s.description} {len(s.table)} rows.") for s in sheets]
-    return Sheet("About", "What the workbook holds.", pd.DataFrame(rows,
-                                                                    columns=["item", "value"]))
+    return Sheet("About", "What the workbook holds.", pd.DataFrame(rows, columns=["item", "value"]))

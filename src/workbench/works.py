@@ -44,9 +44,12 @@ def field_enum(descriptor: dict[str, Any], resource: str, field: str) -> tuple[s
     raise KeyError(f"{resource}.{field}")
 
 
-def validate_works(tables: dict[str, pd.DataFrame], descriptor: dict[str, Any] | None = None,
-                   references: pd.DataFrame | None = None,
-                   bib_lines: dict[str, int] | None = None) -> list[Problem]:
+def validate_works(
+    tables: dict[str, pd.DataFrame],
+    descriptor: dict[str, Any] | None = None,
+    references: pd.DataFrame | None = None,
+    bib_lines: dict[str, int] | None = None,
+) -> list[Problem]:
     """Check the works and evidence-code tables against the bibliography and each other.
 
     Reports, each as ``FILE:ROW: COLUMN: message``: a ``ref:`` work that names no entry of
@@ -72,24 +75,47 @@ def validate_works(tables: dict[str, pd.DataFrame], descriptor: dict[str, Any] |
         work_id = row["work_id"]
         unlisted = work_id.startswith(UNLISTED_PREFIX)
         if row["listed"] != ("false" if unlisted else "true"):
-            problems.append(Problem(WORKS_FILE, row_number, "listed", (
-                f"{row['listed']!r} contradicts the id {work_id!r}: ref: works are in the "
-                "reference list (listed true), unlisted: works are not (listed false)")))
+            problems.append(
+                Problem(
+                    WORKS_FILE,
+                    row_number,
+                    "listed",
+                    (
+                        f"{row['listed']!r} contradicts the id {work_id!r}: ref: works are in the "
+                        "reference list (listed true), unlisted: works are not (listed false)"
+                    ),
+                )
+            )
         if unlisted and _missing(row["cited_as"]):
-            problems.append(Problem(WORKS_FILE, row_number, "cited_as", (
-                "an unlisted work needs the in-text citation as printed, e.g. "
-                "'Gangoli et al., 2022'")))
+            problems.append(
+                Problem(
+                    WORKS_FILE,
+                    row_number,
+                    "cited_as",
+                    (
+                        "an unlisted work needs the in-text citation as printed, e.g. "
+                        "'Gangoli et al., 2022'"
+                    ),
+                )
+            )
         if not unlisted and not _missing(row["cited_as"]):
-            problems.append(Problem(WORKS_FILE, row_number, "cited_as", (
-                "a listed work is identified by its bibliography entry; leave cited_as empty")))
+            problems.append(
+                Problem(
+                    WORKS_FILE,
+                    row_number,
+                    "cited_as",
+                    ("a listed work is identified by its bibliography entry; leave cited_as empty"),
+                )
+            )
     codes = tables.get("evidence_codes")
     if codes is not None:
         problems += _code_problems(codes, {row["work_id"]: row for row in rows})
     return problems
 
 
-def _bibliography_problems(rows: list[dict], references: pd.DataFrame,
-                           bib_lines: dict[str, int]) -> list[Problem]:
+def _bibliography_problems(
+    rows: list[dict], references: pd.DataFrame, bib_lines: dict[str, int]
+) -> list[Problem]:
     problems = []
     years = dict(zip(references["key"], references["year"].astype(str), strict=True))
     listed = set()
@@ -100,17 +126,41 @@ def _bibliography_problems(rows: list[dict], references: pd.DataFrame,
         key = work_id.removeprefix(LISTED_PREFIX)
         listed.add(key)
         if key not in years:
-            problems.append(Problem(WORKS_FILE, row_number, "work_id", (
-                f"{work_id!r} names no entry of references.bib; use ref:<key> of an entry "
-                "there, or unlisted:<slug> for a work missing from the reference list")))
+            problems.append(
+                Problem(
+                    WORKS_FILE,
+                    row_number,
+                    "work_id",
+                    (
+                        f"{work_id!r} names no entry of references.bib; use ref:<key> of an entry "
+                        "there, or unlisted:<slug> for a work missing from the reference list"
+                    ),
+                )
+            )
         elif str(row["year"]) != years[key]:
-            problems.append(Problem(WORKS_FILE, row_number, "year", (
-                f"{row['year']!r} differs from the year of {key!r} in references.bib "
-                f"({years[key]}); copy the year as the reference list prints it")))
+            problems.append(
+                Problem(
+                    WORKS_FILE,
+                    row_number,
+                    "year",
+                    (
+                        f"{row['year']!r} differs from the year of {key!r} in references.bib "
+                        f"({years[key]}); copy the year as the reference list prints it"
+                    ),
+                )
+            )
     for key in sorted(set(years) - listed):
-        problems.append(Problem(BIB_FILE, bib_lines.get(key), "key", (
-            f"entry {key!r} has no row in {WORKS_FILE}; add one with work_id 'ref:{key}', "
-            "its design and country")))
+        problems.append(
+            Problem(
+                BIB_FILE,
+                bib_lines.get(key),
+                "key",
+                (
+                    f"entry {key!r} has no row in {WORKS_FILE}; add one with work_id 'ref:{key}', "
+                    "its design and country"
+                ),
+            )
+        )
     return problems
 
 
@@ -121,14 +171,30 @@ def _code_problems(codes: pd.DataFrame, works: dict[str, dict]) -> list[Problem]
         if work is None or row["basis"] not in REFERENCE_BASES:
             continue  # an unknown work is the foreign key check's to report
         if work["listed"] != "true":
-            problems.append(Problem(CODES_FILE, row_number, "basis", (
-                f"{row['work_id']} is not in the reference list, so it has no "
-                f"{row['basis']} to judge from; use basis citing_clause")))
+            problems.append(
+                Problem(
+                    CODES_FILE,
+                    row_number,
+                    "basis",
+                    (
+                        f"{row['work_id']} is not in the reference list, so it has no "
+                        f"{row['basis']} to judge from; use basis citing_clause"
+                    ),
+                )
+            )
         elif row["source"] != work["source"] or row["lines"] != work["lines"]:
-            problems.append(Problem(CODES_FILE, row_number, "lines", (
-                f"a code judged from the {row['basis']} cites the work's reference-list "
-                f"entry ({work['source']} line {work['lines']}), not {row['lines']!r}; "
-                "fix the lines or use basis citing_clause")))
+            problems.append(
+                Problem(
+                    CODES_FILE,
+                    row_number,
+                    "lines",
+                    (
+                        f"a code judged from the {row['basis']} cites the work's reference-list "
+                        f"entry ({work['source']} line {work['lines']}), not {row['lines']!r}; "
+                        "fix the lines or use basis citing_clause"
+                    ),
+                )
+            )
     return problems
 
 

@@ -19,15 +19,24 @@ from workbench.dataflow.declared import UndeclaredTable, declared_corpus, declar
 from workbench.render.crosswalk_figures import heatmap_figure
 from workbench.render.figures import save_png
 
-SEARCH = {"search_analysis.csv", "search_pairs.csv", "search_design_audit.csv",
-          "search_report.md", "search_report.json", "search_report.html",
-          "search_hits_by_facet.png",
-          "search_design_audit.png"}
+SEARCH = {
+    "search_analysis.csv",
+    "search_pairs.csv",
+    "search_design_audit.csv",
+    "search_report.md",
+    "search_report.json",
+    "search_report.html",
+    "search_hits_by_facet.png",
+    "search_design_audit.png",
+}
 
 
 def tree_digest(folder: Path) -> dict[str, str]:
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def figures(folder: Path) -> set[str]:
@@ -56,24 +65,31 @@ def test_an_edit_recomputes_only_what_reads_the_edited_table(tmp_root, tmp_path,
 
     report = build_report(tmp_root, out)
 
-    assert {"crosswalk_heatmap_csaap.png", "crosswalk.csv", "gap_map.html",
-            "workbench.xlsx"} <= set(report.made), "they read the crosswalk"
+    assert {
+        "crosswalk_heatmap_csaap.png",
+        "crosswalk.csv",
+        "gap_map.html",
+        "workbench.xlsx",
+    } <= set(report.made), "they read the crosswalk"
     assert "corpus_summary.csv" in report.made, "it counts the rows of every table"
-    assert {"graph.graphml", "citation_audit.csv", "search_report.md",
-            "references.ris"} <= set(report.reused) - set(report.made), \
-        "no node upstream of them reads the crosswalk"
+    assert {"graph.graphml", "citation_audit.csv", "search_report.md", "references.ris"} <= set(
+        report.reused
+    ) - set(report.made), "no node upstream of them reads the crosswalk"
     redrawn = (out / "crosswalk_heatmap_csaap.png").read_bytes()
     assert redrawn != (shipped_build / "crosswalk_heatmap_csaap.png").read_bytes()
-    fresh = save_png(heatmap_figure(load_corpus(tmp_root).tables, "framework:csaap"),
-                     tmp_path / "fresh.png")
+    fresh = save_png(
+        heatmap_figure(load_corpus(tmp_root).tables, "framework:csaap"), tmp_path / "fresh.png"
+    )
     assert redrawn == fresh.read_bytes()
-    before, after = (sorted(p.name for p in (folder / CACHE_DIR).iterdir())
-                     for folder in (shipped_build, out))
+    before, after = (
+        sorted(p.name for p in (folder / CACHE_DIR).iterdir()) for folder in (shipped_build, out)
+    )
     assert len(after) == len(before) and after != before, "the stale keys are dropped"
 
 
-def test_no_cache_makes_everything_afresh_and_still_keeps_it(repo_root, tmp_path,
-                                                             shipped_build, capsys):
+def test_no_cache_makes_everything_afresh_and_still_keeps_it(
+    repo_root, tmp_path, shipped_build, capsys
+):
     out = tmp_path / "out"
     shutil.copytree(shipped_build, out)
     assert main(["build", "--root", str(repo_root), "--out", str(out)]) == 0
@@ -96,8 +112,11 @@ def test_a_node_cannot_read_a_table_its_parameters_do_not_name(corpus):
     # hard (tables[name]), soft (tables.get) or a question (name in tables)
     tables = declared_tables(guidelines=corpus["guidelines"], narratives=None)
     assert "narratives" not in tables and tables.get("narratives") is None
-    for read in (lambda: tables["standards"], lambda: tables.get("standards"),
-                 lambda: "standards" in tables):
+    for read in (
+        lambda: tables["standards"],
+        lambda: tables.get("standards"),
+        lambda: "standards" in tables,
+    ):
         with pytest.raises(UndeclaredTable, match="'standards' is read but not a parameter"):
             read()
     view = declared_corpus(guidelines=corpus["guidelines"])

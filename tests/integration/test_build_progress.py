@@ -20,37 +20,52 @@ ENV = {"PATH": "/usr/bin:/bin", "COLUMNS": "80"}
 
 def test_progress_lines_name_each_stage_with_its_counts(repo_root, tmp_path):
     out = tmp_path / "out"
-    result = subprocess.run([str(WORKBENCH), "build", "--root", str(repo_root), "--out",
-                             str(out), "--progress"], capture_output=True, text=True,
-                            env=ENV, timeout=600, check=False)
+    result = subprocess.run(
+        [str(WORKBENCH), "build", "--root", str(repo_root), "--out", str(out), "--progress"],
+        capture_output=True,
+        text=True,
+        env=ENV,
+        timeout=600,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr
     lines = result.stderr.splitlines()
     assert all(line.startswith("workbench build: ") for line in lines)
     corpus = load_corpus(repo_root)
     rows = sum(len(frame) for frame in corpus.tables.values())
-    assert lines[0] == (f"workbench build: corpus valid: {len(corpus.tables)} tables, "
-                        f"{rows} rows, {len(corpus.references)} references")
+    assert lines[0] == (
+        f"workbench build: corpus valid: {len(corpus.tables)} tables, "
+        f"{rows} rows, {len(corpus.references)} references"
+    )
     files = {}
     for node in artefact_nodes(dataflow()):
         label = stage_label(node)
-        found = [re.match(rf"workbench build: {re.escape(label)}: (\d+) files?", line)
-                 for line in lines]
+        found = [
+            re.match(rf"workbench build: {re.escape(label)}: (\d+) files?", line) for line in lines
+        ]
         found = [m for m in found if m]
         assert len(found) == 1, label
         files[label] = int(found[0][1])
     built = int(re.match(r"built (\d+) files into ", result.stdout)[1])
     assert sum(files.values()) + 2 == built  # and datapackage.json and index.html
     assert lines[-1] == f"workbench build: index.html: links the {built - 1} files written"
-    assert built == sum(1 for p in out.rglob("*") if p.is_file()
-                        and ".cache" not in p.relative_to(out).parts
-                        and not p.name.startswith("."))
+    assert built == sum(
+        1
+        for p in out.rglob("*")
+        if p.is_file() and ".cache" not in p.relative_to(out).parts and not p.name.startswith(".")
+    )
 
 
 def test_quiet_prints_nothing_and_still_builds(repo_root, tmp_path):
     out = tmp_path / "out"
-    result = subprocess.run([str(WORKBENCH), "build", "--root", str(repo_root), "--out",
-                             str(out), "--quiet"], capture_output=True, text=True, env=ENV,
-                            timeout=600, check=False)
+    result = subprocess.run(
+        [str(WORKBENCH), "build", "--root", str(repo_root), "--out", str(out), "--quiet"],
+        capture_output=True,
+        text=True,
+        env=ENV,
+        timeout=600,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr
     assert (result.stdout, result.stderr) == ("", "")
     assert (out / "index.html").is_file() and (out / "gap_map.html").is_file()
@@ -59,9 +74,12 @@ def test_quiet_prints_nothing_and_still_builds(repo_root, tmp_path):
 def test_a_terminal_gets_progress_without_asking(repo_root, tmp_path):
     controller, terminal = pty.openpty()
     try:
-        process = subprocess.Popen([str(WORKBENCH), "build", "--root", str(repo_root),
-                                    "--out", str(tmp_path / "out")], stdout=subprocess.PIPE,
-                                   stderr=terminal, env=ENV)
+        process = subprocess.Popen(
+            [str(WORKBENCH), "build", "--root", str(repo_root), "--out", str(tmp_path / "out")],
+            stdout=subprocess.PIPE,
+            stderr=terminal,
+            env=ENV,
+        )
         os.close(terminal)
         seen = b""
         while True:
@@ -81,9 +99,23 @@ def test_a_terminal_gets_progress_without_asking(repo_root, tmp_path):
 
 
 def test_quiet_and_progress_exclude_each_other(repo_root, tmp_path):
-    result = subprocess.run([str(WORKBENCH), "build", "--root", str(repo_root), "--out",
-                             str(tmp_path / "out"), "--quiet", "--progress"],
-                            capture_output=True, text=True, env=ENV, timeout=60, check=False)
+    result = subprocess.run(
+        [
+            str(WORKBENCH),
+            "build",
+            "--root",
+            str(repo_root),
+            "--out",
+            str(tmp_path / "out"),
+            "--quiet",
+            "--progress",
+        ],
+        capture_output=True,
+        text=True,
+        env=ENV,
+        timeout=60,
+        check=False,
+    )
     assert result.returncode == 2
     assert "not allowed with argument" in result.stderr
     assert not (tmp_path / "out").exists()

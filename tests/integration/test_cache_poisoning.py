@@ -25,14 +25,20 @@ DISCARDED = "cache: discarded {n} entries that failed verification"
 
 
 def run_build(root: Path, out: Path, *extra: str) -> subprocess.CompletedProcess:
-    return subprocess.run([str(WORKBENCH), "build", "--root", str(root), "--out", str(out),
-                           *extra], capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [str(WORKBENCH), "build", "--root", str(root), "--out", str(out), *extra],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 def relative_state(folder: Path) -> dict[str, str]:
     """``tree_state`` of ``folder`` with paths relative to it (to compare two folders)."""
-    return {Path(path).relative_to(folder).as_posix(): value
-            for path, value in tree_state(folder).items()}
+    return {
+        Path(path).relative_to(folder).as_posix(): value
+        for path, value in tree_state(folder).items()
+    }
 
 
 @pytest.fixture(scope="module")
@@ -72,6 +78,7 @@ def symlink_to(target: Path | str) -> Callable[[Path], None]:
     def poison(path: Path) -> None:
         path.unlink()
         path.symlink_to(target)
+
     return poison
 
 
@@ -103,13 +110,18 @@ CASES = {
     "symlink to /etc/passwd": ("crosswalk_suggestions.csv", symlink_to("/etc/passwd")),
 }
 #: more ways an entry fails, one entry each, all in one rebuild: (kept file, poisoning)
-MORE = [("graph.json", garble), ("crosswalk_suggestions.csv", garble_manifest),
-        ("citation_audit.csv", drop_manifest), ("search_report.md", manifest_claims_the_poison),
-        ("crosswalk_heatmap_csaap.png", fifo)]
+MORE = [
+    ("graph.json", garble),
+    ("crosswalk_suggestions.csv", garble_manifest),
+    ("citation_audit.csv", drop_manifest),
+    ("search_report.md", manifest_claims_the_poison),
+    ("crosswalk_heatmap_csaap.png", fifo),
+]
 
 
-def assert_rebuild_equals_fresh(root: Path, out: Path, fresh: Path, discarded: int,
-                                outside: tuple[Path, ...] = ()) -> None:
+def assert_rebuild_equals_fresh(
+    root: Path, out: Path, fresh: Path, discarded: int, outside: tuple[Path, ...] = ()
+) -> None:
     untouched = tree_state(root, *outside)
     done = run_build(root, out)
     assert done.returncode == 0, done.stderr
@@ -148,8 +160,7 @@ def test_a_failing_entry_takes_no_other_entry_with_it(builds, tmp_path):
     out = tmp_path / "out"
     shutil.copytree(first, out, symlinks=True)
     (own,) = [p for p in (out / CACHE_DIR).glob("*/gap_map.png")]
-    assert sorted(p.name for p in own.parent.iterdir()) == [MANIFEST, "about.json",
-                                                            "gap_map.png"]
+    assert sorted(p.name for p in own.parent.iterdir()) == [MANIFEST, "about.json", "gap_map.png"]
     truncate(own)
     assert_rebuild_equals_fresh(root, out, fresh, 1)
 

@@ -30,9 +30,19 @@ def every_row(repo_root, analysis):
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("COLUMNS", "80")
         result = subprocess.run(
-            [sys.executable, "-c", "import sys; from workbench.cli import main; "
-             "sys.exit(main(sys.argv[1:]))", "evidence", "--root", str(repo_root), *row_ids],
-            capture_output=True, text=True, check=False)
+            [
+                sys.executable,
+                "-c",
+                "import sys; from workbench.cli import main; sys.exit(main(sys.argv[1:]))",
+                "evidence",
+                "--root",
+                str(repo_root),
+                *row_ids,
+            ],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
     assert result.returncode == 0, result.stderr
     blocks = result.stdout.split("\n" + RULE + "\n\n")
     assert len(blocks) == len(row_ids)
@@ -45,12 +55,20 @@ def parse(block: str) -> dict[str, dict]:
     current = None
     item = None
     for line in block.splitlines():
-        head = re.match(r"^(?P<label>[A-Z][^:]*): (?:(?P<linked>\d+) linked, (?P<counted>\d+) "
-                        r"counted for at least one topic|none)$", line)
+        head = re.match(
+            r"^(?P<label>[A-Z][^:]*): (?:(?P<linked>\d+) linked, (?P<counted>\d+) "
+            r"counted for at least one topic|none)$",
+            line,
+        )
         if head and head["label"] in CHANNEL_LABELS.values():
-            current = sections.setdefault(head["label"], {
-                "linked": int(head["linked"] or 0), "counted": int(head["counted"] or 0),
-                "items": {}})
+            current = sections.setdefault(
+                head["label"],
+                {
+                    "linked": int(head["linked"] or 0),
+                    "counted": int(head["counted"] or 0),
+                    "items": {},
+                },
+            )
             continue
         if current is None:
             continue
@@ -118,10 +136,19 @@ def test_programmes_and_framework_items_are_listed(every_row):
     assert "programme:project_mirabal" in sections["Evaluated programmes"]["items"]
 
 
-@pytest.mark.parametrize(("typed", "meant"), [
-    ("3.3", "guideline:3.3"), ("G3.3", "guideline:3.3"), ("guideline 3.3", "guideline:3.3"),
-    ("3", "standard:3"), ("S3", "standard:3"), ("standard 3", "standard:3"),
-    ("morrison2019a", "ref:morrison2019a"), ("Roundtable 8", "roundtable:8")])
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("3.3", "guideline:3.3"),
+        ("G3.3", "guideline:3.3"),
+        ("guideline 3.3", "guideline:3.3"),
+        ("3", "standard:3"),
+        ("S3", "standard:3"),
+        ("standard 3", "standard:3"),
+        ("morrison2019a", "ref:morrison2019a"),
+        ("Roundtable 8", "roundtable:8"),
+    ],
+)
 def test_ids_as_people_type_them(repo_root, capsys, monkeypatch, typed, meant):
     monkeypatch.setenv("COLUMNS", "80")
     assert main(["evidence", "--root", str(repo_root), meant]) == 0
@@ -130,15 +157,21 @@ def test_ids_as_people_type_them(repo_root, capsys, monkeypatch, typed, meant):
     assert capsys.readouterr().out == expected
 
 
-@pytest.mark.parametrize(("typed", "suggested"), [
-    ("guideline:3.33", "guideline:3.3"), ("morison2019a", "ref:morrison2019a"),
-    ("standard:03", "standard:3")])
+@pytest.mark.parametrize(
+    ("typed", "suggested"),
+    [
+        ("guideline:3.33", "guideline:3.3"),
+        ("morison2019a", "ref:morrison2019a"),
+        ("standard:03", "standard:3"),
+    ],
+)
 def test_a_near_miss_suggests_the_right_id(repo_root, capsys, typed, suggested):
     assert main(["evidence", "--root", str(repo_root), typed]) == 1
     captured = capsys.readouterr()
     assert captured.out == ""
-    assert captured.err == (f"workbench evidence: {typed} is not a known id; "
-                            f"did you mean {suggested}?\n")
+    assert captured.err == (
+        f"workbench evidence: {typed} is not a known id; did you mean {suggested}?\n"
+    )
 
 
 def test_an_item_lists_the_rows_that_rest_on_it(repo_root, capsys, monkeypatch, analysis):
@@ -158,15 +191,21 @@ def test_an_item_lists_the_rows_that_rest_on_it(repo_root, capsys, monkeypatch, 
     assert {"standard:4", "standard:7"} <= set(shown)
     # cited only in Appendix 1 (line 733), which stands under no standard: nothing rests on it
     assert main(["evidence", "--root", str(repo_root), "ref:richards2021"]) == 0
-    assert "No standard or guideline of the gap map rests on ref:richards2021." in \
-        capsys.readouterr().out
+    assert (
+        "No standard or guideline of the gap map rests on ref:richards2021."
+        in capsys.readouterr().out
+    )
 
 
 def test_the_console_script_fits_a_narrow_terminal(repo_root):
     script = Path(sys.executable).parent / "workbench"
-    result = subprocess.run([str(script), "evidence", "--root", str(repo_root), "3.3"],
-                            capture_output=True, text=True, check=False,
-                            env={"COLUMNS": "60", "PATH": "/usr/bin:/bin"})
+    result = subprocess.run(
+        [str(script), "evidence", "--root", str(repo_root), "3.3"],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={"COLUMNS": "60", "PATH": "/usr/bin:/bin"},
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("guideline:3.3: ")
     assert max(len(line) for line in result.stdout.splitlines()) <= 60
@@ -176,5 +215,7 @@ def test_an_id_with_nothing_close_gets_one_line(repo_root, capsys):
     assert main(["evidence", "--root", str(repo_root), "xyz", "3.3"]) == 1
     captured = capsys.readouterr()
     assert captured.out == ""
-    assert captured.err == ("workbench evidence: xyz names no standard, guideline or evidence "
-                            "item (e.g. 3.3, S3, guideline:3.3, ref:morrison2019a)\n")
+    assert captured.err == (
+        "workbench evidence: xyz names no standard, guideline or evidence "
+        "item (e.g. 3.3, S3, guideline:3.3, ref:morrison2019a)\n"
+    )

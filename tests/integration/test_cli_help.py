@@ -15,16 +15,22 @@ COMMANDS = sorted(build_parser()._subparsers._group_actions[0].choices)
 
 
 def test_every_command_is_covered():
-    assert {"validate", "build", "tidy", "suggest-crosswalk", "synth", "evidence",
-            "diff"} <= set(COMMANDS)
+    assert {"validate", "build", "tidy", "suggest-crosswalk", "synth", "evidence", "diff"} <= set(
+        COMMANDS
+    )
 
 
 @pytest.mark.parametrize("command", [None, *COMMANDS])
 def test_help_is_plain_text_within_80_columns(command):
     script = Path(sys.executable).parent / "workbench"
     argv = [str(script), *([command] if command else []), "--help"]
-    result = subprocess.run(argv, capture_output=True, text=True, check=False,
-                            env={"COLUMNS": "80", "PATH": "/usr/bin:/bin"})
+    result = subprocess.run(
+        argv,
+        capture_output=True,
+        text=True,
+        check=False,
+        env={"COLUMNS": "80", "PATH": "/usr/bin:/bin"},
+    )
     assert result.returncode == 0, result.stderr
     text = result.stdout
     assert text.startswith("usage: workbench")

@@ -21,10 +21,24 @@ def run(repo_root, tmp_path_factory):
     """Every reviewed framework at k = 3, the best 12 shown, through the console script."""
     out = tmp_path_factory.mktemp("suggest") / "candidates.csv"
     script = Path(sys.executable).parent / "workbench"
-    result = subprocess.run([str(script), "suggest-crosswalk", "--root", str(repo_root),
-                             "--k", "3", "--show", "12", "--out", str(out)],
-                            capture_output=True, text=True, check=False,
-                            env={"COLUMNS": "80", "PATH": "/usr/bin:/bin"})
+    result = subprocess.run(
+        [
+            str(script),
+            "suggest-crosswalk",
+            "--root",
+            str(repo_root),
+            "--k",
+            "3",
+            "--show",
+            "12",
+            "--out",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={"COLUMNS": "80", "PATH": "/usr/bin:/bin"},
+    )
     assert result.returncode == 0, result.stderr
     return result.stdout, pd.read_csv(out, dtype=str, keep_default_na=False)
 
@@ -38,14 +52,21 @@ def test_the_printed_count_is_the_rows_written_and_the_tables_account_for_it(run
     scored = {name: int(s) for name, _, _, s, _ in table}
     # a candidate is scored when its guideline has a curated item mapping to the framework
     crosswalk = load_corpus(repo_root)["crosswalk"]
-    related = crosswalk[(crosswalk["relation"] != "not_related")
-                        & crosswalk["reference_id"].str.startswith("framework_item:")]
+    related = crosswalk[
+        (crosswalk["relation"] != "not_related")
+        & crosswalk["reference_id"].str.startswith("framework_item:")
+    ]
     mapped = set(zip(related["framework_id"], related["focal_id"], strict=True))
-    checkable = written[[(f, g) in mapped for f, g in zip(
-        written["framework_id"], written["focal_id"], strict=True)]]
+    checkable = written[
+        [
+            (f, g) in mapped
+            for f, g in zip(written["framework_id"], written["focal_id"], strict=True)
+        ]
+    ]
     expected = checkable.groupby("framework_id").size()
-    assert {f"framework:{name}": n for name, n in scored.items() if name != "all"} == \
-        expected.to_dict()
+    assert {
+        f"framework:{name}": n for name, n in scored.items() if name != "all"
+    } == expected.to_dict()
     assert scored["all"] == len(checkable)
     unscored = int(re.search(r"the other (\d+) are for guidelines", text)[1])
     assert scored["all"] + unscored == said
@@ -56,16 +77,29 @@ def test_the_best_candidates_are_shown_with_a_legend(run):
     assert "The best 12 of" in text
     shown = re.findall(r"^(\d\.\d{3}) \| (\d+\.\d+) +\| (\S+) +\| (\S+) +\|", text, re.M)
     assert len(shown) == 12
-    best = written.assign(score=written["score"].astype(float)).nlargest(12, "score",
-                                                                         keep="all")
+    best = written.assign(score=written["score"].astype(float)).nlargest(12, "score", keep="all")
     for score, guideline, item, curated in shown:
-        match = best[(best["focal_id"] == f"guideline:{guideline}")
-                     & (best["reference_id"] == f"framework_item:{item}")]
+        match = best[
+            (best["focal_id"] == f"guideline:{guideline}")
+            & (best["reference_id"] == f"framework_item:{item}")
+        ]
         assert len(match) == 1, (guideline, item)
         assert f"{float(match['score'].iloc[0]):.3f}" == score
         assert (match["curated_relation"].iloc[0] or "-") == curated
-    for column in ("score", "guideline", "item", "curated", "shared words", "guidelines",
-                   "pairs", "scored", "hits", "prec", "rec", "chance"):
+    for column in (
+        "score",
+        "guideline",
+        "item",
+        "curated",
+        "shared words",
+        "guidelines",
+        "pairs",
+        "scored",
+        "hits",
+        "prec",
+        "rec",
+        "chance",
+    ):
         assert re.search(rf"^  {column} +\S", text, re.M), f"no legend for {column}"
     assert max(len(line) for line in text.splitlines()) <= 80
 
@@ -75,10 +109,11 @@ def test_shared_words_occur_verbatim_in_one_of_the_two_texts(run, repo_root):
     corpus = load_corpus(repo_root)
     guidelines = corpus["guidelines"].set_index("guideline_id")["text"]
     items = corpus["framework_items"].set_index("item_id")
-    item_text = (items["label"].fillna("") + " " + items["text"].fillna(""))
+    item_text = items["label"].fillna("") + " " + items["text"].fillna("")
     checked = 0
-    for focal, reference, words in zip(written["focal_id"], written["reference_id"],
-                                       written["shared_terms"], strict=True):
+    for focal, reference, words in zip(
+        written["focal_id"], written["reference_id"], written["shared_terms"], strict=True
+    ):
         both = f"{guidelines[focal]} {item_text[reference]}".lower()
         for word in filter(None, words.split("; ")):
             assert re.search(rf"\b{re.escape(word.lower())}\b", both), (focal, reference, word)
@@ -91,7 +126,21 @@ def test_shared_words_occur_verbatim_in_one_of_the_two_texts(run, repo_root):
 
 def test_show_zero_prints_no_candidate(repo_root, tmp_path, capsys):
     out = tmp_path / "s.csv"
-    assert main(["suggest-crosswalk", "--root", str(repo_root), "--framework",
-                 "framework:csaap", "--show", "0", "--out", str(out)]) == 0
+    assert (
+        main(
+            [
+                "suggest-crosswalk",
+                "--root",
+                str(repo_root),
+                "--framework",
+                "framework:csaap",
+                "--show",
+                "0",
+                "--out",
+                str(out),
+            ]
+        )
+        == 0
+    )
     text = capsys.readouterr().out
     assert "The best" not in text and "How far to trust them" in text

@@ -26,8 +26,7 @@ def test_unknown_target_in_an_override(tmp_root, capsys):
     row = append_override(tmp_root, "guideline:8.1,topic:lgbt,add,a reason,a reviewer")
     code, output = run_validate(tmp_root, capsys)
     assert code == 1
-    assert (f"corpus/coding_overrides.csv:{row}: target_id: unknown target 'guideline:8.1'"
-            in output)
+    assert f"corpus/coding_overrides.csv:{row}: target_id: unknown target 'guideline:8.1'" in output
     assert "Traceback" not in output
 
 
@@ -44,9 +43,10 @@ def test_bad_regex_in_the_codebook(tmp_root, capsys):
     text = path.read_text(encoding="utf-8")
     assert text.count(r"\bqueer\b") == 1
     path.write_text(text.replace(r"\bqueer\b", r"\bqueer[\b"), encoding="utf-8", newline="")
-    row = 1 + next(i for i, line in enumerate(text.split("\n"))
-                   if line.startswith("topic:lgbt,"))
+    row = 1 + next(i for i, line in enumerate(text.split("\n")) if line.startswith("topic:lgbt,"))
     code, output = run_validate(tmp_root, capsys)
     assert code == 1
-    assert f"corpus/codebook.csv:{row}: patterns: pattern 8 '\\\\bqueer[\\\\b' of topic:lgbt is " \
-           "not a valid regular expression" in output
+    assert (
+        f"corpus/codebook.csv:{row}: patterns: pattern 8 '\\\\bqueer[\\\\b' of topic:lgbt is "
+        "not a valid regular expression" in output
+    )

@@ -35,19 +35,22 @@ def test_validate_reports_bad_crosswalk_rows(tmp_root, capsys):
         header = rows[0]
         strength, rationale = header.index("strength"), header.index("rationale")
         reference = header.index("reference_id")
-        rows[1][strength] = "0"                              # intersects_with at 0
-        rows[2][rationale] = "CSAAP: “not in either text”."   # misquoted
-        rows[3][reference] = "framework_item:csaap:99"       # no such item
+        rows[1][strength] = "0"  # intersects_with at 0
+        rows[2][rationale] = "CSAAP: “not in either text”."  # misquoted
+        rows[3][reference] = "framework_item:csaap:99"  # no such item
 
     _rewrite(crosswalk, break_rows)
     code, output = _validate(tmp_root, capsys)
     assert code == 1
     assert "Traceback" not in output
     lines = output.splitlines()
-    assert "corpus/crosswalk.csv:2: strength: strength 0 does not fit relation " \
-           "'intersects_with' (allowed: 1-8); change the strength or the relation" in lines
-    assert any(line.startswith("corpus/crosswalk.csv:3: rationale: the quoted words")
-               for line in lines)
+    assert (
+        "corpus/crosswalk.csv:2: strength: strength 0 does not fit relation "
+        "'intersects_with' (allowed: 1-8); change the strength or the relation" in lines
+    )
+    assert any(
+        line.startswith("corpus/crosswalk.csv:3: rationale: the quoted words") for line in lines
+    )
     assert any(line.startswith("corpus/crosswalk.csv:4: reference_id: ") for line in lines)
 
 
@@ -67,8 +70,10 @@ def test_validate_reports_an_unknown_relation_from_the_schema(tmp_root, capsys):
     _rewrite(tmp_root / "corpus" / "crosswalk.csv", break_rows)
     code, output = _validate(tmp_root, capsys)
     assert code == 1
-    assert "corpus/crosswalk.csv:6: relation: 'overlaps' is not allowed; use one of: equal, " \
-           "subset_of, superset_of, intersects_with, not_related" in output
+    assert (
+        "corpus/crosswalk.csv:6: relation: 'overlaps' is not allowed; use one of: equal, "
+        "subset_of, superset_of, intersects_with, not_related" in output
+    )
 
 
 def test_validate_reports_a_guideline_without_disposition(tmp_root, capsys):
@@ -78,16 +83,31 @@ def test_validate_reports_a_guideline_without_disposition(tmp_root, capsys):
     _rewrite(tmp_root / "corpus" / "crosswalk_dispositions.csv", drop)
     code, output = _validate(tmp_root, capsys)
     assert code == 1
-    assert "corpus/crosswalk_dispositions.csv: guideline:4.6 is mapped against " \
-           "framework:welsh_vawdasv in crosswalk.csv but has no disposition" in output
-    assert "corpus/crosswalk_dispositions.csv: guideline:4.6 has no disposition against " \
-           "framework:welsh_vawdasv" in output
+    assert (
+        "corpus/crosswalk_dispositions.csv: guideline:4.6 is mapped against "
+        "framework:welsh_vawdasv in crosswalk.csv but has no disposition" in output
+    )
+    assert (
+        "corpus/crosswalk_dispositions.csv: guideline:4.6 has no disposition against "
+        "framework:welsh_vawdasv" in output
+    )
 
 
 def test_suggest_crosswalk_writes_candidates_and_metrics(repo_root, tmp_path, capsys):
     out = tmp_path / "suggestions.csv"
-    code = main(["suggest-crosswalk", "--root", str(repo_root), "--framework",
-                 "framework:csaap", "--k", "2", "--out", str(out)])
+    code = main(
+        [
+            "suggest-crosswalk",
+            "--root",
+            str(repo_root),
+            "--framework",
+            "framework:csaap",
+            "--k",
+            "2",
+            "--out",
+            str(out),
+        ]
+    )
     printed = capsys.readouterr().out
     assert code == 0
     suggestions = pd.read_csv(out)
@@ -99,9 +119,22 @@ def test_suggest_crosswalk_writes_candidates_and_metrics(repo_root, tmp_path, ca
 
 def test_suggest_crosswalk_rejects_an_unknown_framework(repo_root, tmp_path):
     result = subprocess.run(
-        [sys.executable, "-m", "workbench.cli", "suggest-crosswalk", "--root", str(repo_root),
-         "--framework", "framework:nope", "--out", str(tmp_path / "s.csv")],
-        capture_output=True, text=True, check=False)
+        [
+            sys.executable,
+            "-m",
+            "workbench.cli",
+            "suggest-crosswalk",
+            "--root",
+            str(repo_root),
+            "--framework",
+            "framework:nope",
+            "--out",
+            str(tmp_path / "s.csv"),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert result.returncode == 1
     assert "no framework items for 'framework:nope'" in result.stderr
     assert "Traceback" not in result.stderr
@@ -109,16 +142,31 @@ def test_suggest_crosswalk_rejects_an_unknown_framework(repo_root, tmp_path):
 
 def test_build_writes_the_crosswalk_artefacts(shipped_build, corpus, tmp_path):
     names = {p.name for p in shipped_build.iterdir()}
-    assert {"crosswalk.csv", "crosswalk_coverage.csv", "crosswalk.sssom.tsv",
-            "crosswalk_carry_over.csv", "crosswalk_collated.csv", "crosswalk_suggestions.csv",
-            "crosswalk_suggester_metrics.csv", "crosswalk_suggester_metrics.png",
-            "crosswalk_heatmap_csaap.png", "crosswalk_heatmap_respect_4ed.png",
-            "crosswalk_heatmap_welsh_vawdasv.png",
-            "crosswalk_heatmap_respect_3ed_to_4ed.png"} <= names
+    assert {
+        "crosswalk.csv",
+        "crosswalk_coverage.csv",
+        "crosswalk.sssom.tsv",
+        "crosswalk_carry_over.csv",
+        "crosswalk_collated.csv",
+        "crosswalk_suggestions.csv",
+        "crosswalk_suggester_metrics.csv",
+        "crosswalk_suggester_metrics.png",
+        "crosswalk_heatmap_csaap.png",
+        "crosswalk_heatmap_respect_4ed.png",
+        "crosswalk_heatmap_welsh_vawdasv.png",
+        "crosswalk_heatmap_respect_3ed_to_4ed.png",
+    } <= names
     assert "crosswalk_coverage.csv" in (shipped_build / "index.html").read_text(encoding="utf-8")
     coverage = pd.read_csv(shipped_build / "crosswalk_coverage.csv")
-    assert list(coverage.columns) == ["framework", "element_id", "label", "direction",
-                                      "mapped_count", "disposition", "status"]
+    assert list(coverage.columns) == [
+        "framework",
+        "element_id",
+        "label",
+        "direction",
+        "mapped_count",
+        "disposition",
+        "status",
+    ]
     assert set(coverage["status"]) <= {"covered", "partial", "uncovered", "unreviewed"}
     labelled = pd.read_csv(shipped_build / "crosswalk.csv")
     assert len(labelled) == len(corpus["crosswalk"])

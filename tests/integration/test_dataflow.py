@@ -28,7 +28,8 @@ def standards_count_files(standards: pd.DataFrame) -> Artefacts:
 def test_the_committed_picture_is_drawn_from_the_dataflow_as_it_is():
     drawn = png_bytes(dataflow_figure(dataflow_graph(dataflow())))
     assert drawn == (DOCS / "dataflow.png").read_bytes(), (
-        "docs/dataflow.png is out of date: make docs")
+        "docs/dataflow.png is out of date: make docs"
+    )
 
 
 def test_every_artefact_node_is_in_the_picture_and_makes_its_own_files(shipped_build):
@@ -49,17 +50,24 @@ def nx_path(graph, source: str, target: str) -> bool:
 
 def test_an_artefact_is_added_in_one_place(repo_root, tmp_path):
     out = tmp_path / "out"
-    written = build(repo_root, out, ["standards_count_files"],
-                    modules=[node_module(EXAMPLE)], jobs=1)
-    assert [p.as_posix() for p in written] == ["standards_count.csv", "datapackage.json",
-                                                 "index.html"]
-    assert (out / "standards_count.csv").read_text(encoding="utf-8") == "standards\n7\n", \
+    written = build(
+        repo_root, out, ["standards_count_files"], modules=[node_module(EXAMPLE)], jobs=1
+    )
+    assert [p.as_posix() for p in written] == [
+        "standards_count.csv",
+        "datapackage.json",
+        "index.html",
+    ]
+    assert (out / "standards_count.csv").read_text(encoding="utf-8") == "standards\n7\n", (
         "the report's 7 standards"
+    )
     index = (out / "index.html").read_text(encoding="utf-8")
-    researchers = index[index.index('<h2 id="researchers">'):index.index('<h2 id="students">')]
-    assert ('<li><a href="standards_count.csv">Standards counted</a><span class="file">'
-            'standards_count.csv</span><span class="what">How many standards the corpus '
-            "holds.</span></li>") in researchers
+    researchers = index[index.index('<h2 id="researchers">') : index.index('<h2 id="students">')]
+    assert (
+        '<li><a href="standards_count.csv">Standards counted</a><span class="file">'
+        'standards_count.csv</span><span class="what">How many standards the corpus '
+        "holds.</span></li>"
+    ) in researchers
     package = json.loads((out / "datapackage.json").read_text(encoding="utf-8"))
     (resource,) = package["resources"]
     assert resource["path"] == "standards_count.csv"
@@ -74,7 +82,8 @@ def test_the_builds_data_package_describes_every_csv_and_validates(shipped_build
     assert described == {p.name for p in shipped_build.glob("*.csv")}
     for resource in package["resources"]:
         header = (shipped_build / resource["path"]).read_text(encoding="utf-8").split("\n")[0]
-        assert [f["name"] for f in resource["schema"]["fields"]] == header.split(","), \
-            resource["path"]
+        assert [f["name"] for f in resource["schema"]["fields"]] == header.split(","), resource[
+            "path"
+        ]
     report = validate(shipped_build / "datapackage.json")
     assert report.valid, report.flatten(["resourcePath", "rowNumber", "fieldName", "message"])

@@ -27,8 +27,14 @@ WORKBENCH = Path(sys.executable).parent / "workbench"
 
 
 def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([str(WORKBENCH), *args], capture_output=True, text=True, cwd=cwd,
-                          timeout=600, env={"COLUMNS": "80", "PATH": "/usr/bin:/bin"})
+    return subprocess.run(
+        [str(WORKBENCH), *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=600,
+        env={"COLUMNS": "80", "PATH": "/usr/bin:/bin"},
+    )
 
 
 def diff_rows(out: Path) -> pd.DataFrame:
@@ -37,8 +43,9 @@ def diff_rows(out: Path) -> pd.DataFrame:
 
 def statuses(root: Path) -> dict[tuple[str, str], str]:
     cells = analyse_gaps(load_corpus(root)).cells
-    return dict(zip(zip(cells["row_id"], cells["topic_id"], strict=True), cells["status"],
-                    strict=True))
+    return dict(
+        zip(zip(cells["row_id"], cells["topic_id"], strict=True), cells["status"], strict=True)
+    )
 
 
 def _removable_code(repo_root: Path):
@@ -46,13 +53,18 @@ def _removable_code(repo_root: Path):
     code (a reviewer's override) must move the cell's status."""
     analysis = analyse_gaps(load_corpus(repo_root))
     e, cells = analysis.evidence, analysis.cells
-    for cell in cells[(cells["level"] == "standard")
-                      & (cells["status"] != "absolute_gap")].itertuples():
+    for cell in cells[
+        (cells["level"] == "standard") & (cells["status"] != "absolute_gap")
+    ].itertuples():
         items = e[(e["row_id"] == cell.row_id) & (e["topic_id"] == cell.topic_id)]
-        if (items["coded_on"].nunique() == 1 and items["coded_on"].iloc[0].startswith("narrative:")
-                and (items["channel"] != "framework").all()):
-            removed = sorted({f"{c} {i}" for c, i in zip(items["channel"], items["evidence_id"],
-                                                         strict=True)})
+        if (
+            items["coded_on"].nunique() == 1
+            and items["coded_on"].iloc[0].startswith("narrative:")
+            and (items["channel"] != "framework").all()
+        ):
+            removed = sorted(
+                {f"{c} {i}" for c, i in zip(items["channel"], items["evidence_id"], strict=True)}
+            )
             return cell.row_id, cell.topic_id, items["coded_on"].iloc[0], removed
     pytest.fail("no cell rests on a single coded sentence")
 
@@ -63,21 +75,27 @@ def test_a_coding_override_is_named_with_the_cells_it_moves(repo_root, tmp_path,
     shutil.copytree(tmp_root, new)
     with open(new / "corpus" / "coding_overrides.csv", "a", encoding="utf-8", newline="") as f:
         csv.writer(f, lineterminator="\n").writerow(
-            [target, topic_id, "remove", "A reviewer's test removal.", "test"])
+            [target, topic_id, "remove", "A reviewer's test removal.", "test"]
+        )
     before = tree_state(tmp_root, new)
     out = tmp_path / "report"
     result = run("diff", str(tmp_root), str(new), "--out", str(out))
     assert result.returncode == 0, result.stderr
     assert tree_state(tmp_root, new) == before, "diff wrote into a corpus root"
     old_status, new_status = statuses(tmp_root), statuses(new)
-    expected = {key: (old_status[key], new_status[key]) for key in old_status
-                if old_status[key] != new_status[key]}
+    expected = {
+        key: (old_status[key], new_status[key])
+        for key in old_status
+        if old_status[key] != new_status[key]
+    }
     assert (row_id, topic_id) in expected, "the edited cell changes status"
     rows = diff_rows(out)
     assert set(rows["table"]) == {"gap_map.csv"}, "nothing but gap-map cells changed"
     assert (rows["change"] == "changed").all() and (rows["field"] == "status").all()
-    found = {tuple(k.split(" / ")): (b, a) for k, b, a in zip(
-        rows["key"], rows["before"], rows["after"], strict=True)}
+    found = {
+        tuple(k.split(" / ")): (b, a)
+        for k, b, a in zip(rows["key"], rows["before"], rows["after"], strict=True)
+    }
     assert found == expected
     detail = rows.set_index("key").at[f"{row_id} / {topic_id}", "detail"]
     assert detail.startswith("evidence removed: ")
@@ -103,8 +121,10 @@ def test_a_crosswalk_edit_is_named_by_key_and_field(repo_root, shipped_build, tm
     buffer = io.StringIO()
     frame.to_csv(buffer, index=False, lineterminator="\n")
     path.write_text(buffer.getvalue(), encoding="utf-8")
-    assert sum(a != b for a, b in zip(text.splitlines(), buffer.getvalue().splitlines(),
-                                      strict=True)) == 1, "one line of the file changed"
+    assert (
+        sum(a != b for a, b in zip(text.splitlines(), buffer.getvalue().splitlines(), strict=True))
+        == 1
+    ), "one line of the file changed"
     new_build = tmp_path / "new_build"
     build(tmp_root, new_build)
     before = tree_state(shipped_build, new_build, tmp_root)
@@ -114,7 +134,8 @@ def test_a_crosswalk_edit_is_named_by_key_and_field(repo_root, shipped_build, tm
     assert tree_state(shipped_build, new_build, tmp_root) == before
     rows = diff_rows(out)
     assert rows[["table", "change", "key", "field", "before", "after"]].values.tolist() == [
-        ["crosswalk.csv", "changed", key, "rationale_type", "semantic", "functional"]]
+        ["crosswalk.csv", "changed", key, "rationale_type", "semantic", "functional"]
+    ]
     assert statuses(repo_root) == statuses(tmp_root), "the gap map does not read it"
     # A second diff may replace the folder the first one wrote (and only that).
     again = run("diff", str(shipped_build), str(new_build), "--out", str(out))
@@ -133,34 +154,52 @@ def test_bad_inputs_get_one_line_and_touch_nothing(repo_root, shipped_build, tmp
     user = tmp_path / "mine"
     user.mkdir()
     (user / "notes.txt").write_text("keep me", encoding="utf-8")
-    cases.append(((str(shipped_build), str(shipped_build), "--out", str(user)),
-                  f"workbench diff: --out {user} is a non-empty folder that workbench diff did "
-                  "not make"))
+    cases.append(
+        (
+            (str(shipped_build), str(shipped_build), "--out", str(user)),
+            f"workbench diff: --out {user} is a non-empty folder that workbench diff did not make",
+        )
+    )
     inside = repo_root / "corpus" / "diff-out"
-    cases.append(((str(shipped_build), str(shipped_build), "--out", str(inside)),
-                  f"workbench diff: --out {inside} is inside the corpus root {repo_root}"))
-    cases.append(((str(shipped_build), str(shipped_build), "--out", str(shipped_build / "d")),
-                  f"workbench diff: --out {shipped_build / 'd'} is inside {shipped_build}, one "
-                  "of the folders compared"))
+    cases.append(
+        (
+            (str(shipped_build), str(shipped_build), "--out", str(inside)),
+            f"workbench diff: --out {inside} is inside the corpus root {repo_root}",
+        )
+    )
+    cases.append(
+        (
+            (str(shipped_build), str(shipped_build), "--out", str(shipped_build / "d")),
+            f"workbench diff: --out {shipped_build / 'd'} is inside {shipped_build}, one "
+            "of the folders compared",
+        )
+    )
     no_table = tmp_path / "no_table"
     shutil.copytree(shipped_build, no_table)
     (no_table / "crosswalk.csv").unlink()
-    cases.append(((str(shipped_build), str(no_table)),
-                  f"{no_table / 'crosswalk.csv'}: file is missing; rebuild the folder"))
+    cases.append(
+        (
+            (str(shipped_build), str(no_table)),
+            f"{no_table / 'crosswalk.csv'}: file is missing; rebuild the folder",
+        )
+    )
     no_key = tmp_path / "no_key"
     shutil.copytree(shipped_build, no_key)
     table = pd.read_csv(no_key / "crosswalk.csv", dtype=str, keep_default_na=False)
     table.drop(columns="focal_id").to_csv(no_key / "crosswalk.csv", index=False)
-    cases.append(((str(no_key), str(shipped_build)),
-                  f"{no_key / 'crosswalk.csv'}:1: focal_id: key column is missing"))
+    cases.append(
+        (
+            (str(no_key), str(shipped_build)),
+            f"{no_key / 'crosswalk.csv'}:1: focal_id: key column is missing",
+        )
+    )
     state = tree_state(shipped_build, user, empty, repo_root / "corpus", no_table, no_key)
     for args, message in cases:
         result = run("diff", *args)
         assert result.returncode == 1, (args, result.stdout)
         assert result.stderr.splitlines()[0].startswith(message), result.stderr
         assert "Traceback" not in result.stderr
-    assert tree_state(shipped_build, user, empty, repo_root / "corpus", no_table,
-                      no_key) == state
+    assert tree_state(shipped_build, user, empty, repo_root / "corpus", no_table, no_key) == state
     assert not missing.exists()
 
 

@@ -13,8 +13,13 @@ from workbench.cli import main
 from workbench.dataflow import node_module
 from workbench.graph import read_graphml, read_node_link_json
 
-ARTEFACTS = ["citation_audit.csv", "orphan_references.csv", "graph.graphml", "graph.json",
-             "edges.csv"]
+ARTEFACTS = [
+    "citation_audit.csv",
+    "orphan_references.csv",
+    "graph.graphml",
+    "graph.json",
+    "edges.csv",
+]
 
 
 @pytest.fixture(scope="module")
@@ -38,13 +43,18 @@ def test_build_writes_the_evidence_artefacts(built):
 
 def test_citation_audit_csv(built):
     rows = _rows(built / "citation_audit.csv")
-    assert list(rows[0])[:6] == ["location", "cited_as", "status", "key", "candidate_key",
-                                 "sentence"]
+    assert list(rows[0])[:6] == [
+        "location",
+        "cited_as",
+        "status",
+        "key",
+        "candidate_key",
+        "sentence",
+    ]
     # the 123 citations of the narratives listed by hand in tests/fixtures/ and guideline 2.6's
     assert len(rows) == 124
     mauiro = [r for r in rows if r["cited_as"] == "Mauiro et al. (2008)"]
-    assert [(r["status"], r["candidate_key"]) for r in mauiro] == [
-        ("name_mismatch", "maiuro2008")]
+    assert [(r["status"], r["candidate_key"]) for r in mauiro] == [("name_mismatch", "maiuro2008")]
     orphans = _rows(built / "orphan_references.csv")
     assert len(orphans) == 14
     assert {"key", "ref_id", "near_misses"} <= set(orphans[0])
@@ -64,12 +74,12 @@ def test_a_failing_build_leaves_the_previous_evidence_untouched(built, repo_root
     shutil.copytree(built, out)
     before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
 
-    failing = node_module("def fail(graph_files: Artefacts) -> Artefacts:\n"
-                          "    raise RuntimeError('disk full')\n")
+    failing = node_module(
+        "def fail(graph_files: Artefacts) -> Artefacts:\n    raise RuntimeError('disk full')\n"
+    )
 
     with pytest.raises(RuntimeError):
-        build(repo_root, out, ["citation_files", "graph_files", "fail"], modules=[failing],
-              jobs=1)
+        build(repo_root, out, ["citation_files", "graph_files", "fail"], modules=[failing], jobs=1)
     assert {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
 
@@ -80,22 +90,28 @@ def test_evidence_command(repo_root, capsys):
     assert "it inherits the evidence of\nits standard, standard:3" in out
     assert "  ref:cannonetal2016  " in out and "  roundtable:14  " in out
     assert main(["evidence", "ref:morrison2019a", "--root", str(repo_root)]) == 0
-    assert re.findall(r"^  (standard:\d)  .*\n +where: (\S+), (\S+), ",
-                      capsys.readouterr().out, re.M) == [
+    assert re.findall(
+        r"^  (standard:\d)  .*\n +where: (\S+), (\S+), ", capsys.readouterr().out, re.M
+    ) == [
         ("standard:1", "001_5b70540cc7bcf418.txt", "narrative:standard:1"),
         ("standard:6", "001_5b70540cc7bcf418.txt", "narrative:standard:6"),
-        ("standard:7", "001_5b70540cc7bcf418.txt", "narrative:standard:7")]
+        ("standard:7", "001_5b70540cc7bcf418.txt", "narrative:standard:7"),
+    ]
     # cited as 2016 in Appendix 1 and as 2017 in Standards 4 (line 235) and 7 (line 371): the
     # two near misses count for the entry the reference list dates 2016
     assert main(["evidence", "ref:bonta2016", "--root", str(repo_root)]) == 0
-    assert re.findall(r"^  (standard:\d)  .*\n +where: (\S+), (\S+), line (\d+)",
-                      capsys.readouterr().out, re.M) == [
+    assert re.findall(
+        r"^  (standard:\d)  .*\n +where: (\S+), (\S+), line (\d+)", capsys.readouterr().out, re.M
+    ) == [
         ("standard:4", "001_5b70540cc7bcf418.txt", "narrative:standard:4", "235"),
-        ("standard:7", "001_5b70540cc7bcf418.txt", "narrative:standard:7", "371")]
+        ("standard:7", "001_5b70540cc7bcf418.txt", "narrative:standard:7", "371"),
+    ]
     # cited only in Appendix 1 (line 733)
     assert main(["evidence", "ref:richards2021", "--root", str(repo_root)]) == 0
-    assert "No standard or guideline of the gap map rests on ref:richards2021." in \
-        capsys.readouterr().out
+    assert (
+        "No standard or guideline of the gap map rests on ref:richards2021."
+        in capsys.readouterr().out
+    )
     assert main(["evidence", "guideline:9.9", "--root", str(repo_root)]) == 1
     assert "did you mean" in capsys.readouterr().err
 
@@ -134,7 +150,9 @@ def test_graphml_opens_in_igraph_with_every_node_edge_and_attribute(built, corpu
     assert sorted(names) == sorted(graph.nodes)
     assert {"kind", "label", "source"} <= set(read.vs.attributes())
     assert {"kind", "source_file", "location", "lines"} <= set(read.es.attributes())
-    edges = sorted((names[e.source], names[e.target], e["kind"], e["source_file"], e["lines"])
-                   for e in read.es)
-    assert edges == sorted((u, v, d["kind"], d["source_file"], d["lines"])
-                           for u, v, d in graph.edges(data=True))
+    edges = sorted(
+        (names[e.source], names[e.target], e["kind"], e["source_file"], e["lines"]) for e in read.es
+    )
+    assert edges == sorted(
+        (u, v, d["kind"], d["source_file"], d["lines"]) for u, v, d in graph.edges(data=True)
+    )

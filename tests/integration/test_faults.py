@@ -30,56 +30,91 @@ WORKBENCH = Path(sys.executable).with_name("workbench")
 
 #: case -> (breaker, a regular expression one output line must match in full).
 CASES = {
-    "duplicate id": (faults.duplicate_roundtable,
-                     r"corpus/roundtables\.csv:4: roundtable_id: duplicate unique value "
-                     r"'roundtable:2' \(first in row 3\); ids must be unique"),
-    "dangling foreign key": (faults.dangling_standard,
-                             r"corpus/guidelines\.csv:15: standard_id: 'standard:9' does not "
-                             r"exist in corpus/standards\.csv \(standard_id\); .*"),
-    "unknown crosswalk relation": (faults.unknown_crosswalk_relation,
-                                   r"corpus/crosswalk\.csv:2: relation: 'related_to' is not "
-                                   r"allowed; use one of: equal, subset_of, superset_of, "
-                                   r"intersects_with, not_related"),
-    "unknown topic in an override": (faults.unknown_override_topic,
-                                     r"corpus/coding_overrides\.csv:2: topic_id: "
-                                     r"'topic:women_perpetrator' does not exist in "
-                                     r"corpus/codebook\.csv \(topic_id\); .*"),
-    "CSV with BOM": (faults.bom_and_crlf,
-                     r"corpus/standards\.csv:1: file starts with a byte-order mark .*"),
-    "CSV with CRLF": (faults.bom_and_crlf,
-                      r"corpus/standards\.csv:1: Windows \(CRLF\) line ends; .*"),
-    "Latin-1 encoded CSV": (faults.latin1,
-                            r"corpus/roundtables\.csv:17: not valid UTF-8 \(byte 0xe9 .*"),
-    "too few fields": (faults.too_few_fields,
-                       r"corpus/roundtables\.csv:5: record has 3 fields, the header has 6; .*"),
-    "missing column": (faults.missing_column,
-                       r"corpus/roundtables\.csv:1: number: required column is missing; .*"),
-    "unexpected column": (faults.unexpected_column,
-                          r"corpus/consultations\.csv:1: colour: unexpected column; .*"),
-    "empty required field": (faults.empty_required,
-                             r"corpus/searches\.csv:2: date: required value is empty; fill it in"),
-    "malformed BibTeX entry": (faults.malformed_bib,
-                               r"references\.bib:\d+: entry cannot be parsed \(.*\): check its "
-                               r"braces, commas and '=' signs"),
-    "duplicate bib key": (faults.duplicate_bib_key,
-                          r"references\.bib:\d+: key: duplicate key 'almeida1999' \(first used "
-                          r"on line 8\): .*"),
-    "bib entry without year": (faults.bib_without_year,
-                               r"references\.bib:8: year: entry 'almeida1999' has no year: .*"),
-    "1 MB field": (faults.huge_field,
-                   r"corpus/narratives\.csv:2: text: value is \d{7} characters long; the limit "
-                   r"is \d+"),
+    "duplicate id": (
+        faults.duplicate_roundtable,
+        r"corpus/roundtables\.csv:4: roundtable_id: duplicate unique value "
+        r"'roundtable:2' \(first in row 3\); ids must be unique",
+    ),
+    "dangling foreign key": (
+        faults.dangling_standard,
+        r"corpus/guidelines\.csv:15: standard_id: 'standard:9' does not "
+        r"exist in corpus/standards\.csv \(standard_id\); .*",
+    ),
+    "unknown crosswalk relation": (
+        faults.unknown_crosswalk_relation,
+        r"corpus/crosswalk\.csv:2: relation: 'related_to' is not "
+        r"allowed; use one of: equal, subset_of, superset_of, "
+        r"intersects_with, not_related",
+    ),
+    "unknown topic in an override": (
+        faults.unknown_override_topic,
+        r"corpus/coding_overrides\.csv:2: topic_id: "
+        r"'topic:women_perpetrator' does not exist in "
+        r"corpus/codebook\.csv \(topic_id\); .*",
+    ),
+    "CSV with BOM": (
+        faults.bom_and_crlf,
+        r"corpus/standards\.csv:1: file starts with a byte-order mark .*",
+    ),
+    "CSV with CRLF": (
+        faults.bom_and_crlf,
+        r"corpus/standards\.csv:1: Windows \(CRLF\) line ends; .*",
+    ),
+    "Latin-1 encoded CSV": (
+        faults.latin1,
+        r"corpus/roundtables\.csv:17: not valid UTF-8 \(byte 0xe9 .*",
+    ),
+    "too few fields": (
+        faults.too_few_fields,
+        r"corpus/roundtables\.csv:5: record has 3 fields, the header has 6; .*",
+    ),
+    "missing column": (
+        faults.missing_column,
+        r"corpus/roundtables\.csv:1: number: required column is missing; .*",
+    ),
+    "unexpected column": (
+        faults.unexpected_column,
+        r"corpus/consultations\.csv:1: colour: unexpected column; .*",
+    ),
+    "empty required field": (
+        faults.empty_required,
+        r"corpus/searches\.csv:2: date: required value is empty; fill it in",
+    ),
+    "malformed BibTeX entry": (
+        faults.malformed_bib,
+        r"references\.bib:\d+: entry cannot be parsed \(.*\): check its "
+        r"braces, commas and '=' signs",
+    ),
+    "duplicate bib key": (
+        faults.duplicate_bib_key,
+        r"references\.bib:\d+: key: duplicate key 'almeida1999' \(first used "
+        r"on line 8\): .*",
+    ),
+    "bib entry without year": (
+        faults.bib_without_year,
+        r"references\.bib:8: year: entry 'almeida1999' has no year: .*",
+    ),
+    "1 MB field": (
+        faults.huge_field,
+        r"corpus/narratives\.csv:2: text: value is \d{7} characters long; the limit "
+        r"is \d+",
+    ),
     "empty file": (faults.empty_file, r"corpus/roundtables\.csv: file is empty; .*"),
     "missing file": (faults.missing_file, r"corpus/roundtables\.csv: file is missing; .*"),
-    "stated gap under no such standard": (faults.stated_gap_unknown_row,
-                                          r"corpus/stated_gaps\.csv:2: row_id: 'standard:9' is "
-                                          r"neither a standard in corpus/standards\.csv nor a "
-                                          r"guideline in corpus/guidelines\.csv; .*"),
+    "stated gap under no such standard": (
+        faults.stated_gap_unknown_row,
+        r"corpus/stated_gaps\.csv:2: row_id: 'standard:9' is "
+        r"neither a standard in corpus/standards\.csv nor a "
+        r"guideline in corpus/guidelines\.csv; .*",
+    ),
 }
 
 #: Patterns that must never appear in a rendered page: the planted tags, unescaped.
-UNESCAPED = [re.compile(r"<script>\s*alert"), re.compile(r"<b\s+onmouseover"),
-             re.compile(r"\\u003cscript\\u003e\s*alert")]
+UNESCAPED = [
+    re.compile(r"<script>\s*alert"),
+    re.compile(r"<b\s+onmouseover"),
+    re.compile(r"\\u003cscript\\u003e\s*alert"),
+]
 #: A JSON data island (``<script type="application/json">``): a page's script reads it with
 #: ``JSON.parse`` and shows its strings with ``textContent``. Inside it a planted tag is inert
 #: once ``<``, ``>`` and ``&`` are JSON-escaped (``\u003c``...), so it is checked for those
@@ -88,8 +123,11 @@ DATA_ISLAND = re.compile(r'(<script type="application/json"[^>]*>)(.*?)(</script
 
 
 def _tree_digest(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 @pytest.fixture(scope="module")
@@ -110,14 +148,19 @@ def builds(tmp_path_factory, good_build) -> dict[str, tuple[Path, subprocess.Com
     Returns:
         case -> (the output folder, a copy of the good build, after the run; the process).
     """
+
     def run(case: str) -> tuple[Path, subprocess.CompletedProcess]:
         folder = tmp_path_factory.mktemp(re.sub(r"\W+", "_", case))
         root = copy_root(folder / "root")
         CASES[case][0](root)
         out = folder / "out"
         shutil.copytree(good_build, out)
-        result = subprocess.run([str(WORKBENCH), "build", "--root", str(root), "--out", str(out)],
-                                capture_output=True, text=True, timeout=120)
+        result = subprocess.run(
+            [str(WORKBENCH), "build", "--root", str(root), "--out", str(out)],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         return out, result
 
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
@@ -151,8 +194,7 @@ def test_html_in_titles_is_valid_data_escaped_everywhere(tmp_root, tmp_path, cap
     faults.html_in_titles(tmp_root)
     assert main(["validate", "--root", str(tmp_root)]) == 0, capsys.readouterr().err
     out = tmp_path / "out"
-    assert main(["build", "--root", str(tmp_root), "--out", str(out)]) == 0, \
-        capsys.readouterr().err
+    assert main(["build", "--root", str(tmp_root), "--out", str(out)]) == 0, capsys.readouterr().err
     pages = sorted(p for p in out.rglob("*") if p.suffix in {".html", ".md", ".svg"})
     assert pages, "the build renders at least index.html"
     for page in pages:

@@ -57,9 +57,11 @@ def unknown_bib_key(root: Path) -> str:
     copy[0] = "ref:smith2020"
     records.append(copy)
     _write(path, records)
-    return (rf"{WORKS}:{len(records)}: work_id: 'ref:smith2020' names no entry of "
-            r"references\.bib; use ref:<key> of an entry there, or unlisted:<slug> for a work "
-            r"missing from the reference list")
+    return (
+        rf"{WORKS}:{len(records)}: work_id: 'ref:smith2020' names no entry of "
+        r"references\.bib; use ref:<key> of an entry there, or unlisted:<slug> for a work "
+        r"missing from the reference list"
+    )
 
 
 def entry_without_work(root: Path) -> str:
@@ -69,32 +71,41 @@ def entry_without_work(root: Path) -> str:
     del records[_row(root, WORKS, "ref:saunders1988") - 1]
     _write(path, records)
     bib = (root / "references.bib").read_text(encoding="utf-8").splitlines()
-    entry = 1 + next(i for i, text in enumerate(bib) if text.startswith("@") and
-                     "{saunders1988," in text)
-    return (rf"references\.bib:{entry}: key: entry 'saunders1988' has no row in {WORKS}; add "
-            r"one with work_id 'ref:saunders1988', its design and country")
+    entry = 1 + next(
+        i for i, text in enumerate(bib) if text.startswith("@") and "{saunders1988," in text
+    )
+    return (
+        rf"references\.bib:{entry}: key: entry 'saunders1988' has no row in {WORKS}; add "
+        r"one with work_id 'ref:saunders1988', its design and country"
+    )
 
 
 def listed_contradicts_id(root: Path) -> str:
     """Mark an unlisted work as listed."""
     row = _set(root, WORKS, ("unlisted:gangoli2022",), "listed", "true")
-    return (rf"{WORKS}:{row}: listed: 'true' contradicts the id 'unlisted:gangoli2022': ref: "
-            r"works are in the reference list \(listed true\), unlisted: works are not "
-            r"\(listed false\)")
+    return (
+        rf"{WORKS}:{row}: listed: 'true' contradicts the id 'unlisted:gangoli2022': ref: "
+        r"works are in the reference list \(listed true\), unlisted: works are not "
+        r"\(listed false\)"
+    )
 
 
 def unlisted_without_cited_as(root: Path) -> str:
     """Empty the in-text form of an unlisted work."""
     row = _set(root, WORKS, ("unlisted:hamberger2001",), "cited_as", "")
-    return (rf"{WORKS}:{row}: cited_as: an unlisted work needs the in-text citation as "
-            r"printed, e.g\. 'Gangoli et al\., 2022'")
+    return (
+        rf"{WORKS}:{row}: cited_as: an unlisted work needs the in-text citation as "
+        r"printed, e.g\. 'Gangoli et al\., 2022'"
+    )
 
 
 def year_differs_from_bib(root: Path) -> str:
     """Give a listed work a year its reference-list entry does not print."""
     row = _set(root, WORKS, ("ref:almeida1999",), "year", "1998")
-    return (rf"{WORKS}:{row}: year: '1998' differs from the year of 'almeida1999' in "
-            r"references\.bib \(1999\); copy the year as the reference list prints it")
+    return (
+        rf"{WORKS}:{row}: year: '1998' differs from the year of 'almeida1999' in "
+        r"references\.bib \(1999\); copy the year as the reference list prints it"
+    )
 
 
 def unknown_design(root: Path) -> str:
@@ -106,24 +117,35 @@ def unknown_design(root: Path) -> str:
 def title_code_off_its_reference(root: Path) -> str:
     """Point a code judged from a title at a line of the text instead of the reference."""
     row = _set(root, CODES, ("ref:donovan2019", "topic:lgbt"), "lines", "295")
-    return (rf"{CODES}:{row}: lines: a code judged from the title cites the work's "
-            r"reference-list entry \(001_5b70540cc7bcf418\.txt line 427\), not '295'; fix the "
-            r"lines or use basis citing_clause")
+    return (
+        rf"{CODES}:{row}: lines: a code judged from the title cites the work's "
+        r"reference-list entry \(001_5b70540cc7bcf418\.txt line 427\), not '295'; fix the "
+        r"lines or use basis citing_clause"
+    )
 
 
 def title_code_of_unlisted_work(root: Path) -> str:
     """Claim a title for a work the reference list does not have."""
     row = _set(root, CODES, ("unlisted:gangoli2022", "topic:family_violence"), "basis", "title")
-    return (rf"{CODES}:{row}: basis: unlisted:gangoli2022 is not in the reference list, so it "
-            r"has no title to judge from; use basis citing_clause")
+    return (
+        rf"{CODES}:{row}: basis: unlisted:gangoli2022 is not in the reference list, so it "
+        r"has no title to judge from; use basis citing_clause"
+    )
 
 
 def unknown_code_topic(root: Path) -> str:
     """Code a work with a topic the codebook does not have."""
-    row = _set(root, CODES, ("ref:kernsmith2009", "topic:women_perpetrators"), "topic_id",
-               "topic:women_perpetrator")
-    return (rf"{CODES}:{row}: topic_id: 'topic:women_perpetrator' does not exist in "
-            r"corpus/codebook\.csv \(topic_id\); fix the id or add the missing row there")
+    row = _set(
+        root,
+        CODES,
+        ("ref:kernsmith2009", "topic:women_perpetrators"),
+        "topic_id",
+        "topic:women_perpetrator",
+    )
+    return (
+        rf"{CODES}:{row}: topic_id: 'topic:women_perpetrator' does not exist in "
+        r"corpus/codebook\.csv \(topic_id\); fix the id or add the missing row there"
+    )
 
 
 CASES = {
@@ -159,6 +181,9 @@ def test_bad_evidence_input_is_named_and_changes_nothing(case, command, tmp_root
 @pytest.mark.parametrize("case", list(CASES))
 def test_docs_faults_shows_the_line_each_case_gets(case, tmp_root, repo_root):
     expected = CASES[case](tmp_root)
-    documented = re.findall(r"^\|.*\| `([^|]*)`(?: \([^|]*\))? \|$",
-                            (repo_root / "docs/faults.md").read_text(encoding="utf-8"), re.M)
+    documented = re.findall(
+        r"^\|.*\| `([^|]*)`(?: \([^|]*\))? \|$",
+        (repo_root / "docs/faults.md").read_text(encoding="utf-8"),
+        re.M,
+    )
     assert any(re.fullmatch(expected, text) for text in documented), expected

@@ -23,8 +23,12 @@ def test_frictionless_validates_the_shipped_package(repo_root):
 
 def test_frictionless_also_rejects_a_dangling_foreign_key(tmp_root):
     path = tmp_root / "corpus/guidelines.csv"
-    path.write_text(path.read_text(encoding="utf-8").replace(
-        "guideline:3.3,standard:3,", "guideline:3.3,standard:9,"), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(
+            "guideline:3.3,standard:3,", "guideline:3.3,standard:9,"
+        ),
+        encoding="utf-8",
+    )
     report = _report(tmp_root)
     assert not report.valid
     types = {error.type for task in report.tasks for error in task.errors}

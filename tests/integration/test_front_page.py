@@ -68,24 +68,27 @@ def text_of(path: Path) -> str:
 
 @pytest.fixture(scope="module")
 def front(shipped_build):
-    return shipped_build, parse(shipped_build / "index.html"), text_of(shipped_build /
-                                                                        "index.html")
+    return shipped_build, parse(shipped_build / "index.html"), text_of(shipped_build / "index.html")
 
 
 def written_files(out: Path) -> list[str]:
     """Every file the build wrote for its reader, relative to ``out`` (the page itself aside,
     and the build's own hidden files: its cache and its marker)."""
-    return sorted(p.relative_to(out).as_posix() for p in out.rglob("*")
-                  if p.is_file() and not any(part.startswith(".")
-                                             for part in p.relative_to(out).parts)
-                  and p.name != "index.html")
+    return sorted(
+        p.relative_to(out).as_posix()
+        for p in out.rglob("*")
+        if p.is_file()
+        and not any(part.startswith(".") for part in p.relative_to(out).parts)
+        and p.name != "index.html"
+    )
 
 
 def test_every_file_the_build_wrote_is_listed_once_under_an_audience(front):
     out, links, _ = front
     audiences = ("reviewers", "researchers", "students")
-    listed = Counter(href for section, href, _ in links.links
-                     if section in audiences and "#" not in href)
+    listed = Counter(
+        href for section, href, _ in links.links if section in audiences and "#" not in href
+    )
     files = written_files(out)
     assert len(files) > 40
     assert sorted(listed) == files, set(listed) ^ set(files)
@@ -95,8 +98,13 @@ def test_every_file_the_build_wrote_is_listed_once_under_an_audience(front):
     where = {href: section for section, href, _ in links.links if section in audiences}
     for name in ("gap_map.html", "gaps.html", "crosswalk.csv"):
         assert where[name] == "reviewers", name
-    for name in ("graph.graphml", "references.ris", "references.json", "workbench.xlsx",
-                 "crosswalk.sssom.tsv"):
+    for name in (
+        "graph.graphml",
+        "references.ris",
+        "references.json",
+        "workbench.xlsx",
+        "crosswalk.sssom.tsv",
+    ):
         assert where[name] == "researchers", name
     for name in ("search_analysis.csv", "search_report.html"):
         assert where[name] == "students", name
@@ -109,13 +117,15 @@ def test_no_link_text_is_a_raw_id_or_a_file_name(front):
         assert text != href and text != Path(href.split("#")[0]).name, (href, text)
         assert not re.fullmatch(r"[\w.-]*_[\w.-]*", text), (href, text)  # snake_case ids
         assert not re.search(r"\b(?:standard|guideline|topic|framework|ref):\S", text), text
-    heatmaps = {href: text for _, href, text in links.links
-                if href.startswith("crosswalk_heatmap_")}
+    heatmaps = {
+        href: text for _, href, text in links.links if href.startswith("crosswalk_heatmap_")
+    }
     assert heatmaps["crosswalk_heatmap_respect_3ed_to_4ed.png"] == (
-        "Crosswalk heat-map: Respect Principles and Standards (3rd edition) against the 4th "
-        "edition")  # both editions named by the frameworks table's name and edition
+        "Crosswalk heat-map: Respect Principles and Standards (3rd edition) against the 4th edition"
+    )  # both editions named by the frameworks table's name and edition
     assert heatmaps["crosswalk_heatmap_csaap.png"].endswith(
-        "CSAAP (Correctional services Advice and Accreditation Panel)")
+        "CSAAP (Correctional services Advice and Accreditation Panel)"
+    )
 
 
 def test_every_link_resolves_to_a_file_and_every_fragment_to_an_id(front):
@@ -142,33 +152,42 @@ def test_the_headline_numbers_are_those_of_the_build_tables(front, corpus):
     labels = corpus.tables["codebook"].set_index("topic_id")["label"]
     empty = sorted(labels[t] for t in per_topic.index[per_topic == 0])
     n_rows = standard["row_id"].nunique()
-    sentence = re.search(rf"Behind the {n_rows} standards, (\d+) of the (\d+) populations and "
-                         r"forms of abuse have no cited work coded with them: ([^.]+)\.", text)
+    sentence = re.search(
+        rf"Behind the {n_rows} standards, (\d+) of the (\d+) populations and "
+        r"forms of abuse have no cited work coded with them: ([^.]+)\.",
+        text,
+    )
     assert sentence, text[:2000]
     assert (int(sentence[1]), int(sentence[2])) == (len(empty), len(per_topic))
     assert sorted(sentence[3].split(", ")) == empty
     counts = standard["status"].value_counts()
-    assert (f"{counts['absolute_gap']} absolute gap; {counts['practice_only']} practice only; "
-            f"{counts['thin']} thin; {counts['covered']} covered.") in text
+    assert (
+        f"{counts['absolute_gap']} absolute gap; {counts['practice_only']} practice only; "
+        f"{counts['thin']} thin; {counts['covered']} covered."
+    ) in text
 
     # Demand without evidence: the count from the CSV, the cells in the register's order
     # as gaps.md ranks them.
     demand = cells[cells["demand_without_evidence"] & (cells["status"] == "absolute_gap")]
     assert f"In {len(demand)} places a guideline names a topic" in text
-    ranked = re.findall(r"^### \d+\. (.+) \(absolute gap, demand without evidence\)",
-                        (out / "gaps.md").read_text(encoding="utf-8"), re.M)
+    ranked = re.findall(
+        r"^### \d+\. (.+) \(absolute gap, demand without evidence\)",
+        (out / "gaps.md").read_text(encoding="utf-8"),
+        re.M,
+    )
     named = [t for s, h, t in links.links if s == "findings" and "cell=guideline:" in h]
     assert named == [r.replace("\\", "") for r in ranked[:3]]
-    register = len(re.findall(r"^### \d+\. ", (out / "gaps.md").read_text(encoding="utf-8"),
-                              re.M))
+    register = len(re.findall(r"^### \d+\. ", (out / "gaps.md").read_text(encoding="utf-8"), re.M))
     assert ("findings", f"gaps.html#ranked-gaps-{register}", "every ranked gap") in links.links
 
     stated = pd.read_csv(out / "gap_agreement.csv")
     against = stated[stated["verdict"] == "contradicts"]
-    assert (f"The sources state {stated['gap_id'].nunique()} gaps on a topic; set beside the "
-            f"map ({len(stated)} comparisons) the map agrees "
-            f"{(stated['verdict'] == 'agrees').sum()} times and contradicts {len(against)} "
-            f"times, on {len(against.drop_duplicates(['row_id', 'topic_id']))} cells") in text
+    assert (
+        f"The sources state {stated['gap_id'].nunique()} gaps on a topic; set beside the "
+        f"map ({len(stated)} comparisons) the map agrees "
+        f"{(stated['verdict'] == 'agrees').sum()} times and contradicts {len(against)} "
+        f"times, on {len(against.drop_duplicates(['row_id', 'topic_id']))} cells"
+    ) in text
 
     audit = pd.read_csv(out / "citation_audit.csv")
     status = audit["status"].value_counts()
@@ -178,8 +197,10 @@ def test_the_headline_numbers_are_those_of_the_build_tables(front, corpus):
     assert f"{len(orphans)} references in the list are never cited" in text
 
     searches = pd.read_csv(out / "search_analysis.csv")
-    assert (f"{len(searches)} searches with {searches['results'].sum():,} hits in all; "
-            f"{(searches['results'] == 0).sum()} searches found nothing.") in text
+    assert (
+        f"{len(searches)} searches with {searches['results'].sum():,} hits in all; "
+        f"{(searches['results'] == 0).sum()} searches found nothing."
+    ) in text
     # Appendix 2 of 001 lists 52 searches (the corpus README); 10 of them found nothing.
     assert len(searches) == 52
 
@@ -212,16 +233,21 @@ def test_the_markdown_reports_have_html_pages(shipped_build):
         assert "Content-Security-Policy" in html and "unsafe-inline" not in html
         assert "<script" not in html
         # Every table and every heading of the Markdown, as markdown-it-py parses it.
-        tokens = MarkdownIt("commonmark").enable("table").parse(
-            (shipped_build / f"{name}.md").read_text(encoding="utf-8"))
+        tokens = (
+            MarkdownIt("commonmark")
+            .enable("table")
+            .parse((shipped_build / f"{name}.md").read_text(encoding="utf-8"))
+        )
         assert html.count("<table>") == sum(t.type == "table_open" for t in tokens) > 0
-        assert len(re.findall(r"<h[1-6] id=", html)) == sum(t.type == "heading_open"
-                                                            for t in tokens)
+        assert len(re.findall(r"<h[1-6] id=", html)) == sum(
+            t.type == "heading_open" for t in tokens
+        )
 
 
 def test_a_report_page_shows_markup_in_the_markdown_as_text():
-    page = render_report_page("# R\n\n<script>alert(1)</script>\n\n| a |\n|---|\n| <b>x</b> |\n",
-                              "r.md")
+    page = render_report_page(
+        "# R\n\n<script>alert(1)</script>\n\n| a |\n|---|\n| <b>x</b> |\n", "r.md"
+    )
     assert "<script>alert" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "<b>x</b>" not in page and "&lt;b&gt;x&lt;/b&gt;" in page
 

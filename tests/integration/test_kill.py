@@ -35,8 +35,12 @@ WORKBENCH = Path(sys.executable).with_name("workbench")
 def x10(tmp_path_factory, repo_root) -> Path:
     """A synthetic root 10 times the corpus: a build of it runs long enough to be stopped."""
     root = tmp_path_factory.mktemp("kill") / "x10"
-    subprocess.run([str(WORKBENCH), "synth", "--root", str(repo_root), "--scale", "10",
-                    "--out", str(root)], check=True, capture_output=True, timeout=300)
+    subprocess.run(
+        [str(WORKBENCH), "synth", "--root", str(repo_root), "--scale", "10", "--out", str(root)],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
     return root
 
 
@@ -50,7 +54,7 @@ def processes_in_group(group: int) -> list[str]:
             stat = (entry / "stat").read_text()
         except OSError:  # ended while we looked
             continue
-        command, fields = stat[stat.index("(") + 1:stat.rindex(")")], stat[stat.rindex(")") + 2:]
+        command, fields = stat[stat.index("(") + 1 : stat.rindex(")")], stat[stat.rindex(")") + 2 :]
         state, _parent, pgrp = fields.split()[:3]
         if int(pgrp) == group and state != "Z":
             found.append(f"{entry.name} {state} {command}")
@@ -85,16 +89,22 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize(("name", "target", "moment"), CASES,
-                         ids=[f"{n}-{t}-{m}" for n, t, m in CASES])
-def test_a_stopped_build_leaves_everything_as_it_was(name, target, moment, x10, repo_root,
-                                                     shipped_build, tmp_path):
+@pytest.mark.parametrize(
+    ("name", "target", "moment"), CASES, ids=[f"{n}-{t}-{m}" for n, t, m in CASES]
+)
+def test_a_stopped_build_leaves_everything_as_it_was(
+    name, target, moment, x10, repo_root, shipped_build, tmp_path
+):
     out = tmp_path / "out"
     shutil.copytree(shipped_build, out, symlinks=True)
     before = tree_state(out, x10)
-    build = subprocess.Popen([str(WORKBENCH), "build", "--root", str(x10), "--out", str(out)],
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                             start_new_session=True)
+    build = subprocess.Popen(
+        [str(WORKBENCH), "build", "--root", str(x10), "--out", str(out)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
     try:
         _wait_for(moment, build, out)
         assert build.poll() is None, "the build ended before it could be stopped"
@@ -125,12 +135,17 @@ def test_a_stopped_build_leaves_everything_as_it_was(name, target, moment, x10, 
     assert tree_state(out, x10) == before
 
     if name != "SIGKILL":
-        assert sorted(p.name for p in tmp_path.iterdir()) == ["out"], \
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["out"], (
             "the build removed its staging folder and its lock"
+        )
         return
     # The next build of the same output (the shipped root, whose build it holds) cleans up.
-    again = subprocess.run([str(WORKBENCH), "build", "--root", str(repo_root), "--out",
-                            str(out)], capture_output=True, text=True, timeout=300)
+    again = subprocess.run(
+        [str(WORKBENCH), "build", "--root", str(repo_root), "--out", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert again.returncode == 0, again.stderr
     assert "Traceback" not in again.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]

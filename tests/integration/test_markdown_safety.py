@@ -28,40 +28,108 @@ LINKIFY = importlib.util.find_spec("linkify_it") is not None
 
 
 def renderers() -> dict[str, MarkdownIt]:
-    found = {"commonmark": MarkdownIt("commonmark"),
-             "gfm-like": MarkdownIt("commonmark").enable(["table", "strikethrough"])}
+    found = {
+        "commonmark": MarkdownIt("commonmark"),
+        "gfm-like": MarkdownIt("commonmark").enable(["table", "strikethrough"]),
+    }
     if LINKIFY:
         found["linkify"] = MarkdownIt("commonmark", {"linkify": True}).enable(
-            ["table", "strikethrough", "linkify"])
+            ["table", "strikethrough", "linkify"]
+        )
     return found
 
 
 RENDERERS = renderers()
 #: Tokens that carry markup a reader did not write as text.
-LIVE = {"link_open", "image", "html_inline", "html_block", "code_inline", "em_open",
-        "strong_open", "s_open", "fence", "code_block"}
+LIVE = {
+    "link_open",
+    "image",
+    "html_inline",
+    "html_block",
+    "code_inline",
+    "em_open",
+    "strong_open",
+    "s_open",
+    "fence",
+    "code_block",
+}
 
 
 def inline_children(md: MarkdownIt, source: str) -> list:
-    return [child for token in md.parse(source) if token.type == "inline"
-            for child in token.children or []]
+    return [
+        child
+        for token in md.parse(source)
+        if token.type == "inline"
+        for child in token.children or []
+    ]
 
 
 # --------------------------------------------------------------------------------------
 # The escaper, against the renderer
 # --------------------------------------------------------------------------------------
 
-PIECES = ["http://x.org/a.png", "https://", "www.", "mailto:", "//", "@", "a@b.co", ".uk",
-          "javascript:alert(1)", "<http://x>", "![t](", "[x](", "](", "<iframe srcdoc=",
-          "&amp;", "&#60;", "---", "===", "# ", "1. ", "2) ", "+ ", "- ", "> ", "    ",
-          "```", "~~", "**", "__", "\\", "|", "\n", "\r\n", "\t", " ", "e.g.", "3.3",
-          "nice.org.uk", "<b>", "</p>", "<!--", "{", "}"]
-TEXT = st.lists(st.one_of(st.sampled_from(PIECES),
-                          st.text(st.characters(codec="utf-8", exclude_categories=["Cs", "Cc"]),
-                                  max_size=4)), max_size=12).map("".join)
+PIECES = [
+    "http://x.org/a.png",
+    "https://",
+    "www.",
+    "mailto:",
+    "//",
+    "@",
+    "a@b.co",
+    ".uk",
+    "javascript:alert(1)",
+    "<http://x>",
+    "![t](",
+    "[x](",
+    "](",
+    "<iframe srcdoc=",
+    "&amp;",
+    "&#60;",
+    "---",
+    "===",
+    "# ",
+    "1. ",
+    "2) ",
+    "+ ",
+    "- ",
+    "> ",
+    "    ",
+    "```",
+    "~~",
+    "**",
+    "__",
+    "\\",
+    "|",
+    "\n",
+    "\r\n",
+    "\t",
+    " ",
+    "e.g.",
+    "3.3",
+    "nice.org.uk",
+    "<b>",
+    "</p>",
+    "<!--",
+    "{",
+    "}",
+]
+TEXT = st.lists(
+    st.one_of(
+        st.sampled_from(PIECES),
+        st.text(st.characters(codec="utf-8", exclude_categories=["Cs", "Cc"]), max_size=4),
+    ),
+    max_size=12,
+).map("".join)
 #: How the writers place a data string in a line.
-CONTEXTS = ["{}", "### 3. {} (thin)", "| a | b |\n|---|---|\n| {} | x |", "- {}", "> {}",
-            "*Note:* {}", "Existing evidence: {}"]
+CONTEXTS = [
+    "{}",
+    "### 3. {} (thin)",
+    "| a | b |\n|---|---|\n| {} | x |",
+    "- {}",
+    "> {}",
+    "*Note:* {}",
+    "Existing evidence: {}",
+]
 
 
 def expected_text(text: str) -> str:
@@ -93,14 +161,15 @@ def test_the_gap_map_keeps_its_name_for_the_escaper():
 
 PAYLOADS = {
     "searches": {"database": '<iframe srcdoc="<script>alert(1)</script>"></iframe>'},
-    "guidelines": {"text": " ![t](http://x/y.png) [x](javascript:alert(1)) <http://x> "
-                           "see http://evil.example/z or www.evil.example"},
+    "guidelines": {
+        "text": " ![t](http://x/y.png) [x](javascript:alert(1)) <http://x> "
+        "see http://evil.example/z or www.evil.example"
+    },
     "codebook": {"label": " [x](javascript:alert(1))"},
     "roundtables": {"topic": " <img src=x onerror=alert(1)> ![r](http://x/r.png)"},
 }
 #: What must never be live (a link target, an image source or inside HTML) in any output.
-DANGEROUS = ["javascript:", "http://x", "evil.example", "<iframe", "<img", "<script",
-             "onerror"]
+DANGEROUS = ["javascript:", "http://x", "evil.example", "<iframe", "<img", "<script", "onerror"]
 
 
 def poison(root: Path) -> None:
@@ -142,13 +211,13 @@ def live_tokens(md: MarkdownIt, source: str) -> list[tuple[str, str]]:
 
 
 def rendered_text(md: MarkdownIt, source: str) -> str:
-    return " ".join(" ".join(c.content for c in inline_children(md, source)
-                             if c.type == "text").split())
+    return " ".join(
+        " ".join(c.content for c in inline_children(md, source) if c.type == "text").split()
+    )
 
 
 @pytest.mark.parametrize("name", list(RENDERERS))
-def test_no_markup_from_data_is_live_in_any_markdown_output(name, poisoned_build,
-                                                            shipped_build):
+def test_no_markup_from_data_is_live_in_any_markdown_output(name, poisoned_build, shipped_build):
     md = RENDERERS[name]
     outputs = sorted(p.name for p in poisoned_build.glob("*.md"))
     assert {"gaps.md", "search_report.md"} <= set(outputs)
@@ -167,6 +236,9 @@ def test_each_payload_reads_as_text(poisoned_build):
     report = rendered_text(md, (poisoned_build / "search_report.md").read_text("utf-8"))
     assert PAYLOADS["searches"]["database"] in report
     gaps = rendered_text(md, (poisoned_build / "gaps.md").read_text("utf-8"))
-    for payload in (PAYLOADS["guidelines"]["text"], PAYLOADS["codebook"]["label"],
-                    PAYLOADS["roundtables"]["topic"]):
+    for payload in (
+        PAYLOADS["guidelines"]["text"],
+        PAYLOADS["codebook"]["label"],
+        PAYLOADS["roundtables"]["topic"],
+    ):
         assert " ".join(payload.split()) in gaps, payload

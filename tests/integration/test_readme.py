@@ -50,13 +50,19 @@ def test_every_workbench_command_of_the_readme_runs(shipped_build, tmp_path):
         if PLACEHOLDERS & set(argv):
             patterns.append(argv)
             continue
-        result = subprocess.run([str(script), *argv[1:]], cwd=root, capture_output=True,
-                                text=True, check=False,
-                                env={"COLUMNS": "80", "PATH": "/usr/bin:/bin"})
+        result = subprocess.run(
+            [str(script), *argv[1:]],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            check=False,
+            env={"COLUMNS": "80", "PATH": "/usr/bin:/bin"},
+        )
         assert result.returncode == 0, (argv, result.stderr)
         assert "Traceback" not in result.stderr
         ran.append(argv[1])
     # the reference block and the first ten minutes: each command at least once
-    assert {"validate", "build", "tidy", "synth", "evidence", "suggest-crosswalk",
-            "diff"} <= set(ran)
+    assert {"validate", "build", "tidy", "synth", "evidence", "suggest-crosswalk", "diff"} <= set(
+        ran
+    )
     assert [argv[1] for argv in patterns] == ["diff"]  # diff OLD NEW --out DIR, run above too

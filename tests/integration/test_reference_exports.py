@@ -13,19 +13,68 @@ from workbench.bibliography import read_bibliography
 from workbench.corpus import BIBLIOGRAPHY
 
 #: BibTeX entry types and the RIS and CSL types a reference manager files them under.
-RIS_TYPE = {"article": "JOUR", "book": "BOOK", "incollection": "CHAP", "techreport": "RPRT",
-            "misc": "GEN"}
-CSL_TYPE = {"article": "article-journal", "book": "book", "incollection": "chapter",
-            "techreport": "report", "misc": "document"}
+RIS_TYPE = {
+    "article": "JOUR",
+    "book": "BOOK",
+    "incollection": "CHAP",
+    "techreport": "RPRT",
+    "misc": "GEN",
+}
+CSL_TYPE = {
+    "article": "article-journal",
+    "book": "book",
+    "incollection": "chapter",
+    "techreport": "report",
+    "misc": "document",
+}
 #: The item types of CSL 1.0.2 (the ``type`` vocabulary of csl-data.json).
 CSL_TYPES = {
-    "article", "article-journal", "article-magazine", "article-newspaper", "bill", "book",
-    "broadcast", "chapter", "classic", "collection", "dataset", "document", "entry",
-    "entry-dictionary", "entry-encyclopedia", "event", "figure", "graphic", "hearing",
-    "interview", "legal_case", "legislation", "manuscript", "map", "motion_picture",
-    "musical_score", "pamphlet", "paper-conference", "patent", "performance", "periodical",
-    "personal_communication", "post", "post-weblog", "regulation", "report", "review",
-    "review-book", "software", "song", "speech", "standard", "thesis", "treaty", "webpage"}
+    "article",
+    "article-journal",
+    "article-magazine",
+    "article-newspaper",
+    "bill",
+    "book",
+    "broadcast",
+    "chapter",
+    "classic",
+    "collection",
+    "dataset",
+    "document",
+    "entry",
+    "entry-dictionary",
+    "entry-encyclopedia",
+    "event",
+    "figure",
+    "graphic",
+    "hearing",
+    "interview",
+    "legal_case",
+    "legislation",
+    "manuscript",
+    "map",
+    "motion_picture",
+    "musical_score",
+    "pamphlet",
+    "paper-conference",
+    "patent",
+    "performance",
+    "periodical",
+    "personal_communication",
+    "post",
+    "post-weblog",
+    "regulation",
+    "report",
+    "review",
+    "review-book",
+    "software",
+    "song",
+    "speech",
+    "standard",
+    "thesis",
+    "treaty",
+    "webpage",
+}
 
 
 @pytest.fixture(scope="module")
@@ -50,8 +99,7 @@ def orphans(shipped_build) -> set[str]:
         return {row["key"] for row in csv.DictReader(f)}
 
 
-def test_rispy_reads_every_entry_with_its_key_fields_and_audit_note(shipped_build, bib,
-                                                                     orphans):
+def test_rispy_reads_every_entry_with_its_key_fields_and_audit_note(shipped_build, bib, orphans):
     with open(shipped_build / "references.ris", encoding="utf-8") as handle:
         records = rispy.load(handle)
     assert len(records) == len(bib) == 86
@@ -71,11 +119,14 @@ def test_rispy_reads_every_entry_with_its_key_fields_and_audit_note(shipped_buil
             assert record["secondary_title"] == fields["journal"].value
     by_key = {r["id"]: r for r in records}
     # the report cites Bonta and Andrews as 2017 twice and lists the book as 2016
-    assert any("cited as “Bonta and Andrews, 2017”" in n and "dates this work 2016" in n
-               for n in by_key["bonta2016"]["notes"])
+    assert any(
+        "cited as “Bonta and Andrews, 2017”" in n and "dates this work 2016" in n
+        for n in by_key["bonta2016"]["notes"]
+    )
     assert by_key["homeoffice2022"]["authors"] == ["Home Office"]  # a corporate author
-    assert by_key["hester2019"]["notes"][1] == ("The reference list gives further authors "
-                                                "as “et al.”.")
+    assert by_key["hester2019"]["notes"][1] == (
+        "The reference list gives further authors as “et al.”."
+    )
 
 
 def test_csl_json_has_pandoc_s_required_keys_for_every_entry(shipped_build, bib):
@@ -107,7 +158,8 @@ def test_pandoc_reads_the_csl_json_and_cites_from_it(shipped_build, bib, tmp_pat
         assert first.get("family", first.get("literal")) == _first_family(entry)
     document = tmp_path / "cite.md"
     document.write_text("See @bonta2016 and @homeoffice2022.\n", encoding="utf-8")
-    text = pypandoc.convert_file(str(document), "plain", extra_args=[
-        "--citeproc", f"--bibliography={path}"])
+    text = pypandoc.convert_file(
+        str(document), "plain", extra_args=["--citeproc", f"--bibliography={path}"]
+    )
     assert "Bonta and Andrews (2016)" in text and "Home Office (2022)" in text
     assert "The Psychology of Criminal Conduct" in text  # the bibliography pandoc formatted

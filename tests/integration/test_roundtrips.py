@@ -13,8 +13,10 @@ _DESCRIPTOR = read_descriptor(REPO_ROOT)[0]
 
 
 def _entries(library) -> dict[str, tuple[str, dict[str, object]]]:
-    return {entry.key: (entry.entry_type, {f.key: f.value for f in entry.fields})
-            for entry in library.entries}
+    return {
+        entry.key: (entry.entry_type, {f.key: f.value for f in entry.fields})
+        for entry in library.entries
+    }
 
 
 def test_bibliography_parse_write_parse_keeps_every_entry_and_field(repo_root, tmp_path):
@@ -40,7 +42,8 @@ def test_bibliography_round_trip_keeps_latex_specials_and_unicode(corpus, tmp_pa
     titles = corpus.references.set_index("key")["title"]
     assert any("&" in t for t in titles) or any(not t.isascii() for t in titles)
     library, _ = read_bibliography(
-        write_bibliography(corpus.bibliography, tmp_path / "written.bib"))
+        write_bibliography(corpus.bibliography, tmp_path / "written.bib")
+    )
     assert dict(zip(*_titles(library), strict=True)) == titles.to_dict()
 
 

@@ -10,15 +10,25 @@ from tests.faults import edit
 from workbench import build
 from workbench.corpus import load_corpus
 
-ARTEFACTS = {"search_analysis.csv", "search_pairs.csv", "search_design_audit.csv",
-             "search_report.md", "search_report.json", "search_report.html",
-             "search_hits_by_facet.png", "search_design_audit.png"}
+ARTEFACTS = {
+    "search_analysis.csv",
+    "search_pairs.csv",
+    "search_design_audit.csv",
+    "search_report.md",
+    "search_report.json",
+    "search_report.html",
+    "search_hits_by_facet.png",
+    "search_design_audit.png",
+}
 NODES = ("search_files", "search_figure_files")
 
 
 def test_artefacts_from_a_broken_query_are_written_and_byte_stable(tmp_root, tmp_path):
-    edit(tmp_root / "corpus" / "searches.csv", "“batterer treatment” AND “guidance”",
-         "“batterer treatment” AND “guidance")
+    edit(
+        tmp_root / "corpus" / "searches.csv",
+        "“batterer treatment” AND “guidance”",
+        "“batterer treatment” AND “guidance",
+    )
     corpus = load_corpus(tmp_root)
     first, second = tmp_path / "a", tmp_path / "b"
     first.mkdir()

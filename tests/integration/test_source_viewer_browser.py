@@ -19,8 +19,15 @@ from workbench.corpus import load_corpus
 from workbench.gaps import analyse_gaps
 
 CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 REPORT = "001_5b70540cc7bcf418.txt"
 ONE_LINE = re.compile(rf"^{re.escape(REPORT)}, narrative:[^,]+, line (\d+)$")
 

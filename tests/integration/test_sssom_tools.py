@@ -18,8 +18,7 @@ SSSOM_SCRIPT = Path(sys.executable).with_name("sssom")
 
 def _sssom(*args: str) -> subprocess.CompletedProcess:
     """Run sssom-py's command line (its script beside this Python, else its module)."""
-    command = [str(SSSOM_SCRIPT)] if SSSOM_SCRIPT.exists() else [sys.executable, "-m",
-                                                                  "sssom.cli"]
+    command = [str(SSSOM_SCRIPT)] if SSSOM_SCRIPT.exists() else [sys.executable, "-m", "sssom.cli"]
     return subprocess.run([*command, *args], capture_output=True, text=True, timeout=300)
 
 
@@ -33,8 +32,9 @@ def sssom_file(shipped_build) -> Path:
     return shipped_build / "crosswalk.sssom.tsv"
 
 
-def test_sssom_cli_validates_parses_and_converts_keeping_every_mapping(sssom_file, repo_root,
-                                                                       tmp_path):
+def test_sssom_cli_validates_parses_and_converts_keeping_every_mapping(
+    sssom_file, repo_root, tmp_path
+):
     rows = _crosswalk_rows(repo_root)
     related = [r for r in rows if r["relation"] != "not_related"]
     assert len(related) == len(rows), "the shipped crosswalk has no not_related rows"
@@ -45,8 +45,11 @@ def test_sssom_cli_validates_parses_and_converts_keeping_every_mapping(sssom_fil
     parsed = tmp_path / "parsed.sssom.tsv"
     result = _sssom("parse", str(sssom_file), "-o", str(parsed))
     assert result.returncode == 0, result.stderr
-    lines = [line for line in parsed.read_text(encoding="utf-8").splitlines()
-             if line and not line.startswith("#")]
+    lines = [
+        line
+        for line in parsed.read_text(encoding="utf-8").splitlines()
+        if line and not line.startswith("#")
+    ]
     assert len(lines) - 1 == len(related)  # less the header
 
     as_json = tmp_path / "crosswalk.json"
@@ -64,8 +67,7 @@ def test_sssom_cli_validates_parses_and_converts_keeping_every_mapping(sssom_fil
     graph = rdflib.Graph().parse(as_owl, format="turtle")
     axioms = set(graph.subjects(rdflib.RDF.type, rdflib.OWL.Axiom))
     assert len(axioms) == len(related)
-    assert (rdflib.URIRef("urn:workbench:crosswalk"), rdflib.RDF.type,
-            rdflib.OWL.Ontology) in graph
+    assert (rdflib.URIRef("urn:workbench:crosswalk"), rdflib.RDF.type, rdflib.OWL.Ontology) in graph
 
 
 def test_sssom_api_keeps_ids_predicates_and_the_ir_8477_relation(sssom_file, repo_root):
@@ -79,21 +81,41 @@ def test_sssom_api_keeps_ids_predicates_and_the_ir_8477_relation(sssom_file, rep
     assert len(msdf.df) == len(rows)
     expand = msdf.converter.expand
     # each mapping expands to the row's ids in the workbench namespace, with its relation
-    kept = {(expand(s), p, expand(o), comment.split(" (")[0])
-            for s, p, o, comment in zip(msdf.df["subject_id"], msdf.df["predicate_id"],
-                                        msdf.df["object_id"], msdf.df["comment"], strict=True)}
-    predicates = {"equal": "skos:exactMatch", "subset_of": "skos:broadMatch",
-                  "superset_of": "skos:narrowMatch", "intersects_with": "skos:relatedMatch"}
+    kept = {
+        (expand(s), p, expand(o), comment.split(" (")[0])
+        for s, p, o, comment in zip(
+            msdf.df["subject_id"],
+            msdf.df["predicate_id"],
+            msdf.df["object_id"],
+            msdf.df["comment"],
+            strict=True,
+        )
+    }
+    predicates = {
+        "equal": "skos:exactMatch",
+        "subset_of": "skos:broadMatch",
+        "superset_of": "skos:narrowMatch",
+        "intersects_with": "skos:relatedMatch",
+    }
 
     def iri(element_id: str) -> str:
         kind, local = element_id.split(":", 1)
         return f"urn:workbench:{kind}:{local.replace(':', '/')}"
 
-    wanted = {(iri(r["focal_id"]), predicates[r["relation"]], iri(r["reference_id"]),
-               f"NIST IR 8477 {r['relation']}") for r in rows}
+    wanted = {
+        (
+            iri(r["focal_id"]),
+            predicates[r["relation"]],
+            iri(r["reference_id"]),
+            f"NIST IR 8477 {r['relation']}",
+        )
+        for r in rows
+    }
     assert kept == wanted
-    assert set(msdf.df["mapping_justification"]) == {"semapv:ManualMappingCuration",
-                                                     "semapv:MappingChaining"}
+    assert set(msdf.df["mapping_justification"]) == {
+        "semapv:ManualMappingCuration",
+        "semapv:MappingChaining",
+    }
 
 
 def test_a_not_related_row_is_a_negated_skos_mapping_for_sssom_py(corpus, tmp_path):

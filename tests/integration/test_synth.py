@@ -17,8 +17,7 @@ SCALE = 3
 @pytest.fixture(scope="module")
 def synthetic(tmp_path_factory, repo_root):
     out = tmp_path_factory.mktemp("synth") / "x3"
-    assert main(["synth", "--root", str(repo_root), "--scale", str(SCALE),
-                 "--out", str(out)]) == 0
+    assert main(["synth", "--root", str(repo_root), "--scale", str(SCALE), "--out", str(out)]) == 0
     return out
 
 
@@ -43,8 +42,11 @@ def test_every_table_but_documents_and_codebook_scales(corpus, synthetic_corpus)
 def test_descriptor_is_labelled_synthetic_with_scaled_counts(synthetic):
     descriptor = json.loads((synthetic / "corpus/datapackage.json").read_text(encoding="utf-8"))
     assert descriptor["title"].startswith(f"SYNTHETIC ×{SCALE}")
-    counts = {r["name"]: r["x-expectedRows"]["count"] for r in descriptor["resources"]
-              if "x-expectedRows" in r}
+    counts = {
+        r["name"]: r["x-expectedRows"]["count"]
+        for r in descriptor["resources"]
+        if "x-expectedRows" in r
+    }
     assert counts["guidelines"] == 37 * SCALE and counts["roundtables"] == 16 * SCALE
     assert counts["documents"] == 5
     assert descriptor["x-bibliography"]["expectedEntries"]["count"] == 86 * SCALE
@@ -57,8 +59,10 @@ def test_copies_are_renamed_systematically(synthetic_corpus):
     items = synthetic_corpus["framework_items"].set_index("item_id")
     assert items.loc["framework_item:csaap_syn2:1", "framework_id"] == "framework:csaap_syn2"
     references = synthetic_corpus.references.set_index("key")
-    assert references.loc["almeidaashley1999", "surnames"] == ("Almeida-Ashley",
-                                                               "Dolan-Delvecchio-Ashley")
+    assert references.loc["almeidaashley1999", "surnames"] == (
+        "Almeida-Ashley",
+        "Dolan-Delvecchio-Ashley",
+    )
     assert references.loc["almeidaashley1999", "title"] == references.loc["almeida1999", "title"]
 
 

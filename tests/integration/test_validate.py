@@ -42,18 +42,24 @@ def test_shipped_corpus_is_valid(repo_root, capsys):
 CASES = {
     "duplicate id": (_duplicate_roundtable, "corpus/roundtables.csv:4: roundtable_id: duplicate"),
     "dangling foreign key": (_dangling_standard, "guidelines.csv:"),
-    "missing column": (_missing_column, "corpus/roundtables.csv:1: number: required column is "
-                       "missing"),
-    "unexpected column": (_unexpected_column, "corpus/consultations.csv:1: colour: unexpected "
-                          "column"),
+    "missing column": (
+        _missing_column,
+        "corpus/roundtables.csv:1: number: required column is missing",
+    ),
+    "unexpected column": (
+        _unexpected_column,
+        "corpus/consultations.csv:1: colour: unexpected column",
+    ),
     "empty required value": (_empty_required, "date: required value is empty"),
     "too few fields": (_too_few_fields, "corpus/roundtables.csv:5: record has 3 fields"),
     "BOM and CRLF": (_bom_and_crlf, "corpus/standards.csv:1: file starts with a byte-order mark"),
     "Latin-1": (_latin1, "not valid UTF-8"),
     "empty file": (_empty_file, "corpus/roundtables.csv: file is empty"),
     "missing file": (_missing_file, "corpus/roundtables.csv: file is missing"),
-    "not an integer": (_not_an_integer, "corpus/roundtables.csv:2: number: 'one' is not a whole "
-                       "number"),
+    "not an integer": (
+        _not_an_integer,
+        "corpus/roundtables.csv:2: number: 'one' is not a whole number",
+    ),
     "count the sources fix": (_wrong_count, "holds 15 rows but the sources fix 16"),
     "malformed BibTeX": (_malformed_bib, "references.bib:"),
     "duplicate bib key": (_duplicate_bib_key, "references.bib:"),
@@ -74,10 +80,15 @@ def test_broken_input_gets_a_clear_line(case, tmp_root, capsys):
 def test_dangling_key_names_row_column_and_target(tmp_root, capsys):
     _dangling_standard(tmp_root)
     code, output = run_validate(tmp_root, capsys)
-    row = 1 + next(i for i, line in enumerate(_lines(tmp_root / "corpus/guidelines.csv"))
-                   if line.startswith("guideline:3.3,"))
-    assert f"corpus/guidelines.csv:{row}: standard_id: 'standard:9' does not exist in " \
-           "corpus/standards.csv (standard_id)" in output
+    row = 1 + next(
+        i
+        for i, line in enumerate(_lines(tmp_root / "corpus/guidelines.csv"))
+        if line.startswith("guideline:3.3,")
+    )
+    assert (
+        f"corpus/guidelines.csv:{row}: standard_id: 'standard:9' does not exist in "
+        "corpus/standards.csv (standard_id)" in output
+    )
 
 
 def test_bom_and_crlf_are_repaired_by_tidy(tmp_root, capsys):
@@ -96,7 +107,8 @@ def test_missing_root_is_a_clear_error(tmp_path, capsys):
 
 
 def test_console_script_rejects_bad_arguments():
-    result = subprocess.run([sys.executable, "-m", "workbench.cli", "frobnicate"],
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "workbench.cli", "frobnicate"], capture_output=True, text=True
+    )
     assert result.returncode == 2
     assert "invalid choice" in result.stderr

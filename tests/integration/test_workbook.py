@@ -12,9 +12,14 @@ import pytest
 from workbench.build import corpus_fingerprint
 
 #: Each data sheet and the CSV of the same build holding the same table.
-SHEETS = {"Gap map": "gap_map.csv", "Gap register": None, "Citation audit": "citation_audit.csv",
-          "Crosswalk": "crosswalk.csv", "Crosswalk coverage": "crosswalk_coverage.csv",
-          "Search analysis": "search_analysis.csv"}
+SHEETS = {
+    "Gap map": "gap_map.csv",
+    "Gap register": None,
+    "Citation audit": "citation_audit.csv",
+    "Crosswalk": "crosswalk.csv",
+    "Crosswalk coverage": "crosswalk_coverage.csv",
+    "Search analysis": "search_analysis.csv",
+}
 
 
 @pytest.fixture(scope="module")

@@ -49,8 +49,9 @@ def test_morrison_2019a_fields(shipped, references):
     assert row["entry_type"] == "article"
     assert row["surnames"][:3] == ("Morrison", "Hawker", "Miller")
     assert len(row["surnames"]) == 10
-    assert row["title"] == ("The Operational Challenges for Batterer Intervention Programs: "
-                            "Results From a 2-Year Study")
+    assert row["title"] == (
+        "The Operational Challenges for Batterer Intervention Programs: Results From a 2-Year Study"
+    )
     assert row["container"] == "Journal of Interpersonal Violence"
     assert row["lines"] == "479"
     entry = shipped.entries_dict["morrison2019a"]
@@ -61,7 +62,8 @@ def test_corporate_authors_are_one_name(references):
     assert references.loc["homeoffice2022", "surnames"] == ("Home Office",)
     assert references.loc["wwpen2018", "surnames"] == ("WWP EN",)
     assert references.loc["councilofaustraliangovernments2015", "surnames"] == (
-        "Council of Australian Governments",)
+        "Council of Australian Governments",
+    )
     assert references.loc["homeoffice2022", "entry_type"] == "techreport"
 
 
@@ -72,9 +74,11 @@ def test_printed_names_and_special_characters_come_back_decoded(shipped, referen
     # "et al." in the list is "and others" in BibTeX, not a surname
     assert references.loc["hester2019", "surnames"] == ("Hester",)
     assert references.loc["gondolf1986", "container"] == (
-        "Response to the Victimization of Women & Children")
+        "Response to the Victimization of Women & Children"
+    )
     assert references.loc["almeida1999", "title"].startswith(
-        "Addressing culture in batterers intervention: The Asian Indian community")
+        "Addressing culture in batterers intervention: The Asian Indian community"
+    )
 
 
 def test_years_kept_as_listed(references):
@@ -95,8 +99,11 @@ def _break(root: Path, old: str, new: str) -> Path:
 
 
 def _lines_of(bib: Path, needle: str) -> list[int]:
-    return [n for n, line in enumerate(bib.read_text(encoding="utf-8").splitlines(), 1)
-            if needle in line]
+    return [
+        n
+        for n, line in enumerate(bib.read_text(encoding="utf-8").splitlines(), 1)
+        if needle in line
+    ]
 
 
 def _line_of(bib: Path, needle: str) -> int:
@@ -115,8 +122,11 @@ def test_duplicate_key_is_a_problem_with_its_line(tmp_root):
 
 
 def test_malformed_entry_is_a_problem_with_its_line(tmp_root):
-    bib = _break(tmp_root, "  title = {Treatment of partner aggressive women},\n",
-                 "  title = {Treatment of partner aggressive women,\n")
+    bib = _break(
+        tmp_root,
+        "  title = {Treatment of partner aggressive women},\n",
+        "  title = {Treatment of partner aggressive women,\n",
+    )
     library, problems = read_bibliography(bib)
     assert len(library.entries) < 86
     rows = [p.row for p in problems]
@@ -125,22 +135,28 @@ def test_malformed_entry_is_a_problem_with_its_line(tmp_root):
 
 
 def test_a_field_given_twice_is_a_problem(tmp_root):
-    bib = _break(tmp_root, "  title = {Treatment of partner aggressive women},\n",
-                 "  title = {Treatment of partner aggressive women},\n  title = {Other},\n")
+    bib = _break(
+        tmp_root,
+        "  title = {Treatment of partner aggressive women},\n",
+        "  title = {Treatment of partner aggressive women},\n  title = {Other},\n",
+    )
     library, problems = read_bibliography(bib)
     assert "leisring2003" not in library.entries_dict
     assert [(p.row, p.column) for p in problems] == [
-        (_line_of(bib, "@article{leisring2003,"), "title")]
+        (_line_of(bib, "@article{leisring2003,"), "title")
+    ]
     assert "more than once" in problems[0].message
 
 
 def test_missing_required_fields_are_problems(tmp_root):
-    bib = _break(tmp_root, "  year = {2003},\n  title = {Treatment of partner aggressive women},\n",
-                 "")
+    bib = _break(
+        tmp_root, "  year = {2003},\n  title = {Treatment of partner aggressive women},\n", ""
+    )
     _, problems = read_bibliography(bib)
     assert {(p.row, p.column) for p in problems} == {
         (_line_of(bib, "@article{leisring2003,"), "year"),
-        (_line_of(bib, "@article{leisring2003,"), "title")}
+        (_line_of(bib, "@article{leisring2003,"), "title"),
+    }
     bib = _break(tmp_root, "  author = {Ward, T.},\n", "")
     _, problems = read_bibliography(bib)
     assert ("author", "ward2002") in {(p.column, p.message.split("'")[1]) for p in problems}
@@ -174,8 +190,17 @@ def test_every_field_is_printed_on_the_entry_s_line_of_the_reference_list(shippe
     for entry in shipped.entries:
         line = text[int(entry["lines"]) - 1]
         assert entry["source"] == "001_5b70540cc7bcf418.txt"
-        for field in ("title", "journal", "booktitle", "publisher", "institution", "address",
-                      "volume", "number", "year"):
+        for field in (
+            "title",
+            "journal",
+            "booktitle",
+            "publisher",
+            "institution",
+            "address",
+            "volume",
+            "number",
+            "year",
+        ):
             if field in entry:
                 assert entry[field] in line, (entry.key, field)
         for name in entry_surnames(entry):
@@ -185,4 +210,3 @@ def test_every_field_is_printed_on_the_entry_s_line_of_the_reference_list(shippe
             assert entry["pages"].replace("–", "-") in compact, entry.key
         if "url" in entry:
             assert entry["url"] in compact, entry.key
-

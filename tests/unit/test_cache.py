@@ -15,7 +15,10 @@ def test_kept_files_come_back_byte_for_byte_in_the_next_build(tmp_path):
     first = ArtefactCache(None, tmp_path / "first")
     first.keep(KEY, {"a.csv": b"x,y\n1,2\n", "about.json": b"[]"})
     assert sorted(p.name for p in (tmp_path / "first" / KEY).iterdir()) == [
-        MANIFEST, "a.csv", "about.json"]
+        MANIFEST,
+        "a.csv",
+        "about.json",
+    ]
     second = ArtefactCache(tmp_path / "first", tmp_path / "second")
     assert second.fetch(KEY) == {"a.csv": b"x,y\n1,2\n", "about.json": b"[]"}
     assert (tmp_path / "second" / KEY / "a.csv").read_bytes() == b"x,y\n1,2\n", "kept again"
@@ -40,6 +43,7 @@ def test_the_code_version_covers_the_libraries_the_package_requires(monkeypatch)
     from workbench import cache
 
     seen = cache._required_libraries("workbench")
-    assert {"pandas", "networkx", "matplotlib", "apache-hamilton", "pillow"} <= seen, \
+    assert {"pandas", "networkx", "matplotlib", "apache-hamilton", "pillow"} <= seen, (
         "direct and transitive requirements, from the package metadata"
+    )
     assert len(code_version()) == 64

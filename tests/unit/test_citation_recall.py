@@ -37,10 +37,27 @@ def test_the_hand_list_stands_in_the_report_line_by_line(hand_list):
     """Each listed citation is printed on its line of 001, within the narrative ranges."""
     assert (SEEDS / REPORT).is_file(), f"{REPORT} is not in {SEEDS}"
     lines = (SEEDS / REPORT).read_text(encoding="utf-8").splitlines()
-    narrative = [(17, 53), (95, 123), (143, 163), (183, 211), (231, 263), (281, 301),
-                 (319, 343), (359, 371), (375, 377), (557, 573), (577, 737), (741, 741),
-                 (745, 745), (749, 807), (811, 811), (815, 815), (819, 821), (825, 825),
-                 (829, 829)]
+    narrative = [
+        (17, 53),
+        (95, 123),
+        (143, 163),
+        (183, 211),
+        (231, 263),
+        (281, 301),
+        (319, 343),
+        (359, 371),
+        (375, 377),
+        (557, 573),
+        (577, 737),
+        (741, 741),
+        (745, 745),
+        (749, 807),
+        (811, 811),
+        (815, 815),
+        (819, 821),
+        (825, 825),
+        (829, 829),
+    ]
     for row in hand_list.itertuples():
         line = int(row.line)
         assert any(first <= line <= last for first, last in narrative), row
@@ -52,10 +69,10 @@ def test_the_hand_list_stands_in_the_report_line_by_line(hand_list):
 def test_extraction_recall_and_precision_against_the_hand_list(corpus, hand_list):
     extracted = extract_citations(narrative_texts(corpus["narratives"]))
     assert set(extracted["source"]) == {REPORT}
-    found = Counter(_key(row.line, row.surnames[0], row.year + row.suffix)
-                    for row in extracted.itertuples())
-    wanted = Counter(_key(row.line, row.first_author, row.year)
-                     for row in hand_list.itertuples())
+    found = Counter(
+        _key(row.line, row.surnames[0], row.year + row.suffix) for row in extracted.itertuples()
+    )
+    wanted = Counter(_key(row.line, row.first_author, row.year) for row in hand_list.itertuples())
     hits = sum((found & wanted).values())
     recall = hits / sum(wanted.values())
     precision = hits / sum(found.values())

@@ -29,9 +29,39 @@ PLAIN_SENTENCE_END = re.compile(
     r"[.!?][’”)\]]*\s+(?=[‘“\[]?[A-Z0-9])"
 )
 
-PIECES = ["Smith", "O’Leary", "Home Office", "J. K.", "et al.", "et al", " and ", " & ", ", ",
-          "of", "The", "However", "(", ")", "(2001)", "(1999a", ", p. 3)", "2019", " ", "\n",
-          ";", "x", "Éva", "McDonald’s", "-", "(20", "19", ". ", "e.g. ", "No. ", "pp. 4. "]
+PIECES = [
+    "Smith",
+    "O’Leary",
+    "Home Office",
+    "J. K.",
+    "et al.",
+    "et al",
+    " and ",
+    " & ",
+    ", ",
+    "of",
+    "The",
+    "However",
+    "(",
+    ")",
+    "(2001)",
+    "(1999a",
+    ", p. 3)",
+    "2019",
+    " ",
+    "\n",
+    ";",
+    "x",
+    "Éva",
+    "McDonald’s",
+    "-",
+    "(20",
+    "19",
+    ". ",
+    "e.g. ",
+    "No. ",
+    "pp. 4. ",
+]
 texts = st.lists(st.sampled_from(PIECES), max_size=30).map("".join)
 
 
@@ -39,11 +69,11 @@ def plain_sentence_at(text: str, offset: int) -> str:
     """The sentence at ``offset``, found by scanning its paragraph from the start."""
     start = text.rfind("\n", 0, offset) + 1
     end = text.find("\n", offset)
-    paragraph = text[start: len(text) if end == -1 else end]
+    paragraph = text[start : len(text) if end == -1 else end]
     begin = 0
     for boundary in PLAIN_SENTENCE_END.finditer(paragraph):
         if boundary.end() > offset - start:
-            return paragraph[begin: boundary.end()].strip()
+            return paragraph[begin : boundary.end()].strip()
         begin = boundary.end()
     return paragraph[begin:].strip()
 
@@ -82,18 +112,33 @@ def test_close_spellings_always_share_a_deletion(first, second):
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.lists(st.tuples(st.text(alphabet="abcdefg", min_size=1, max_size=9),
-                          st.sampled_from(["2001", "2002"]), st.sampled_from(["", "a", "b"])),
-                min_size=1, max_size=40),
-       st.text(alphabet="abcdefg", min_size=1, max_size=9),
-       st.sampled_from(["2001", "2002", "2003"]), st.sampled_from(["", "a"]))
+@given(
+    st.lists(
+        st.tuples(
+            st.text(alphabet="abcdefg", min_size=1, max_size=9),
+            st.sampled_from(["2001", "2002"]),
+            st.sampled_from(["", "a", "b"]),
+        ),
+        min_size=1,
+        max_size=40,
+    ),
+    st.text(alphabet="abcdefg", min_size=1, max_size=9),
+    st.sampled_from(["2001", "2002", "2003"]),
+    st.sampled_from(["", "a"]),
+)
 def test_near_entries_are_those_a_scan_of_the_year_finds(listed, cited, year, suffix):
-    references = pd.DataFrame({
-        "key": [f"k{number}" for number in range(len(listed))],
-        "surnames": [(name.title(),) for name, _, _ in listed],
-        "year": [listed_year for _, listed_year, _ in listed],
-        "year_suffix": [listed_suffix for _, _, listed_suffix in listed]})
+    references = pd.DataFrame(
+        {
+            "key": [f"k{number}" for number in range(len(listed))],
+            "surnames": [(name.title(),) for name, _, _ in listed],
+            "year": [listed_year for _, listed_year, _ in listed],
+            "year_suffix": [listed_suffix for _, _, listed_suffix in listed],
+        }
+    )
     index = _index(references)
-    scanned = [entry for entry in index.by_year.get(year, [])
-               if _suffix_fits(suffix, entry.suffix) and _close_spelling(cited, entry.first)]
+    scanned = [
+        entry
+        for entry in index.by_year.get(year, [])
+        if _suffix_fits(suffix, entry.suffix) and _close_spelling(cited, entry.first)
+    ]
     assert _near_entries(cited, year, suffix, index) == scanned

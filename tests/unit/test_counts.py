@@ -14,13 +14,21 @@ def test_seven_standards_numbered_one_to_seven(corpus):
 def test_thirty_seven_guidelines_in_the_printed_numbering(corpus):
     guidelines = corpus["guidelines"]
     per_standard = guidelines.groupby("standard_id").size().to_dict()
-    assert per_standard == {"standard:1": 5, "standard:2": 6, "standard:3": 6, "standard:4": 6,
-                            "standard:5": 5, "standard:6": 5, "standard:7": 4}
+    assert per_standard == {
+        "standard:1": 5,
+        "standard:2": 6,
+        "standard:3": 6,
+        "standard:4": 6,
+        "standard:5": 5,
+        "standard:6": 5,
+        "standard:7": 4,
+    }
     assert len(guidelines) == 37
     # every guideline id agrees with its number and its standard
     assert (guidelines["guideline_id"] == "guideline:" + guidelines["number"]).all()
-    assert (guidelines["standard_id"]
-            == "standard:" + guidelines["number"].str.split(".").str[0]).all()
+    assert (
+        guidelines["standard_id"] == "standard:" + guidelines["number"].str.split(".").str[0]
+    ).all()
 
 
 def test_guideline_text_is_the_main_text(corpus):
@@ -51,10 +59,12 @@ def test_frameworks_hold_the_items_the_sources_give(corpus):
     items = corpus["framework_items"]
     per_framework = items.groupby("framework_id").size()
     csaap = items[items["framework_id"] == "framework:csaap"]
-    assert sorted(csaap["code"]) == sorted(["1", "2", "3", "4", "5", "6", "6a", "6b", "7", "7a",
-                                            "7b"])
+    assert sorted(csaap["code"]) == sorted(
+        ["1", "2", "3", "4", "5", "6", "6a", "6b", "7", "7a", "7b"]
+    )
     assert set(csaap.loc[csaap["code"].isin(["6a", "6b"]), "parent_id"]) == {
-        "framework_item:csaap:6"}
+        "framework_item:csaap:6"
+    }
     assert per_framework["framework:vermont_values"] == 6
     frameworks = corpus["frameworks"].set_index("framework_id")
     assert frameworks.loc["framework:respect:3ed", "edition_of"] == "framework:respect"

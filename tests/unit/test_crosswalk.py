@@ -27,8 +27,10 @@ def test_shipped_crosswalk_is_valid(corpus):
 def test_every_guideline_has_a_disposition_against_the_three_frameworks(corpus):
     dispositions = corpus["crosswalk_dispositions"]
     for framework in cw.REQUIRED_FRAMEWORKS:
-        mine = dispositions[(dispositions["framework_id"] == framework)
-                            & (dispositions["direction"] == "guideline_to_framework")]
+        mine = dispositions[
+            (dispositions["framework_id"] == framework)
+            & (dispositions["direction"] == "guideline_to_framework")
+        ]
         assert sorted(mine["element_id"]) == sorted(corpus["guidelines"]["guideline_id"])
         assert set(mine["disposition"]) <= {"mapped", "not_related", "out_of_scope"}
 
@@ -38,9 +40,11 @@ def test_strength_outside_the_band_of_its_relation_is_rejected(corpus):
     row = crosswalk.index[crosswalk["relation"] == "intersects_with"][0]
     crosswalk.loc[row, "strength"] = 10
     messages = _messages(cw.validate_crosswalk(_with(corpus, "crosswalk", crosswalk)))
-    assert messages == [f"corpus/crosswalk.csv:{row + 2}: strength: strength 10 does not fit "
-                        "relation 'intersects_with' (allowed: 1-8); change the strength or "
-                        "the relation"]
+    assert messages == [
+        f"corpus/crosswalk.csv:{row + 2}: strength: strength 10 does not fit "
+        "relation 'intersects_with' (allowed: 1-8); change the strength or "
+        "the relation"
+    ]
 
 
 def test_equal_must_have_strength_ten(corpus):
@@ -48,8 +52,13 @@ def test_equal_must_have_strength_ten(corpus):
     row = crosswalk.index[crosswalk["relation"] == "equal"][0]
     crosswalk.loc[row, "strength"] = 9
     messages = _messages(cw.validate_crosswalk(_with(corpus, "crosswalk", crosswalk)))
-    assert any(m.startswith(f"corpus/crosswalk.csv:{row + 2}: strength: strength 9 does not "
-                            "fit relation 'equal' (allowed: 10)") for m in messages)
+    assert any(
+        m.startswith(
+            f"corpus/crosswalk.csv:{row + 2}: strength: strength 9 does not "
+            "fit relation 'equal' (allowed: 10)"
+        )
+        for m in messages
+    )
 
 
 def test_unknown_ids_and_empty_rationale_are_rejected(corpus):
@@ -60,8 +69,10 @@ def test_unknown_ids_and_empty_rationale_are_rejected(corpus):
     messages = "\n".join(_messages(cw.validate_crosswalk(_with(corpus, "crosswalk", crosswalk))))
     assert "corpus/crosswalk.csv:2: focal_id: 'guideline:9.9' is not a guideline" in messages
     assert "corpus/crosswalk.csv:5: rationale: rationale is empty" in messages
-    assert "corpus/crosswalk.csv:6: framework_id: 'framework:vermont_values' is not the " \
-           "framework of" in messages
+    assert (
+        "corpus/crosswalk.csv:6: framework_id: 'framework:vermont_values' is not the "
+        "framework of" in messages
+    )
 
 
 def test_a_pair_mapped_twice_in_either_order_is_rejected(corpus):
@@ -70,8 +81,11 @@ def test_a_pair_mapped_twice_in_either_order_is_rejected(corpus):
     first[["focal_id", "reference_id"]] = first[["reference_id", "focal_id"]].to_numpy()
     doubled = pd.concat([crosswalk, first], ignore_index=True)
     messages = _messages(cw.validate_crosswalk(_with(corpus, "crosswalk", doubled)))
-    assert any(m.startswith(f"corpus/crosswalk.csv:{len(doubled) + 1}: focal_id, reference_id: "
-                            "the pair") and "already mapped in row 2" in m for m in messages)
+    assert any(
+        m.startswith(f"corpus/crosswalk.csv:{len(doubled) + 1}: focal_id, reference_id: the pair")
+        and "already mapped in row 2" in m
+        for m in messages
+    )
 
 
 def test_a_misquoted_rationale_is_rejected(corpus):
@@ -79,8 +93,10 @@ def test_a_misquoted_rationale_is_rejected(corpus):
     crosswalk.loc[0, "rationale"] = "Guideline: “words that are in neither text”."
     messages = _messages(cw.validate_crosswalk(_with(corpus, "crosswalk", crosswalk)))
     assert len(messages) == 1
-    assert messages[0].startswith("corpus/crosswalk.csv:2: rationale: the quoted words "
-                                  "“words that are in neither text” occur in neither")
+    assert messages[0].startswith(
+        "corpus/crosswalk.csv:2: rationale: the quoted words "
+        "“words that are in neither text” occur in neither"
+    )
 
 
 def test_dispositions_must_agree_with_the_rows(corpus):
@@ -89,34 +105,47 @@ def test_dispositions_must_agree_with_the_rows(corpus):
     unrelated = dispositions.index[dispositions["disposition"] == "not_related"][0]
     dispositions.loc[mapped, "disposition"] = "not_related"
     dispositions.loc[unrelated, ["disposition", "reason"]] = ["mapped", None]
-    messages = "\n".join(_messages(cw.validate_crosswalk(
-        _with(corpus, "crosswalk_dispositions", dispositions))))
-    assert (f"corpus/crosswalk_dispositions.csv:{mapped + 2}: disposition: 'not_related' but "
-            "crosswalk.csv maps") in messages
-    assert (f"corpus/crosswalk_dispositions.csv:{unrelated + 2}: disposition: 'mapped' but "
-            "crosswalk.csv has no related row") in messages
+    messages = "\n".join(
+        _messages(cw.validate_crosswalk(_with(corpus, "crosswalk_dispositions", dispositions)))
+    )
+    assert (
+        f"corpus/crosswalk_dispositions.csv:{mapped + 2}: disposition: 'not_related' but "
+        "crosswalk.csv maps"
+    ) in messages
+    assert (
+        f"corpus/crosswalk_dispositions.csv:{unrelated + 2}: disposition: 'mapped' but "
+        "crosswalk.csv has no related row"
+    ) in messages
 
 
 def test_a_missing_disposition_is_reported(corpus):
     dispositions = corpus["crosswalk_dispositions"]
-    keep = ~((dispositions["element_id"] == "guideline:2.5")
-             & (dispositions["framework_id"] == "framework:csaap"))
-    messages = _messages(cw.validate_crosswalk(
-        _with(corpus, "crosswalk_dispositions", dispositions[keep])))
-    assert messages == ["corpus/crosswalk_dispositions.csv: guideline:2.5 has no disposition "
-                        "against framework:csaap; every guideline needs one against each of "
-                        "framework:csaap, framework:respect:4ed, framework:welsh_vawdasv"]
+    keep = ~(
+        (dispositions["element_id"] == "guideline:2.5")
+        & (dispositions["framework_id"] == "framework:csaap")
+    )
+    messages = _messages(
+        cw.validate_crosswalk(_with(corpus, "crosswalk_dispositions", dispositions[keep]))
+    )
+    assert messages == [
+        "corpus/crosswalk_dispositions.csv: guideline:2.5 has no disposition "
+        "against framework:csaap; every guideline needs one against each of "
+        "framework:csaap, framework:respect:4ed, framework:welsh_vawdasv"
+    ]
 
 
 def test_out_of_scope_needs_a_reason(corpus):
     dispositions = corpus["crosswalk_dispositions"].copy()
     row = dispositions.index[dispositions["disposition"] == "out_of_scope"][0]
     dispositions.loc[row, "reason"] = None
-    messages = _messages(cw.validate_crosswalk(
-        _with(corpus, "crosswalk_dispositions", dispositions)))
-    assert messages == [f"corpus/crosswalk_dispositions.csv:{row + 2}: reason: a "
-                        "'out_of_scope' disposition needs a reason (what was checked, or why "
-                        "it is out of scope)"]
+    messages = _messages(
+        cw.validate_crosswalk(_with(corpus, "crosswalk_dispositions", dispositions))
+    )
+    assert messages == [
+        f"corpus/crosswalk_dispositions.csv:{row + 2}: reason: a "
+        "'out_of_scope' disposition needs a reason (what was checked, or why "
+        "it is out of scope)"
+    ]
 
 
 def _status_counts(coverage: pd.DataFrame, framework: str, direction: str) -> dict[str, int]:
@@ -127,24 +156,41 @@ def _status_counts(coverage: pd.DataFrame, framework: str, direction: str) -> di
 def test_coverage_of_csaap_in_both_directions(corpus):
     coverage = cw.coverage(corpus.tables)
     assert _status_counts(coverage, "framework:csaap", "framework_to_guidelines") == {
-        "partial": 9, "uncovered": 2}
+        "partial": 9,
+        "uncovered": 2,
+    }
     uncovered = cw.uncovered_elements(coverage, "framework:csaap", "framework_to_guidelines")
     assert list(uncovered["element_id"]) == ["framework_item:csaap:6a", "framework_item:csaap:7a"]
     assert _status_counts(coverage, "framework:csaap", "guideline_to_framework") == {
-        "uncovered": 22, "partial": 15}
+        "uncovered": 22,
+        "partial": 15,
+    }
 
 
 def test_coverage_of_respect_and_welsh(corpus):
     coverage = cw.coverage(corpus.tables)
     assert _status_counts(coverage, "framework:respect:4ed", "guideline_to_framework") == {
-        "partial": 33, "covered": 2, "uncovered": 2}
+        "partial": 33,
+        "covered": 2,
+        "uncovered": 2,
+    }
     new = cw.uncovered_elements(coverage, "framework:respect:4ed", "guideline_to_framework")
     assert list(new["element_id"]) == ["guideline:2.1", "guideline:2.5"]
     welsh = cw.uncovered_elements(coverage, "framework:welsh_vawdasv", "framework_to_guidelines")
-    assert list(welsh["label"]) == ["De-selection", "Drop out", "Health and Safety",
-                                    "Complaints", "Environment and Culture"]
-    assert list(welsh["disposition"]) == ["not_related", "not_related", "out_of_scope",
-                                          "out_of_scope", "out_of_scope"]
+    assert list(welsh["label"]) == [
+        "De-selection",
+        "Drop out",
+        "Health and Safety",
+        "Complaints",
+        "Environment and Culture",
+    ]
+    assert list(welsh["disposition"]) == [
+        "not_related",
+        "not_related",
+        "out_of_scope",
+        "out_of_scope",
+        "out_of_scope",
+    ]
 
 
 def test_unreviewed_never_counts_as_a_gap(corpus):
@@ -153,7 +199,10 @@ def test_unreviewed_never_counts_as_a_gap(corpus):
     dispositions.loc[row, ["disposition", "reason"]] = ["unreviewed", None]
     coverage = cw.coverage(_with(corpus, "crosswalk_dispositions", dispositions))
     assert _status_counts(coverage, "framework:csaap", "framework_to_guidelines") == {
-        "partial": 9, "uncovered": 1, "unreviewed": 1}
+        "partial": 9,
+        "uncovered": 1,
+        "unreviewed": 1,
+    }
 
 
 def test_collated_standards_represented_by_items(corpus):
@@ -165,13 +214,16 @@ def test_collated_standards_represented_by_items(corpus):
     assert (collated["represented_by"] == "title").sum() == 21
 
 
-@pytest.mark.parametrize(("focal", "edition", "expected"), [
-    ("equal", "equal", ("equal", "exact")),
-    ("subset_of", "superset_of", ("subset_of", "implied")),
-    ("superset_of", "subset_of", ("superset_of", "implied")),
-    ("superset_of", "intersects_with", ("intersects_with", "implied")),
-    ("subset_of", "intersects_with", (None, "review")),
-])
+@pytest.mark.parametrize(
+    ("focal", "edition", "expected"),
+    [
+        ("equal", "equal", ("equal", "exact")),
+        ("subset_of", "superset_of", ("subset_of", "implied")),
+        ("superset_of", "subset_of", ("superset_of", "implied")),
+        ("superset_of", "intersects_with", ("intersects_with", "implied")),
+        ("subset_of", "intersects_with", (None, "review")),
+    ],
+)
 def test_compose(focal, edition, expected):
     assert cw.compose(focal, edition) == expected
 
@@ -179,10 +231,17 @@ def test_compose(focal, edition, expected):
 def test_respect_carry_over_from_4th_to_3rd_edition(corpus):
     carried = cw.carry_over(corpus.tables)
     assert carried["carry"].value_counts().to_dict() == {
-        "review": 51, "implied": 9, "exact": 1, "none": 3}
+        "review": 51,
+        "implied": 9,
+        "exact": 1,
+        "none": 3,
+    }
     exact = carried[carried["carry"] == "exact"].iloc[0]
     assert (exact["focal_id"], exact["source_item"], exact["target_item"]) == (
-        "guideline:3.1", "framework_item:respect:4ed:p3", "framework_item:respect:3ed:p4")
+        "guideline:3.1",
+        "framework_item:respect:4ed:p3",
+        "framework_item:respect:3ed:p4",
+    )
     # the integrated support service is new in the 4th edition: nothing carries from it
     none = carried[carried["carry"] == "none"]
     assert set(none["source_item"]) == {"framework_item:respect:4ed:d"}
@@ -194,13 +253,19 @@ def test_respect_carry_over_from_4th_to_3rd_edition(corpus):
 def test_labelled_crosswalk_and_sssom(corpus):
     labelled = cw.labelled_crosswalk(corpus.tables)
     assert len(labelled) == len(corpus["crosswalk"]) == 197
-    row = labelled[(labelled["focal_id"] == "standard:6")
-                   & (labelled["reference_id"] == "framework_item:respect:4ed:p5")].iloc[0]
+    row = labelled[
+        (labelled["focal_id"] == "standard:6")
+        & (labelled["reference_id"] == "framework_item:respect:4ed:p5")
+    ].iloc[0]
     assert row["reference_label"] == "Highly skilled and supported workforce"
     sssom = cw.sssom_table(corpus.tables)
     assert set(sssom["predicate_id"]) <= set(cw.SSSOM_PREDICATES.values())
-    assert sssom.loc[sssom["subject_id"] == "wbgl:6.3", "predicate_id"].tolist().count(
-        "skos:narrowMatch") == 1
+    assert (
+        sssom.loc[sssom["subject_id"] == "wbgl:6.3", "predicate_id"]
+        .tolist()
+        .count("skos:narrowMatch")
+        == 1
+    )
 
 
 def test_suggester_ranks_by_cosine_with_shared_terms(corpus):
@@ -211,8 +276,7 @@ def test_suggester_ranks_by_cosine_with_shared_terms(corpus):
     assert top["shared_terms"].item() == "records"
     assert top["curated_relation"].item() == "intersects_with"
     assert (suggestions["score"] > 0).all()
-    assert suggestions.groupby("focal_id")["score"].apply(
-        lambda s: s.is_monotonic_decreasing).all()
+    assert suggestions.groupby("focal_id")["score"].apply(lambda s: s.is_monotonic_decreasing).all()
 
 
 def test_suggester_precision_and_recall_against_curated_rows(corpus):
@@ -242,8 +306,12 @@ def test_heatmap_matrices(corpus):
 def test_the_relation_tables_are_keyed_by_the_descriptors_relation_enum(corpus):
     """The vocabularies live in datapackage.json alone; the tables keyed by relation (labels,
     strength bands, SSSOM predicates, inverses) name exactly its relations."""
-    fields = {f["name"]: f for r in corpus.descriptor["resources"] if r["name"] == "crosswalk"
-              for f in r["schema"]["fields"]}
+    fields = {
+        f["name"]: f
+        for r in corpus.descriptor["resources"]
+        if r["name"] == "crosswalk"
+        for f in r["schema"]["fields"]
+    }
     relations = set(fields["relation"]["constraints"]["enum"])
     assert relations == {"equal", "subset_of", "superset_of", "intersects_with", "not_related"}
     for table in (cw.RELATION_LABELS, cw.STRENGTH_BANDS, cw.SSSOM_PREDICATES, cw.INVERSE):
@@ -272,4 +340,5 @@ def test_an_unknown_vocabulary_value_is_reported_by_the_loader_once(repo_root, t
     messages = [str(p) for p in caught.value.problems if "crosswalk.csv" in str(p)]
     assert [m.split(" is not allowed")[0] for m in messages] == [
         "corpus/crosswalk.csv:3: relation: 'overlaps'",
-        "corpus/crosswalk.csv:4: rationale_type: 'lexical'"]
+        "corpus/crosswalk.csv:4: rationale_type: 'lexical'",
+    ]

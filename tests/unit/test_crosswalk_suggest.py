@@ -35,8 +35,12 @@ def test_suggestions_for_several_frameworks_match_each_alone(corpus):
 def test_surface_forms_give_the_words_of_the_texts_not_stems():
     from workbench.crosswalk_suggest import surface_forms
 
-    forms = surface_forms(["Services should provide quality support.",
-                           "Quality assurance: providing support; provide training"])
+    forms = surface_forms(
+        [
+            "Services should provide quality support.",
+            "Quality assurance: providing support; provide training",
+        ]
+    )
     # "provide" twice, "providing" once; "quality" (text 1) and "Quality" (text 2) once
     # each: the first used wins
     assert forms["provid"] == "provide"

@@ -9,42 +9,72 @@ from workbench.diff import Side, compare
 from workbench.render.diff import render_markdown, render_terminal
 
 
-def side(label: str, gap: list[list[str]], crosswalk: list[list[str]],
-         evidence: list[list[str]], extra: dict[str, list[str]] | None = None) -> Side:
+def side(
+    label: str,
+    gap: list[list[str]],
+    crosswalk: list[list[str]],
+    evidence: list[list[str]],
+    extra: dict[str, list[str]] | None = None,
+) -> Side:
     gap_map = pd.DataFrame(gap, columns=["row_id", "topic_id", "status"])
     for column, values in (extra or {}).items():
         gap_map[column] = values
-    return Side(label, {
-        "gap_map.csv": gap_map,
-        "crosswalk.csv": pd.DataFrame(crosswalk, columns=["focal_id", "reference_id",
-                                                          "relation", "strength"]),
-        "citation_audit.csv": pd.DataFrame(
-            [["n:1", "Smith, 2001", "12", "resolved"], ["n:1", "Smith, 2001", "12", "resolved"]],
-            columns=["location", "cited_as", "line", "status"]),
-        "gap_evidence.csv": pd.DataFrame(evidence, columns=["row_id", "topic_id", "channel",
-                                                            "evidence_id"]),
-    })
+    return Side(
+        label,
+        {
+            "gap_map.csv": gap_map,
+            "crosswalk.csv": pd.DataFrame(
+                crosswalk, columns=["focal_id", "reference_id", "relation", "strength"]
+            ),
+            "citation_audit.csv": pd.DataFrame(
+                [
+                    ["n:1", "Smith, 2001", "12", "resolved"],
+                    ["n:1", "Smith, 2001", "12", "resolved"],
+                ],
+                columns=["location", "cited_as", "line", "status"],
+            ),
+            "gap_evidence.csv": pd.DataFrame(
+                evidence, columns=["row_id", "topic_id", "channel", "evidence_id"]
+            ),
+        },
+    )
 
 
-OLD = side("OLD", [["s:1", "t:a", "thin"], ["s:1", "t:b", "covered"]],
-           [["g:1", "f:1", "intersects_with", "3"], ["g:2", "f:1", "equal", "10"]],
-           [["s:1", "t:a", "academic", "ref:x"], ["s:1", "t:b", "academic", "ref:y"]])
+OLD = side(
+    "OLD",
+    [["s:1", "t:a", "thin"], ["s:1", "t:b", "covered"]],
+    [["g:1", "f:1", "intersects_with", "3"], ["g:2", "f:1", "equal", "10"]],
+    [["s:1", "t:a", "academic", "ref:x"], ["s:1", "t:b", "academic", "ref:y"]],
+)
 
 
 def test_each_change_is_named_once_by_key_and_field():
-    new = side("NEW", [["s:1", "t:a", "covered"], ["s:1", "t:b", "covered"]],
-               [["g:1", "f:1", "subset_of", "7"], ["g:3", "f:2", "equal", "10"]],
-               [["s:1", "t:a", "academic", "ref:x"], ["s:1", "t:a", "framework", "f:1"],
-                ["s:1", "t:b", "academic", "ref:y"]],
-               extra={"design": ["rct", "rct"]})
+    new = side(
+        "NEW",
+        [["s:1", "t:a", "covered"], ["s:1", "t:b", "covered"]],
+        [["g:1", "f:1", "subset_of", "7"], ["g:3", "f:2", "equal", "10"]],
+        [
+            ["s:1", "t:a", "academic", "ref:x"],
+            ["s:1", "t:a", "framework", "f:1"],
+            ["s:1", "t:b", "academic", "ref:y"],
+        ],
+        extra={"design": ["rct", "rct"]},
+    )
     changes = compare(OLD, new)
-    assert changes[["table", "change", "key", "field", "before", "after", "detail"]
-                   ].values.tolist() == [
-        ["gap_map.csv", "changed", "s:1 / t:a", "status", "thin", "covered",
-         "evidence added: framework f:1"],
+    assert changes[
+        ["table", "change", "key", "field", "before", "after", "detail"]
+    ].values.tolist() == [
+        [
+            "gap_map.csv",
+            "changed",
+            "s:1 / t:a",
+            "status",
+            "thin",
+            "covered",
+            "evidence added: framework f:1",
+        ],
         ["gap_map.csv", "columns", "", "", "", "", "only in NEW: design"],
-        ["crosswalk.csv", "changed", "g:1 / f:1", "relation", "intersects_with", "subset_of",
-         ""],
+        ["crosswalk.csv", "changed", "g:1 / f:1", "relation", "intersects_with", "subset_of", ""],
         ["crosswalk.csv", "changed", "g:1 / f:1", "strength", "3", "7", ""],
         ["crosswalk.csv", "removed", "g:2 / f:1", "", "relation: equal; strength: 10", "", ""],
         ["crosswalk.csv", "added", "g:3 / f:2", "", "", "relation: equal; strength: 10", ""],
@@ -53,20 +83,27 @@ def test_each_change_is_named_once_by_key_and_field():
 
 def test_repeated_keys_are_matched_by_occurrence():
     assert compare(OLD, OLD).empty
-    new = side("NEW", [["s:1", "t:a", "thin"], ["s:1", "t:b", "covered"]],
-               [["g:1", "f:1", "intersects_with", "3"], ["g:2", "f:1", "equal", "10"]],
-               [["s:1", "t:a", "academic", "ref:x"], ["s:1", "t:b", "academic", "ref:y"]])
+    new = side(
+        "NEW",
+        [["s:1", "t:a", "thin"], ["s:1", "t:b", "covered"]],
+        [["g:1", "f:1", "intersects_with", "3"], ["g:2", "f:1", "equal", "10"]],
+        [["s:1", "t:a", "academic", "ref:x"], ["s:1", "t:b", "academic", "ref:y"]],
+    )
     new.tables["citation_audit.csv"].at[1, "status"] = "missing"
     changes = compare(OLD, new)
     assert changes[["key", "before", "after"]].values.tolist() == [
-        ["n:1 / Smith, 2001 / 12 #2", "resolved", "missing"]]
+        ["n:1 / Smith, 2001 / 12 #2", "resolved", "missing"]
+    ]
 
 
 def test_markup_in_data_is_escaped_in_markdown_and_fits_the_terminal():
     hostile = "<script>alert(1)</script> | x"
-    new = side("NEW", [["s:1", "t:a", "thin"], ["s:1", "t:b", "covered"]],
-               [["g:1", "f:1", hostile, "3"], ["g:2", "f:1", "equal", "10"]],
-               [["s:1", "t:a", "academic", "ref:x"], ["s:1", "t:b", "academic", "ref:y"]])
+    new = side(
+        "NEW",
+        [["s:1", "t:a", "thin"], ["s:1", "t:b", "covered"]],
+        [["g:1", "f:1", hostile, "3"], ["g:2", "f:1", "equal", "10"]],
+        [["s:1", "t:a", "academic", "ref:x"], ["s:1", "t:b", "academic", "ref:y"]],
+    )
     changes = compare(OLD, new)
     text = render_markdown(changes, "old", "new")
     assert "<script>" not in text

@@ -46,11 +46,13 @@ def work(corpus, work_id: str) -> dict:
 
 
 def test_every_bibliography_entry_has_exactly_one_works_row(corpus, repo_root):
-    keys = [entry.key for entry in bibtexparser.parse_file(str(repo_root / "references.bib"))
-            .entries]
+    keys = [
+        entry.key for entry in bibtexparser.parse_file(str(repo_root / "references.bib")).entries
+    ]
     assert len(keys) == 86  # "the reference list (86 entries)", shared/seeds/README.md
-    listed = Counter(w.removeprefix("ref:") for w in corpus["works"]["work_id"]
-                     if w.startswith("ref:"))
+    listed = Counter(
+        w.removeprefix("ref:") for w in corpus["works"]["work_id"] if w.startswith("ref:")
+    )
     assert set(listed) == set(keys)
     assert set(listed.values()) == {1}
 
@@ -90,13 +92,18 @@ def test_every_missing_citation_of_the_audit_is_one_unlisted_work(corpus):
 
 
 def test_the_domestic_abuse_act_is_an_unlisted_uk_policy_work(corpus, report):
-    assert "the definition enshrined in the Domestic Abuse Act 2021.[footnote 1]" in line(report,
-                                                                                           19)
+    assert "the definition enshrined in the Domestic Abuse Act 2021.[footnote 1]" in line(
+        report, 19
+    )
     assert "(Domestic Abuse Act 2021 (legislation.gov.uk))" in line(report, 557)
     assert not any("Domestic Abuse Act" in ref for ref in report[380:551])
     row = work(corpus, "unlisted:domesticabuseact2021")
-    assert (row["design"], row["country"], row["year"], row["lines"]) == ("policy", "uk", "2021",
-                                                                          "19")
+    assert (row["design"], row["country"], row["year"], row["lines"]) == (
+        "policy",
+        "uk",
+        "2021",
+        "19",
+    )
 
 
 # --------------------------------------------------------------------------------------
@@ -104,26 +111,52 @@ def test_the_domestic_abuse_act_is_an_unlisted_uk_policy_work(corpus, report):
 # --------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("work_id", "number", "printed", "design", "country"), [
-    # a Home Office publication is policy, UK
-    ("ref:homeoffice2022", 459, "Home Office (2022) Violence against Women and Girls National "
-     "Statement of Expectations, London: Home Office.", "policy", "uk"),
-    # an evaluation whose design the reference does not show, published in Bristol
-    ("ref:hester2019", 449, "Evaluation of the Drive Project", "evaluation_other", "uk"),
-    ("ref:travers2021", 521, "A systematic review and meta-analysis", "review", "unknown"),
-    ("ref:babcock2016", 393, "A proposal for evidence-based standards in the United States",
-     "theory_commentary", "us"),
-    ("ref:wwpen2018", 549, "WWP EN (2018) Guidelines to Develop Standards",
-     "practice_guidance", "international"),
-    ("ref:bellini2022", 401, "in the UK, the US and Australia", "qualitative", "international"),
-    # a journal article with a neutral title: nothing to go on
-    ("ref:stuart2006", 517, "‘Psychopathology in women arrested for domestic violence’, "
-     "Journal of Interpersonal Violence", "unknown", "unknown"),
-    # a journal's name places the journal, not the work
-    ("ref:ward2002", 533, "Australian Psychologist", "theory_commentary", "unknown"),
-])
-def test_design_and_country_come_from_the_reference(corpus, report, work_id, number, printed,
-                                                    design, country):
+@pytest.mark.parametrize(
+    ("work_id", "number", "printed", "design", "country"),
+    [
+        # a Home Office publication is policy, UK
+        (
+            "ref:homeoffice2022",
+            459,
+            "Home Office (2022) Violence against Women and Girls National "
+            "Statement of Expectations, London: Home Office.",
+            "policy",
+            "uk",
+        ),
+        # an evaluation whose design the reference does not show, published in Bristol
+        ("ref:hester2019", 449, "Evaluation of the Drive Project", "evaluation_other", "uk"),
+        ("ref:travers2021", 521, "A systematic review and meta-analysis", "review", "unknown"),
+        (
+            "ref:babcock2016",
+            393,
+            "A proposal for evidence-based standards in the United States",
+            "theory_commentary",
+            "us",
+        ),
+        (
+            "ref:wwpen2018",
+            549,
+            "WWP EN (2018) Guidelines to Develop Standards",
+            "practice_guidance",
+            "international",
+        ),
+        ("ref:bellini2022", 401, "in the UK, the US and Australia", "qualitative", "international"),
+        # a journal article with a neutral title: nothing to go on
+        (
+            "ref:stuart2006",
+            517,
+            "‘Psychopathology in women arrested for domestic violence’, "
+            "Journal of Interpersonal Violence",
+            "unknown",
+            "unknown",
+        ),
+        # a journal's name places the journal, not the work
+        ("ref:ward2002", 533, "Australian Psychologist", "theory_commentary", "unknown"),
+    ],
+)
+def test_design_and_country_come_from_the_reference(
+    corpus, report, work_id, number, printed, design, country
+):
     assert printed in line(report, number)
     row = work(corpus, work_id)
     assert (row["design"], row["country"], row["lines"]) == (design, country, str(number))
@@ -132,8 +165,11 @@ def test_design_and_country_come_from_the_reference(corpus, report, work_id, num
 def test_an_unlisted_work_takes_its_country_only_from_the_citing_clause(corpus, report):
     assert "In the UK, this has been found to be important" in line(report, 359)
     row = work(corpus, "unlisted:westmarland2010")
-    assert (row["country"], row["design"], row["cited_as"]) == ("uk", "unknown",
-                                                                "Westmarland et al. 2010")
+    assert (row["country"], row["design"], row["cited_as"]) == (
+        "uk",
+        "unknown",
+        "Westmarland et al. 2010",
+    )
     assert work(corpus, "unlisted:gangoli2022")["country"] == "unknown"
 
 
@@ -168,26 +204,33 @@ def test_designs_and_countries_are_the_descriptors_enums(corpus):
 
 
 def test_the_duluth_model_book_is_not_about_disability(corpus, report):
-    assert ("Others have pointed to the different experiences of culture, community, and family "
-            "that perpetrators may have (Pence and Paymar, 1993; Zellerer, 2003) and experiences "
-            "of being harmed through racism, ablism, heterosexism.") in line(report, 329)
+    assert (
+        "Others have pointed to the different experiences of culture, community, and family "
+        "that perpetrators may have (Pence and Paymar, 1993; Zellerer, 2003) and experiences "
+        "of being harmed through racism, ablism, heterosexism."
+    ) in line(report, 329)
     assert "Education Groups for Men who Batter: The Duluth Model" in line(report, 491)
     assert topics(corpus, "ref:pence1993") == {"topic:groupwork", "topic:behaviour_change"}
     assert not {"topic:disability", "topic:lgbt"} & topics(corpus, "ref:zellerer2003")
 
 
 def test_works_cited_for_case_management_needs_are_not_about_ethnicity(corpus, report):
-    assert ("(Cantos and O’Leary, 2014), which may include individual counselling, substance "
-            "misuse issues, financial, immigration, legal or educational support (Babcock et al., "
-            "2016).") in line(report, 155)
+    assert (
+        "(Cantos and O’Leary, 2014), which may include individual counselling, substance "
+        "misuse issues, financial, immigration, legal or educational support (Babcock et al., "
+        "2016)."
+    ) in line(report, 155)
     for work_id in ("ref:cantos2014", "ref:babcock2016"):
-        assert not {"topic:minoritised_ethnicity", "topic:substance_misuse"} & topics(corpus,
-                                                                                       work_id)
+        assert not {"topic:minoritised_ethnicity", "topic:substance_misuse"} & topics(
+            corpus, work_id
+        )
 
 
 def test_gangoli_2022_is_about_family_violence(corpus, report):
-    assert ("how best to work with forms of family violence beyond intimate partner violence"
-            in line(report, 123))
+    assert (
+        "how best to work with forms of family violence beyond intimate partner violence"
+        in line(report, 123)
+    )
     assert line(report, 123).endswith("(Gangoli et al., 2022).")
     assert "topic:family_violence" in topics(corpus, "unlisted:gangoli2022")
     assert work(corpus, "unlisted:gangoli2022")["listed"] == "false"
@@ -197,15 +240,23 @@ def test_only_works_tied_to_women_are_coded_women_perpetrators(corpus, report):
     # 001 line 331: "...mental health (Spencer et al. 2017; Trevillion et al. 2012; see Oram et
     # al. 2014; Shorey et al. 2012; Stuart et al. 2006 for how this applies to women who use
     # force)": the "see ... for" clause names three works; Shorey's own title says "men".
-    assert ("see Oram et al. 2014; Shorey et al. 2012; Stuart et al. 2006 for how this applies "
-            "to women who use force") in line(report, 331)
+    assert (
+        "see Oram et al. 2014; Shorey et al. 2012; Stuart et al. 2006 for how this applies "
+        "to women who use force"
+    ) in line(report, 331)
     assert "mental health problems in men arrested" in line(report, 511)
     assert "Psychopathology in women arrested" in line(report, 517)
     women = "topic:women_perpetrators"
     assert women in topics(corpus, "ref:stuart2006")
     assert women in topics(corpus, "unlisted:oram2014")
-    for work_id in ("ref:shorey2012", "ref:trevillion2012", "unlisted:spencer2017",
-                    "ref:butters2021", "ref:stover2014", "ref:taft2011"):
+    for work_id in (
+        "ref:shorey2012",
+        "ref:trevillion2012",
+        "unlisted:spencer2017",
+        "ref:butters2021",
+        "ref:stover2014",
+        "ref:taft2011",
+    ):
         assert women not in topics(corpus, work_id), work_id
     for work_id in ("ref:shorey2012", "ref:trevillion2012", "unlisted:spencer2017"):
         assert "topic:mental_health" in topics(corpus, work_id), work_id
@@ -236,7 +287,9 @@ def test_family_violence_in_a_title_naming_the_field_is_not_family_abuse(corpus,
     # "other violence and abuse where the victim and perpetrator are ... personally connected"
     # (line 19) are about family abuse beyond intimate partners.
     assert set(coded.loc[coded["topic_id"] == "topic:family_violence", "work_id"]) == {
-        "unlisted:gangoli2022", "unlisted:domesticabuseact2021"}
+        "unlisted:gangoli2022",
+        "unlisted:domesticabuseact2021",
+    }
 
 
 def test_title_codes_cite_the_reference_line_and_clause_codes_the_text(corpus):

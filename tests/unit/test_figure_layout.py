@@ -30,22 +30,28 @@ TOLERANCE = 0.5
 
 def _figures(corpus):
     tables = corpus.tables
-    names = dict(zip(tables["frameworks"]["framework_id"], tables["frameworks"]["name"],
-                     strict=True))
+    names = dict(
+        zip(tables["frameworks"]["framework_id"], tables["frameworks"]["name"], strict=True)
+    )
     analysis = search_analysis(tables["searches"])
     graph = build_graph(corpus)
-    yield "suggester", lambda: crosswalk_figures.suggester_figure(suggester_metrics(tables),
-                                                                  names)
+    yield "suggester", lambda: crosswalk_figures.suggester_figure(suggester_metrics(tables), names)
     for framework in reviewed_frameworks(tables):
         yield framework, lambda f=framework: crosswalk_figures.heatmap_figure(tables, f)
     yield "respect editions", lambda: crosswalk_figures.edition_heatmap_figure(tables)
     yield "hits by facet", lambda: search_figures.hits_by_facet_figure(hits_by_facet(analysis))
-    yield "design audit", lambda: search_figures.design_audit_figure(
-        design_coverage(design_audit(analysis)))
-    yield "collated standards", lambda: corpus_figures.collated_standards_figure(
-        tables["collated_standards"])
-    yield "evidence by standard", lambda: graph_figures.evidence_by_standard_figure(
-        evidence_counts(graph))
+    yield (
+        "design audit",
+        lambda: search_figures.design_audit_figure(design_coverage(design_audit(analysis))),
+    )
+    yield (
+        "collated standards",
+        lambda: corpus_figures.collated_standards_figure(tables["collated_standards"]),
+    )
+    yield (
+        "evidence by standard",
+        lambda: graph_figures.evidence_by_standard_figure(evidence_counts(graph)),
+    )
     yield "standard 7", lambda: graph_figures.draw_evidence_neighbourhood(graph, "standard:7")
 
 
@@ -69,8 +75,11 @@ def _drawn_texts(fig) -> list[Text]:
             for tick in axis.get_major_ticks() + axis.get_minor_ticks():
                 if not low - 1e-9 <= tick.get_loc() <= high + 1e-9:
                     hidden.update({id(tick.label1), id(tick.label2)})
-    return [t for t in fig.findobj(Text)
-            if t.get_visible() and t.get_text().strip() and id(t) not in hidden]
+    return [
+        t
+        for t in fig.findobj(Text)
+        if t.get_visible() and t.get_text().strip() and id(t) not in hidden
+    ]
 
 
 def test_the_figures_drawn_are_those_the_build_and_notebooks_show(drawn, corpus):
@@ -79,11 +88,24 @@ def test_the_figures_drawn_are_those_the_build_and_notebooks_show(drawn, corpus)
     assert len(drawn) == 6 + 7
 
 
-@pytest.mark.parametrize("name", [
-    "suggester", "framework:csaap", "framework:maiuro_eberle_2008", "framework:respect:3ed",
-    "framework:respect:4ed", "framework:vermont_values", "framework:welsh_vawdasv",
-    "respect editions", "hits by facet", "design audit", "collated standards",
-    "evidence by standard", "standard 7"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "suggester",
+        "framework:csaap",
+        "framework:maiuro_eberle_2008",
+        "framework:respect:3ed",
+        "framework:respect:4ed",
+        "framework:vermont_values",
+        "framework:welsh_vawdasv",
+        "respect editions",
+        "hits by facet",
+        "design audit",
+        "collated standards",
+        "evidence by standard",
+        "standard 7",
+    ],
+)
 def test_every_text_lies_inside_the_figure(drawn, name):
     fig = drawn[name]
     renderer = fig.canvas.get_renderer()
@@ -93,17 +115,23 @@ def test_every_text_lies_inside_the_figure(drawn, name):
     outside = []
     for text in texts:
         extent = text.get_window_extent(renderer)
-        if (extent.x0 < box.x0 - TOLERANCE or extent.y0 < box.y0 - TOLERANCE
-                or extent.x1 > box.x1 + TOLERANCE or extent.y1 > box.y1 + TOLERANCE):
+        if (
+            extent.x0 < box.x0 - TOLERANCE
+            or extent.y0 < box.y0 - TOLERANCE
+            or extent.x1 > box.x1 + TOLERANCE
+            or extent.y1 > box.y1 + TOLERANCE
+        ):
             outside.append((text.get_text(), [round(v) for v in extent.extents]))
     assert not outside, f"text outside the {box.width:.0f}×{box.height:.0f} px figure: {outside}"
 
 
 def test_the_long_titles_once_clipped_are_whole_and_inside(drawn):
     # these three titles ran off the right edge ("…System Accour", "…of US stan", no ")")
-    for name, ending in (("framework:vermont_values", "Accountability"),
-                         ("framework:maiuro_eberle_2008", "US standards"),
-                         ("respect editions", "(columns)")):
+    for name, ending in (
+        ("framework:vermont_values", "Accountability"),
+        ("framework:maiuro_eberle_2008", "US standards"),
+        ("respect editions", "(columns)"),
+    ):
         title = drawn[name].axes[0].get_title(loc="left")
         assert title.replace("\n", " ").endswith(ending), title
 
@@ -120,21 +148,30 @@ def test_heatmap_legends_name_relations_in_words_and_explain_the_label_colours(d
     assert not any("not yet reviewed" in text for text in texts)
     edition = drawn["respect editions"].axes[0].get_legend()
     assert "grey label: no counterpart in the other edition" in {
-        t.get_text().replace("\n", " ") for t in edition.get_texts()}
+        t.get_text().replace("\n", " ") for t in edition.get_texts()
+    }
 
 
 def test_grey_labels_are_exactly_the_elements_checked_and_not_related(drawn, corpus):
     # CSAAP's items 6a and 7a are checked and not related (disposition table): grey, the rest not
     dispositions = corpus["crosswalk_dispositions"]
-    expected = set(dispositions.loc[(dispositions["framework_id"] == "framework:csaap")
-                                    & dispositions["element_id"].str.startswith("framework_item")
-                                    & dispositions["disposition"].isin(["not_related",
-                                                                        "out_of_scope"]),
-                                    "element_id"].str.rsplit(":", n=1).str[-1])
+    expected = set(
+        dispositions.loc[
+            (dispositions["framework_id"] == "framework:csaap")
+            & dispositions["element_id"].str.startswith("framework_item")
+            & dispositions["disposition"].isin(["not_related", "out_of_scope"]),
+            "element_id",
+        ]
+        .str.rsplit(":", n=1)
+        .str[-1]
+    )
     assert expected == {"6a", "7a"}
     ax = drawn["framework:csaap"].axes[0]
-    grey = {label.get_text().split(" ", 1)[0] for label in ax.get_xticklabels()
-            if to_hex(label.get_color()) == GREY.lower()}
+    grey = {
+        label.get_text().split(" ", 1)[0]
+        for label in ax.get_xticklabels()
+        if to_hex(label.get_color()) == GREY.lower()
+    }
     assert grey == expected
 
 
@@ -153,8 +190,9 @@ def test_suggester_figure_uses_the_palette_names_frameworks_and_labels_chance(dr
     assert len(curves) == 6 + 2  # and the pooled (black) and chance (grey) lines
 
 
-@pytest.mark.parametrize("name", ["hits by facet", "collated standards", "evidence by standard",
-                                  "standard 7"])
+@pytest.mark.parametrize(
+    "name", ["hits by facet", "collated standards", "evidence by standard", "standard 7"]
+)
 def test_bars_and_nodes_take_palette_colours(drawn, name):
     fig = drawn[name]
     colours = set()
@@ -169,8 +207,9 @@ def test_bars_and_nodes_take_palette_colours(drawn, name):
 def test_wrap_title_breaks_at_words_within_the_width():
     title = "Guidelines × Vermont’s Values for Community and System Accountability"
     # 4 inches at 9 pt hold 4 * 72 / (0.6 * 9) = 53 characters a line; "... and System" is 54
-    assert wrap_title(title, 4, 9) == ("Guidelines × Vermont’s Values for Community and\n"
-                                       "System Accountability")
+    assert wrap_title(title, 4, 9) == (
+        "Guidelines × Vermont’s Values for Community and\nSystem Accountability"
+    )
     assert wrap_title("Short", 4, 9) == "Short"
 
 
@@ -181,10 +220,24 @@ def test_evidence_neighbourhood_holds_standard_7_its_guidelines_and_its_evidence
     # (line 371) is the entry the reference list dates 2016: it counts for ref:bonta2016.
     # Westmarland et al. 2010 resolves to no entry (citation audit), so it is not a node.
     around = evidence_neighbourhood(build_graph(corpus), "standard:7")
-    assert sorted(around) == sorted([
-        "standard:7", "guideline:7.1", "guideline:7.2", "guideline:7.3", "guideline:7.4",
-        "narrative:standard:7", "roundtable:2", "roundtable:5", "ref:bonta2016", "ref:gray2020",
-        "ref:morrison2019a", "ref:nicholas2020", "ref:tolman2001", "ref:westmarland2022"])
+    assert sorted(around) == sorted(
+        [
+            "standard:7",
+            "guideline:7.1",
+            "guideline:7.2",
+            "guideline:7.3",
+            "guideline:7.4",
+            "narrative:standard:7",
+            "roundtable:2",
+            "roundtable:5",
+            "ref:bonta2016",
+            "ref:gray2020",
+            "ref:morrison2019a",
+            "ref:nicholas2020",
+            "ref:tolman2001",
+            "ref:westmarland2022",
+        ]
+    )
     with pytest.raises(KeyError):
         evidence_neighbourhood(build_graph(corpus), "standard:99")
 

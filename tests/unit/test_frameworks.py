@@ -33,14 +33,15 @@ def _cited(seeds_dir, source: str, lines: str) -> str:
     parts = []
     for span in lines.split("; "):
         first, _, last = span.partition("-")
-        parts += text[int(first) - 1:int(last or first)]
+        parts += text[int(first) - 1 : int(last or first)]
     return _norm(" ".join(parts))
 
 
 def test_item_counts_per_framework_and_kind(corpus):
     items = corpus["framework_items"]
-    counts = {fw: part["kind"].value_counts().to_dict()
-              for fw, part in items.groupby("framework_id")}
+    counts = {
+        fw: part["kind"].value_counts().to_dict() for fw, part in items.groupby("framework_id")
+    }
     assert counts == EXPECTED
 
 
@@ -48,8 +49,9 @@ def test_csaap_children_and_respect_editions(corpus):
     items = corpus["framework_items"].set_index("item_id")
     assert items.loc["framework_item:csaap:6a", "parent_id"] == "framework_item:csaap:6"
     assert items.loc["framework_item:csaap:7b", "parent_id"] == "framework_item:csaap:7"
-    assert items.loc["framework_item:respect:4ed:e", "label"] == \
-        "Equality, diversity and inlcusion"  # the source's typo, kept
+    assert (
+        items.loc["framework_item:respect:4ed:e", "label"] == "Equality, diversity and inlcusion"
+    )  # the source's typo, kept
     frameworks = corpus["frameworks"].set_index("framework_id")
     assert pd.isna(frameworks.loc["framework:respect", "edition_of"])  # the work itself
     assert "12 foundations" in frameworks.loc["framework:cij_foundations", "note"]
@@ -70,8 +72,11 @@ def test_collated_standards_numbered_as_in_appendix_3(corpus):
     collated = corpus["collated_standards"].sort_values("number")
     assert list(collated["number"]) == list(range(1, 25))
     linked = collated.dropna(subset=["framework_id"]).set_index("number")["framework_id"]
-    assert linked.to_dict() == {10: "framework:csaap", 17: "framework:respect",
-                                24: "framework:welsh_vawdasv"}
+    assert linked.to_dict() == {
+        10: "framework:csaap",
+        17: "framework:respect",
+        24: "framework:welsh_vawdasv",
+    }
     by_country = collated["country"].value_counts().to_dict()
     assert by_country["United States"] == 9
     assert by_country["Australia"] == 5

@@ -30,8 +30,9 @@ def page_style(html: str) -> str:
 
 
 def page_data(html: str) -> dict:
-    (data,) = re.findall(r'<script type="application/json" id="gap-data">(.*?)</script>',
-                         html, re.S)
+    (data,) = re.findall(
+        r'<script type="application/json" id="gap-data">(.*?)</script>', html, re.S
+    )
     return json.loads(data)
 
 
@@ -61,9 +62,11 @@ def test_every_colour_of_the_page_comes_from_the_table(analysis):
         assert f"td.s-{t.id}" in style and f"var(--status-{t.id})" in style
     data = page_data(html)
     assert [(s["id"], s["label"], s["symbol"]) for s in data["statuses"]] == [
-        (t.id, t.label, t.symbol) for t in STATUS_TERMS]
+        (t.id, t.label, t.symbol) for t in STATUS_TERMS
+    ]
     assert [(c["id"], c["label"], c["symbol"]) for c in data["channels"]] == [
-        (t.id, t.label, t.symbol) for t in CHANNEL_TERMS]
+        (t.id, t.label, t.symbol) for t in CHANNEL_TERMS
+    ]
 
 
 def test_the_figure_fills_cells_and_legend_with_the_tables_colours(analysis):
@@ -72,12 +75,15 @@ def test_the_figure_fills_cells_and_legend_with_the_tables_colours(analysis):
     (image,) = ax.images
     cmap = image.get_cmap()
     assert [to_hex(cmap(i)) for i in range(cmap.N)] == [
-        PALETTE[t.colour].lower() for t in STATUS_TERMS]
+        PALETTE[t.colour].lower() for t in STATUS_TERMS
+    ]
     legend = ax.get_legend()
     assert [to_hex(p.get_facecolor()) for p in legend.get_patches()] == [
-        PALETTE[t.colour].lower() for t in STATUS_TERMS]
+        PALETTE[t.colour].lower() for t in STATUS_TERMS
+    ]
     assert [t.get_text() for t in legend.get_texts()] == [
-        f"{t.symbol}  {t.label}" for t in STATUS_TERMS]
+        f"{t.symbol}  {t.label}" for t in STATUS_TERMS
+    ]
 
 
 def test_the_figure_keeps_its_text_inside_and_its_dimension_names_apart(analysis):
@@ -86,14 +92,25 @@ def test_the_figure_keeps_its_text_inside_and_its_dimension_names_apart(analysis
     renderer = fig.canvas.get_renderer()
     width, height = fig.bbox.width, fig.bbox.height
     texts = [t for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
-    outside = [t.get_text() for t in texts
-               if (box := t.get_window_extent(renderer)).x0 < -0.5 or box.y0 < -0.5
-               or box.x1 > width + 0.5 or box.y1 > height + 0.5]
+    outside = [
+        t.get_text()
+        for t in texts
+        if (box := t.get_window_extent(renderer)).x0 < -0.5
+        or box.y0 < -0.5
+        or box.x1 > width + 0.5
+        or box.y1 > height + 0.5
+    ]
     assert outside == []
     assert any(t.get_text().startswith("‘Honour’-based") for t in texts)
     names = {gap_map.dimension_label(d) for d in analysis.topics["dimension"]}
-    headers = sorted((t.get_window_extent(renderer) for t in fig.axes[0].texts
-                      if t.get_text().replace("\n", " ") in names), key=lambda b: b.x0)
+    headers = sorted(
+        (
+            t.get_window_extent(renderer)
+            for t in fig.axes[0].texts
+            if t.get_text().replace("\n", " ") in names
+        ),
+        key=lambda b: b.x0,
+    )
     assert len(headers) == len(names)
     gaps_px = [b.x0 - a.x1 for a, b in zip(headers, headers[1:], strict=False)]
     assert min(gaps_px) >= 0.3 * fig.dpi, "neighbouring dimension names keep apart"
@@ -112,28 +129,30 @@ def test_the_register_names_statuses_by_their_labels(analysis):
 
 
 #: A status a reviewer might add: cells the sources and the map dispute.
-DISPUTED = Term("disputed", "Disputed", "the sources and the map disagree", "?",
-                "reddish_purple")
+DISPUTED = Term("disputed", "Disputed", "the sources and the map disagree", "?", "reddish_purple")
 
 
 def with_disputed(analysis):
     """The analysis with Standard 1 × its first topic set to the new status."""
     cells = analysis.cells.copy()
     first = (cells["row_id"] == "standard:1") & (
-        cells["topic_id"] == analysis.topics["topic_id"].iloc[0])
+        cells["topic_id"] == analysis.topics["topic_id"].iloc[0]
+    )
     cells.loc[first, "status"] = "disputed"
     return replace(analysis, cells=cells)
 
 
-def test_a_status_added_to_the_table_appears_in_the_page_figure_and_register(analysis,
-                                                                               monkeypatch):
+def test_a_status_added_to_the_table_appears_in_the_page_figure_and_register(analysis, monkeypatch):
     monkeypatch.setattr(gaps, "STATUS_TERMS", (*STATUS_TERMS, DISPUTED))
     disputed = with_disputed(analysis)
     html = gap_map.render_gap_map_html(disputed)
     assert f"--status-disputed:{OKABE_ITO['reddish_purple']}" in page_style(html)
     assert page_data(html)["statuses"][-1] == {
-        "id": "disputed", "label": "Disputed", "symbol": "?",
-        "description": "Disputed: the sources and the map disagree"}
+        "id": "disputed",
+        "label": "Disputed",
+        "symbol": "?",
+        "description": "Disputed: the sources and the map disagree",
+    }
     legend = gap_map.plot_gap_map(disputed).axes[0].get_legend()
     assert legend.get_texts()[-1].get_text() == "?  Disputed"
     assert to_hex(legend.get_patches()[-1].get_facecolor()) == OKABE_ITO["reddish_purple"].lower()

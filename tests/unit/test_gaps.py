@@ -31,11 +31,20 @@ def cell(analysis, row_id, topic_id) -> pd.Series:
 def test_rows_are_7_standards_and_37_guidelines_in_document_order(analysis):
     rows = analysis.rows
     assert rows["level"].value_counts().to_dict() == {"guideline": 37, "standard": 7}
-    assert list(rows["row_id"][:4]) == ["standard:1", "guideline:1.1", "guideline:1.2",
-                                        "guideline:1.3"]
+    assert list(rows["row_id"][:4]) == [
+        "standard:1",
+        "guideline:1.1",
+        "guideline:1.2",
+        "guideline:1.3",
+    ]
     assert len(analysis.cells) == 44 * len(analysis.topics)
     assert analysis.topics["dimension"].drop_duplicates().tolist() == [
-        "population", "form_of_abuse", "intervention_type", "delivery", "co_occurring_needs"]
+        "population",
+        "form_of_abuse",
+        "intervention_type",
+        "delivery",
+        "co_occurring_needs",
+    ]
 
 
 def test_every_status_follows_the_rules_from_its_counts(analysis):
@@ -49,8 +58,11 @@ def test_every_status_follows_the_rules_from_its_counts(analysis):
             expected = "absolute_gap"
         elif works == 0:
             expected = "practice_only"
-        elif (works < t.covered_min_references or c.works_uk < t.covered_min_uk
-              or c.works_evaluation < t.covered_min_evaluations):
+        elif (
+            works < t.covered_min_references
+            or c.works_uk < t.covered_min_uk
+            or c.works_evaluation < t.covered_min_evaluations
+        ):
             expected = "thin"
         else:
             expected = "covered"
@@ -73,13 +85,23 @@ def test_standard_5_on_minoritised_groups_is_thin_for_want_of_uk_evidence(analys
     # None of the nine is a UK work (none names a UK place or publisher), and line 289 says
     # "The knowledge and practice base here needs building in a UK context since most of the
     # research is from the US": with covered_min_uk = 1 the cell is thin, not covered.
-    nine = {"ref:williams1994", "ref:sue1992", "ref:weaver1998", "ref:weaver1995",
-            "ref:almeida1999", "ref:aymer2011", "ref:parracardona2013", "ref:waller2016",
-            "ref:williams1992"}
+    nine = {
+        "ref:williams1994",
+        "ref:sue1992",
+        "ref:weaver1998",
+        "ref:weaver1995",
+        "ref:almeida1999",
+        "ref:aymer2011",
+        "ref:parracardona2013",
+        "ref:waller2016",
+        "ref:williams1992",
+    }
     evidence = analysis.evidence
-    here = evidence[(evidence["row_id"] == "standard:5")
-                    & (evidence["topic_id"] == "topic:minoritised_ethnicity")
-                    & (evidence["channel"] == "academic")]
+    here = evidence[
+        (evidence["row_id"] == "standard:5")
+        & (evidence["topic_id"] == "topic:minoritised_ethnicity")
+        & (evidence["channel"] == "academic")
+    ]
     assert set(here["evidence_id"]) == nine
     shared = here[here["evidence_id"] == "ref:waller2016"]
     assert shared["clause"].str.contains("shared heritages").all()
@@ -100,8 +122,9 @@ def test_family_abuse_rests_on_one_work_missing_from_the_reference_list(analysis
     # in the unlisted channel: one work, thin, under Standards 1, 4 and 5; no work under the
     # other standards.
     cells = analysis.cells
-    family = cells[(cells["topic_id"] == "topic:family_violence")
-                   & (cells["level"] == "standard")].set_index("row_id")
+    family = cells[
+        (cells["topic_id"] == "topic:family_violence") & (cells["level"] == "standard")
+    ].set_index("row_id")
     for standard in ("standard:1", "standard:4", "standard:5"):
         c = family.loc[standard]
         assert (c["count_unlisted"], c["count_academic"], c["status"]) == (1, 0, "thin")
@@ -109,12 +132,17 @@ def test_family_abuse_rests_on_one_work_missing_from_the_reference_list(analysis
         assert family.loc[standard, "works"] == 0
         assert family.loc[standard, "status"] in ("absolute_gap", "practice_only")
     evidence = analysis.evidence
-    rows = evidence[(evidence["topic_id"] == "topic:family_violence")
-                    & (evidence["channel"] == "unlisted")
-                    & evidence["row_id"].str.startswith("standard:")]
+    rows = evidence[
+        (evidence["topic_id"] == "topic:family_violence")
+        & (evidence["channel"] == "unlisted")
+        & evidence["row_id"].str.startswith("standard:")
+    ]
     assert set(rows["evidence_id"]) == {"unlisted:gangoli2022"}
     assert set(zip(rows["row_id"], rows["line"], strict=True)) == {
-        ("standard:1", "123"), ("standard:4", "247"), ("standard:5", "281")}
+        ("standard:1", "123"),
+        ("standard:4", "247"),
+        ("standard:5", "281"),
+    }
     assert rows["citation"].str.endswith("(not in the reference list)").all()
 
 
@@ -125,10 +153,11 @@ def test_no_standard_has_a_cited_work_on_disability(analysis, seeds_dir):
     # ableism, so no listed work can be coded with it.
     lines = (seeds_dir / "001_5b70540cc7bcf418.txt").read_text(encoding="utf-8").splitlines()
     start, end = lines.index("References"), lines.index("Appendix 1 Technical Annex")
-    references = [line for line in lines[start + 1:end] if line.strip()]
+    references = [line for line in lines[start + 1 : end] if line.strip()]
     assert len(references) == 86
-    assert not any(word in line.lower() for line in references
-                   for word in ("disab", "ableism", "ablism"))
+    assert not any(
+        word in line.lower() for line in references for word in ("disab", "ableism", "ablism")
+    )
     disability = analysis.cells[(analysis.cells["topic_id"] == "topic:disability")]
     assert disability["works"].eq(0).all()
     assert set(disability["status"]) <= {"absolute_gap", "practice_only"}
@@ -148,27 +177,37 @@ def test_standard_3_on_groupwork_is_covered(analysis):
     # covered.
     c = cell(analysis, "standard:3", "topic:groupwork")
     evidence = analysis.evidence
-    here = evidence[(evidence["row_id"] == "standard:3")
-                    & (evidence["topic_id"] == "topic:groupwork")
-                    & (evidence["channel"] == "academic")]
-    assert set(here["evidence_id"]) == {"ref:austin2003", "ref:cannonetal2016",
-                                        "ref:holtrop2015", "ref:kelly2015", "ref:morrison2019b"}
+    here = evidence[
+        (evidence["row_id"] == "standard:3")
+        & (evidence["topic_id"] == "topic:groupwork")
+        & (evidence["channel"] == "academic")
+    ]
+    assert set(here["evidence_id"]) == {
+        "ref:austin2003",
+        "ref:cannonetal2016",
+        "ref:holtrop2015",
+        "ref:kelly2015",
+        "ref:morrison2019b",
+    }
     assert (c["works"], c["works_uk"], c["status"]) == (5, 1, "covered")
     holtrop = here[here["evidence_id"] == "ref:holtrop2015"]
     assert set(holtrop["finding"]) == {"cited 2017; the reference list dates this work 2015"}
-    assert all("[cited as “Holtrop et al., 2017”: cited 2017; the reference list dates this "
-               "work 2015]" in c for c in holtrop["citation"])
+    assert all(
+        "[cited as “Holtrop et al., 2017”: cited 2017; the reference list dates this "
+        "work 2015]" in c
+        for c in holtrop["citation"]
+    )
     assert set(here.loc[here["evidence_id"] != "ref:holtrop2015", "finding"]) == {""}
 
 
 def test_no_cell_counts_a_work_not_coded_with_its_topic(analysis, corpus):
-    coded = set(zip(corpus["evidence_codes"]["work_id"], corpus["evidence_codes"]["topic_id"],
-                    strict=True))
+    coded = set(
+        zip(corpus["evidence_codes"]["work_id"], corpus["evidence_codes"]["topic_id"], strict=True)
+    )
     evidence = analysis.evidence
     works = evidence[evidence["channel"].isin(["academic", "unlisted"])]
     assert len(works)
-    assert all(pair in coded for pair in zip(works["evidence_id"], works["topic_id"],
-                                             strict=True))
+    assert all(pair in coded for pair in zip(works["evidence_id"], works["topic_id"], strict=True))
     # and every count of a work channel is the number of such coded works behind the cell
     counted = works.groupby(["row_id", "topic_id"])["evidence_id"].nunique().to_dict()
     for c in analysis.cells.itertuples(index=False):
@@ -177,8 +216,9 @@ def test_no_cell_counts_a_work_not_coded_with_its_topic(analysis, corpus):
 
 def test_honour_based_abuse_has_no_evidence_behind_any_standard(analysis):
     cells = analysis.cells
-    honour = cells[(cells["topic_id"] == "topic:honour_based_abuse")
-                   & (cells["level"] == "standard")]
+    honour = cells[
+        (cells["topic_id"] == "topic:honour_based_abuse") & (cells["level"] == "standard")
+    ]
     assert len(honour) == 7
     assert set(honour["status"]) == {"absolute_gap"}
 
@@ -188,25 +228,27 @@ def test_guidelines_inherit_their_standards_narrative_evidence(analysis):
     columns = ["topic_id", "channel", "evidence_id", "sentence"]
 
     def narrative_evidence(row_id):
-        rows = evidence[(evidence["row_id"] == row_id) & (evidence["channel"] != "framework")
-                        & (evidence["via"].str.startswith("standard:"))]
+        rows = evidence[
+            (evidence["row_id"] == row_id)
+            & (evidence["channel"] != "framework")
+            & (evidence["via"].str.startswith("standard:"))
+        ]
         return set(map(tuple, rows[columns].to_numpy()))
 
     assert narrative_evidence("guideline:5.4") == narrative_evidence("standard:5")
     assert narrative_evidence("guideline:5.4"), "Standard 5's narrative evidence is inherited"
-    c54, c5 = (cell(analysis, r, "topic:minoritised_ethnicity")
-               for r in ("guideline:5.4", "standard:5"))
+    c54, c5 = (
+        cell(analysis, r, "topic:minoritised_ethnicity") for r in ("guideline:5.4", "standard:5")
+    )
     assert c54["count_academic"] == c5["count_academic"]
 
 
 def test_every_count_is_traceable_to_the_evidence_list(analysis):
     evidence = analysis.evidence
-    counted = (evidence.groupby(["row_id", "topic_id", "channel"])["evidence_id"].nunique()
-               .to_dict())
+    counted = evidence.groupby(["row_id", "topic_id", "channel"])["evidence_id"].nunique().to_dict()
     for c in analysis.cells.itertuples(index=False):
         for channel in CHANNELS:
-            assert getattr(c, f"count_{channel}") == counted.get(
-                (c.row_id, c.topic_id, channel), 0)
+            assert getattr(c, f"count_{channel}") == counted.get((c.row_id, c.topic_id, channel), 0)
         assert c.evidence_count == sum(getattr(c, f"count_{ch}") for ch in EVIDENCE_CHANNELS)
     assert evidence["sentence"].str.len().gt(0).all()
     assert evidence["location"].str.len().gt(0).all()
@@ -217,8 +259,9 @@ def test_every_count_is_traceable_to_the_evidence_list(analysis):
 
 def test_thresholds_are_set_in_one_place_and_change_the_statuses(analysis):
     def statuses(thresholds):
-        return gap_map(analysis.rows, analysis.topics, analysis.evidence, analysis.codes,
-                       thresholds)["status"]
+        return gap_map(
+            analysis.rows, analysis.topics, analysis.evidence, analysis.codes, thresholds
+        )["status"]
 
     default = statuses(GapThresholds())
     lenient = statuses(GapThresholds(covered_min_references=1, covered_min_uk=0))
@@ -248,11 +291,15 @@ def test_gap_status_on_a_real_cell(analysis):
     frame = pd.DataFrame([row])
     works = int(row["count_academic"] + row["count_unlisted"])
     uk = int(row["works_uk"])
-    assert gap_status(frame, GapThresholds(covered_min_references=works,
-                                           covered_min_uk=uk)).item() == "covered"
+    assert (
+        gap_status(frame, GapThresholds(covered_min_references=works, covered_min_uk=uk)).item()
+        == "covered"
+    )
     assert gap_status(frame, GapThresholds(covered_min_references=works + 1)).item() == "thin"
-    assert gap_status(frame, GapThresholds(covered_min_references=works,
-                                           covered_min_uk=uk + 1)).item() == "thin"
+    assert (
+        gap_status(frame, GapThresholds(covered_min_references=works, covered_min_uk=uk + 1)).item()
+        == "thin"
+    )
 
 
 def test_demand_without_evidence_names_the_guidelines_that_ask_for_unsupported_topics(analysis):
@@ -288,12 +335,15 @@ def test_gap_register_is_ranked_and_each_gap_reads_as_a_sentence(analysis):
     first = register.iloc[0]
     assert first["status"] == "absolute_gap"
     assert first["sentence"].startswith(first["row_label"])
-    honour = register[(register["row_id"] == "guideline:4.4")
-                      & (register["topic_id"] == "topic:honour_based_abuse")].iloc[0]
+    honour = register[
+        (register["row_id"] == "guideline:4.4")
+        & (register["topic_id"] == "topic:honour_based_abuse")
+    ].iloc[0]
     assert honour["sentence"] == (
         "Guideline 4.4 names ‘Honour’-based abuse (its text says "
         "“honour”), yet the evidence narrative of Standard 4 gives no cited work, "
         "roundtable, consultation or evaluated programme on this topic, and no existing "
-        "framework item on it is mapped.")
+        "framework item on it is mapped."
+    )
     assert "‘honour’-based violence" in honour["row_text"]
     assert honour["existing_evidence"] == "none"

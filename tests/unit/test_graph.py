@@ -78,23 +78,28 @@ def test_edges_follow_the_sources(graph, corpus):
 
 
 def test_a_citation_under_another_year_cites_its_entry_flagged(graph):
-    [(_, _, data)] = [e for e in graph.edges("narrative:standard:4", data=True)
-                      if e[1] == "ref:bonta2016"]
+    [(_, _, data)] = [
+        e for e in graph.edges("narrative:standard:4", data=True) if e[1] == "ref:bonta2016"
+    ]
     assert data["lines"] == "235"
     assert data["finding"] == "cited 2017; the reference list dates this work 2016"
-    [(_, _, data)] = [e for e in graph.edges("narrative:appendix1:existing_research", data=True)
-                      if e[1] == "ref:maiuro2008" and "Mauiro" in e[2]["detail"]]
+    [(_, _, data)] = [
+        e
+        for e in graph.edges("narrative:appendix1:existing_research", data=True)
+        if e[1] == "ref:maiuro2008" and "Mauiro" in e[2]["detail"]
+    ]
     assert data["finding"] == "cited as Mauiro; the reference list spells Maiuro"
-    clean = [d for _, v, d in graph.edges("narrative:standard:4", data=True)
-             if v == "ref:maiuro2008"]
+    clean = [
+        d for _, v, d in graph.edges("narrative:standard:4", data=True) if v == "ref:maiuro2008"
+    ]
     assert clean and all(d["finding"] == "" for d in clean)
 
 
 def test_a_cites_edge_carries_its_sentence(graph):
-    [(_, _, data)] = [e for e in graph.edges("guideline:2.6", data=True)
-                      if e[2]["kind"] == "cites"]
-    assert data["detail"] == ("This is in line with the National Statement of Expectations "
-                              "(Home Office, 2022).")
+    [(_, _, data)] = [e for e in graph.edges("guideline:2.6", data=True) if e[2]["kind"] == "cites"]
+    assert data["detail"] == (
+        "This is in line with the National Statement of Expectations (Home Office, 2022)."
+    )
     assert (data["location"], data["lines"]) == ("guideline:2.6", "141")
 
 
@@ -102,12 +107,14 @@ def test_guidelines_inherit_their_standards_evidence(graph):
     evidence = evidence_for(graph, "guideline:3.3")
     assert set(evidence["inherited_from"]) == {"standard:3"}
     assert {"ref:kelly2015", "ref:cannonetal2016", "roundtable:3", "roundtable:14"} <= set(
-        evidence["node"])
+        evidence["node"]
+    )
     # 21: with Holtrop et al. 2017 (line 191), which the reference list dates 2015
     assert len(evidence) == len(evidence_for(graph, "standard:3")) == 21
     holtrop = evidence[evidence["node"] == "ref:holtrop2015"]
     assert holtrop[["lines", "source_file", "finding"]].values.tolist() == [
-        ["191", "001_5b70540cc7bcf418.txt", "cited 2017; the reference list dates this work 2015"]]
+        ["191", "001_5b70540cc7bcf418.txt", "cited 2017; the reference list dates this work 2015"]
+    ]
     own = evidence_for(graph, "guideline:2.6")
     assert own.loc[own["inherited_from"] == "", "node"].tolist() == ["ref:homeoffice2022"]
     with pytest.raises(KeyError):
@@ -131,26 +138,40 @@ def test_standards_that_rest_on_a_reference(graph):
     assert citing["citations"].tolist() == [2, 2, 2]
     # cited only as 2017 under standards 4 (line 235) and 7 (line 371); 2016 in Appendix 1
     bonta = standards_citing(graph, "ref:bonta2016")
-    assert bonta[["standard", "citations"]].values.tolist() == [["standard:4", 1],
-                                                                ["standard:7", 1]]
+    assert bonta[["standard", "citations"]].values.tolist() == [
+        ["standard:4", 1],
+        ["standard:7", 1],
+    ]
     top = references_by_standards(graph)
     assert top.iloc[0][["reference", "standards", "which"]].tolist() == [
-        "ref:morrison2019a", 3, "1, 6, 7"]
+        "ref:morrison2019a",
+        3,
+        "1, 6, 7",
+    ]
 
 
 def test_neighbourhood_by_kind(graph):
     around = neighbourhood(graph, "standard:3", kinds=("guideline",))
-    assert sorted(around.nodes) == ["guideline:3.1", "guideline:3.2", "guideline:3.3",
-                                    "guideline:3.4", "guideline:3.5", "guideline:3.6",
-                                    "standard:3"]
+    assert sorted(around.nodes) == [
+        "guideline:3.1",
+        "guideline:3.2",
+        "guideline:3.3",
+        "guideline:3.4",
+        "guideline:3.5",
+        "guideline:3.6",
+        "standard:3",
+    ]
     assert neighbours_by_kind(graph, "framework:csaap").to_dict() == {
-        "collated_standard": 1, "framework_item": 11}
+        "collated_standard": 1,
+        "framework_item": 11,
+    }
 
 
 def test_takes_whatever_rows_exist(corpus):
-    partial = SimpleNamespace(tables={"standards": corpus["standards"],
-                                      "guidelines": corpus["guidelines"].head(3)},
-                              references=corpus.references.head(0))
+    partial = SimpleNamespace(
+        tables={"standards": corpus["standards"], "guidelines": corpus["guidelines"].head(3)},
+        references=corpus.references.head(0),
+    )
     graph = build_graph(partial)
     assert graph.number_of_nodes() == 10
     assert len(_edges(graph, "part_of")) == 3

@@ -55,8 +55,10 @@ def _links(notebook: Path) -> list[str]:
 
 @pytest.fixture(scope="module")
 def line_counts(repo_root) -> dict[str, int]:
-    return {path.stem: len(split_lines(path.read_text(encoding="utf-8")))
-            for path in (repo_root / "sources").glob("*.txt")}
+    return {
+        path.stem: len(split_lines(path.read_text(encoding="utf-8")))
+        for path in (repo_root / "sources").glob("*.txt")
+    }
 
 
 def test_every_line_link_points_at_a_line_of_a_shipped_source(repo_root, line_counts):
@@ -69,8 +71,8 @@ def test_every_line_link_points_at_a_line_of_a_shipped_source(repo_root, line_co
             stem, line = match.group("stem"), int(match.group("line"))
             assert stem in line_counts, f"{notebook.name}: {link} names no shipped source"
             assert 1 <= line <= line_counts[stem], (
-                f"{notebook.name}: {link} is past the end of {stem}.txt "
-                f"({line_counts[stem]} lines)")
+                f"{notebook.name}: {link} is past the end of {stem}.txt ({line_counts[stem]} lines)"
+            )
             checked += 1
     assert checked > 50
 
@@ -89,15 +91,19 @@ def test_no_mention_of_a_shipped_line_is_left_unlinked(repo_root, line_counts):
             if kind == "markdown":
                 continue
             outside = ANCHOR.sub(" ", text) if kind == "html" else text
-            named = [m.group(0) for m in mention.finditer(outside)
-                     if m.group("stem") in line_counts]
+            named = [
+                m.group(0) for m in mention.finditer(outside) if m.group("stem") in line_counts
+            ]
             assert not named, f"{notebook.name}: unlinked {kind} mention {named[:3]}"
 
 
 def test_the_links_are_the_lines_the_tables_show(repo_root):
     # Notebook 02's audit table links each citation's line to that line: Austin and Dankwort
     # (1999) is cited at 001 line 713.
-    html = next(text for kind, text in _texts(repo_root / "notebooks" / "02_evidence_graph.ipynb")
-                if kind == "html" and 'id="T_unresolved' in text)
-    row = html[:html.index("Austin and Dankwort (1999)")].rsplit("<tr>", 1)[1]
+    html = next(
+        text
+        for kind, text in _texts(repo_root / "notebooks" / "02_evidence_graph.ipynb")
+        if kind == "html" and 'id="T_unresolved' in text
+    )
+    row = html[: html.index("Austin and Dankwort (1999)")].rsplit("<tr>", 1)[1]
     assert '<a href="../build/sources/001_5b70540cc7bcf418.html#L713">713</a>' in row

@@ -34,7 +34,8 @@ def test_rapid_review_programmes_with_their_cited_evaluations(corpus):
     assert programmes.loc["programme:caring_dads", "country"] == "Canada"
     assert programmes.loc["programme:caring_dads", "evaluation"].startswith("McConnell et al, 2017")
     assert programmes.loc["programme:family_safeguarding", "evaluation"] == (
-        "Rodger et al., 2020; Sanders et al., 2020")
+        "Rodger et al., 2020; Sanders et al., 2020"
+    )
     assert programmes.loc["programme:drive", "evaluation"] == "Hester et al., 2019"
     assert programmes.loc["programme:project_mirabal", "kind"] == "research_project"
     kinds = programmes["kind"].value_counts().to_dict()
@@ -43,9 +44,11 @@ def test_rapid_review_programmes_with_their_cited_evaluations(corpus):
 
 def test_disagreements_with_the_rapid_review_are_source_issues(corpus):
     issues = set(corpus["source_issues"]["issue_id"])
-    assert {"source_issue:programme_make_a_change_type",
-            "source_issue:programme_drive_evaluation_year",
-            "source_issue:programme_matac_name"} <= issues
+    assert {
+        "source_issue:programme_make_a_change_type",
+        "source_issue:programme_drive_evaluation_year",
+        "source_issue:programme_matac_name",
+    } <= issues
     notes = " ".join(corpus["programmes"]["note"].dropna())
     for issue in (i for i in issues if i.startswith("source_issue:programme_")):
         if issue != "source_issue:programme_project_mirabal_measures_date":

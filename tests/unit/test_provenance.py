@@ -30,13 +30,17 @@ def cited_text(seeds: Path, source: str, lines: str) -> str:
     parts = []
     for span in lines.split("; "):
         first, _, last = span.partition("-")
-        parts.append("\n".join(text[int(first) - 1: int(last or first)]))
+        parts.append("\n".join(text[int(first) - 1 : int(last or first)]))
     return "\n".join(parts)
 
 
 def verbatim_fields(corpus: Corpus) -> list[tuple[str, str]]:
-    return [(r["name"], f["name"]) for r in corpus.descriptor["resources"]
-            for f in r["schema"]["fields"] if f.get("x-verbatim")]
+    return [
+        (r["name"], f["name"])
+        for r in corpus.descriptor["resources"]
+        for f in r["schema"]["fields"]
+        if f.get("x-verbatim")
+    ]
 
 
 def test_every_row_names_an_existing_source_and_line_range(corpus, seeds_dir):
@@ -64,8 +68,10 @@ def test_verbatim_fields_stand_in_their_cited_lines(corpus, seeds_dir):
                 continue
             source = normalise(cited_text(seeds_dir, row.source, row.lines))
             if normalise(value) not in source:
-                failures.append(f"corpus/{table}.csv:{position}: {column}: {value[:70]!r} is not "
-                                f"in {row.source} lines {row.lines}")
+                failures.append(
+                    f"corpus/{table}.csv:{position}: {column}: {value[:70]!r} is not "
+                    f"in {row.source} lines {row.lines}"
+                )
             checked += 1
     assert not failures, "\n".join(failures)
     assert checked > 250
@@ -81,8 +87,18 @@ def test_bibliography_entries_cite_the_reference_list(corpus, seeds_dir):
         assert references_heading < first < appendix, entry.key
 
 
-@pytest.mark.parametrize("table", ["standards", "guidelines", "narratives", "roundtables",
-                                   "searches", "collated_standards", "framework_items"])
+@pytest.mark.parametrize(
+    "table",
+    [
+        "standards",
+        "guidelines",
+        "narratives",
+        "roundtables",
+        "searches",
+        "collated_standards",
+        "framework_items",
+    ],
+)
 def test_tables_with_text_from_the_sources_have_provenance(corpus, table):
     frame = corpus[table]
     assert frame[["source", "section", "lines"]].notna().all().all()

@@ -99,8 +99,9 @@ def test_hits_per_family_by_hand(analysis):
     assert by_family.loc["batterer", ["searches", "hits"]].tolist() == [13, 9739]
     # men's behaviour change: rows 15-25, 32-34, 42-44
     # 10+1+6+0+0+4+0+4+0+1+4 + 0+0+1 + 0+0+0 = 31, with 9 zero-hit searches
-    assert by_family.loc["men's behaviour change", ["searches", "hits",
-                                                    "zero_hit_searches"]].tolist() == [17, 31, 9]
+    assert by_family.loc[
+        "men's behaviour change", ["searches", "hits", "zero_hit_searches"]
+    ].tolist() == [17, 31, 9]
     # other: rows 46 and 47: 1,500 + 53,100
     assert by_family.loc["other", "hits"] == 54600
     assert by_family["hits"].sum() == 66706
@@ -136,20 +137,27 @@ def test_flagged_rows_still_parse_into_phrases(analysis):
     assert rows.loc[29, "query"] == "“batterer interventions” AND” standards”"
 
 
-@pytest.mark.parametrize(("query", "phrases", "operators", "flags"), [
-    ('"abuser" AND "standards"', ("abuser", "standards"), ("AND",), ()),
-    ("“a” OR “b”", ("a", "b"), ("OR",), ()),
-    ("“a” “b”", ("a", "b"), (), ("missing_operator",)),
-    ("“a” AND", ("a",), ("AND",), ("dangling_operator",)),
-    ("“a” AND standards", ("a", "standards"), ("AND",), ("unquoted_term",)),
-    ("“a AND “b”", ("a and", "b"), (), ("unbalanced_quotes", "missing_operator")),
-    ("“a” AND “” ", ("a",), ("AND",), ("empty_phrase", "dangling_operator")),
-    ("“a” AND “b” (note", ("a", "b"), ("AND",),
-     ("unbalanced_parenthesis", "annotation_outside_query")),
-    ("AND AND", (), ("AND", "AND"), ("no_phrases",)),
-    ("", (), (), ("empty_query",)),
-    (None, (), (), ("empty_query",)),
-])
+@pytest.mark.parametrize(
+    ("query", "phrases", "operators", "flags"),
+    [
+        ('"abuser" AND "standards"', ("abuser", "standards"), ("AND",), ()),
+        ("“a” OR “b”", ("a", "b"), ("OR",), ()),
+        ("“a” “b”", ("a", "b"), (), ("missing_operator",)),
+        ("“a” AND", ("a",), ("AND",), ("dangling_operator",)),
+        ("“a” AND standards", ("a", "standards"), ("AND",), ("unquoted_term",)),
+        ("“a AND “b”", ("a and", "b"), (), ("unbalanced_quotes", "missing_operator")),
+        ("“a” AND “” ", ("a",), ("AND",), ("empty_phrase", "dangling_operator")),
+        (
+            "“a” AND “b” (note",
+            ("a", "b"),
+            ("AND",),
+            ("unbalanced_parenthesis", "annotation_outside_query"),
+        ),
+        ("AND AND", (), ("AND", "AND"), ("no_phrases",)),
+        ("", (), (), ("empty_query",)),
+        (None, (), (), ("empty_query",)),
+    ],
+)
 def test_parse_query_names_each_malformation(query, phrases, operators, flags):
     parsed = parse_query(query)
     assert (parsed.phrases, parsed.operators, parsed.flags) == (phrases, operators, flags)
@@ -165,8 +173,11 @@ def test_parse_query_never_raises_and_only_names_known_flags(text):
 
 def test_a_malformed_query_in_a_broken_copy_gets_a_flag_not_a_crash(tmp_root):
     searches = tmp_root / "corpus" / "searches.csv"
-    edit(searches, "“Domestic violence perpetrator programme” AND “standards”",
-         "“Domestic violence perpetrator programme AND standards")
+    edit(
+        searches,
+        "“Domestic violence perpetrator programme” AND “standards”",
+        "“Domestic violence perpetrator programme AND standards",
+    )
     edit(searches, "“batterer treatment” AND “guidance”", "AND")
     broken = load_corpus(tmp_root)
     rows = search_analysis(broken["searches"]).set_index("number")
@@ -194,18 +205,27 @@ def test_rules_table_has_one_default_per_facet_and_valid_patterns():
     assert (rules["rationale"] != "").all()
 
 
-@pytest.mark.parametrize(("number", "facets"), [
-    (12, ("batterer", "programme/program", "US", "singular", "standards")),
-    (16, ("men's behaviour change", "programme/program", "UK", "plural", "accreditation")),
-    # behavior (US) with programmes (UK)
-    (19, ("men's behaviour change", "programme/program", "mixed", "plural", "quality assurance")),
-    (23, ("men's behaviour change", "programme/program", "US", "singular", "accreditation")),
-    (29, ("batterer", "intervention", "n/a", "plural", "standards")),
-    (47, ("other", "none", "n/a", "n/a", "standards")),
-    (49, ("batterer", "services", "n/a", "plural", "service standards")),
-    (51, ("family violence", "none", "n/a", "n/a", "re-education")),
-    (4, ("domestic violence/abuse", "programme/program", "UK", "singular", "quality assurance")),
-])
+@pytest.mark.parametrize(
+    ("number", "facets"),
+    [
+        (12, ("batterer", "programme/program", "US", "singular", "standards")),
+        (16, ("men's behaviour change", "programme/program", "UK", "plural", "accreditation")),
+        # behavior (US) with programmes (UK)
+        (
+            19,
+            ("men's behaviour change", "programme/program", "mixed", "plural", "quality assurance"),
+        ),
+        (23, ("men's behaviour change", "programme/program", "US", "singular", "accreditation")),
+        (29, ("batterer", "intervention", "n/a", "plural", "standards")),
+        (47, ("other", "none", "n/a", "n/a", "standards")),
+        (49, ("batterer", "services", "n/a", "plural", "service standards")),
+        (51, ("family violence", "none", "n/a", "n/a", "re-education")),
+        (
+            4,
+            ("domestic violence/abuse", "programme/program", "UK", "singular", "quality assurance"),
+        ),
+    ],
+)
 def test_facets_of_printed_rows(analysis, number, facets):
     row = analysis.set_index("number").loc[number]
     assert tuple(row[["family", "noun", "spelling", "grammatical_number", "qualifier"]]) == facets
@@ -213,12 +233,22 @@ def test_facets_of_printed_rows(analysis, number, facets):
 
 def test_every_row_has_every_facet(analysis):
     counts = analysis["family"].value_counts().to_dict()
-    assert counts == {"men's behaviour change": 17, "batterer": 13,
-                      "domestic violence/abuse perpetrator": 11, "family violence": 5,
-                      "domestic violence/abuse": 4, "other": 2}
+    assert counts == {
+        "men's behaviour change": 17,
+        "batterer": 13,
+        "domestic violence/abuse perpetrator": 11,
+        "family violence": 5,
+        "domestic violence/abuse": 4,
+        "other": 2,
+    }
     assert analysis["qualifier"].value_counts().to_dict() == {
-        "standards": 19, "quality assurance": 13, "accreditation": 11, "re-education": 4,
-        "guidance": 3, "service standards": 2}
+        "standards": 19,
+        "quality assurance": 13,
+        "accreditation": 11,
+        "re-education": 4,
+        "guidance": 3,
+        "service standards": 2,
+    }
 
 
 # --------------------------------------------------------------------------------------
@@ -229,12 +259,24 @@ def test_every_row_has_every_facet(analysis):
 def test_spelling_pairs(pairs):
     spelling = spelling_pairs(pairs)
     assert list(zip(spelling["uk"], spelling["us"], strict=True)) == [
-        (5, 3), (8, 7), (10, 9), (11, 12), (16, 15), (18, 17), (18, 19), (20, 21), (22, 23)]
+        (5, 3),
+        (8, 7),
+        (10, 9),
+        (11, 12),
+        (16, 15),
+        (18, 17),
+        (18, 19),
+        (20, 21),
+        (22, 23),
+    ]
     # the US spelling finds more in 3 pairs (933 vs 41, 10 vs 1, 6 vs 0), fewer in 5, as many
     # in 1 (0 vs 0); summed over the 9 pairs: UK 58+8+8+41+1+0+0+4+4 = 124,
     # US 46+4+0+933+10+6+0+0+0 = 999
     assert spelling.loc[spelling["us_minus_uk"] > 0, ["uk", "us"]].values.tolist() == [
-        [11, 12], [16, 15], [18, 17]]
+        [11, 12],
+        [16, 15],
+        [18, 17],
+    ]
     assert (spelling["us_minus_uk"] < 0).sum() == 5
     assert (spelling["uk_results"].sum(), spelling["us_results"].sum()) == (124, 999)
     # programme -> program pairs: UK 58+8+8+41 = 115, US 46+4+0+933 = 983
@@ -247,7 +289,12 @@ def test_nested_pairs_are_monotone_in_the_source(pairs):
     # “batterer intervention” (28, 30, 31) contains in “batterer intervention program(me)”
     # (11, 12, 13, 14) and “domestic abuse” (50) in “domestic abuse offender” (2)
     assert sorted(zip(nested["first"], nested["second"], strict=True)) == [
-        (28, 11), (28, 12), (30, 13), (31, 14), (50, 2)]
+        (28, 11),
+        (28, 12),
+        (30, 13),
+        (31, 14),
+        (50, 2),
+    ]
     assert not pairs["monotonicity_violation"].any()
     # a word inserted inside a phrase is not nested: 4 (domestic abuse programme) -> 10
     inserted = pairs[(pairs["element"] == "added_word") & ~pairs["nested"]]
@@ -255,14 +302,18 @@ def test_nested_pairs_are_monotone_in_the_source(pairs):
 
 
 def test_a_narrower_search_with_more_hits_is_flagged():
-    searches = pd.DataFrame({
-        "search_id": ["search:1", "search:2", "search:3"],
-        "number": [1, 2, 3],
-        "query": ["“batterer intervention” AND “standards”",
-                  "“batterer intervention program” AND “standards”",
-                  "“batterer intervention” AND “service standards”"],
-        "results": [10, 50, 20],
-    })
+    searches = pd.DataFrame(
+        {
+            "search_id": ["search:1", "search:2", "search:3"],
+            "number": [1, 2, 3],
+            "query": [
+                "“batterer intervention” AND “standards”",
+                "“batterer intervention program” AND “standards”",
+                "“batterer intervention” AND “service standards”",
+            ],
+            "results": [10, 50, 20],
+        }
+    )
     pairs = one_element_pairs(search_analysis(searches)).set_index(["first", "second"])
     assert pairs.loc[(1, 2), "monotonicity_violation"]
     assert pairs.loc[(1, 3), "element"] == "qualifier"
@@ -271,8 +322,14 @@ def test_a_narrower_search_with_more_hits_is_flagged():
 
 def test_pair_elements(pairs):
     counts = pairs["element"].value_counts().to_dict()
-    assert counts == {"qualifier": 26, "noun": 21, "spelling": 9, "added_word": 6, "number": 5,
-                      "term": 3}
+    assert counts == {
+        "qualifier": 26,
+        "noun": 21,
+        "spelling": 9,
+        "added_word": 6,
+        "number": 5,
+        "term": 3,
+    }
     row = pairs.set_index(["first", "second"]).loc[(28, 29)]
     assert (row["element"], row["change"]) == ("number", "intervention → interventions")
 
@@ -295,7 +352,8 @@ def test_design_audit(analysis):
     assert numbers == [n for n in range(1, 53) if n not in (46, 47)]
     assert list(searches_outside_design(analysis)["number"]) == [46, 47]
     cell = audit.set_index(["family", "noun", "spelling", "qualifier"]).loc[
-        ("family violence", "programme/program", "UK", "standards")]
+        ("family violence", "programme/program", "UK", "standards")
+    ]
     assert not cell["run"]
 
 
@@ -346,8 +404,11 @@ def test_prisma_s_markdown_and_json(report):
 
 def test_a_facet_without_a_default_rule_fails_every_time():
     # regression pin: the failed lookup was memoised as None, so asking again returned None
-    rules = RuleSet(pd.DataFrame([{"facet": "design", "pattern": "trial", "value": "RCT",
-                                   "applies_to": "query"}]))
+    rules = RuleSet(
+        pd.DataFrame(
+            [{"facet": "design", "pattern": "trial", "value": "RCT", "applies_to": "query"}]
+        )
+    )
     assert rules.value("a randomised trial", "design") == "RCT"
     for _ in range(2):
         with pytest.raises(ValueError, match="facet 'design' has no default rule"):

@@ -29,8 +29,10 @@ def test_the_report_is_shipped_byte_for_byte(repo_root):
     assert shipped.is_file(), "sources/001_5b70540cc7bcf418.txt is shipped with the repository"
     if not (SEEDS / REPORT).is_file():
         pytest.fail(f"{SEEDS / REPORT} is needed to check the shipped copy against it")
-    assert hashlib.sha256(shipped.read_bytes()).digest() == hashlib.sha256(
-        (SEEDS / REPORT).read_bytes()).digest()
+    assert (
+        hashlib.sha256(shipped.read_bytes()).digest()
+        == hashlib.sha256((SEEDS / REPORT).read_bytes()).digest()
+    )
 
 
 def test_only_documents_whose_licence_allows_it_are_shipped(corpus):
@@ -40,17 +42,26 @@ def test_only_documents_whose_licence_allows_it_are_shipped(corpus):
     assert shipped_sources(corpus) == shipped
     assert OGL in documents.loc[REPORT, "licence"]
     for name in documents.index.drop(REPORT):
-        assert documents.loc[name, "licence"].startswith("none stated in the text; not "
-                                                         "redistributed"), name
+        assert documents.loc[name, "licence"].startswith(
+            "none stated in the text; not redistributed"
+        ), name
 
 
 def test_the_readme_gives_the_attribution_and_the_unshipped_documents(corpus):
     readme = (SHIPPED_SOURCES / "README.md").read_text(encoding="utf-8")
-    assert "Contains public sector information licensed under the\n[Open Government Licence " \
-           "v3.0](https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/)" \
-           in readme
-    for fact in ("Westmarland", "Kelly", "Home Office", "January 2023", "10 February 2023",
-                 "Standards for domestic abuse perpetrator interventions"):
+    assert (
+        "Contains public sector information licensed under the\n[Open Government Licence "
+        "v3.0](https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/)"
+        in readme
+    )
+    for fact in (
+        "Westmarland",
+        "Kelly",
+        "Home Office",
+        "January 2023",
+        "10 February 2023",
+        "Standards for domestic abuse perpetrator interventions",
+    ):
         assert fact in readme, fact
     not_shipped = readme.split("## Not shipped", 1)[1]
     for name in corpus["documents"]["file"]:
@@ -60,10 +71,15 @@ def test_the_readme_gives_the_attribution_and_the_unshipped_documents(corpus):
 
 def test_the_unshipped_documents_state_no_licence():
     """The reason they are not shipped, checked against their text."""
-    statement = re.compile(r"licen[cs]e|copyright|©|all rights reserved|creative commons",
-                           re.IGNORECASE)
-    for name in ("000_65e2ddfa96361f50.txt", "002_b01b13f96ff4a6bf.txt",
-                 "003_8b3ee041f33ccf88.txt", "004_00b5cdf5f0b7ab61.txt"):
+    statement = re.compile(
+        r"licen[cs]e|copyright|©|all rights reserved|creative commons", re.IGNORECASE
+    )
+    for name in (
+        "000_65e2ddfa96361f50.txt",
+        "002_b01b13f96ff4a6bf.txt",
+        "003_8b3ee041f33ccf88.txt",
+        "004_00b5cdf5f0b7ab61.txt",
+    ):
         text = (SOURCES / name).read_text(encoding="utf-8")
         found = [m.group(0) for m in statement.finditer(text)]
         # 004 speaks of "licensing" of premises (line 317), not of its own text.
@@ -113,18 +129,24 @@ def test_a_page_has_every_line_escaped_under_its_anchor():
     parser = _Lines()
     parser.feed(page)
     lines = text.split("\n")  # 001 has no final line end
-    assert list(parser.lines) == [f"L{n}" for n in range(1, len(lines) + 1)] == \
-        [f"L{n}" for n in range(1, 1322)]
+    assert (
+        list(parser.lines)
+        == [f"L{n}" for n in range(1, len(lines) + 1)]
+        == [f"L{n}" for n in range(1, 1322)]
+    )
     assert parser.lines["L193"] == lines[192]
     assert {"http-equiv": "Content-Security-Policy", "content": CSP} in parser.meta
     assert "http" not in CSP and "<script" not in page
-    hostile = render_source_page("x.txt", "a <script>alert(1)</script> & b\n",
-                                 {"title": "<b>t</b>", "licence": OGL})
+    hostile = render_source_page(
+        "x.txt", "a <script>alert(1)</script> & b\n", {"title": "<b>t</b>", "licence": OGL}
+    )
     assert "<script>" not in hostile and "&lt;script&gt;alert(1)&lt;/script&gt; &amp; b" in hostile
     assert "&lt;b&gt;t&lt;/b&gt;" in hostile
-    assert ("Contains public sector information licensed under the "
-            '<a href="https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/">'
-            "Open Government Licence v3.0</a>") in hostile
+    assert (
+        "Contains public sector information licensed under the "
+        '<a href="https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/">'
+        "Open Government Licence v3.0</a>"
+    ) in hostile
 
 
 def test_the_style_hash_in_the_policy_is_the_style_s():
@@ -143,11 +165,15 @@ def test_lines_are_counted_as_the_corpus_counts_them():
 
 def test_links_go_to_the_first_line_of_a_shipped_source_only():
     assert source_link(REPORT, "171-185; 1240") == "sources/001_5b70540cc7bcf418.html#L171"
-    assert source_link(REPORT, "171", shipped=[REPORT], prefix="../build/sources/") == \
-        "../build/sources/001_5b70540cc7bcf418.html#L171"
+    assert (
+        source_link(REPORT, "171", shipped=[REPORT], prefix="../build/sources/")
+        == "../build/sources/001_5b70540cc7bcf418.html#L171"
+    )
     assert source_link("003_8b3ee041f33ccf88.txt", "12", shipped=[REPORT]) is None
-    assert location_link(f"{REPORT}, narrative:standard:3, line 193", shipped=[REPORT]) == \
-        "sources/001_5b70540cc7bcf418.html#L193"
+    assert (
+        location_link(f"{REPORT}, narrative:standard:3, line 193", shipped=[REPORT])
+        == "sources/001_5b70540cc7bcf418.html#L193"
+    )
     assert location_link("003_8b3ee041f33ccf88.txt, Box 1, lines 4-5", shipped=[REPORT]) is None
     shown = provenance("003_8b3ee041f33ccf88.txt", "4-5", shipped=[REPORT])
     assert shown._repr_html_() == "<span>003_8b3ee041f33ccf88.txt, lines 4-5</span>"
@@ -181,7 +207,8 @@ def test_notebook_links_leave_sources_that_are_not_shipped_as_escaped_text():
     assert links == ["../build/sources/001_5b70540cc7bcf418.html#L193", None]
     import pandas as pd
 
-    html = styled_table(pd.DataFrame({"lines": ["193-195", "<12>"]}), "c", "t",
-                        links={"lines": links}).to_html()
+    html = styled_table(
+        pd.DataFrame({"lines": ["193-195", "<12>"]}), "c", "t", links={"lines": links}
+    ).to_html()
     assert '<a href="../build/sources/001_5b70540cc7bcf418.html#L193">193-195</a>' in html
     assert "&lt;12&gt;" in html and "<12>" not in html

@@ -11,8 +11,7 @@ import pytest
 from workbench.render.spreadsheet import neutralise_cell, spreadsheet_csv
 
 # OWASP's list of first characters, each with a formula after it
-FORMULAS = ['=HYPERLINK("http://x.invalid","y")', "+1+1", "-2+3", "@SUM(A1)", "\t=1+1",
-            "\r=1+1"]
+FORMULAS = ['=HYPERLINK("http://x.invalid","y")', "+1+1", "-2+3", "@SUM(A1)", "\t=1+1", "\r=1+1"]
 
 
 @pytest.mark.parametrize("value", FORMULAS)
@@ -38,7 +37,7 @@ def test_openpyxl_stores_a_neutralised_cell_as_text_and_a_raw_one_as_a_formula()
 
 
 def test_spreadsheet_csv_quotes_every_field_and_reads_back():
-    rows = [["id", "citation"], ["ref:a", FORMULAS[0]], ["ref:b", "Gray, \"2020\""]]
+    rows = [["id", "citation"], ["ref:a", FORMULAS[0]], ["ref:b", 'Gray, "2020"']]
     text = spreadsheet_csv(rows)
     assert all(line.startswith('"') and line.endswith('"') for line in text.splitlines())
     back = list(csv.reader(io.StringIO(text, newline="")))

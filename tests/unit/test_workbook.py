@@ -11,8 +11,14 @@ import pytest
 from workbench.render.workbook import Sheet, render_workbook
 
 #: Text a spreadsheet would run as a formula, or read as one (OWASP's CSV-injection list).
-HOSTILE = ["=HYPERLINK(\"http://example.invalid\",\"x\")", "+1+2", "-2+3", "@SUM(A1:A2)",
-           "\tindented", "=1+1"]
+HOSTILE = [
+    '=HYPERLINK("http://example.invalid","x")',
+    "+1+2",
+    "-2+3",
+    "@SUM(A1:A2)",
+    "\tindented",
+    "=1+1",
+]
 
 
 def test_formula_like_text_is_stored_as_quoted_text_unchanged():
@@ -27,8 +33,14 @@ def test_formula_like_text_is_stored_as_quoted_text_unchanged():
 
 
 def test_missing_values_are_empty_cells_and_the_bytes_are_the_same_twice():
-    table = pd.DataFrame({"a": ["x", None], "b": pd.array([1, None], dtype="Int64"),
-                          "c": [0.5, float("nan")], "d": [True, False]})
+    table = pd.DataFrame(
+        {
+            "a": ["x", None],
+            "b": pd.array([1, None], dtype="Int64"),
+            "c": [0.5, float("nan")],
+            "d": [True, False],
+        }
+    )
     first = render_workbook([Sheet("T", "t", table)])
     assert render_workbook([Sheet("T", "t", table)]) == first
     rows = list(openpyxl.load_workbook(io.BytesIO(first))["T"].iter_rows(values_only=True))
@@ -46,7 +58,11 @@ def test_sheet_names_must_be_distinct_and_short():
 def test_control_characters_are_written_as_ooxml_escapes_not_refused():
     table = pd.DataFrame({"a": ["bell\x07here", "_x0041_ literal", "two\nlines"]})
     data = render_workbook([Sheet("T", "t", table)])
-    values = [row[0] for row in openpyxl.load_workbook(io.BytesIO(data))["T"].iter_rows(
-        min_row=2, values_only=True)]
+    values = [
+        row[0]
+        for row in openpyxl.load_workbook(io.BytesIO(data))["T"].iter_rows(
+            min_row=2, values_only=True
+        )
+    ]
     # openpyxl shows the stored escapes; Excel and LibreOffice read them as the characters
     assert values == ["bell_x0007_here", "_x005F_x0041_ literal", "two\nlines"]

@@ -40,8 +40,12 @@ def dataflow(*extra: ModuleType) -> driver.Driver:
 
     Its results are a plain dict by node name; it runs nothing until asked.
     """
-    return (driver.Builder().with_modules(*MODULES, *extra)
-            .with_adapters(base.SimplePythonGraphAdapter(base.DictResult())).build())
+    return (
+        driver.Builder()
+        .with_modules(*MODULES, *extra)
+        .with_adapters(base.SimplePythonGraphAdapter(base.DictResult()))
+        .build()
+    )
 
 
 def artefact_nodes(flow: driver.Driver) -> list[str]:
@@ -51,8 +55,9 @@ def artefact_nodes(flow: driver.Driver) -> list[str]:
 
 
 #: What the source of :func:`node_module` may use without importing it.
-NODE_PRELUDE = ("import pandas as pd\n"
-                "from workbench.dataflow.records import Artefact, Artefacts, file, table\n")
+NODE_PRELUDE = (
+    "import pandas as pd\nfrom workbench.dataflow.records import Artefact, Artefacts, file, table\n"
+)
 
 
 def node_module(source: str) -> ModuleType:
@@ -71,8 +76,9 @@ def dataflow_graph(flow: driver.Driver) -> Any:
 
     graph = nx.DiGraph()
     for node in sorted(flow.graph.nodes.values(), key=lambda n: n.name):
-        stage = ("input" if node.user_defined else
-                 "artefact" if node.type == Artefacts else "derived")
+        stage = (
+            "input" if node.user_defined else "artefact" if node.type == Artefacts else "derived"
+        )
         graph.add_node(node.name, stage=stage)
     for node in flow.graph.nodes.values():
         for dependency in node.dependencies:

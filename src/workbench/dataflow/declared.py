@@ -25,8 +25,10 @@ class DeclaredTables(dict):
 
     def _check(self, name: object) -> None:
         if name not in self.declared:
-            raise UndeclaredTable(f"table {name!r} is read but not a parameter of the node "
-                                  f"(declared: {', '.join(sorted(self.declared))})")
+            raise UndeclaredTable(
+                f"table {name!r} is read but not a parameter of the node "
+                f"(declared: {', '.join(sorted(self.declared))})"
+            )
 
     def __getitem__(self, name: str) -> pd.DataFrame:
         self._check(name)
@@ -41,13 +43,20 @@ class DeclaredTables(dict):
         return super().__contains__(name)
 
 
-def declared_corpus(descriptor: dict[str, Any] | None = None,
-                    references: pd.DataFrame | None = None, bibliography: Any = None,
-                    **tables: pd.DataFrame | None) -> Corpus:
+def declared_corpus(
+    descriptor: dict[str, Any] | None = None,
+    references: pd.DataFrame | None = None,
+    bibliography: Any = None,
+    **tables: pd.DataFrame | None,
+) -> Corpus:
     """Return a corpus holding only ``tables`` (and the bibliography, when given)."""
-    return Corpus(root=Path("."), descriptor=descriptor or {"resources": []},
-                  tables=DeclaredTables(tables), bibliography=bibliography,
-                  references=references if references is not None else pd.DataFrame())
+    return Corpus(
+        root=Path("."),
+        descriptor=descriptor or {"resources": []},
+        tables=DeclaredTables(tables),
+        bibliography=bibliography,
+        references=references if references is not None else pd.DataFrame(),
+    )
 
 
 def declared_tables(**tables: pd.DataFrame | None) -> dict[str, pd.DataFrame]:

@@ -23,8 +23,14 @@ from workbench.corpus import BIBLIOGRAPHY, DESCRIPTOR, Corpus
 #: A corpus table as a node receives it: ``None`` when the corpus does not have it.
 Table = pd.DataFrame | None
 #: The inputs that are not tables.
-OTHER_INPUTS = ("references", "bibliography", "descriptor", "shipped_sources",
-                "corpus_tables", "fingerprint")
+OTHER_INPUTS = (
+    "references",
+    "bibliography",
+    "descriptor",
+    "shipped_sources",
+    "corpus_tables",
+    "fingerprint",
+)
 
 
 def input_values(corpus: Corpus, fingerprint: str) -> dict[str, Any]:
@@ -32,14 +38,20 @@ def input_values(corpus: Corpus, fingerprint: str) -> dict[str, Any]:
     by node name."""
     from workbench.render.sources import SOURCES_DIR, shipped_sources
 
-    values: dict[str, Any] = {r["name"]: corpus.tables.get(r["name"])
-                              for r in corpus.descriptor["resources"]}
-    values.update(references=corpus.references, bibliography=corpus.bibliography,
-                  descriptor=corpus.descriptor, corpus_tables=dict(corpus.tables),
-                  fingerprint=fingerprint)
+    values: dict[str, Any] = {
+        r["name"]: corpus.tables.get(r["name"]) for r in corpus.descriptor["resources"]
+    }
+    values.update(
+        references=corpus.references,
+        bibliography=corpus.bibliography,
+        descriptor=corpus.descriptor,
+        corpus_tables=dict(corpus.tables),
+        fingerprint=fingerprint,
+    )
     folder = Path(corpus.root) / SOURCES_DIR
-    values["shipped_sources"] = {name: (folder / name).read_text(encoding="utf-8")
-                                 for name in shipped_sources(corpus)}
+    values["shipped_sources"] = {
+        name: (folder / name).read_text(encoding="utf-8") for name in shipped_sources(corpus)
+    }
     return values
 
 
@@ -51,15 +63,23 @@ def input_keys(corpus: Corpus, values: dict[str, Any]) -> dict[str, str]:
     def key(*parts: str) -> str:
         return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
-    keys = {name: key("table", name, corpus.digests.get(name, "absent"), described)
-            for name in values if name not in OTHER_INPUTS}
+    keys = {
+        name: key("table", name, corpus.digests.get(name, "absent"), described)
+        for name in values
+        if name not in OTHER_INPUTS
+    }
     bib = corpus.digests.get(BIBLIOGRAPHY, "")
-    keys.update(references=key("references", bib, described),
-                bibliography=key("bibliography", bib), descriptor=key("descriptor", described))
+    keys.update(
+        references=key("references", bib, described),
+        bibliography=key("bibliography", bib),
+        descriptor=key("descriptor", described),
+    )
     texts = values["shipped_sources"]
-    keys["corpus_tables"] = key("tables", *(keys[name] for name in sorted(values)
-                                            if name not in OTHER_INPUTS))
+    keys["corpus_tables"] = key(
+        "tables", *(keys[name] for name in sorted(values) if name not in OTHER_INPUTS)
+    )
     keys["fingerprint"] = key("fingerprint", values["fingerprint"])
-    keys["shipped_sources"] = key("sources", *(f"{name}\0{text}" for name, text
-                                              in sorted(texts.items())))
+    keys["shipped_sources"] = key(
+        "sources", *(f"{name}\0{text}" for name, text in sorted(texts.items()))
+    )
     return keys

@@ -22,9 +22,14 @@ import pandas as pd
 
 #: Media types by file suffix (the records' ``media_type``).
 MEDIA_TYPES: dict[str, str] = {
-    ".csv": "text/csv", ".tsv": "text/tab-separated-values", ".png": "image/png",
-    ".html": "text/html", ".md": "text/markdown", ".json": "application/json",
-    ".graphml": "application/graphml+xml", ".ris": "application/x-research-info-systems",
+    ".csv": "text/csv",
+    ".tsv": "text/tab-separated-values",
+    ".png": "image/png",
+    ".html": "text/html",
+    ".md": "text/markdown",
+    ".json": "application/json",
+    ".graphml": "application/graphml+xml",
+    ".ris": "application/x-research-info-systems",
     ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 
@@ -55,9 +60,13 @@ class Artefact:
 
     def about(self) -> dict[str, Any]:
         """Return the record without its bytes (what the build's cache keeps beside them)."""
-        about: dict[str, Any] = {"name": self.name, "media_type": self.media_type,
-                                 "description": self.description, "audience": self.audience,
-                                 "title": self.title}
+        about: dict[str, Any] = {
+            "name": self.name,
+            "media_type": self.media_type,
+            "description": self.description,
+            "audience": self.audience,
+            "title": self.title,
+        }
         if self.schema is not None:
             about["schema"] = self.schema
         return about
@@ -70,13 +79,18 @@ Artefacts = tuple[Artefact, ...]
 def media_type(name: str) -> str:
     """Return the media type of a file name by its suffix (``application/octet-stream`` when
     the suffix is unknown)."""
-    suffix = name[name.rfind("."):] if "." in name else ""
+    suffix = name[name.rfind(".") :] if "." in name else ""
     return MEDIA_TYPES.get(suffix, "application/octet-stream")
 
 
-def guide(name: str, description: str | None = None, *, audience: str | None = None,
-          title: str | None = None, tables: Mapping[str, pd.DataFrame] | None = None
-          ) -> tuple[str, str, str]:
+def guide(
+    name: str,
+    description: str | None = None,
+    *,
+    audience: str | None = None,
+    title: str | None = None,
+    tables: Mapping[str, pd.DataFrame] | None = None,
+) -> tuple[str, str, str]:
     """Return the description, audience and plain name of the artefact ``name``: those given,
     else its entry in the front page's guide (``workbench.render.index.GUIDE``, the one table
     of what each file of a build is and whom it is for; ``tables`` name a heat-map's framework
@@ -84,20 +98,27 @@ def guide(name: str, description: str | None = None, *, audience: str | None = N
     from workbench.render.index import guide_entry
 
     entry = guide_entry(PurePosixPath(name), tables)
-    return (description if description is not None else entry.description if entry else "",
-            audience if audience is not None else entry.audience if entry else "",
-            title if title is not None else entry.name if entry else "")
+    return (
+        description if description is not None else entry.description if entry else "",
+        audience if audience is not None else entry.audience if entry else "",
+        title if title is not None else entry.name if entry else "",
+    )
 
 
-def file(name: str, data: bytes | str, description: str | None = None, *,
-         audience: str | None = None, title: str | None = None,
-         tables: Mapping[str, pd.DataFrame] | None = None) -> Artefact:
+def file(
+    name: str,
+    data: bytes | str,
+    description: str | None = None,
+    *,
+    audience: str | None = None,
+    title: str | None = None,
+    tables: Mapping[str, pd.DataFrame] | None = None,
+) -> Artefact:
     """Return the record of a file that is not a table (text is encoded as UTF-8); what it
     is and whom it is for come from :func:`guide` unless given."""
     if isinstance(data, str):
         data = data.encode("utf-8")
-    about, reader, plain = guide(name, description, audience=audience, title=title,
-                                 tables=tables)
+    about, reader, plain = guide(name, description, audience=audience, title=title, tables=tables)
     return Artefact(name, data, media_type(name), about, audience=reader, title=plain)
 
 
@@ -121,9 +142,15 @@ def table_bytes(frame: pd.DataFrame) -> bytes:
     return csv_text(frame).encode("utf-8")
 
 
-def table(name: str, frame: pd.DataFrame, description: str | None = None, *,
-          pandas_csv: bool = False, audience: str | None = None,
-          title: str | None = None) -> Artefact:
+def table(
+    name: str,
+    frame: pd.DataFrame,
+    description: str | None = None,
+    *,
+    pandas_csv: bool = False,
+    audience: str | None = None,
+    title: str | None = None,
+) -> Artefact:
     """Return the record of a CSV table with its schema.
 
     Args:

@@ -38,8 +38,14 @@ def _one_line(text: object) -> str:
 
 
 def _fill(text: str, width: int, indent: str) -> list[str]:
-    return textwrap.wrap(text, width, initial_indent=indent, subsequent_indent=indent + "  ",
-                         break_long_words=True, break_on_hyphens=False) or [indent]
+    return textwrap.wrap(
+        text,
+        width,
+        initial_indent=indent,
+        subsequent_indent=indent + "  ",
+        break_long_words=True,
+        break_on_hyphens=False,
+    ) or [indent]
 
 
 def _entry_lines(entry: Mapping, width: int, head: str) -> list[str]:
@@ -50,14 +56,22 @@ def _entry_lines(entry: Mapping, width: int, head: str) -> list[str]:
     if via:
         where += f" (via {', '.join(via)})"
     lines += _fill(f"where: {where}", width, _DETAIL)
-    topics = ("; ".join(entry["topics"]) if entry["topics"]
-              else "none (linked, but coded with no topic of the map)")
+    topics = (
+        "; ".join(entry["topics"])
+        if entry["topics"]
+        else "none (linked, but coded with no topic of the map)"
+    )
     lines += _fill(f"topics: {topics}", width, _DETAIL)
     return lines
 
 
-def render_row_evidence(row: Mapping, entries: pd.DataFrame, channels: Iterable[str],
-                        channel_labels: Mapping[str, str], width: int = 80) -> str:
+def render_row_evidence(
+    row: Mapping,
+    entries: pd.DataFrame,
+    channels: Iterable[str],
+    channel_labels: Mapping[str, str],
+    width: int = 80,
+) -> str:
     """Return the evidence the gap map links to one row, channel by channel.
 
     Args:
@@ -72,27 +86,41 @@ def render_row_evidence(row: Mapping, entries: pd.DataFrame, channels: Iterable[
         out += [""] + textwrap.wrap(
             f"A guideline has no evidence narrative of its own: it inherits the evidence of "
             f"its standard, {row['standard_id']} (narrative:{row['standard_id']} below); its "
-            "framework items come from its own crosswalk rows.", width)
+            "framework items come from its own crosswalk rows.",
+            width,
+        )
     for channel in channels:
         part = entries[entries["channel"] == channel]
         counted = sum(bool(topics) for topics in part["topics"])
         title = channel_labels.get(channel, channel)
         out += [""] + textwrap.wrap(
             f"{title}: {len(part)} linked, {counted} counted for at least one topic"
-            if len(part) else f"{title}: none", width)
+            if len(part)
+            else f"{title}: none",
+            width,
+        )
         for entry in part.to_dict("records"):
-            out += _entry_lines(entry, width,
-                                f"{entry['evidence_id']}  {_one_line(entry['citation'])}")
+            out += _entry_lines(
+                entry, width, f"{entry['evidence_id']}  {_one_line(entry['citation'])}"
+            )
     out += [""] + textwrap.wrap(
         "A cell of the gap map counts each item once per topic. gap_evidence.csv (written by "
         "workbench build) gives every linking sentence and how its topic was coded; "
         "workbench evidence ID (e.g. ref:..., roundtable:...) shows where else an item "
-        "is used.", width)
+        "is used.",
+        width,
+    )
     return "\n".join(out) + "\n"
 
 
-def render_item_rows(item: str, citation: str, entries: pd.DataFrame, inherited: list[str],
-                     row_labels: Mapping[str, str], width: int = 80) -> str:
+def render_item_rows(
+    item: str,
+    citation: str,
+    entries: pd.DataFrame,
+    inherited: list[str],
+    row_labels: Mapping[str, str],
+    width: int = 80,
+) -> str:
     """Return the standards and guidelines whose own text (or crosswalk row) links an item.
 
     Args:
@@ -107,14 +135,17 @@ def render_item_rows(item: str, citation: str, entries: pd.DataFrame, inherited:
         out += textwrap.wrap(f"No standard or guideline of the gap map rests on {item}.", width)
         return "\n".join(out) + "\n"
     out += [""] + textwrap.wrap(
-        f"Linked by the text (or crosswalk row) of {len(entries)} standard(s) or "
-        "guideline(s):", width)
+        f"Linked by the text (or crosswalk row) of {len(entries)} standard(s) or guideline(s):",
+        width,
+    )
     for entry in entries.to_dict("records"):
-        out += _entry_lines(entry, width,
-                            f"{entry['row_id']}  {_one_line(row_labels.get(entry['row_id'], ''))}")
+        out += _entry_lines(
+            entry, width, f"{entry['row_id']}  {_one_line(row_labels.get(entry['row_id'], ''))}"
+        )
     if inherited:
         out += [""] + textwrap.wrap(
-            f"Inherited by {len(inherited)} more: {', '.join(inherited)}.", width)
+            f"Inherited by {len(inherited)} more: {', '.join(inherited)}.", width
+        )
     return "\n".join(out) + "\n"
 
 
@@ -131,7 +162,7 @@ SUGGESTION_LEGEND = {
     "score": "TF-IDF cosine similarity of the guideline's and the item's texts, 0 to 1",
     "guideline": "the guideline's number: 3.3 is guideline:3.3 (focal_id in the CSV)",
     "item": "the candidate item of an existing framework: csaap:6 is "
-            "framework_item:csaap:6 (reference_id in the CSV)",
+    "framework_item:csaap:6 (reference_id in the CSV)",
     "curated": "the relation of the curated crosswalk row for this pair, or - if none",
     "shared words": "the words both texts use that weigh most in the score",
 }
@@ -159,13 +190,18 @@ def _legend(legend: Mapping[str, str], width: int) -> list[str]:
     name_width = max(len(name) for name in legend)
     lines = []
     for name, meaning in legend.items():
-        lines += textwrap.wrap(meaning, width, initial_indent=f"  {name.ljust(name_width)}  ",
-                               subsequent_indent=" " * (name_width + 4))
+        lines += textwrap.wrap(
+            meaning,
+            width,
+            initial_indent=f"  {name.ljust(name_width)}  ",
+            subsequent_indent=" " * (name_width + 4),
+        )
     return lines
 
 
-def render_suggestions(suggestions: pd.DataFrame, metrics: pd.DataFrame, k: int, show: int,
-                       where: str, width: int = 80) -> str:
+def render_suggestions(
+    suggestions: pd.DataFrame, metrics: pd.DataFrame, k: int, show: int, where: str, width: int = 80
+) -> str:
     """Return what ``suggest-crosswalk`` says: how many candidates it wrote, the best ``show``
     of them with a legend, and the precision table whose counts add up to the file's.
 
@@ -183,19 +219,36 @@ def render_suggestions(suggestions: pd.DataFrame, metrics: pd.DataFrame, k: int,
         f"wrote {len(suggestions)} candidate rows to {where}: up to {k} per guideline for "
         f"{guidelines} guideline(s) and {frameworks} framework(s) (an item sharing no word "
         "with a guideline is never suggested). They are never merged into "
-        "corpus/crosswalk.csv: review each against both texts.", width)
-    best = suggestions.sort_values(["score", "framework_id", "focal_id", "rank"],
-                                   ascending=[False, True, True, True], kind="stable")
+        "corpus/crosswalk.csv: review each against both texts.",
+        width,
+    )
+    best = suggestions.sort_values(
+        ["score", "framework_id", "focal_id", "rank"],
+        ascending=[False, True, True, True],
+        kind="stable",
+    )
     best = best.head(show)
     if len(best):
         out += [""] + textwrap.wrap(
-            f"The best {len(best)} of {len(suggestions)} by score (--show N for more):", width)
-        rows = [[f"{score:.3f}", _short(focal), _short(reference),
-                 curated if isinstance(curated, str) and curated else "-",
-                 terms if isinstance(terms, str) else ""]
-                for score, focal, reference, curated, terms in zip(
-                    best["score"], best["focal_id"], best["reference_id"],
-                    best["curated_relation"], best["shared_terms"], strict=True)]
+            f"The best {len(best)} of {len(suggestions)} by score (--show N for more):", width
+        )
+        rows = [
+            [
+                f"{score:.3f}",
+                _short(focal),
+                _short(reference),
+                curated if isinstance(curated, str) and curated else "-",
+                terms if isinstance(terms, str) else "",
+            ]
+            for score, focal, reference, curated, terms in zip(
+                best["score"],
+                best["focal_id"],
+                best["reference_id"],
+                best["curated_relation"],
+                best["shared_terms"],
+                strict=True,
+            )
+        ]
         out += [fit_table(list(SUGGESTION_LEGEND), rows, width)]
         out += [""] + _legend(SUGGESTION_LEGEND, width)
     at_k = metrics[metrics["k"] == k]
@@ -203,18 +256,26 @@ def render_suggestions(suggestions: pd.DataFrame, metrics: pd.DataFrame, k: int,
         at_k = at_k[at_k["framework_id"] != "all"]
     if len(at_k):
         out += [""] + textwrap.wrap(
-            f"How far to trust them: the candidates at k = {k} against the curated rows.",
-            width)
-        rows = [[_short(r.framework_id), *(str(v) for v in (
-                    r.guidelines, r.relevant_pairs, r.suggested, r.hits)),
-                  *(f"{v:.3f}" if pd.notna(v) else "-" for v in (
-                      r.precision, r.recall, r.random_precision))]
-                for r in at_k.itertuples(index=False)]
+            f"How far to trust them: the candidates at k = {k} against the curated rows.", width
+        )
+        rows = [
+            [
+                _short(r.framework_id),
+                *(str(v) for v in (r.guidelines, r.relevant_pairs, r.suggested, r.hits)),
+                *(
+                    f"{v:.3f}" if pd.notna(v) else "-"
+                    for v in (r.precision, r.recall, r.random_precision)
+                ),
+            ]
+            for r in at_k.itertuples(index=False)
+        ]
         out += [fit_table(list(METRICS_LEGEND), rows, width)]
         out += [""] + _legend(METRICS_LEGEND, width)
         scored = int(at_k.loc[at_k["framework_id"] != "all", "suggested"].sum())
         out += [""] + textwrap.wrap(
             f"{scored} of the {len(suggestions)} candidates written are scored; the other "
             f"{len(suggestions) - scored} are for guidelines with no curated mapping to the "
-            "framework, so nothing can confirm or refute them.", width)
+            "framework, so nothing can confirm or refute them.",
+            width,
+        )
     return "\n".join(out) + "\n"

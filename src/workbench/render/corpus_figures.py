@@ -32,8 +32,11 @@ def collated_standards_figure(collated: pd.DataFrame):
     left.set_title("Collated standards by country", loc="left", fontsize=10)
     left.set_xlabel("sets of standards")
     right.bar(by_year.index, by_year.to_numpy(), color=OKABE_ITO["orange"])
-    right.set_title(f"Year of the collated standards (given for {int(by_year.sum())} "
-                    f"of {len(collated)})", loc="left", fontsize=10)
+    right.set_title(
+        f"Year of the collated standards (given for {int(by_year.sum())} of {len(collated)})",
+        loc="left",
+        fontsize=10,
+    )
     right.set_xlabel("year")
     right.set_ylabel("sets of standards")
     return fig

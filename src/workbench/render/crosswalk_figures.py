@@ -63,23 +63,30 @@ def heatmap_matrix(tables: dict[str, pd.DataFrame], framework_id: str) -> pd.Dat
     edition with ``tables`` as usual: rows are then the guidelines all the same.
     """
     known = elements(tables)
-    items = sort_elements(known.loc[(known["kind"] == "framework_item")
-                                    & (known["framework_id"] == framework_id), "element_id"])
+    items = sort_elements(
+        known.loc[
+            (known["kind"] == "framework_item") & (known["framework_id"] == framework_id),
+            "element_id",
+        ]
+    )
     guidelines = list(tables["guidelines"]["guideline_id"])
     crosswalk = tables["crosswalk"]
-    mine = crosswalk[(crosswalk["framework_id"] == framework_id)
-                     & crosswalk["focal_id"].isin(guidelines)]
+    mine = crosswalk[
+        (crosswalk["framework_id"] == framework_id) & crosswalk["focal_id"].isin(guidelines)
+    ]
     dispositions = tables["crosswalk_dispositions"]
     reviewed = set(mine["focal_id"]) | set(
-        dispositions.loc[dispositions["framework_id"] == framework_id, "element_id"])
+        dispositions.loc[dispositions["framework_id"] == framework_id, "element_id"]
+    )
     if reviewed & set(guidelines):  # rows: the guidelines reviewed against this framework
         guidelines = [g for g in guidelines if g in reviewed]
     columns = items + ([WHOLE_FRAMEWORK] if (mine["reference_id"] == framework_id).any() else [])
     matrix = pd.DataFrame(None, index=guidelines, columns=columns, dtype=object)
     strength = pd.DataFrame(None, index=guidelines, columns=columns, dtype=object)
     for record in mine.to_dict("records"):
-        column = WHOLE_FRAMEWORK if record["reference_id"] == framework_id else (
-            record["reference_id"])
+        column = (
+            WHOLE_FRAMEWORK if record["reference_id"] == framework_id else (record["reference_id"])
+        )
         matrix.at[record["focal_id"], column] = record["relation"]
         strength.at[record["focal_id"], column] = int(record["strength"])
     matrix.attrs["strength"] = strength
@@ -101,19 +108,31 @@ def heatmap_grid(tables: dict[str, pd.DataFrame], framework_id: str) -> tuple:
     matrix = heatmap_matrix(tables, framework_id)
     known = elements(tables).set_index("element_id")
     dispositions = tables["crosswalk_dispositions"].set_index(["element_id", "framework_id"])
-    row_colours = [_disposition_colour(dispositions, g, framework_id, unreviewed=True)
-                   for g in matrix.index]
+    row_colours = [
+        _disposition_colour(dispositions, g, framework_id, unreviewed=True) for g in matrix.index
+    ]
     column_colours = [_disposition_colour(dispositions, i, framework_id) for i in matrix.columns]
-    columns = [c if c == WHOLE_FRAMEWORK else
-               f"{known.at[c, 'code']} {_short(known.at[c, 'label'])}" for c in matrix.columns]
+    columns = [
+        c if c == WHOLE_FRAMEWORK else f"{known.at[c, 'code']} {_short(known.at[c, 'label'])}"
+        for c in matrix.columns
+    ]
     name = known.at[framework_id, "label"]
-    return (matrix, [g.split(":", 1)[1] for g in matrix.index], columns, row_colours,
-            column_colours, f"Guidelines × {name}",
-            _label_key(row_colours + column_colours, DISPOSITION_KEY))
+    return (
+        matrix,
+        [g.split(":", 1)[1] for g in matrix.index],
+        columns,
+        row_colours,
+        column_colours,
+        f"Guidelines × {name}",
+        _label_key(row_colours + column_colours, DISPOSITION_KEY),
+    )
 
 
-def edition_matrix(tables: dict[str, pd.DataFrame], source: str = "framework:respect:3ed",
-                   target: str = "framework:respect:4ed") -> pd.DataFrame:
+def edition_matrix(
+    tables: dict[str, pd.DataFrame],
+    source: str = "framework:respect:3ed",
+    target: str = "framework:respect:4ed",
+) -> pd.DataFrame:
     """Return the edition mapping as a matrix: items of ``source`` (rows) × ``target`` (columns).
 
     Cells hold the relation read ``source item RELATION target item`` (rows recorded the other
@@ -128,8 +147,11 @@ def edition_matrix(tables: dict[str, pd.DataFrame], source: str = "framework:res
     matrix = pd.DataFrame(None, index=rows, columns=columns, dtype=object)
     strength = pd.DataFrame(None, index=rows, columns=columns, dtype=object)
     for record in tables["crosswalk"].to_dict("records"):
-        focal, reference, relation = (record["focal_id"], record["reference_id"],
-                                      record["relation"])
+        focal, reference, relation = (
+            record["focal_id"],
+            record["reference_id"],
+            record["relation"],
+        )
         if focal in matrix.index and reference in matrix.columns:
             matrix.at[focal, reference] = relation
             strength.at[focal, reference] = int(record["strength"])
@@ -140,9 +162,11 @@ def edition_matrix(tables: dict[str, pd.DataFrame], source: str = "framework:res
     return matrix
 
 
-def edition_heatmap_figure(tables: dict[str, pd.DataFrame],
-                           source: str = "framework:respect:3ed",
-                           target: str = "framework:respect:4ed"):
+def edition_heatmap_figure(
+    tables: dict[str, pd.DataFrame],
+    source: str = "framework:respect:3ed",
+    target: str = "framework:respect:4ed",
+):
     """Return a figure of the edition mapping: ``source`` items × ``target`` items by relation.
 
     Grey labels mark items with no counterpart in the other edition (dropped or new); the
@@ -151,8 +175,11 @@ def edition_heatmap_figure(tables: dict[str, pd.DataFrame],
     return _relation_grid(*edition_grid(tables, source, target))
 
 
-def edition_grid(tables: dict[str, pd.DataFrame], source: str = "framework:respect:3ed",
-                 target: str = "framework:respect:4ed") -> tuple:
+def edition_grid(
+    tables: dict[str, pd.DataFrame],
+    source: str = "framework:respect:3ed",
+    target: str = "framework:respect:4ed",
+) -> tuple:
     """Return what ``edition_heatmap_figure`` draws: the arguments of ``_relation_grid``."""
     matrix = edition_matrix(tables, source, target)
     known = elements(tables).set_index("element_id")
@@ -163,10 +190,16 @@ def edition_grid(tables: dict[str, pd.DataFrame], source: str = "framework:respe
 
     row_colours = [_disposition_colour(dispositions, i, target) for i in matrix.index]
     column_colours = [_disposition_colour(dispositions, i, source) for i in matrix.columns]
-    return (matrix, [label(i) for i in matrix.index], [label(i) for i in matrix.columns],
-            row_colours, column_colours,
-            f"{known.at[source, 'label']} (rows) × {known.at[target, 'label']} (columns)",
-            _label_key(row_colours + column_colours, EDITION_KEY), 3.0)
+    return (
+        matrix,
+        [label(i) for i in matrix.index],
+        [label(i) for i in matrix.columns],
+        row_colours,
+        column_colours,
+        f"{known.at[source, 'label']} (rows) × {known.at[target, 'label']} (columns)",
+        _label_key(row_colours + column_colours, EDITION_KEY),
+        3.0,
+    )
 
 
 #: Colour of a guideline's or item's label: checked and found not related (or out of
@@ -174,8 +207,10 @@ def edition_grid(tables: dict[str, pd.DataFrame], source: str = "framework:respe
 MUTED_LABEL = GREY
 UNREVIEWED_LABEL = OKABE_ITO["vermillion"]
 #: What a label's colour means, in the legend of a framework's heat-map and of the edition map.
-DISPOSITION_KEY = ((MUTED_LABEL, "grey label: checked, not related or out of scope"),
-                   (UNREVIEWED_LABEL, "vermillion label: not yet reviewed"))
+DISPOSITION_KEY = (
+    (MUTED_LABEL, "grey label: checked, not related or out of scope"),
+    (UNREVIEWED_LABEL, "vermillion label: not yet reviewed"),
+)
 EDITION_KEY = ((MUTED_LABEL, "grey label: no counterpart in the other edition"),)
 
 
@@ -184,8 +219,9 @@ def _label_key(colours: list[str], key: tuple[tuple[str, str], ...]) -> tuple:
     return tuple(entry for entry in key if entry[0] in colours)
 
 
-def _disposition_colour(dispositions: pd.DataFrame, element: str, framework: str,
-                        unreviewed: bool = False) -> str:
+def _disposition_colour(
+    dispositions: pd.DataFrame, element: str, framework: str, unreviewed: bool = False
+) -> str:
     key = (element, framework)
     disposition = dispositions.at[key, "disposition"] if key in dispositions.index else None
     if disposition in ("not_related", "out_of_scope"):
@@ -195,9 +231,16 @@ def _disposition_colour(dispositions: pd.DataFrame, element: str, framework: str
     return OKABE_ITO["black"]
 
 
-def _relation_grid(matrix: pd.DataFrame, row_labels: list[str], column_labels: list[str],
-                   row_colours: list[str], column_colours: list[str], title: str,
-                   label_key: tuple = (), left: float = 1.3):
+def _relation_grid(
+    matrix: pd.DataFrame,
+    row_labels: list[str],
+    column_labels: list[str],
+    row_colours: list[str],
+    column_colours: list[str],
+    title: str,
+    label_key: tuple = (),
+    left: float = 1.3,
+):
     """Draw a relation matrix (cells coloured by relation, strength written in each).
 
     The legend names the relations in words (``RELATION_LABELS``) and says what the label
@@ -208,8 +251,9 @@ def _relation_grid(matrix: pd.DataFrame, row_labels: list[str], column_labels: l
 
     strength = matrix.attrs["strength"]
     relations = list(RELATION_COLOURS)
-    codes = matrix.apply(lambda col: col.map(
-        lambda r: relations.index(r) if isinstance(r, str) else -1)).to_numpy(dtype=float)
+    codes = matrix.apply(
+        lambda col: col.map(lambda r: relations.index(r) if isinstance(r, str) else -1)
+    ).to_numpy(dtype=float)
     rows, columns = matrix.shape
     # fixed margins in inches (left: row labels; bottom: column labels; right: legend)
     right, bottom = 2.0, 2.3
@@ -219,11 +263,18 @@ def _relation_grid(matrix: pd.DataFrame, row_labels: list[str], column_labels: l
     height = top + bottom + 0.26 * rows
     fig = new_figure(figsize=(width, height))
     ax = fig.subplots()
-    fig.subplots_adjust(left=left / width, right=1 - right / width, top=1 - top / height,
-                        bottom=bottom / height)
+    fig.subplots_adjust(
+        left=left / width, right=1 - right / width, top=1 - top / height, bottom=bottom / height
+    )
     ax.set_facecolor("white")
-    ax.imshow(np.ma.masked_less(codes, 0), cmap=ListedColormap(list(RELATION_COLOURS.values())),
-              vmin=-0.5, vmax=len(relations) - 0.5, aspect="auto", interpolation="nearest")
+    ax.imshow(
+        np.ma.masked_less(codes, 0),
+        cmap=ListedColormap(list(RELATION_COLOURS.values())),
+        vmin=-0.5,
+        vmax=len(relations) - 0.5,
+        aspect="auto",
+        interpolation="nearest",
+    )
     for (row, col), value in np.ndenumerate(strength.to_numpy()):
         if value is not None and not pd.isna(value):
             ax.text(col, row, str(value), ha="center", va="center", fontsize=7, color="black")
@@ -235,19 +286,30 @@ def _relation_grid(matrix: pd.DataFrame, row_labels: list[str], column_labels: l
         label.set_color(colour)
     for label, colour in zip(ax.get_xticklabels(), column_colours, strict=True):
         label.set_color(colour)
-    ax.vlines([x - 0.5 for x in range(1, columns)], -0.5, rows - 0.5, color="#eeeeee",
-              linewidth=0.5)
-    ax.hlines([y - 0.5 for y in range(1, rows)], -0.5, columns - 0.5, color="#eeeeee",
-              linewidth=0.5)
+    ax.vlines(
+        [x - 0.5 for x in range(1, columns)], -0.5, rows - 0.5, color="#eeeeee", linewidth=0.5
+    )
+    ax.hlines(
+        [y - 0.5 for y in range(1, rows)], -0.5, columns - 0.5, color="#eeeeee", linewidth=0.5
+    )
     ax.set_title(title, loc="left", fontsize=TITLE_SIZE)
     handles = [Patch(color=c, label=RELATION_LABELS[r]) for r, c in RELATION_COLOURS.items()]
-    handles += [Patch(color="none", label=wrap_title(text, right - 0.3, 7))
-                for _, text in label_key]
-    legend = ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=7,
-                       frameon=False, title="relation (cell: strength 0-10)", title_fontsize=7,
-                       alignment="left")
-    for text, (colour, _) in zip(legend.get_texts()[len(RELATION_COLOURS):], label_key,
-                                 strict=True):
+    handles += [
+        Patch(color="none", label=wrap_title(text, right - 0.3, 7)) for _, text in label_key
+    ]
+    legend = ax.legend(
+        handles=handles,
+        loc="upper left",
+        bbox_to_anchor=(1.01, 1),
+        fontsize=7,
+        frameon=False,
+        title="relation (cell: strength 0-10)",
+        title_fontsize=7,
+        alignment="left",
+    )
+    for text, (colour, _) in zip(
+        legend.get_texts()[len(RELATION_COLOURS) :], label_key, strict=True
+    ):
         text.set_color(colour)
     return fig
 
@@ -257,15 +319,18 @@ def edition_pairs(tables: dict[str, pd.DataFrame]) -> list[tuple[str, str]]:
     known = elements(tables).set_index("element_id")
     crosswalk = tables["crosswalk"]
     focal_items = crosswalk[crosswalk["focal_id"].map(known["kind"]) == "framework_item"]
-    pairs = zip(focal_items["focal_id"].map(known["framework_id"]), focal_items["framework_id"],
-                strict=True)
+    pairs = zip(
+        focal_items["focal_id"].map(known["framework_id"]), focal_items["framework_id"], strict=True
+    )
     return sorted(set(pairs))
 
 
 def _reviewed_rows(tables: dict[str, pd.DataFrame], framework_id: str) -> int:
     dispositions = tables["crosswalk_dispositions"]
-    mine = dispositions[(dispositions["framework_id"] == framework_id)
-                        & dispositions["element_id"].str.startswith("guideline:")]
+    mine = dispositions[
+        (dispositions["framework_id"] == framework_id)
+        & dispositions["element_id"].str.startswith("guideline:")
+    ]
     return len(mine)
 
 
@@ -288,11 +353,13 @@ def heatmap_specs(tables: dict[str, pd.DataFrame]) -> list[tuple[str, tuple]]:
 
     figures: list[tuple[Any, tuple[str, ...], str]] = [
         (heatmap_grid, (framework,), heatmap_path(Path("."), framework).name)
-        for framework in reviewed_frameworks(tables)]
+        for framework in reviewed_frameworks(tables)
+    ]
     for source, target in edition_pairs(tables):
         slug = f"{source.removeprefix('framework:')}_to_{target.rsplit(':', 1)[-1]}"
-        figures.append((edition_grid, (source, target),
-                        f"crosswalk_heatmap_{slug.replace(':', '_')}.png"))
+        figures.append(
+            (edition_grid, (source, target), f"crosswalk_heatmap_{slug.replace(':', '_')}.png")
+        )
     specs = []
     for grid, args, name in figures[:MAX_HEATMAPS]:
         if grid is heatmap_grid and _reviewed_rows(tables, *args) > MAX_HEATMAP_ROWS:
@@ -308,8 +375,9 @@ def relation_grid_figure(*grid: Any):
 
 def write_heatmaps(tables: dict[str, pd.DataFrame], out: Path) -> list[Path]:
     """Write the heat-maps of :func:`heatmap_specs` into ``out``; return the paths."""
-    return [cached_png(Path(out) / name, _relation_grid, *grid)
-            for name, grid in heatmap_specs(tables)]
+    return [
+        cached_png(Path(out) / name, _relation_grid, *grid) for name, grid in heatmap_specs(tables)
+    ]
 
 
 #: Marker of each framework's curve, cycled with the colours so that every curve differs in
@@ -339,17 +407,33 @@ def suggester_figure(metrics: pd.DataFrame, names: dict[str, str] | None = None)
     for ax, measure in zip(axes, ("precision", "recall"), strict=True):
         for i, framework in enumerate(shown):
             part = metrics[metrics["framework_id"] == framework]
-            label = textwrap.fill(names.get(framework, framework.removeprefix("framework:")),
-                                  34)
-            ax.plot(part["k"].astype(int), part[measure], linewidth=1,
-                    marker=CURVE_MARKERS[i % len(CURVE_MARKERS)],
-                    color=CATEGORY_COLOURS[i % len(CATEGORY_COLOURS)], label=label)
+            label = textwrap.fill(names.get(framework, framework.removeprefix("framework:")), 34)
+            ax.plot(
+                part["k"].astype(int),
+                part[measure],
+                linewidth=1,
+                marker=CURVE_MARKERS[i % len(CURVE_MARKERS)],
+                color=CATEGORY_COLOURS[i % len(CATEGORY_COLOURS)],
+                label=label,
+            )
         pooled = metrics[metrics["framework_id"] == "all"]
-        ax.plot(pooled["k"].astype(int), pooled[measure], marker="o", linewidth=2.5,
-                color=OKABE_ITO["black"], label=POOLED_LABEL)
+        ax.plot(
+            pooled["k"].astype(int),
+            pooled[measure],
+            marker="o",
+            linewidth=2.5,
+            color=OKABE_ITO["black"],
+            label=POOLED_LABEL,
+        )
         if measure == "precision":
-            ax.plot(pooled["k"].astype(int), pooled["random_precision"], linestyle=":",
-                    linewidth=1.5, color=GREY, label=CHANCE_LABEL)
+            ax.plot(
+                pooled["k"].astype(int),
+                pooled["random_precision"],
+                linestyle=":",
+                linewidth=1.5,
+                color=GREY,
+                label=CHANCE_LABEL,
+            )
         ax.set_xlabel("k (candidates per guideline)")
         ax.set_title(f"{measure.capitalize()} at k", loc="left", fontsize=10)
         ax.set_ylim(0, 1)
@@ -360,8 +444,8 @@ def suggester_figure(metrics: pd.DataFrame, names: dict[str, str] | None = None)
     return fig
 
 
-def write_suggester_figure(metrics: pd.DataFrame, path: Path,
-                           names: dict[str, str] | None = None) -> Path:
+def write_suggester_figure(
+    metrics: pd.DataFrame, path: Path, names: dict[str, str] | None = None
+) -> Path:
     """Write ``suggester_figure`` to ``path`` (PNG); return the path."""
     return cached_png(path, suggester_figure, metrics, names)
-

@@ -7,8 +7,11 @@ import networkx as nx
 from workbench.render.figures import GREY, OKABE_ITO, new_figure
 
 #: The colour of each stage's nodes, and the column it is drawn in.
-STAGE_COLOURS = {"input": OKABE_ITO["sky_blue"], "derived": OKABE_ITO["orange"],
-                 "artefact": OKABE_ITO["bluish_green"]}
+STAGE_COLOURS = {
+    "input": OKABE_ITO["sky_blue"],
+    "derived": OKABE_ITO["orange"],
+    "artefact": OKABE_ITO["bluish_green"],
+}
 
 
 def dataflow_figure(graph: nx.DiGraph):
@@ -25,22 +28,39 @@ def dataflow_figure(graph: nx.DiGraph):
     for name in sorted(graph, key=lambda n: (graph.nodes[n]["column"], n)):
         columns.setdefault(graph.nodes[name]["column"], []).append(name)
     tallest = max(len(names) for names in columns.values())
-    position = {name: (column, (len(names) - 1) / 2 - row)
-                for column, names in columns.items() for row, name in enumerate(names)}
+    position = {
+        name: (column, (len(names) - 1) / 2 - row)
+        for column, names in columns.items()
+        for row, name in enumerate(names)
+    }
     fig = new_figure(figsize=(4.2 * (last + 1), 0.32 * tallest + 1.2))
     ax = fig.add_subplot()
-    nx.draw_networkx_edges(graph, position, ax=ax, edge_color=GREY, width=0.5, arrowsize=6,
-                           node_size=0, alpha=0.7)
+    nx.draw_networkx_edges(
+        graph, position, ax=ax, edge_color=GREY, width=0.5, arrowsize=6, node_size=0, alpha=0.7
+    )
     for name, (x, y) in position.items():
-        ax.text(x, y, name, fontsize=7, ha="center", va="center",
-                bbox={"boxstyle": "round,pad=0.25", "linewidth": 0,
-                      "facecolor": STAGE_COLOURS[graph.nodes[name]["stage"]]})
+        ax.text(
+            x,
+            y,
+            name,
+            fontsize=7,
+            ha="center",
+            va="center",
+            bbox={
+                "boxstyle": "round,pad=0.25",
+                "linewidth": 0,
+                "facecolor": STAGE_COLOURS[graph.nodes[name]["stage"]],
+            },
+        )
     for stage, colour in STAGE_COLOURS.items():
         ax.scatter([], [], color=colour, label=stage, s=40)
     ax.legend(loc="upper left", fontsize=8, frameon=False, ncols=3)
-    ax.set_title("The build's dataflow: inputs, derived results and artefacts (an arrow "
-                 "points to the node that names the other as a parameter)", fontsize=10,
-                 loc="left")
+    ax.set_title(
+        "The build's dataflow: inputs, derived results and artefacts (an arrow "
+        "points to the node that names the other as a parameter)",
+        fontsize=10,
+        loc="left",
+    )
     ax.set_xlim(-0.6, last + 0.6)
     ax.axis("off")
     fig.tight_layout()

@@ -10,8 +10,14 @@ from workbench.diff_tables import DIFF_TABLES
 from workbench.render.gap_map import markdown_text
 
 #: The headings of the columns shown, in order.
-HEADINGS = {"change": "change", "key": "row", "field": "field", "before": "before",
-            "after": "after", "detail": "what made the difference"}
+HEADINGS = {
+    "change": "change",
+    "key": "row",
+    "field": "field",
+    "before": "before",
+    "after": "after",
+    "detail": "what made the difference",
+}
 #: No column is squeezed narrower than this many characters.
 MIN_WIDTH = 4
 
@@ -30,8 +36,9 @@ def _count(part: pd.DataFrame) -> str:
     if not len(part):
         return "no change"
     counts = part["change"].value_counts()
-    return ", ".join(f"{int(counts[c])} {c}" for c in ("added", "removed", "changed", "columns")
-                     if c in counts)
+    return ", ".join(
+        f"{int(counts[c])} {c}" for c in ("added", "removed", "changed", "columns") if c in counts
+    )
 
 
 def fit_table(header: list[str], rows: list[list[str]], width: int) -> str:
@@ -55,11 +62,14 @@ def fit_table(header: list[str], rows: list[list[str]], width: int) -> str:
     for n, row in enumerate([header, *rows]):
         if n == 1:
             lines.append("-+-".join("-" * w for w in widths))
-        wrapped = [textwrap.wrap(cell, w, break_long_words=True, break_on_hyphens=False) or [""]
-                   for cell, w in zip(row, widths, strict=True)]
+        wrapped = [
+            textwrap.wrap(cell, w, break_long_words=True, break_on_hyphens=False) or [""]
+            for cell, w in zip(row, widths, strict=True)
+        ]
         for n in range(max(len(c) for c in wrapped)):
-            parts = [(c[n] if n < len(c) else "").ljust(w)
-                     for c, w in zip(wrapped, widths, strict=True)]
+            parts = [
+                (c[n] if n < len(c) else "").ljust(w) for c, w in zip(wrapped, widths, strict=True)
+            ]
             lines.append(" | ".join(parts).rstrip())
     return "\n".join(lines)
 
@@ -70,16 +80,22 @@ def render_terminal(changes: pd.DataFrame, old: str, new: str, width: int = 80) 
     for title, part in sections(changes):
         out += ["", textwrap.fill(title, width)]
         if len(part):
-            out.append(fit_table([HEADINGS[c] for c in part.columns],
-                                 part.astype(str).values.tolist(), width))
+            out.append(
+                fit_table(
+                    [HEADINGS[c] for c in part.columns], part.astype(str).values.tolist(), width
+                )
+            )
     return "\n".join(out) + "\n"
 
 
 def render_markdown(changes: pd.DataFrame, old: str, new: str) -> str:
     """Return the changes as Markdown: one section and table per compared table, every value
     escaped (``markdown_text``), so data holding markup or pipes shows as text."""
-    out = ["# What changed", "", f"From {markdown_text(old)} to {markdown_text(new)}, "
-           "compared by `workbench diff`."]
+    out = [
+        "# What changed",
+        "",
+        f"From {markdown_text(old)} to {markdown_text(new)}, compared by `workbench diff`.",
+    ]
     for title, part in sections(changes):
         out += ["", f"## {markdown_text(title)}"]
         if not len(part):

@@ -35,8 +35,18 @@ OKABE_ITO: dict[str, str] = {
 GREY = "#999999"
 LIGHT_GREY = "#BBBBBB"
 #: Colours for a series of categories, in order (yellow last: it is faint on white).
-CATEGORY_COLOURS: tuple[str, ...] = tuple(OKABE_ITO[name] for name in (
-    "blue", "orange", "bluish_green", "vermillion", "sky_blue", "reddish_purple", "yellow"))
+CATEGORY_COLOURS: tuple[str, ...] = tuple(
+    OKABE_ITO[name]
+    for name in (
+        "blue",
+        "orange",
+        "bluish_green",
+        "vermillion",
+        "sky_blue",
+        "reddish_purple",
+        "yellow",
+    )
+)
 
 
 def new_figure(**kwargs: Any):
@@ -94,8 +104,14 @@ def figure_png(fig) -> bytes:
 
 #: Neutral greys, darkest first, for categories drawn apart from the Okabe-Ito colours (the
 #: gap map's evidence channels, which must not share a colour with its statuses).
-NEUTRALS: dict[str, str] = {"grey_1": "#222222", "grey_2": "#4D4D4D", "grey_3": "#777777",
-                            "grey_4": "#9E9E9E", "grey_5": "#C4C4C4", "grey_6": "#E6E6E6"}
+NEUTRALS: dict[str, str] = {
+    "grey_1": "#222222",
+    "grey_2": "#4D4D4D",
+    "grey_3": "#777777",
+    "grey_4": "#9E9E9E",
+    "grey_5": "#C4C4C4",
+    "grey_6": "#E6E6E6",
+}
 #: Every named colour a vocabulary table (``workbench.gaps.Term.colour``) may use.
 PALETTE: dict[str, str] = {**OKABE_ITO, **NEUTRALS}
 
@@ -118,10 +134,11 @@ def ink_on(background: str) -> str:
         >>> ink_on("#D55E00"), ink_on("#222222")
         ('#000000', '#FFFFFF')
     """
+
     def channel(value: int) -> float:
         c = value / 255
         return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
 
-    r, g, b = (int(background.lstrip("#")[i:i + 2], 16) for i in (0, 2, 4))
+    r, g, b = (int(background.lstrip("#")[i : i + 2], 16) for i in (0, 2, 4))
     luminance = 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
     return "#000000" if (luminance + 0.05) / 0.05 >= 1.05 / (luminance + 0.05) else "#FFFFFF"

@@ -41,11 +41,16 @@ from workbench.render.sources import location_link, shipped_sources
 markdown_text = escape_markdown
 
 #: The design classes the map filters on: evaluations (any ``evaluation_...`` design) or not.
-DESIGN_CLASSES: tuple[tuple[str, str], ...] = (("evaluation", "Evaluations"),
-                                               ("other", "Other designs"))
+DESIGN_CLASSES: tuple[tuple[str, str], ...] = (
+    ("evaluation", "Evaluations"),
+    ("other", "Other designs"),
+)
 #: The country classes the map filters on.
-COUNTRY_CLASSES: tuple[tuple[str, str], ...] = (("uk", "UK"), ("elsewhere", "Elsewhere"),
-                                                ("unknown", "Country unknown"))
+COUNTRY_CLASSES: tuple[tuple[str, str], ...] = (
+    ("uk", "UK"),
+    ("elsewhere", "Elsewhere"),
+    ("unknown", "Country unknown"),
+)
 #: Marker of a cell, row or topic on which the sources state a gap (page and figure).
 STATED_SYMBOL = "◆"
 
@@ -83,17 +88,19 @@ def palette_css() -> str:
     props = "".join(f"--{kind}-{t.id}:{colour(t.colour)};" for kind, t in terms)
     rules = [f":root{{{props}}}"]
     for t in status_terms():
-        rules.append(f"#grid td.s-{t.id},.swatch.s-{t.id}{{background:var(--status-{t.id});"
-                     f"color:{ink_on(colour(t.colour))}}}")
+        rules.append(
+            f"#grid td.s-{t.id},.swatch.s-{t.id}{{background:var(--status-{t.id});"
+            f"color:{ink_on(colour(t.colour))}}}"
+        )
     for t in channel_terms():
-        rules.append(f".c-{t.id}{{background:var(--channel-{t.id});"
-                     f"color:{ink_on(colour(t.colour))}}}")
+        rules.append(
+            f".c-{t.id}{{background:var(--channel-{t.id});color:{ink_on(colour(t.colour))}}}"
+        )
     return "\n".join(rules) + "\n"
 
 
 def _asset(name: str) -> str:
-    return resources.files("workbench.render").joinpath("assets", name).read_text(
-        encoding="utf-8")
+    return resources.files("workbench.render").joinpath("assets", name).read_text(encoding="utf-8")
 
 
 def dimension_label(dimension: str) -> str:
@@ -108,18 +115,25 @@ def threshold_note(analysis: GapAnalysis) -> str:
     if t.covered_min_uk:
         also.append(f"at least {t.covered_min_uk} from the UK")
     if t.covered_min_evaluations:
-        also.append(f"at least {t.covered_min_evaluations} evaluation"
-                    f"{'s' if t.covered_min_evaluations > 1 else ''}")
-    works = ("academic references and works not in the reference list" if t.count_unlisted
-             else "academic references")
+        also.append(
+            f"at least {t.covered_min_evaluations} evaluation"
+            f"{'s' if t.covered_min_evaluations > 1 else ''}"
+        )
+    works = (
+        "academic references and works not in the reference list"
+        if t.count_unlisted
+        else "academic references"
+    )
     demand = ", ".join(status_label(s).lower() for s in t.demand_statuses)
-    return (f"Thresholds: a cell is covered with at least {t.covered_min_references} distinct "
-            f"cited works ({works}) coded with the topic in the curated evidence codes"
-            f"{', ' + ' and '.join(also) + ' among them' if also else ''}, and thin below "
-            f"that; practice only when it has roundtables, consultations, programmes or "
-            f"framework items but no cited work; an absolute gap when it has nothing. Demand "
-            f"without evidence: a guideline whose own text names the topic while its cell is "
-            f"{demand}.")
+    return (
+        f"Thresholds: a cell is covered with at least {t.covered_min_references} distinct "
+        f"cited works ({works}) coded with the topic in the curated evidence codes"
+        f"{', ' + ' and '.join(also) + ' among them' if also else ''}, and thin below "
+        f"that; practice only when it has roundtables, consultations, programmes or "
+        f"framework items but no cited work; an absolute gap when it has nothing. Demand "
+        f"without evidence: a guideline whose own text names the topic while its cell is "
+        f"{demand}."
+    )
 
 
 def design_class(design: object) -> str:
@@ -136,8 +150,7 @@ def country_class(country: object) -> str:
     """
     if country == UK:
         return "uk"
-    return "unknown" if not isinstance(country, str) or country in ("", "unknown") \
-        else "elsewhere"
+    return "unknown" if not isinstance(country, str) or country in ("", "unknown") else "elsewhere"
 
 
 def short_row_label(row_id: str) -> str:
@@ -187,47 +200,102 @@ def map_payload(analysis: GapAnalysis, shipped: Collection[str] = ()) -> dict:
     works: dict[tuple[str, str], list[list[int]]] = {}
     cited = analysis.evidence[analysis.evidence["channel"].isin(WORK_CHANNELS)]
     for row_id, topic_id, channel, design, country in _columns(
-            cited.drop_duplicates(["row_id", "topic_id", "channel", "evidence_id"]),
-            ["row_id", "topic_id", "channel", "design", "country"]):
-        works.setdefault((row_id, topic_id), []).append([
-            channel_pos[channel], design_pos[design_class(design)],
-            country_pos[country_class(country)]])
+        cited.drop_duplicates(["row_id", "topic_id", "channel", "evidence_id"]),
+        ["row_id", "topic_id", "channel", "design", "country"],
+    ):
+        works.setdefault((row_id, topic_id), []).append(
+            [
+                channel_pos[channel],
+                design_pos[design_class(design)],
+                country_pos[country_class(country)],
+            ]
+        )
     for row_id, topic_id, status, without, demanded, coded_by, note, *counts in _columns(
-            analysis.cells, ["row_id", "topic_id", "status", "demand_without_evidence",
-                             "demand", "demand_coded_by", "status_note", *counted]):
+        analysis.cells,
+        [
+            "row_id",
+            "topic_id",
+            "status",
+            "demand_without_evidence",
+            "demand",
+            "demand_coded_by",
+            "status_note",
+            *counted,
+        ],
+    ):
         demand = 2 if without else (1 if demanded else 0)
         cells[row_pos[row_id]][topic_pos[topic_id]] = [int(n) for n in counts] + [
-            status_pos[status], demand, intern(coded_by) if demand else -1, intern(note),
-            works.get((row_id, topic_id), [])]
+            status_pos[status],
+            demand,
+            intern(coded_by) if demand else -1,
+            intern(note),
+            works.get((row_id, topic_id), []),
+        ]
     level = dict(zip(rows["row_id"], rows["level"], strict=True))
     evidence = []
     for row_id, topic_id, channel, *texts in _columns(
-            analysis.evidence, ["row_id", "topic_id", "channel", "evidence_id", "citation",
-                                "sentence", "location", "coded_by", "coded_on", "clause",
-                                "line", "design", "country"]):
+        analysis.evidence,
+        [
+            "row_id",
+            "topic_id",
+            "channel",
+            "evidence_id",
+            "citation",
+            "sentence",
+            "location",
+            "coded_by",
+            "coded_on",
+            "clause",
+            "line",
+            "design",
+            "country",
+        ],
+    ):
         if level[row_id] == "guideline" and channel != "framework":
             continue
-        evidence.append([row_pos[row_id], topic_pos[topic_id], channel_pos[channel],
-                         *(intern(text) for text in texts),
-                         design_pos[design_class(texts[-2])],
-                         country_pos[country_class(texts[-1])]])
+        evidence.append(
+            [
+                row_pos[row_id],
+                topic_pos[topic_id],
+                channel_pos[channel],
+                *(intern(text) for text in texts),
+                design_pos[design_class(texts[-2])],
+                country_pos[country_class(texts[-1])],
+            ]
+        )
     statements: list[dict[str, Any]] = []
     stated_pos: dict[str, int] = {}
     for mark in analysis.marks.drop_duplicates("gap_id").to_dict("records"):
         stated_pos[mark["gap_id"]] = len(statements)
-        statements.append({"id": mark["gap_id"], "kind": mark["kind"],
-                           "says": STATED_KIND_WORDS.get(mark["kind"], mark["kind"]),
-                           "quote": mark["quote"],
-                           "where": f"{mark['source']}, {lines_text(mark['lines'])}"})
-    stated_cells = [[row_pos[r], topic_pos[t], stated_pos[g], int(v == "contradicts"), intern(w)]
-                    for r, t, g, v, w in _columns(analysis.stated, [
-                        "row_id", "topic_id", "gap_id", "verdict", "why"])
-                    if g in stated_pos and r]
+        statements.append(
+            {
+                "id": mark["gap_id"],
+                "kind": mark["kind"],
+                "says": STATED_KIND_WORDS.get(mark["kind"], mark["kind"]),
+                "quote": mark["quote"],
+                "where": f"{mark['source']}, {lines_text(mark['lines'])}",
+            }
+        )
+    stated_cells = [
+        [row_pos[r], topic_pos[t], stated_pos[g], int(v == "contradicts"), intern(w)]
+        for r, t, g, v, w in _columns(
+            analysis.stated, ["row_id", "topic_id", "gap_id", "verdict", "why"]
+        )
+        if g in stated_pos and r
+    ]
     marks = analysis.marks
-    stated_rows = sorted({(row_pos[r], stated_pos[g]) for r, g in _columns(
-        marks[marks["scope"] == "row"], ["row_id", "gap_id"])})
-    stated_topics = sorted({(topic_pos[t], stated_pos[g]) for t, g in _columns(
-        marks[marks["scope"] == "topic"], ["topic_id", "gap_id"])})
+    stated_rows = sorted(
+        {
+            (row_pos[r], stated_pos[g])
+            for r, g in _columns(marks[marks["scope"] == "row"], ["row_id", "gap_id"])
+        }
+    )
+    stated_topics = sorted(
+        {
+            (topic_pos[t], stated_pos[g])
+            for t, g in _columns(marks[marks["scope"] == "topic"], ["topic_id", "gap_id"])
+        }
+    )
     labels = analysis.labels or {}
     dimensions = list(dict.fromkeys(topics["dimension"]))
     where_links = {}
@@ -236,23 +304,40 @@ def map_payload(analysis: GapAnalysis, shipped: Collection[str] = ()) -> dict:
         if href is not None:
             where_links[str(location)] = href
     return {
-        "channels": [{"id": t.id, "label": t.label, "symbol": t.symbol}
-                     for t in channel_terms()],
-        "statuses": [{"id": t.id, "label": t.label, "description": t.description,
-                      "symbol": t.symbol} for t in status_terms()],
+        "channels": [{"id": t.id, "label": t.label, "symbol": t.symbol} for t in channel_terms()],
+        "statuses": [
+            {"id": t.id, "label": t.label, "description": t.description, "symbol": t.symbol}
+            for t in status_terms()
+        ],
         "thresholds": asdict(analysis.thresholds),
         "thresholdNote": threshold_note(analysis),
-        "footer": ("Built by workbench from the corpus (standards, guidelines, narratives, "
-                   "roundtables, consultations, programmes, framework items, codebook, "
-                   "crosswalk, works, evidence codes, stated gaps) and references.bib. Every "
-                   "count is traceable to the evidence list of its cell."),
+        "footer": (
+            "Built by workbench from the corpus (standards, guidelines, narratives, "
+            "roundtables, consultations, programmes, framework items, codebook, "
+            "crosswalk, works, evidence codes, stated gaps) and references.bib. Every "
+            "count is traceable to the evidence list of its cell."
+        ),
         "dimensions": [{"id": d, "label": dimension_label(d)} for d in dimensions],
-        "topics": [{"id": t.topic_id, "label": t.label, "dimension": t.dimension,
-                    "definition": "" if pd.isna(t.definition) else str(t.definition)}
-                   for t in topics.itertuples(index=False)],
-        "rows": [{"id": r.row_id, "label": r.row_label, "short": short_row_label(r.row_id),
-                  "level": r.level, "standard": r.standard_id, "text": r.text}
-                 for r in rows.itertuples(index=False)],
+        "topics": [
+            {
+                "id": t.topic_id,
+                "label": t.label,
+                "dimension": t.dimension,
+                "definition": "" if pd.isna(t.definition) else str(t.definition),
+            }
+            for t in topics.itertuples(index=False)
+        ],
+        "rows": [
+            {
+                "id": r.row_id,
+                "label": r.row_label,
+                "short": short_row_label(r.row_id),
+                "level": r.level,
+                "standard": r.standard_id,
+                "text": r.text,
+            }
+            for r in rows.itertuples(index=False)
+        ],
         "cells": cells,
         "evidence": evidence,
         "strings": strings,
@@ -283,8 +368,13 @@ def script_json(data: object) -> str:
         '{"title": "\\\\u003c/script\\\\u003e\\\\u003cb\\\\u003e\\\\u0026"}'
     """
     text = json.dumps(data, ensure_ascii=False, sort_keys=True)
-    for char, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"),
-                          ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+    for char, escaped in (
+        ("<", "\\u003c"),
+        (">", "\\u003e"),
+        ("&", "\\u0026"),
+        ("\u2028", "\\u2028"),
+        ("\u2029", "\\u2029"),
+    ):
         text = text.replace(char, escaped)
     return text
 
@@ -306,9 +396,11 @@ def render_gap_map_html(analysis: GapAnalysis, shipped: Collection[str] = ()) ->
     its inline style and script allowed by their hashes (:func:`allow_inline`); evidence
     locations in the ``shipped`` sources link to their line in the source viewer."""
     page = _asset("gap_map.html")
-    for token, value in (("/*@@STYLE@@*/", palette_css() + _asset("gap_map.css")),
-                         ("/*@@SCRIPT@@*/", _asset("gap_map.js")),
-                         ("/*@@DATA@@*/", script_json(map_payload(analysis, shipped)))):
+    for token, value in (
+        ("/*@@STYLE@@*/", palette_css() + _asset("gap_map.css")),
+        ("/*@@SCRIPT@@*/", _asset("gap_map.js")),
+        ("/*@@DATA@@*/", script_json(map_payload(analysis, shipped))),
+    ):
         page = page.replace(token, value, 1)
     return allow_inline(page)
 
@@ -348,15 +440,25 @@ def gap_map_grid(analysis: GapAnalysis, level: str = "standard") -> tuple:
     guideline_cells = analysis.cells[analysis.cells["level"] == "guideline"]
     unmet = guideline_cells[guideline_cells["demand_without_evidence"]]
     wanted = sorted(set(zip(unmet["standard_id"], unmet["topic_id"], strict=True)))
-    columns = ["row_id", "topic_id", "status", "evidence_count", "framework_count",
-               "demand_without_evidence"]
-    return (cells[columns].reset_index(drop=True),
-            rows[["row_id", "row_label"]].reset_index(drop=True),
-            analysis.topics[["topic_id", "label", "dimension"]].reset_index(drop=True),
-            wanted, level, *_stated_pairs(analysis.stated),
-            sorted(set(analysis.marks.loc[analysis.marks["scope"] == "topic", "topic_id"])),
-            sorted(set(analysis.marks.loc[analysis.marks["scope"] == "row", "row_id"])),
-            [(t.id, t.label, t.symbol, colour(t.colour)) for t in status_terms()])
+    columns = [
+        "row_id",
+        "topic_id",
+        "status",
+        "evidence_count",
+        "framework_count",
+        "demand_without_evidence",
+    ]
+    return (
+        cells[columns].reset_index(drop=True),
+        rows[["row_id", "row_label"]].reset_index(drop=True),
+        analysis.topics[["topic_id", "label", "dimension"]].reset_index(drop=True),
+        wanted,
+        level,
+        *_stated_pairs(analysis.stated),
+        sorted(set(analysis.marks.loc[analysis.marks["scope"] == "topic", "topic_id"])),
+        sorted(set(analysis.marks.loc[analysis.marks["scope"] == "row", "row_id"])),
+        [(t.id, t.label, t.symbol, colour(t.colour)) for t in status_terms()],
+    )
 
 
 def _stated_pairs(stated: pd.DataFrame) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
@@ -370,24 +472,32 @@ def _stated_pairs(stated: pd.DataFrame) -> tuple[list[tuple[str, str]], list[tup
     return pairs, sorted(set(zip(against["row_id"], against["topic_id"], strict=True)))
 
 
-def _draw_gap_map(cells: pd.DataFrame, rows: pd.DataFrame, topics: pd.DataFrame,
-                  wanted: Collection[tuple[str, str]], level: str,
-                  stated: Sequence[tuple[str, str]] = (),
-                  contradicted: Sequence[tuple[str, str]] = (),
-                  stated_topics: Sequence[str] = (), stated_rows: Sequence[str] = (),
-                  statuses: Sequence[tuple[str, str, str, str]] = ()):
+def _draw_gap_map(
+    cells: pd.DataFrame,
+    rows: pd.DataFrame,
+    topics: pd.DataFrame,
+    wanted: Collection[tuple[str, str]],
+    level: str,
+    stated: Sequence[tuple[str, str]] = (),
+    contradicted: Sequence[tuple[str, str]] = (),
+    stated_topics: Sequence[str] = (),
+    stated_rows: Sequence[str] = (),
+    statuses: Sequence[tuple[str, str, str, str]] = (),
+):
     from matplotlib.colors import ListedColormap
     from matplotlib.patches import Patch
 
     from workbench.render.figures import new_figure, wrap_title
 
-    statuses = list(statuses) or [(t.id, t.label, t.symbol, colour(t.colour))
-                                  for t in status_terms()]
+    statuses = list(statuses) or [
+        (t.id, t.label, t.symbol, colour(t.colour)) for t in status_terms()
+    ]
     status_pos = {s[0]: i for i, s in enumerate(statuses)}
     symbols = {s[0]: s[2] for s in statuses}
     fills = {s[0]: s[3] for s in statuses}
     grid = cells.pivot(index="row_id", columns="topic_id", values="status").loc[
-        list(rows["row_id"]), list(topics["topic_id"])]
+        list(rows["row_id"]), list(topics["topic_id"])
+    ]
     values = grid.apply(lambda col: col.map(status_pos)).to_numpy(dtype=float)
     annotate = len(rows) <= ANNOTATED_ROWS
     cell_in = 0.42 if annotate else OVERVIEW_ROW_INCHES
@@ -395,12 +505,19 @@ def _draw_gap_map(cells: pd.DataFrame, rows: pd.DataFrame, topics: pd.DataFrame,
     width = left + right + 0.42 * len(topics)
     height = top + bottom + cell_in * len(rows)
     fig = new_figure(figsize=(width, height), dpi=100)
-    fig.subplots_adjust(left=left / width, right=1 - right / width, top=1 - top / height,
-                        bottom=bottom / height)
+    fig.subplots_adjust(
+        left=left / width, right=1 - right / width, top=1 - top / height, bottom=bottom / height
+    )
     ax = fig.add_subplot()
     cmap = ListedColormap([s[3] for s in statuses])
-    ax.imshow(values, cmap=cmap, vmin=-0.5, vmax=len(statuses) - 0.5, aspect="auto",
-              interpolation="nearest")
+    ax.imshow(
+        values,
+        cmap=cmap,
+        vmin=-0.5,
+        vmax=len(statuses) - 0.5,
+        aspect="auto",
+        interpolation="nearest",
+    )
     wanted = set(wanted)
     stated_set, contradicted_set = set(map(tuple, stated)), set(map(tuple, contradicted))
     row_pos = {r: i for i, r in enumerate(rows["row_id"])}
@@ -410,30 +527,65 @@ def _draw_gap_map(cells: pd.DataFrame, rows: pd.DataFrame, topics: pd.DataFrame,
         text = f"{symbols[cell.status]}\n{cell.evidence_count}"
         if cell.framework_count:
             text += f"+{cell.framework_count}"
-        ax.text(j, i, text, ha="center", va="center", fontsize=6.5,
-                color=ink_on(fills[cell.status]), linespacing=1.0)
-        if cell.demand_without_evidence or (level == "standard"
-                                            and (cell.row_id, cell.topic_id) in wanted):
-            ax.text(j + 0.42, i - 0.42, "!", ha="right", va="top", fontsize=7,
-                    fontweight="bold", color="black")
+        ax.text(
+            j,
+            i,
+            text,
+            ha="center",
+            va="center",
+            fontsize=6.5,
+            color=ink_on(fills[cell.status]),
+            linespacing=1.0,
+        )
+        if cell.demand_without_evidence or (
+            level == "standard" and (cell.row_id, cell.topic_id) in wanted
+        ):
+            ax.text(
+                j + 0.42,
+                i - 0.42,
+                "!",
+                ha="right",
+                va="top",
+                fontsize=7,
+                fontweight="bold",
+                color="black",
+            )
         if (cell.row_id, cell.topic_id) in stated_set:
             against = (cell.row_id, cell.topic_id) in contradicted_set
-            ax.text(j - 0.40, i - 0.38, STATED_SYMBOL, ha="left", va="top", fontsize=5,
-                    color="black",
-                    bbox={"boxstyle": "circle,pad=0.08", "facecolor": "white",
-                          "edgecolor": "black" if against else "white",
-                          "linewidth": 0.9 if against else 0})
+            ax.text(
+                j - 0.40,
+                i - 0.38,
+                STATED_SYMBOL,
+                ha="left",
+                va="top",
+                fontsize=5,
+                color="black",
+                bbox={
+                    "boxstyle": "circle,pad=0.08",
+                    "facecolor": "white",
+                    "edgecolor": "black" if against else "white",
+                    "linewidth": 0.9 if against else 0,
+                },
+            )
     marked_topics, marked_rows = set(stated_topics), set(stated_rows)
-    ax.set_xticks(range(len(topics)), labels=[
-        f"{label} {STATED_SYMBOL}" if topic in marked_topics else label
-        for topic, label in zip(topics["topic_id"], topics["label"], strict=True)],
-        rotation=60, ha="right", fontsize=7, rotation_mode="anchor")
+    ax.set_xticks(
+        range(len(topics)),
+        labels=[
+            f"{label} {STATED_SYMBOL}" if topic in marked_topics else label
+            for topic, label in zip(topics["topic_id"], topics["label"], strict=True)
+        ],
+        rotation=60,
+        ha="right",
+        fontsize=7,
+        rotation_mode="anchor",
+    )
     step = 1 if annotate else -(-len(rows) // OVERVIEW_LABELS)  # ceiling division
     labelled = range(0, len(rows), step)
-    row_labels = [f"{STATED_SYMBOL} {label}" if row in marked_rows else label
-                  for row, label in zip(rows["row_id"], rows["row_label"], strict=True)]
-    ax.set_yticks(labelled, labels=[row_labels[i] for i in labelled],
-                  fontsize=8 if annotate else 4)
+    row_labels = [
+        f"{STATED_SYMBOL} {label}" if row in marked_rows else label
+        for row, label in zip(rows["row_id"], rows["row_label"], strict=True)
+    ]
+    ax.set_yticks(labelled, labels=[row_labels[i] for i in labelled], fontsize=8 if annotate else 4)
     if annotate:
         ax.set_xticks([x - 0.5 for x in range(1, len(topics))], minor=True)
         ax.set_yticks([y - 0.5 for y in range(1, len(rows))], minor=True)
@@ -446,19 +598,34 @@ def _draw_gap_map(cells: pd.DataFrame, rows: pd.DataFrame, topics: pd.DataFrame,
     for dimension in dict.fromkeys(dimensions):
         columns = [j for j, d in enumerate(dimensions) if d == dimension]
         # wrapped to the width of its columns, so that neighbouring names never touch
-        ax.text((columns[0] + columns[-1]) / 2, -0.62,
-                wrap_title(dimension_label(dimension), 0.42 * len(columns) - 0.1, 8 * 1.15),
-                ha="center", va="bottom", fontsize=8, fontweight="bold", linespacing=1.0)
-    handles = [Patch(facecolor=fill, edgecolor="black", label=f"{symbol}  {label}")
-               for _, label, symbol, fill in statuses]
-    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=7,
-              frameon=False, title="Status (cell: symbol, evidence count\n+framework items; "
-              "! = a guideline\nasks for it without evidence;\n"
-              f"{STATED_SYMBOL} = the sources state a gap on this\ncell (on a label: on the "
-              "whole topic\nor row), circled where the map disagrees)", title_fontsize=7,
-              alignment="left")
-    ax.set_title("Evidence and gap map: standards × topics", fontsize=10, loc="left",
-                 pad=30)
+        ax.text(
+            (columns[0] + columns[-1]) / 2,
+            -0.62,
+            wrap_title(dimension_label(dimension), 0.42 * len(columns) - 0.1, 8 * 1.15),
+            ha="center",
+            va="bottom",
+            fontsize=8,
+            fontweight="bold",
+            linespacing=1.0,
+        )
+    handles = [
+        Patch(facecolor=fill, edgecolor="black", label=f"{symbol}  {label}")
+        for _, label, symbol, fill in statuses
+    ]
+    ax.legend(
+        handles=handles,
+        loc="upper left",
+        bbox_to_anchor=(1.01, 1.0),
+        fontsize=7,
+        frameon=False,
+        title="Status (cell: symbol, evidence count\n+framework items; "
+        "! = a guideline\nasks for it without evidence;\n"
+        f"{STATED_SYMBOL} = the sources state a gap on this\ncell (on a label: on the "
+        "whole topic\nor row), circled where the map disagrees)",
+        title_fontsize=7,
+        alignment="left",
+    )
+    ax.set_title("Evidence and gap map: standards × topics", fontsize=10, loc="left", pad=30)
     return fig
 
 
@@ -489,9 +656,11 @@ def summary_lines(analysis: GapAnalysis) -> list[str]:
     if not least.empty:
         none = least[least["works"] == 0]
         names = ", ".join(markdown_text(t) for t in none["topic_label"])
-        lines.append(f"- **Least evidence.** Behind the 7 standards, {len(none)} of the "
-                     f"{len(least)} populations and forms of abuse have no cited work coded "
-                     f"with them: {names or 'none'}.")
+        lines.append(
+            f"- **Least evidence.** Behind the 7 standards, {len(none)} of the "
+            f"{len(least)} populations and forms of abuse have no cited work coded "
+            f"with them: {names or 'none'}."
+        )
         some = least[least["works"] > 0].head(5)
         for t in some.itertuples(index=False):
             lines.append(
@@ -501,43 +670,64 @@ def summary_lines(analysis: GapAnalysis) -> list[str]:
                 f"{f', {t.works_unlisted} not in the reference list' if t.works_unlisted else ''}"
                 f"; covered under {t.rows_covered} of {t.rows} standards (designs: "
                 f"{markdown_text(_tally_labels(t.designs, labels, 'design'))}; countries: "
-                f"{markdown_text(_tally_labels(t.countries, labels, 'country'))}).")
-    standard = analysis.evidence[analysis.evidence["row_id"].str.startswith("standard:")
-                                 & analysis.evidence["channel"].isin(WORK_CHANNELS)]
+                f"{markdown_text(_tally_labels(t.countries, labels, 'country'))})."
+            )
+    standard = analysis.evidence[
+        analysis.evidence["row_id"].str.startswith("standard:")
+        & analysis.evidence["channel"].isin(WORK_CHANNELS)
+    ]
     works = standard.drop_duplicates("evidence_id")
     if len(works):
         uk = int((works["country"] == UK).sum())
         evaluations = sum(map(is_evaluation, works["design"]))
-        lines.append(f"- **What the evidence is made of.** {len(works)} distinct cited works "
-                     f"are coded with a topic behind the standards: {uk} from the UK, "
-                     f"{evaluations} evaluations, "
-                     f"{int((works['channel'] == 'unlisted').sum())} not in the reference "
-                     "list.")
+        lines.append(
+            f"- **What the evidence is made of.** {len(works)} distinct cited works "
+            f"are coded with a topic behind the standards: {uk} from the UK, "
+            f"{evaluations} evaluations, "
+            f"{int((works['channel'] == 'unlisted').sum())} not in the reference "
+            "list."
+        )
     stated = analysis.stated
     if not stated.empty:
         against = stated[stated["verdict"] == "contradicts"]
         pairs = against.drop_duplicates(["row_id", "topic_id"])
-        lines.append(f"- **The map against the report.** {stated['gap_id'].nunique()} of the "
-                     f"sources' statements of gaps concern a topic; set beside the map "
-                     f"({len(stated)} comparisons, a cell or a whole topic each), the map "
-                     f"agrees {int((stated['verdict'] == 'agrees').sum())} times and "
-                     f"contradicts {len(against)} times, on {len(pairs)} distinct cells"
-                     + (": " + "; ".join(
-                         f"{markdown_text(r.row_label)} × {markdown_text(r.topic_label)} "
-                         f"({status_label(r.status).lower()})"
-                         for r in pairs.itertuples(index=False)) if len(pairs) else "")
-                     + ". See *The map against the report's own statements* below.")
+        lines.append(
+            f"- **The map against the report.** {stated['gap_id'].nunique()} of the "
+            f"sources' statements of gaps concern a topic; set beside the map "
+            f"({len(stated)} comparisons, a cell or a whole topic each), the map "
+            f"agrees {int((stated['verdict'] == 'agrees').sum())} times and "
+            f"contradicts {len(against)} times, on {len(pairs)} distinct cells"
+            + (
+                ": "
+                + "; ".join(
+                    f"{markdown_text(r.row_label)} × {markdown_text(r.topic_label)} "
+                    f"({status_label(r.status).lower()})"
+                    for r in pairs.itertuples(index=False)
+                )
+                if len(pairs)
+                else ""
+            )
+            + ". See *The map against the report's own statements* below."
+        )
     status = cells[cells["level"] == "standard"]["status"].value_counts()
-    lines.append("- **Standard cells by status:** " + ", ".join(
-        f"{int(status.get(t.id, 0))} {t.label.lower()}" for t in status_terms()) + ".")
-    overall = analysis.agreement[analysis.agreement["topic_id"] == "all"] \
-        if not analysis.agreement.empty else analysis.agreement
+    lines.append(
+        "- **Standard cells by status:** "
+        + ", ".join(f"{int(status.get(t.id, 0))} {t.label.lower()}" for t in status_terms())
+        + "."
+    )
+    overall = (
+        analysis.agreement[analysis.agreement["topic_id"] == "all"]
+        if not analysis.agreement.empty
+        else analysis.agreement
+    )
     if len(overall):
         o = overall.iloc[0]
-        lines.append(f"- **The rule coder against the curated codes:** precision "
-                     f"{_percent(o['precision'])}, recall {_percent(o['recall'])} over "
-                     f"(work, topic) pairs (TP {o['tp']}, FP {o['fp']}, FN {o['fn']}); a "
-                     "citation counts only through the curated codes.")
+        lines.append(
+            f"- **The rule coder against the curated codes:** precision "
+            f"{_percent(o['precision'])}, recall {_percent(o['recall'])} over "
+            f"(work, topic) pairs (TP {o['tp']}, FP {o['fp']}, FN {o['fn']}); a "
+            "citation counts only through the curated codes."
+        )
     return lines + [""]
 
 
@@ -545,14 +735,18 @@ def agreement_lines(analysis: GapAnalysis) -> list[str]:
     """Return the section of ``gaps.md`` that sets the map against the sources' statements:
     every contradicted cell with both texts side by side, then what each statement marks."""
     stated = analysis.stated
-    lines = ["## The map against the report's own statements", "",
-             "Every stated gap (`corpus/stated_gaps.csv`) beside the map: a statement made "
-             "under a standard or guideline beside its cell, one about the evidence base as a "
-             "whole beside every standard's cell of its topic (one row for the whole topic "
-             "where none contradicts it). A statement that evidence is weak, "
-             "absent, emerging or that a group is poorly served is contradicted by a "
-             "`covered` cell; one that it is mostly from elsewhere by a cell whose works are "
-             "mostly from the UK. The full table is `gap_agreement.csv`.", ""]
+    lines = [
+        "## The map against the report's own statements",
+        "",
+        "Every stated gap (`corpus/stated_gaps.csv`) beside the map: a statement made "
+        "under a standard or guideline beside its cell, one about the evidence base as a "
+        "whole beside every standard's cell of its topic (one row for the whole topic "
+        "where none contradicts it). A statement that evidence is weak, "
+        "absent, emerging or that a group is poorly served is contradicted by a "
+        "`covered` cell; one that it is mostly from elsewhere by a cell whose works are "
+        "mostly from the UK. The full table is `gap_agreement.csv`.",
+        "",
+    ]
     if stated.empty:
         return lines + ["No stated gaps in the corpus.", ""]
     against = stated[stated["verdict"] == "contradicts"]
@@ -560,64 +754,87 @@ def agreement_lines(analysis: GapAnalysis) -> list[str]:
     if against.empty:
         lines += ["None: every cell a statement concerns agrees with it.", ""]
     else:
-        lines += ["| cell | the sources say | the map says | why | evidence |",
-                  "|---|---|---|---|---|"]
+        lines += [
+            "| cell | the sources say | the map says | why | evidence |",
+            "|---|---|---|---|---|",
+        ]
         for r in against.itertuples(index=False):
             lines.append(
                 f"| {markdown_text(r.row_label)} × {markdown_text(r.topic_label)} | "
                 f"“{markdown_text(r.quote)}” ({markdown_text(r.kind)}; "
                 f"{markdown_text(r.stated_at)}) | {markdown_text(r.map_says)} | "
-                f"{markdown_text(r.why)} | {markdown_text(r.evidence or 'none')} |")
+                f"{markdown_text(r.why)} | {markdown_text(r.evidence or 'none')} |"
+            )
         lines.append("")
-    lines += ["### Every statement and its place on the map", "",
-              "| statement | kind | where stated | marks | cells agreeing | cells contradicting |",
-              "|---|---|---|---|---|---|"]
+    lines += [
+        "### Every statement and its place on the map",
+        "",
+        "| statement | kind | where stated | marks | cells agreeing | cells contradicting |",
+        "|---|---|---|---|---|---|",
+    ]
     marks = analysis.marks
     for gap_id, group in marks.groupby("gap_id", sort=False):
         first = group.iloc[0]
         places = "; ".join(
             f"{m.scope}: {markdown_text(m.row_id or 'all standards')}"
             f"{' × ' + markdown_text(m.topic_id) if m.topic_id else ''}"
-            for m in group.itertuples(index=False))
+            for m in group.itertuples(index=False)
+        )
         mine = stated[stated["gap_id"] == gap_id]
-        lines.append(f"| “{markdown_text(first['quote'])}” | {markdown_text(first['kind'])} | "
-                     f"{markdown_text(first['source'])}, "
-                     f"{markdown_text(lines_text(first['lines']))} | "
-                     f"{places} | {int((mine['verdict'] == 'agrees').sum())} | "
-                     f"{int((mine['verdict'] == 'contradicts').sum())} |")
+        lines.append(
+            f"| “{markdown_text(first['quote'])}” | {markdown_text(first['kind'])} | "
+            f"{markdown_text(first['source'])}, "
+            f"{markdown_text(lines_text(first['lines']))} | "
+            f"{places} | {int((mine['verdict'] == 'agrees').sum())} | "
+            f"{int((mine['verdict'] == 'contradicts').sum())} |"
+        )
     return lines + [""]
 
 
 def evidence_make_up_lines(analysis: GapAnalysis) -> list[str]:
     """Return the section of ``gaps.md`` on what the evidence behind each population and form
     of abuse is made of (design, country), fewest works first."""
-    lines = ["## Evidence by design and country", "",
-             "Distinct cited works coded with each population and form of abuse behind the 7 "
-             "standards, fewest first, with their designs and countries (from "
-             "`corpus/works.csv`).", "",
-             "| topic | works | from the UK | evaluations | not in the reference list | "
-             "standards covered | designs | countries |", "|---|---|---|---|---|---|---|---|"]
+    lines = [
+        "## Evidence by design and country",
+        "",
+        "Distinct cited works coded with each population and form of abuse behind the 7 "
+        "standards, fewest first, with their designs and countries (from "
+        "`corpus/works.csv`).",
+        "",
+        "| topic | works | from the UK | evaluations | not in the reference list | "
+        "standards covered | designs | countries |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
     for t in analysis.least.itertuples(index=False):
-        lines.append(f"| {markdown_text(t.topic_label)} | {t.works} | {t.works_uk} | "
-                     f"{t.works_evaluation} | {t.works_unlisted} | {t.rows_covered}/{t.rows} | "
-                     f"{markdown_text(_tally_labels(t.designs, analysis.labels, 'design'))} | "
-                     f"{markdown_text(_tally_labels(t.countries, analysis.labels, 'country'))} "
-                     "|")
+        lines.append(
+            f"| {markdown_text(t.topic_label)} | {t.works} | {t.works_uk} | "
+            f"{t.works_evaluation} | {t.works_unlisted} | {t.rows_covered}/{t.rows} | "
+            f"{markdown_text(_tally_labels(t.designs, analysis.labels, 'design'))} | "
+            f"{markdown_text(_tally_labels(t.countries, analysis.labels, 'country'))} "
+            "|"
+        )
     return lines + [""]
 
 
 def coding_agreement_lines(analysis: GapAnalysis) -> list[str]:
     """Return the section of ``gaps.md`` measuring the rule coder against the curated codes."""
-    lines = ["## The rule coder against the curated codes", "",
-             "The rule coder proposes a topic for a cited work when the codebook's patterns "
-             "match a clause that cites it; the curated table (`corpus/evidence_codes.csv`) "
-             "decides. Over (work, topic) pairs of the works cited at least once: TP both, FP "
-             "the rules only, FN the curated codes only (`coding_agreement.csv`; every clause "
-             "is in `citation_support.csv`).", "",
-             "| topic | TP | FP | FN | precision | recall |", "|---|---|---|---|---|---|"]
+    lines = [
+        "## The rule coder against the curated codes",
+        "",
+        "The rule coder proposes a topic for a cited work when the codebook's patterns "
+        "match a clause that cites it; the curated table (`corpus/evidence_codes.csv`) "
+        "decides. Over (work, topic) pairs of the works cited at least once: TP both, FP "
+        "the rules only, FN the curated codes only (`coding_agreement.csv`; every clause "
+        "is in `citation_support.csv`).",
+        "",
+        "| topic | TP | FP | FN | precision | recall |",
+        "|---|---|---|---|---|---|",
+    ]
     for a in analysis.agreement.itertuples(index=False):
-        lines.append(f"| {markdown_text(a.topic_label)} | {a.tp} | {a.fp} | {a.fn} | "
-                     f"{_percent(a.precision)} | {_percent(a.recall)} |")
+        lines.append(
+            f"| {markdown_text(a.topic_label)} | {a.tp} | {a.fp} | {a.fn} | "
+            f"{_percent(a.precision)} | {_percent(a.recall)} |"
+        )
     return lines + [""]
 
 
@@ -627,57 +844,89 @@ def render_gaps_markdown(analysis: GapAnalysis) -> str:
     and the ranked register."""
     t = analysis.thresholds
     cells = analysis.cells
-    lines = ["# Gap register", "",
-             "Generated by `workbench build` from the coded corpus. Rows are the 7 standards "
-             "and their 37 guidelines; **guidelines inherit their standard's narrative "
-             "evidence** (cited works, roundtables, consultations, programmes); their "
-             "framework items come from the crosswalk. **A cited work counts for a topic only "
-             "when the curated evidence codes (`corpus/evidence_codes.csv`) code it with the "
-             "topic**; works cited but missing from the reference list count in a channel of "
-             "their own, flagged *not in the reference list*.", ""]
+    lines = [
+        "# Gap register",
+        "",
+        "Generated by `workbench build` from the coded corpus. Rows are the 7 standards "
+        "and their 37 guidelines; **guidelines inherit their standard's narrative "
+        "evidence** (cited works, roundtables, consultations, programmes); their "
+        "framework items come from the crosswalk. **A cited work counts for a topic only "
+        "when the curated evidence codes (`corpus/evidence_codes.csv`) code it with the "
+        "topic**; works cited but missing from the reference list count in a channel of "
+        "their own, flagged *not in the reference list*.",
+        "",
+    ]
     lines += summary_lines(analysis)
     lines += ["## Rules", ""]
-    lines += [f"- {t.symbol} **{markdown_text(t.label)}** (`{t.id}`): {markdown_text(t.meaning)}"
-              for t in status_terms()]
-    lines += [f"- Thresholds (`GapThresholds`): `covered_min_references = "
-              f"{t.covered_min_references}`, `covered_min_uk = {t.covered_min_uk}`, "
-              f"`covered_min_evaluations = {t.covered_min_evaluations}`, `count_unlisted = "
-              f"{t.count_unlisted}`. {markdown_text(threshold_note(analysis))}", ""]
+    lines += [
+        f"- {t.symbol} **{markdown_text(t.label)}** (`{t.id}`): {markdown_text(t.meaning)}"
+        for t in status_terms()
+    ]
+    lines += [
+        f"- Thresholds (`GapThresholds`): `covered_min_references = "
+        f"{t.covered_min_references}`, `covered_min_uk = {t.covered_min_uk}`, "
+        f"`covered_min_evaluations = {t.covered_min_evaluations}`, `count_unlisted = "
+        f"{t.count_unlisted}`. {markdown_text(threshold_note(analysis))}",
+        "",
+    ]
     terms = status_terms()
-    lines += ["## Cells by status", "",
-              "| level | " + " | ".join(markdown_text(t.label) for t in terms) + " |",
-              "|---|" + "---|" * len(terms)]
+    lines += [
+        "## Cells by status",
+        "",
+        "| level | " + " | ".join(markdown_text(t.label) for t in terms) + " |",
+        "|---|" + "---|" * len(terms),
+    ]
     for level in ("standard", "guideline"):
         counts = cells[cells["level"] == level]["status"].value_counts()
-        lines.append(f"| {level} | " + " | ".join(str(int(counts.get(t.id, 0))) for t in terms)
-                     + " |")
+        lines.append(
+            f"| {level} | " + " | ".join(str(int(counts.get(t.id, 0))) for t in terms) + " |"
+        )
     lines.append("")
     lines += agreement_lines(analysis)
     lines += evidence_make_up_lines(analysis)
     lines += coding_agreement_lines(analysis)
-    lines += ["## Subgroup view", "",
-              "Share of standard cells that are covered, per population topic, against the "
-              "share over every topic of the same standards.", "",
-              "| topic | standards with evidence | covered | coverage | overall | gap (points) "
-              "| share of evidence | works | from the UK | evaluations |",
-              "|---|---|---|---|---|---|---|---|---|---|"]
+    lines += [
+        "## Subgroup view",
+        "",
+        "Share of standard cells that are covered, per population topic, against the "
+        "share over every topic of the same standards.",
+        "",
+        "| topic | standards with evidence | covered | coverage | overall | gap (points) "
+        "| share of evidence | works | from the UK | evaluations |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
     for s in analysis.subgroups.itertuples(index=False):
-        lines.append(f"| {markdown_text(s.topic_label)} | {s.rows_with_evidence}/{s.rows} | "
-                     f"{s.rows_covered} | {s.coverage:.0%} | {s.overall_coverage:.0%} | "
-                     f"{s.coverage_gap:+.1f} | {s.evidence_items}/{s.row_evidence_items} | "
-                     f"{s.works} | {s.works_uk} | {s.works_evaluation} |")
+        lines.append(
+            f"| {markdown_text(s.topic_label)} | {s.rows_with_evidence}/{s.rows} | "
+            f"{s.rows_covered} | {s.coverage:.0%} | {s.overall_coverage:.0%} | "
+            f"{s.coverage_gap:+.1f} | {s.evidence_items}/{s.row_evidence_items} | "
+            f"{s.works} | {s.works_uk} | {s.works_evaluation} |"
+        )
     lines += ["", f"## Ranked gaps ({len(analysis.register)})", ""]
-    stated_cells = set(zip(analysis.stated["row_id"], analysis.stated["topic_id"],
-                           strict=True)) if not analysis.stated.empty else set()
+    stated_cells = (
+        set(zip(analysis.stated["row_id"], analysis.stated["topic_id"], strict=True))
+        if not analysis.stated.empty
+        else set()
+    )
     for g in analysis.register.itertuples(index=False):
-        flag = (f" {STATED_SYMBOL} the sources state a gap here"
-                if (g.row_id, g.topic_id) in stated_cells else "")
-        lines += [f"### {g.rank}. {markdown_text(g.row_label)} × {markdown_text(g.topic_label)} "
-                  f"({status_label(g.status).lower()}"
-                  f"{', demand without evidence' if g.kind == 'demand_without_evidence' else ''})"
-                  f"{flag}",
-                  "", markdown_text(g.sentence), "", f"> {markdown_text(g.row_text)}", "",
-                  f"Existing evidence: {markdown_text(g.existing_evidence)}", ""]
+        flag = (
+            f" {STATED_SYMBOL} the sources state a gap here"
+            if (g.row_id, g.topic_id) in stated_cells
+            else ""
+        )
+        lines += [
+            f"### {g.rank}. {markdown_text(g.row_label)} × {markdown_text(g.topic_label)} "
+            f"({status_label(g.status).lower()}"
+            f"{', demand without evidence' if g.kind == 'demand_without_evidence' else ''})"
+            f"{flag}",
+            "",
+            markdown_text(g.sentence),
+            "",
+            f"> {markdown_text(g.row_text)}",
+            "",
+            f"Existing evidence: {markdown_text(g.existing_evidence)}",
+            "",
+        ]
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -693,8 +942,9 @@ def write_gap_map(analysis: GapAnalysis, corpus: Corpus, out: Path) -> list[Path
     """
     out = Path(out)
     html = out / "gap_map.html"
-    html.write_text(render_gap_map_html(analysis, shipped_sources(corpus)), encoding="utf-8",
-                    newline="\n")
+    html.write_text(
+        render_gap_map_html(analysis, shipped_sources(corpus)), encoding="utf-8", newline="\n"
+    )
     table = out / "gap_map.csv"
     write_table(tidy_map(analysis.cells), table)
     figure = out / "gap_map.png"
@@ -710,4 +960,6 @@ def write_gap_map(analysis: GapAnalysis, corpus: Corpus, out: Path) -> list[Path
     stated = out / "gap_agreement.csv"
     write_table(analysis.stated, stated)
     return [html, figure, table, markdown, evidence, support, agreement, stated]
+
+
 draw_gap_map = _draw_gap_map  # the figure, drawn from gap_map_grid(analysis)

@@ -87,15 +87,21 @@ def draw_evidence_neighbourhood(graph: nx.MultiDiGraph, standard: str):
     height = max(4.0, 0.32 * (max(-y for _, y in placed.values()) + 3))
     fig = new_figure(figsize=(10, height))
     ax = fig.add_axes((0, 0, 1, 0.9))
-    nx.draw_networkx_edges(around, placed, ax=ax, edge_color=LIGHT_GREY, arrows=True,
-                           arrowsize=8)
-    nx.draw_networkx_nodes(around, placed, ax=ax, node_size=180,
-                           node_color=[KIND_COLOURS[kind_of[n]] for n in around])
+    nx.draw_networkx_edges(around, placed, ax=ax, edge_color=LIGHT_GREY, arrows=True, arrowsize=8)
+    nx.draw_networkx_nodes(
+        around, placed, ax=ax, node_size=180, node_color=[KIND_COLOURS[kind_of[n]] for n in around]
+    )
     for node, (x, y) in placed.items():
         data = around.nodes[node]
         if kind_of[node] == "narrative":
-            ax.text(x, y - 0.35, f"evidence narrative\n(lines {data['lines']})", fontsize=8,
-                    ha="center", va="top")
+            ax.text(
+                x,
+                y - 0.35,
+                f"evidence narrative\n(lines {data['lines']})",
+                fontsize=8,
+                ha="center",
+                va="top",
+            )
         elif x < 0.5:
             ax.text(x - 0.06, y, data["label"], fontsize=8, ha="right", va="center")
         else:
@@ -107,6 +113,12 @@ def draw_evidence_neighbourhood(graph: nx.MultiDiGraph, standard: str):
     ax.set_xlim(-0.8, 3.4)
     ax.set_axis_off()
     name = graph.nodes[standard]["label"]
-    fig.suptitle(wrap_title(f"{name}: its guidelines, its evidence narrative, and what they "
-                            "cite and quote", 9.6, 11), x=0.02, ha="left", fontsize=11)
+    fig.suptitle(
+        wrap_title(
+            f"{name}: its guidelines, its evidence narrative, and what they cite and quote", 9.6, 11
+        ),
+        x=0.02,
+        ha="left",
+        fontsize=11,
+    )
     return fig

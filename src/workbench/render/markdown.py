@@ -51,11 +51,17 @@ def escape_markdown(text: object) -> str:
         after = text[i + 1] if i + 1 < len(text) else ""
         if char in _ENTITIES:
             out.append(_ENTITIES[char])
-        elif char in _INLINE or char == "@" \
-                or (char == ":" and (after == "/" or text[max(0, i - 6):i].lower() == "mailto")) \
-                or (char == "/" and after == "/") \
-                or (char == "." and after.isalnum() and not (
-                    i and text[i - 1].isdigit() and after.isdigit())):
+        elif (
+            char in _INLINE
+            or char == "@"
+            or (char == ":" and (after == "/" or text[max(0, i - 6) : i].lower() == "mailto"))
+            or (char == "/" and after == "/")
+            or (
+                char == "."
+                and after.isalnum()
+                and not (i and text[i - 1].isdigit() and after.isdigit())
+            )
+        ):
             out.append("\\" + char)
         else:
             out.append(char)
@@ -64,7 +70,7 @@ def escape_markdown(text: object) -> str:
     if start and start.group(1):
         escaped = "\\" + escaped
     elif start:
-        escaped = f"{start.group(2)}\\{escaped[start.end(2):]}"
+        escaped = f"{start.group(2)}\\{escaped[start.end(2) :]}"
     return escaped
 
 

@@ -55,8 +55,10 @@ h2,h3{break-after:avoid}li,tr,blockquote{break-inside:avoid}}
 
 def page_policy(style: str = STYLE) -> str:
     """Return the Content-Security-Policy of a plain page whose only style sheet is ``style``."""
-    return (f"default-src 'none'; style-src {csp_source(style)}; img-src 'self'; "
-            "base-uri 'none'; form-action 'none'")
+    return (
+        f"default-src 'none'; style-src {csp_source(style)}; img-src 'self'; "
+        "base-uri 'none'; form-action 'none'"
+    )
 
 
 def render_page(title: str, body: str, *, style: str = STYLE) -> str:

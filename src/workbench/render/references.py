@@ -22,11 +22,23 @@ from bibtexparser.model import Entry
 from workbench.bibliography import latex_to_text
 
 #: RIS reference types by BibTeX entry type (RIS ``GEN`` for anything else).
-RIS_TYPES = {"article": "JOUR", "book": "BOOK", "incollection": "CHAP", "inbook": "CHAP",
-             "techreport": "RPRT", "misc": "GEN"}
+RIS_TYPES = {
+    "article": "JOUR",
+    "book": "BOOK",
+    "incollection": "CHAP",
+    "inbook": "CHAP",
+    "techreport": "RPRT",
+    "misc": "GEN",
+}
 #: CSL item types by BibTeX entry type (CSL ``document`` for anything else).
-CSL_TYPES = {"article": "article-journal", "book": "book", "incollection": "chapter",
-             "inbook": "chapter", "techreport": "report", "misc": "document"}
+CSL_TYPES = {
+    "article": "article-journal",
+    "book": "book",
+    "incollection": "chapter",
+    "inbook": "chapter",
+    "techreport": "report",
+    "misc": "document",
+}
 
 _RANGE = re.compile(r"\s*[-–—]+\s*")
 
@@ -61,8 +73,9 @@ def _container(entry: Entry) -> str:
 
 
 def _publisher(entry: Entry) -> str:
-    return _field(entry, "publisher") or _field(entry, "institution") or _field(
-        entry, "organization")
+    return (
+        _field(entry, "publisher") or _field(entry, "institution") or _field(entry, "organization")
+    )
 
 
 def _notes(entry: Entry, notes: Mapping[str, str]) -> list[str]:
@@ -72,8 +85,11 @@ def _notes(entry: Entry, notes: Mapping[str, str]) -> list[str]:
         said.append("The reference list gives further authors as “et al.”.")
     if _field(entry, "source"):
         lines = _field(entry, "lines")
-        said.append(f"Reference list: {_field(entry, 'source')}"
-                    + (f", line {lines}" if lines else "") + ".")
+        said.append(
+            f"Reference list: {_field(entry, 'source')}"
+            + (f", line {lines}" if lines else "")
+            + "."
+        )
     return [note for note in said if note]
 
 
@@ -81,16 +97,23 @@ def ris_record(entry: Entry, notes: Mapping[str, str]) -> dict:
     """Return one entry as a rispy record (tag names as rispy's keys)."""
     authors, _ = _names(entry, "author")
     editors, _ = _names(entry, "editor")
-    record: dict = {"type_of_reference": RIS_TYPES.get(entry.entry_type.lower(), "GEN"),
-                    "id": entry.key}
+    record: dict = {
+        "type_of_reference": RIS_TYPES.get(entry.entry_type.lower(), "GEN"),
+        "id": entry.key,
+    }
     if authors:
         record["authors"] = [f"{f}, {g}" if g else f for f, g in authors]
     if editors:
         record["secondary_authors"] = [f"{f}, {g}" if g else f for f, g in editors]
-    optional = {"year": _field(entry, "year"), "title": _field(entry, "title"),
-                "secondary_title": _container(entry), "volume": _field(entry, "volume"),
-                "number": _field(entry, "number"), "publisher": _publisher(entry),
-                "place_published": _field(entry, "address")}
+    optional = {
+        "year": _field(entry, "year"),
+        "title": _field(entry, "title"),
+        "secondary_title": _container(entry),
+        "volume": _field(entry, "volume"),
+        "number": _field(entry, "number"),
+        "publisher": _publisher(entry),
+        "place_published": _field(entry, "address"),
+    }
     pages = _RANGE.split(_field(entry, "pages"), maxsplit=1)
     if pages[0]:
         optional["start_page"] = pages[0]
@@ -112,8 +135,9 @@ class _RisWriter(rispy.RisWriter):
 
 def render_ris(library: Library, notes: Mapping[str, str]) -> str:
     """Return the library as RIS text (rispy), one record per entry in the list's order."""
-    return rispy.dumps([ris_record(entry, notes) for entry in library.entries],
-                       implementation=_RisWriter)
+    return rispy.dumps(
+        [ris_record(entry, notes) for entry in library.entries], implementation=_RisWriter
+    )
 
 
 def _csl_names(names: list[tuple[str, str]]) -> list[dict[str, str]]:
@@ -135,11 +159,17 @@ def csl_item(entry: Entry, notes: Mapping[str, str]) -> dict:
     elif year:
         item["issued"] = {"literal": year}
     pages = _RANGE.split(_field(entry, "pages"), maxsplit=1)
-    optional = {"title": _field(entry, "title"), "container-title": _container(entry),
-                "volume": _field(entry, "volume"), "issue": _field(entry, "number"),
-                "page": "-".join(p for p in pages if p), "publisher": _publisher(entry),
-                "publisher-place": _field(entry, "address"), "URL": _field(entry, "url"),
-                "note": "\n".join(_notes(entry, notes))}
+    optional = {
+        "title": _field(entry, "title"),
+        "container-title": _container(entry),
+        "volume": _field(entry, "volume"),
+        "issue": _field(entry, "number"),
+        "page": "-".join(p for p in pages if p),
+        "publisher": _publisher(entry),
+        "publisher-place": _field(entry, "address"),
+        "URL": _field(entry, "url"),
+        "note": "\n".join(_notes(entry, notes)),
+    }
     item.update({name: value for name, value in optional.items() if value})
     return item
 

@@ -70,8 +70,10 @@ def _table_open(self, tokens: list[Token], idx: int, options, env) -> str:
     """Open a table inside a box that scrolls sideways, focusable and named for the keyboard
     and screen readers (a scrolling region nobody can reach is an accessibility fault)."""
     label = escape(tokens[idx].meta.get("label", "Table"), quote=True)
-    return (f'<div class="table-scroll" tabindex="0" role="region" aria-label="{label}">'
-            + self.renderToken(tokens, idx, options, env))
+    return (
+        f'<div class="table-scroll" tabindex="0" role="region" aria-label="{label}">'
+        + self.renderToken(tokens, idx, options, env)
+    )
 
 
 def _table_close(self, tokens: list[Token], idx: int, options, env) -> str:
@@ -97,9 +99,11 @@ def render_report_page(markdown: str, source_name: str, *, index: str = "index.h
     tokens = md.parse(markdown)
     title = _heading_ids(tokens) or source_name
     body = md.renderer.render(tokens, md.options, {})
-    nav = (f'<nav class="back" aria-label="Build"><a href="{escape(index, quote=True)}">'
-           f'← The build\'s front page</a> · <a href="{escape(source_name, quote=True)}">'
-           f"This report as Markdown ({escape(source_name)})</a></nav>")
+    nav = (
+        f'<nav class="back" aria-label="Build"><a href="{escape(index, quote=True)}">'
+        f'← The build\'s front page</a> · <a href="{escape(source_name, quote=True)}">'
+        f"This report as Markdown ({escape(source_name)})</a></nav>"
+    )
     return render_page(title, f"{nav}\n<main>\n{body}</main>")
 
 
@@ -120,7 +124,8 @@ def write_report_pages(out: Path, written: list[Path]) -> list[Path]:
             continue
         index = "../" * (len(path.parts) - 1) + "index.html"
         text = (Path(out) / path).read_text(encoding="utf-8")
-        (Path(out) / page).write_text(render_report_page(text, path.name, index=index),
-                                      encoding="utf-8", newline="\n")
+        (Path(out) / page).write_text(
+            render_report_page(text, path.name, index=index), encoding="utf-8", newline="\n"
+        )
         pages.append(page)
     return pages

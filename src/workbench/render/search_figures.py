@@ -33,7 +33,7 @@ def hits_by_facet_figure(facet_hits: pd.DataFrame):
         labels = [f"{v} ({n})" for v, n in zip(part["value"], part["searches"], strict=True)]
         ax.barh(labels, part["hits"], color=OKABE_ITO["blue"])
         ax.set_xscale("symlog", linthresh=1)
-        ax.set_xlim(0, 10 ** 5.5)
+        ax.set_xlim(0, 10**5.5)
         ax.set_title(facet.replace("_", " "), loc="left", fontsize=10)
         ax.tick_params(labelsize=8)
         for y, hits in enumerate(part["hits"]):
@@ -56,20 +56,30 @@ def design_audit_figure(coverage: pd.DataFrame):
     rows = list(dict.fromkeys(table["row"]))
     cols = list(dict.fromkeys(table["qualifier"]))
     share = table.pivot(index="row", columns="qualifier", values="run").reindex(
-        index=rows, columns=cols) / table.pivot(
-        index="row", columns="qualifier", values="possible").reindex(index=rows, columns=cols)
+        index=rows, columns=cols
+    ) / table.pivot(index="row", columns="qualifier", values="possible").reindex(
+        index=rows, columns=cols
+    )
     fig = new_figure(figsize=(8.5, 0.34 * len(rows) + 1.6))
     ax = fig.subplots()
     image = ax.imshow(share.to_numpy(dtype=float), cmap="Blues", vmin=0, vmax=1, aspect="auto")
     for record in table.itertuples(index=False):
         y, x = rows.index(record.row), cols.index(record.qualifier)
         text = f"{record.run}/{record.possible}" if record.run else "·"
-        ax.text(x, y, text, ha="center", va="center", fontsize=7,
-                color="white" if record.run / record.possible > 0.6 else "#333333")
+        ax.text(
+            x,
+            y,
+            text,
+            ha="center",
+            va="center",
+            fontsize=7,
+            color="white" if record.run / record.possible > 0.6 else "#333333",
+        )
     ax.set_xticks(range(len(cols)), cols, rotation=30, ha="right", fontsize=8)
     ax.set_yticks(range(len(rows)), rows, fontsize=8)
-    ax.set_title("Search design: spelling variants run / possible (· never run)", fontsize=10,
-                 loc="left")
+    ax.set_title(
+        "Search design: spelling variants run / possible (· never run)", fontsize=10, loc="left"
+    )
     fig.colorbar(image, ax=ax, fraction=0.03, label="share run")
     fig.tight_layout()
     return fig

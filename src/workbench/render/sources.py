@@ -76,8 +76,13 @@ def first_line(lines: str | int) -> int | None:
     return int(match.group(1)) if match else None
 
 
-def source_link(source: str, lines: str | int, *, shipped: Collection[str] | None = None,
-                prefix: str = f"{SOURCES_DIR}/") -> str | None:
+def source_link(
+    source: str,
+    lines: str | int,
+    *,
+    shipped: Collection[str] | None = None,
+    prefix: str = f"{SOURCES_DIR}/",
+) -> str | None:
     """Return the relative address of a source line's page anchor, or ``None``.
 
     Args:
@@ -101,8 +106,9 @@ def source_link(source: str, lines: str | int, *, shipped: Collection[str] | Non
     return f"{prefix}{page_name(source)}{anchor}"
 
 
-def location_link(location: str, *, shipped: Collection[str] | None = None,
-                  prefix: str = f"{SOURCES_DIR}/") -> str | None:
+def location_link(
+    location: str, *, shipped: Collection[str] | None = None, prefix: str = f"{SOURCES_DIR}/"
+) -> str | None:
     """Return the link of a provenance text (``'001_….txt, narrative:standard:3, line 193'``).
 
     The text must start with the source file and name a ``line`` or ``lines``; otherwise, or
@@ -117,8 +123,7 @@ def location_link(location: str, *, shipped: Collection[str] | None = None,
     match = _LOCATION.match(location)
     if not match:
         return None
-    return source_link(match.group("source"), match.group("lines"), shipped=shipped,
-                       prefix=prefix)
+    return source_link(match.group("source"), match.group("lines"), shipped=shipped, prefix=prefix)
 
 
 @dataclass(frozen=True)
@@ -142,8 +147,13 @@ class Provenance:
         return f'<a href="{escape(self.href, quote=True)}">{text}</a>'
 
 
-def provenance(source: str, lines: str | int, *, shipped: Collection[str] | None = None,
-               prefix: str = NOTEBOOK_PREFIX) -> Provenance:
+def provenance(
+    source: str,
+    lines: str | int,
+    *,
+    shipped: Collection[str] | None = None,
+    prefix: str = NOTEBOOK_PREFIX,
+) -> Provenance:
     """Return a displayable provenance for a notebook: a link to the line in the built viewer.
 
     ``prefix`` defaults to the viewer of ``make run``'s output as seen from ``notebooks/``;
@@ -155,13 +165,18 @@ def provenance(source: str, lines: str | int, *, shipped: Collection[str] | None
         >>> shown.href, str(shown)
         ('../build/sources/001_5b70540cc7bcf418.html#L193', '001_5b70540cc7bcf418.txt, line 193')
     """
-    return Provenance(source, str(lines), source_link(source, lines, shipped=shipped,
-                                                      prefix=prefix))
+    return Provenance(
+        source, str(lines), source_link(source, lines, shipped=shipped, prefix=prefix)
+    )
 
 
-def line_links(sources: Iterable[object], lines: Iterable[object], *,
-               shipped: Collection[str] | None = None,
-               prefix: str = NOTEBOOK_PREFIX) -> list[str | None]:
+def line_links(
+    sources: Iterable[object],
+    lines: Iterable[object],
+    *,
+    shipped: Collection[str] | None = None,
+    prefix: str = NOTEBOOK_PREFIX,
+) -> list[str | None]:
     """Return the address of each (source, lines) pair of a table, ``None`` where no link.
 
     It exists so that a notebook's table shows its ``lines`` column as links to the viewer
@@ -183,20 +198,27 @@ def line_links(sources: Iterable[object], lines: Iterable[object], *,
     return result
 
 
-def location_links(locations: Iterable[object], *, shipped: Collection[str] | None = None,
-                   prefix: str = NOTEBOOK_PREFIX) -> list[str | None]:
+def location_links(
+    locations: Iterable[object],
+    *,
+    shipped: Collection[str] | None = None,
+    prefix: str = NOTEBOOK_PREFIX,
+) -> list[str | None]:
     """Return the address of each provenance text of a table (:func:`location_link`).
 
     Examples:
         >>> location_links(["001_5b70540cc7bcf418.txt lines 307", "guideline:3.3", None])
         ['../build/sources/001_5b70540cc7bcf418.html#L307', None, None]
     """
-    return [location_link(text, shipped=shipped, prefix=prefix) if isinstance(text, str)
-            else None for text in locations]
+    return [
+        location_link(text, shipped=shipped, prefix=prefix) if isinstance(text, str) else None
+        for text in locations
+    ]
 
 
-def link_mentions(text: str, *, shipped: Collection[str] | None = None,
-                  prefix: str = NOTEBOOK_PREFIX) -> str:
+def link_mentions(
+    text: str, *, shipped: Collection[str] | None = None, prefix: str = NOTEBOOK_PREFIX
+) -> str:
     """Return ``text`` as escaped HTML with each mention of a source line linked to it.
 
     A mention is a source file followed by ``line N`` or ``lines N-M``; one of a source not
@@ -208,9 +230,10 @@ def link_mentions(text: str, *, shipped: Collection[str] | None = None,
     """
     parts, position = [], 0
     for match in _MENTION.finditer(text):
-        href = source_link(match.group("source"), match.group("lines"), shipped=shipped,
-                           prefix=prefix)
-        parts.append(escape(text[position:match.start()]))
+        href = source_link(
+            match.group("source"), match.group("lines"), shipped=shipped, prefix=prefix
+        )
+        parts.append(escape(text[position : match.start()]))
         shown = escape(match.group(0))
         parts.append(f'<a href="{escape(href, quote=True)}">{shown}</a>' if href else shown)
         position = match.end()
@@ -259,8 +282,7 @@ STYLE_HASH = base64.b64encode(hashlib.sha256(_STYLE.encode()).digest()).decode()
 CSP = f"default-src 'none'; style-src 'sha256-{STYLE_HASH}'; base-uri 'none'; form-action 'none'"
 
 
-def render_source_page(source: str, text: str, document: dict[str, object] | None = None
-                       ) -> str:
+def render_source_page(source: str, text: str, document: dict[str, object] | None = None) -> str:
     """Return the HTML page of one source: every line numbered, linkable and escaped.
 
     Args:
@@ -283,11 +305,15 @@ def render_source_page(source: str, text: str, document: dict[str, object] | Non
     if licence:
         meta.append(f"Licence: {escape(licence)}")
     if OGL_NAME in licence:
-        notice = ('<p class="meta">Contains public sector information licensed under the '
-                  f'<a href="{OGL_URL}">{OGL_NAME}</a>.</p>')
-    rows = [f'<div class="l" id="L{n}"><a class="n" href="#L{n}">{n}</a>'
-            f'<span class="t">{escape(line)}</span></div>'
-            for n, line in enumerate(split_lines(text), start=1)]
+        notice = (
+            '<p class="meta">Contains public sector information licensed under the '
+            f'<a href="{OGL_URL}">{OGL_NAME}</a>.</p>'
+        )
+    rows = [
+        f'<div class="l" id="L{n}"><a class="n" href="#L{n}">{n}</a>'
+        f'<span class="t">{escape(line)}</span></div>'
+        for n, line in enumerate(split_lines(text), start=1)
+    ]
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">

@@ -17,9 +17,14 @@ def _anchor(value: object, href: str | None) -> str:
     return f'<a href="{html.escape(href, quote=True)}">{html.escape(text)}</a>'
 
 
-def styled_table(frame: pd.DataFrame | pd.Series, caption: str | None, table_id: str,
-                 precision: int = 3, hide_index: bool = False,
-                 links: Mapping[str, Sequence[str | None]] | None = None):
+def styled_table(
+    frame: pd.DataFrame | pd.Series,
+    caption: str | None,
+    table_id: str,
+    precision: int = 3,
+    hide_index: bool = False,
+    links: Mapping[str, Sequence[str | None]] | None = None,
+):
     """Return ``frame`` as a pandas ``Styler`` with a caption, for display in a notebook.
 
     It exists so that notebooks show tables as tables (not ``print(df.to_string())``) with a
@@ -58,8 +63,11 @@ def styled_table(frame: pd.DataFrame | pd.Series, caption: str | None, table_id:
     styler = frame.style.set_uuid(table_id)
     if caption:
         styler = styler.set_caption(html.escape(caption))
-    styler = (styler.format(precision=precision, escape="html")
-              .format_index(escape="html", axis=0).format_index(escape="html", axis=1))
+    styler = (
+        styler.format(precision=precision, escape="html")
+        .format_index(escape="html", axis=0)
+        .format_index(escape="html", axis=1)
+    )
     if links:  # already escaped, with their links
         styler = styler.format(lambda value: value, subset=list(links), escape=None)
     return styler.hide(axis="index") if hide_index else styler

@@ -99,8 +99,9 @@ def _value(value: object) -> object:
 
 def _fill(sheet: Worksheet, table: pd.DataFrame) -> None:
     columns = [str(c) for c in table.columns]
-    rows = [columns] + [[_value(v) for v in row]
-                        for row in table.itertuples(index=False, name=None)]
+    rows = [columns] + [
+        [_value(v) for v in row] for row in table.itertuples(index=False, name=None)
+    ]
     widths = [len(c) for c in columns]
     for r, row in enumerate(rows, start=1):
         for c, value in enumerate(row, start=1):
@@ -118,8 +119,9 @@ def _fill(sheet: Worksheet, table: pd.DataFrame) -> None:
                 cell.value = value
                 widths[c - 1] = max(widths[c - 1], len(str(value)))
     for c, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(c)].width = min(max(width + 2, MIN_WIDTH),
-                                                                  MAX_WIDTH)
+        sheet.column_dimensions[get_column_letter(c)].width = min(
+            max(width + 2, MIN_WIDTH), MAX_WIDTH
+        )
     sheet.freeze_panes = "A2"
     last = get_column_letter(max(len(columns), 1))
     sheet.auto_filter.ref = f"A1:{last}{len(rows)}"
@@ -150,8 +152,10 @@ def render_workbook(sheets: Sequence[Sheet]) -> bytes:
 def _fixed_dates(data: bytes) -> bytes:
     """Return the zip ``data`` with every member dated :data:`ZIP_DATE`, in the same order."""
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(
-            out, "w", zipfile.ZIP_DEFLATED) as target:
+    with (
+        zipfile.ZipFile(io.BytesIO(data)) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
         for info in source.infolist():
             fixed = zipfile.ZipInfo(info.filename, date_time=ZIP_DATE)
             fixed.compress_type = zipfile.ZIP_DEFLATED
