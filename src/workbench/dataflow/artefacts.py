@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import json
+from pathlib import Path
 from typing import Any
 
 import networkx as nx
@@ -22,14 +23,16 @@ from workbench.dataflow.records import Artefacts, file, report_page, table
 from workbench.gaps import GapAnalysis
 
 
-def corpus_summary_files(corpus_tables: dict[str, pd.DataFrame], descriptor: dict,
-                         references: pd.DataFrame) -> Artefacts:
+def corpus_summary_files(
+    corpus_tables: dict[str, pd.DataFrame], descriptor: dict, references: pd.DataFrame
+) -> Artefacts:
     """What the corpus holds, the standards with their guidelines, and the source issues."""
     from workbench.corpus import Corpus
     from workbench.summary import corpus_summary, guidelines_by_standard
 
-    corpus = Corpus(root=".", descriptor=descriptor, tables=corpus_tables,  # type: ignore
-                    references=references)
+    corpus = Corpus(
+        root=Path("."), descriptor=descriptor, tables=corpus_tables, references=references
+    )
     return (
         table("corpus_summary.csv", corpus_summary(corpus)),
         table("standards_and_guidelines.csv", guidelines_by_standard(corpus)),
@@ -37,8 +40,11 @@ def corpus_summary_files(corpus_tables: dict[str, pd.DataFrame], descriptor: dic
     )
 
 
-def crosswalk_files(crosswalk_tables: dict[str, pd.DataFrame], labelled_crosswalk: pd.DataFrame,
-                    crosswalk_coverage: pd.DataFrame) -> Artefacts:
+def crosswalk_files(
+    crosswalk_tables: dict[str, pd.DataFrame],
+    labelled_crosswalk: pd.DataFrame,
+    crosswalk_coverage: pd.DataFrame,
+) -> Artefacts:
     """The curated crosswalk, its coverage, the edition carry-over, the collated standards
     and the SSSOM mapping set."""
     from workbench.crosswalk import carry_over, collated_representation, render_sssom, sssom_table
@@ -52,9 +58,11 @@ def crosswalk_files(crosswalk_tables: dict[str, pd.DataFrame], labelled_crosswal
     )
 
 
-def crosswalk_suggester_files(crosswalk_tables: dict[str, pd.DataFrame],
-                              crosswalk_suggestions: pd.DataFrame,
-                              suggester_scores: pd.DataFrame) -> Artefacts:
+def crosswalk_suggester_files(
+    crosswalk_tables: dict[str, pd.DataFrame],
+    crosswalk_suggestions: pd.DataFrame,
+    suggester_scores: pd.DataFrame,
+) -> Artefacts:
     """The suggester's top 3 candidates per element, its precision and recall, and their
     figure."""
     from workbench.render.crosswalk_figures import suggester_figure
@@ -66,8 +74,9 @@ def crosswalk_suggester_files(crosswalk_tables: dict[str, pd.DataFrame],
     return (
         table("crosswalk_suggestions.csv", top[top["rank"] <= 3]),
         table("crosswalk_suggester_metrics.csv", suggester_scores),
-        file("crosswalk_suggester_metrics.png",
-             png_bytes(suggester_figure(suggester_scores, names))),
+        file(
+            "crosswalk_suggester_metrics.png", png_bytes(suggester_figure(suggester_scores, names))
+        ),
     )
 
 
@@ -78,7 +87,8 @@ def crosswalk_heatmap_files(crosswalk_tables: dict[str, pd.DataFrame]) -> Artefa
 
     return tuple(
         file(name, png_bytes(relation_grid_figure(*grid)), tables=crosswalk_tables)
-        for name, grid in heatmap_specs(crosswalk_tables))
+        for name, grid in heatmap_specs(crosswalk_tables)
+    )
 
 
 def search_files(searches: Table, narratives: Table, search_analysis: pd.DataFrame) -> Artefacts:
@@ -86,12 +96,14 @@ def search_files(searches: Table, narratives: Table, search_analysis: pd.DataFra
     from workbench import search
     from workbench.render.search_report import prisma_s_json, prisma_s_markdown
 
-    pairs = search.one_element_pairs(search_analysis.assign(
-        database=searches["database"].to_numpy(), date=searches["date"].to_numpy()))
+    pairs = search.one_element_pairs(
+        search_analysis.assign(
+            database=searches["database"].to_numpy(), date=searches["date"].to_numpy()
+        )
+    )
     report = search.prisma_s_report(searches, narratives)
     return (
-        table("search_analysis.csv",
-              search_analysis.drop(columns=search.ANALYSIS_WORKING_COLUMNS)),
+        table("search_analysis.csv", search_analysis.drop(columns=search.ANALYSIS_WORKING_COLUMNS)),
         table("search_pairs.csv", pairs),
         table("search_design_audit.csv", search.design_audit(search_analysis)),
         markdown := file("search_report.md", prisma_s_markdown(report)),
@@ -108,14 +120,17 @@ def search_figure_files(search_analysis: pd.DataFrame) -> Artefacts:
 
     coverage = search.design_coverage(search.design_audit(search_analysis))
     return (
-        file("search_hits_by_facet.png",
-             png_bytes(hits_by_facet_figure(search.hits_by_facet(search_analysis)))),
+        file(
+            "search_hits_by_facet.png",
+            png_bytes(hits_by_facet_figure(search.hits_by_facet(search_analysis))),
+        ),
         file("search_design_audit.png", png_bytes(design_audit_figure(coverage))),
     )
 
 
-def citation_files(citation_audit: pd.DataFrame, references: pd.DataFrame,
-                   bibliography: Any) -> Artefacts:
+def citation_files(
+    citation_audit: pd.DataFrame, references: pd.DataFrame, bibliography: Any
+) -> Artefacts:
     """The citation audit, the references never cited, and the reference list for reference
     managers (RIS and CSL-JSON, each entry with its audit note)."""
     from workbench.citations import AUDIT_COLUMNS, orphan_references, reference_audit_notes
@@ -124,8 +139,9 @@ def citation_files(citation_audit: pd.DataFrame, references: pd.DataFrame,
     notes = reference_audit_notes(citation_audit, references)
     return (
         table("citation_audit.csv", citation_audit[AUDIT_COLUMNS], pandas_csv=True),
-        table("orphan_references.csv", orphan_references(citation_audit, references),
-              pandas_csv=True),
+        table(
+            "orphan_references.csv", orphan_references(citation_audit, references), pandas_csv=True
+        ),
         file("references.ris", render_ris(bibliography, notes)),
         file("references.json", render_csl_json(bibliography, notes)),
     )
@@ -141,8 +157,7 @@ def graph_files(evidence_graph: nx.MultiDiGraph) -> Artefacts:
     return (
         file("graph.graphml", graphml.getvalue()),
         file("graph.json", node_link + "\n"),
-        table("edges.csv", edge_frame(evidence_graph),
-              pandas_csv=True),
+        table("edges.csv", edge_frame(evidence_graph), pandas_csv=True),
     )
 
 
@@ -177,21 +192,40 @@ def source_page_files(shipped_sources: dict[str, str], documents: Table) -> Arte
     """The page of every shipped source document, line by line."""
     from workbench.render.sources import SOURCES_DIR, page_name, render_source_page
 
-    known = {} if documents is None else {row["file"]: row
-                                          for row in documents.to_dict("records")}
+    known = {} if documents is None else {row["file"]: row for row in documents.to_dict("records")}
     return tuple(
-        file(f"{SOURCES_DIR}/{page_name(source)}",
-             render_source_page(source, text, known.get(source)),
-             tables={} if documents is None else {"documents": documents})
-        for source, text in sorted(shipped_sources.items()))
+        file(
+            f"{SOURCES_DIR}/{page_name(source)}",
+            render_source_page(source, text, known.get(source)),
+            tables={} if documents is None else {"documents": documents},
+        )
+        for source, text in sorted(shipped_sources.items())
+    )
 
 
-def workbook_files(descriptor: dict, fingerprint: str, gap_analysis: GapAnalysis,
-                   citation_audit: pd.DataFrame, labelled_crosswalk: pd.DataFrame,
-                   crosswalk_coverage: pd.DataFrame, search_analysis: pd.DataFrame) -> Artefacts:
+def workbook_files(
+    descriptor: dict,
+    fingerprint: str,
+    gap_analysis: GapAnalysis,
+    citation_audit: pd.DataFrame,
+    labelled_crosswalk: pd.DataFrame,
+    crosswalk_coverage: pd.DataFrame,
+    search_analysis: pd.DataFrame,
+) -> Artefacts:
     """The main tables as one Excel workbook."""
     from workbench.workbook import WORKBOOK, workbook_bytes
 
-    return (file(WORKBOOK, workbook_bytes(descriptor, fingerprint, gap_analysis,
-                                          citation_audit, labelled_crosswalk,
-                                          crosswalk_coverage, search_analysis)),)
+    return (
+        file(
+            WORKBOOK,
+            workbook_bytes(
+                descriptor,
+                fingerprint,
+                gap_analysis,
+                citation_audit,
+                labelled_crosswalk,
+                crosswalk_coverage,
+                search_analysis,
+            ),
+        ),
+    )
