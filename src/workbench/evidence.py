@@ -33,8 +33,9 @@ from workbench.citations import (
 )
 from workbench.coding import apply_rules
 
-#: Columns of :func:`citation_support`, one row per (citation occurrence, topic).
-SUPPORT_COLUMNS = [
+#: Columns that describe one citation occurrence: where it stands, the work it names and its
+#: clause (``finding``: the audit's word on a near miss).
+OCCURRENCE_COLUMNS = [
     "occurrence_id",
     "location",
     "line",
@@ -48,6 +49,11 @@ SUPPORT_COLUMNS = [
     "sentence",
     "clause",
     "unit",
+    "finding",
+]
+#: Columns of :func:`citation_support`, one row per (citation occurrence, topic).
+SUPPORT_COLUMNS = [
+    *OCCURRENCE_COLUMNS[:-1],
     "topic_id",
     "rule_proposes",
     "rule_matched",
@@ -440,23 +446,7 @@ def citation_support(
     for target, topic in rule:
         rule_topics.setdefault(target, []).append(topic)
     records = []
-    keep = [
-        "occurrence_id",
-        "location",
-        "line",
-        "source",
-        "cited_as",
-        "status",
-        "work_id",
-        "listed",
-        "design",
-        "country",
-        "sentence",
-        "clause",
-        "unit",
-        "finding",
-    ]
-    for row in occurrences[keep].to_dict("records"):
+    for row in occurrences[OCCURRENCE_COLUMNS].to_dict("records"):
         mine = set(curated.get(row["work_id"], [])) if row["work_id"] else set()
         proposed_here = set(rule_topics.get(row["occurrence_id"], []))
         topics = sorted(mine | proposed_here, key=lambda t: (order.get(t, len(order)), t))
