@@ -36,10 +36,11 @@ from types import ModuleType
 from typing import Any
 
 from workbench.cache import ArtefactCache, code_version
-from workbench.corpus import BIBLIOGRAPHY, CORPUS_DIR, Corpus, load_corpus
+from workbench.corpus import BIBLIOGRAPHY, CORPUS_DIR, Corpus
 from workbench.dataflow import Artefact, Artefacts, artefact_nodes, dataflow
 from workbench.dataflow.inputs import input_keys, input_values
 from workbench.outputs import BUILD, STOP_SIGNALS, replacing_folder
+from workbench.validation import load_corpus
 
 #: Receives one line of progress at a time (a stage done, with its counts).
 Progress = Callable[[str], None]

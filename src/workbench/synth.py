@@ -38,8 +38,9 @@ from typing import Any
 
 import pandas as pd
 
-from workbench.corpus import BIBLIOGRAPHY, CORPUS_DIR, DESCRIPTOR, Corpus, load_corpus, write_table
+from workbench.corpus import BIBLIOGRAPHY, CORPUS_DIR, DESCRIPTOR, Corpus, write_table
 from workbench.outputs import SYNTH, replacing_folder
+from workbench.validation import load_corpus
 
 #: Tables that are not copied: the seed documents and the coding scheme.
 NOT_COPIED = ("documents", "codebook")

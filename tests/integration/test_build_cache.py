@@ -13,11 +13,11 @@ import pytest
 from workbench.build import build_report
 from workbench.cache import CACHE_DIR
 from workbench.cli import main
-from workbench.corpus import load_corpus
 from workbench.dataflow import artefact_nodes, dataflow
 from workbench.dataflow.declared import UndeclaredTable, declared_corpus, declared_tables
 from workbench.render.crosswalk_figures import heatmap_figure
 from workbench.render.figures import save_png
+from workbench.validation import load_corpus
 
 SEARCH = {
     "search_analysis.csv",

@@ -16,9 +16,10 @@ from pathlib import Path
 import pytest
 
 from workbench.build import write_artefacts
-from workbench.corpus import BIBLIOGRAPHY, CORPUS_DIR, load_corpus
+from workbench.corpus import BIBLIOGRAPHY, CORPUS_DIR
 from workbench.gaps import CHANNELS, analyse_gaps
 from workbench.render.gap_map import script_json
+from workbench.validation import load_corpus
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = [
