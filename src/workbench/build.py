@@ -40,6 +40,7 @@ from workbench.corpus import BIBLIOGRAPHY, CORPUS_DIR, Corpus
 from workbench.dataflow import Artefact, Artefacts, artefact_nodes, dataflow
 from workbench.dataflow.inputs import input_keys, input_values
 from workbench.outputs import BUILD, STOP_SIGNALS, replacing_folder
+from workbench.render.index import write_index
 from workbench.validation import load_corpus
 
 #: Receives one line of progress at a time (a stage done, with its counts).
@@ -189,8 +190,6 @@ def build_report(
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(artefact.data)
         report.written = [Path(a.name) for a in artefacts]
-        from workbench.render.index import write_index
-
         (staging / DATAPACKAGE).write_text(
             output_datapackage(corpus.descriptor, artefacts), encoding="utf-8", newline="\n"
         )
@@ -454,7 +453,7 @@ def _init_worker(parent: int) -> None:
     for number in STOP_SIGNALS:
         signal.signal(number, signal.SIG_IGN)
     if sys.platform.startswith("linux"):
-        import ctypes
+        import ctypes  # Linux only: the parent-death signal
 
         pr_set_pdeathsig = 1
         ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)

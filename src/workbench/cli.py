@@ -42,6 +42,9 @@ from pathlib import Path
 
 from workbench.problems import CorpusError
 
+# Each command imports what it runs inside its own function, so that `workbench --help` and
+# `workbench validate` start without the build's libraries (tests/integration/test_lazy_imports.py).
+
 #: Signals that end a command cleanly, with one line and exit code 128 + the signal.
 _STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 

@@ -18,6 +18,9 @@ directions (``coverage``), says which collated standards the corpus holds items 
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
@@ -1010,10 +1013,6 @@ def render_sssom(table: pd.DataFrame) -> str:
     Every metadata value is written as a double-quoted YAML string (JSON quoting, which YAML
     reads), so a value holding ``: `` or ending in ``:`` stays one string.
     """
-    import csv
-    import io
-    import json
-
     header = ["# curie_map:"]
     header += [f"#   {prefix}: {json.dumps(iri)}" for prefix, iri in SSSOM_CURIE_MAP.items()]
     header += [

@@ -17,7 +17,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from workbench.crosswalk import RELATION_LABELS, elements, sort_elements
+from workbench.crosswalk import INVERSE, RELATION_LABELS, elements, sort_elements
+from workbench.crosswalk_suggest import reviewed_frameworks
 from workbench.render.figures import (
     CATEGORY_COLOURS,
     GREY,
@@ -138,8 +139,6 @@ def edition_matrix(
     Cells hold the relation read ``source item RELATION target item`` (rows recorded the other
     way round are inverted); ``attrs["strength"]`` holds the strengths.
     """
-    from workbench.crosswalk import INVERSE
-
     known = elements(tables)
     items = known[known["kind"] == "framework_item"]
     rows = sort_elements(items.loc[items["framework_id"] == source, "element_id"])
@@ -246,7 +245,7 @@ def _relation_grid(
     The legend names the relations in words (``RELATION_LABELS``) and says what the label
     colours in ``label_key`` mean; the title is wrapped to the figure's width.
     """
-    from matplotlib.colors import ListedColormap
+    from matplotlib.colors import ListedColormap  # matplotlib loads on the first figure
     from matplotlib.patches import Patch
 
     strength = matrix.attrs["strength"]
@@ -349,8 +348,6 @@ def heatmap_specs(tables: dict[str, pd.DataFrame]) -> list[tuple[str, tuple]]:
     ``MAX_HEATMAP_ROWS`` guidelines gets no heat-map, and no more than ``MAX_HEATMAPS`` are
     drawn (the shipped corpus has 7).
     """
-    from workbench.crosswalk_suggest import reviewed_frameworks
-
     figures: list[tuple[Any, tuple[str, ...], str]] = [
         (heatmap_grid, (framework,), heatmap_path(Path("."), framework).name)
         for framework in reviewed_frameworks(tables)

@@ -55,7 +55,7 @@ def new_figure(**kwargs: Any):
     It exists so that figures are drawn without pyplot: no backend is switched, and a figure
     is never kept alive by pyplot's registry.
     """
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.backends.backend_agg import FigureCanvasAgg  # loads on the first figure
     from matplotlib.figure import Figure
 
     fig = Figure(**kwargs)

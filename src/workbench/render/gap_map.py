@@ -33,7 +33,7 @@ from workbench.gaps import (
     tidy_map,
 )
 from workbench.render.csp import csp_source
-from workbench.render.figures import cached_png, colour, ink_on
+from workbench.render.figures import cached_png, colour, ink_on, new_figure, wrap_title
 from workbench.render.markdown import escape_markdown
 from workbench.render.sources import location_link, shipped_sources
 
@@ -484,10 +484,8 @@ def _draw_gap_map(
     stated_rows: Sequence[str] = (),
     statuses: Sequence[tuple[str, str, str, str]] = (),
 ):
-    from matplotlib.colors import ListedColormap
+    from matplotlib.colors import ListedColormap  # matplotlib loads on the first figure
     from matplotlib.patches import Patch
-
-    from workbench.render.figures import new_figure, wrap_title
 
     statuses = list(statuses) or [
         (t.id, t.label, t.symbol, colour(t.colour)) for t in status_terms()
