@@ -24,7 +24,6 @@ import json
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -1023,9 +1022,3 @@ def render_sssom(table: pd.DataFrame) -> str:
     writer.writerow(table.columns)
     writer.writerows(table.itertuples(index=False, name=None))
     return "\n".join(header) + "\n" + buffer.getvalue()
-
-
-def write_sssom(tables: dict[str, pd.DataFrame], path: Path) -> Path:
-    """Write ``sssom_table`` as an SSSOM TSV with its YAML metadata block; return the path."""
-    Path(path).write_text(render_sssom(sssom_table(tables)), encoding="utf-8")
-    return Path(path)

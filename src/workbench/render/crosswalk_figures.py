@@ -24,7 +24,6 @@ from workbench.render.figures import (
     GREY,
     LIGHT_GREY,
     OKABE_ITO,
-    cached_png,
     new_figure,
     wrap_title,
 )
@@ -370,13 +369,6 @@ def relation_grid_figure(*grid: Any):
     return _relation_grid(*grid)
 
 
-def write_heatmaps(tables: dict[str, pd.DataFrame], out: Path) -> list[Path]:
-    """Write the heat-maps of :func:`heatmap_specs` into ``out``; return the paths."""
-    return [
-        cached_png(Path(out) / name, _relation_grid, *grid) for name, grid in heatmap_specs(tables)
-    ]
-
-
 #: Marker of each framework's curve, cycled with the colours so that every curve differs in
 #: shape as well as in colour.
 CURVE_MARKERS = ("o", "s", "^", "D", "v", "P", "X")
@@ -439,10 +431,3 @@ def suggester_figure(metrics: pd.DataFrame, names: dict[str, str] | None = None)
     handles, labels = axes[0].get_legend_handles_labels()
     fig.legend(handles, labels, loc="outside right upper", fontsize=7, frameon=False)
     return fig
-
-
-def write_suggester_figure(
-    metrics: pd.DataFrame, path: Path, names: dict[str, str] | None = None
-) -> Path:
-    """Write ``suggester_figure`` to ``path`` (PNG); return the path."""
-    return cached_png(path, suggester_figure, metrics, names)
