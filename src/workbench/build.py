@@ -40,7 +40,7 @@ from workbench.corpus import BIBLIOGRAPHY, CORPUS_DIR, Corpus
 from workbench.dataflow import Artefact, Artefacts, artefact_nodes, dataflow
 from workbench.dataflow.inputs import input_keys, input_values
 from workbench.outputs import BUILD, STOP_SIGNALS, replacing_folder
-from workbench.render.index import write_index
+from workbench.render.index import index_page
 from workbench.validation import load_corpus
 
 #: Receives one line of progress at a time (a stage done, with its counts).
@@ -195,7 +195,12 @@ def build_report(
         )
         report.written.append(Path(DATAPACKAGE))
         entries = {a.name: (a.audience, a.title, a.description) for a in artefacts}
-        write_index(corpus, staging, report.written, fingerprint, entries)
+        files = {a.name: a.data for a in artefacts}
+        (staging / "index.html").write_text(
+            index_page(corpus, report.written, fingerprint, files, entries),
+            encoding="utf-8",
+            newline="\n",
+        )
         report.written.append(Path("index.html"))
         if progress is not None:
             progress(f"index.html: links the {len(report.written) - 1} files written")
