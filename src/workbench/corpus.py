@@ -1106,11 +1106,3 @@ def _cells(column: pd.Series) -> list[str]:
 
 def _missing(value: object) -> bool:
     return value is None or (not isinstance(value, str) and bool(pd.isna(value)))
-
-
-def iter_provenance(corpus: Corpus) -> Iterable[tuple[str, int, pd.Series]]:
-    """Yield ``(table, row_number, row)`` for every row of every table that has provenance."""
-    for name, frame in corpus.tables.items():
-        if {"source", "lines"} <= set(frame.columns):
-            for position, (_, row) in enumerate(frame.iterrows(), start=2):
-                yield name, position, row

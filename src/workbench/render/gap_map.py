@@ -71,11 +71,6 @@ def channel_terms() -> tuple[Term, ...]:
     return gaps.CHANNEL_TERMS
 
 
-def status_colours() -> dict[str, str]:
-    """Return the hex colour of each status, from the table (the page and the figure)."""
-    return {t.id: colour(t.colour) for t in status_terms()}
-
-
 def palette_css() -> str:
     """Return the page's colour rules, generated from the status and channel tables: the
     custom properties ``--status-<id>`` and ``--channel-<id>``, and the rules that fill a

@@ -276,8 +276,6 @@ FAMILIES: dict[str, Artefact] = {
     ),
 }
 
-#: The descriptions alone, by file name (what other modules read of :data:`GUIDE`).
-DESCRIPTIONS: dict[str, str] = {name: entry.description for name, entry in GUIDE.items()}
 
 #: Where a finding links: the anchors of the report pages' sections (their headings' slugs).
 SUMMARY_ANCHOR = "gaps.html#summary"
@@ -364,17 +362,6 @@ EDITION_HEATMAP = (
     "One edition's items against the other's, each square coloured by the "
     "relation between them; grey labels mark items with no counterpart."
 )
-
-
-def describe(path: Path) -> str:
-    """Return the sentence describing an artefact, or an empty string for an unknown one.
-
-    Examples:
-        >>> describe(Path("gaps.md"))
-        'The gap register as Markdown, to paste into a review or a pull request.'
-    """
-    entry = guide_entry(Path(path))
-    return "" if entry is None else entry.description
 
 
 def _document_titles(corpus: Corpus | Mapping[str, pd.DataFrame] | None) -> dict[str, str]:
