@@ -159,6 +159,9 @@ def test_the_check_sees_an_upward_import(tmp_path):
     # the test itself can fail: a model module importing the renderer is caught
     assert layer("workbench.gaps") < layer("workbench.render.gap_map")
     assert layer("workbench.dataflow.artefacts") == 3 and layer("workbench.workbook") == 2
+    # the loader sits below the model whose rules validation hands it
+    assert layer("workbench.corpus") < layer("workbench.crosswalk") < layer("workbench.validation")
+    assert layer("workbench") == 0 and layer("workbench.lookup") == 1, "no catch-all prefix"
 
 
 def test_function_level_imports_only_defer_something_heavy():
