@@ -69,10 +69,10 @@ def _stage_functions(root: Path) -> dict[str, Callable[[], object]]:
     from workbench.build import make_artefacts
     from workbench.citations import citation_audit
     from workbench.coding import codes_frame
-    from workbench.corpus import load_corpus
     from workbench.crosswalk_suggest import suggest_crosswalk
     from workbench.gaps import analyse_gaps
     from workbench.graph import build_graph
+    from workbench.validation import load_corpus
 
     corpus = load_corpus(root)
     graph = build_graph(corpus)

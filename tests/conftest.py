@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from workbench.corpus import BIBLIOGRAPHY, CORPUS_DIR, Corpus, load_corpus
+from workbench.corpus import BIBLIOGRAPHY, CORPUS_DIR, Corpus
+from workbench.validation import load_corpus
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 #: The source documents shipped with the repository (those whose licence allows it).

@@ -15,7 +15,7 @@ import importlib
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from workbench.corpus import Corpus, load_corpus
+    from workbench.corpus import Corpus
     from workbench.problems import CorpusError, Problem
 
 __all__ = ["Corpus", "CorpusError", "Problem", "load_corpus"]
@@ -23,7 +23,7 @@ __version__ = "0.1.0"
 
 _HOMES = {
     "Corpus": "workbench.corpus",
-    "load_corpus": "workbench.corpus",
+    "load_corpus": "workbench.validation",
     "CorpusError": "workbench.problems",
     "Problem": "workbench.problems",
 }

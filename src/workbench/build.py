@@ -36,10 +36,12 @@ from types import ModuleType
 from typing import Any
 
 from workbench.cache import ArtefactCache, code_version
-from workbench.corpus import BIBLIOGRAPHY, CORPUS_DIR, Corpus, load_corpus
+from workbench.corpus import BIBLIOGRAPHY, CORPUS_DIR, Corpus
 from workbench.dataflow import Artefact, Artefacts, artefact_nodes, dataflow
 from workbench.dataflow.inputs import input_keys, input_values
 from workbench.outputs import BUILD, STOP_SIGNALS, replacing_folder
+from workbench.render.index import index_page
+from workbench.validation import load_corpus
 
 #: Receives one line of progress at a time (a stage done, with its counts).
 Progress = Callable[[str], None]
@@ -188,14 +190,17 @@ def build_report(
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(artefact.data)
         report.written = [Path(a.name) for a in artefacts]
-        from workbench.render.index import write_index
-
         (staging / DATAPACKAGE).write_text(
             output_datapackage(corpus.descriptor, artefacts), encoding="utf-8", newline="\n"
         )
         report.written.append(Path(DATAPACKAGE))
         entries = {a.name: (a.audience, a.title, a.description) for a in artefacts}
-        write_index(corpus, staging, report.written, fingerprint, entries)
+        files = {a.name: a.data for a in artefacts}
+        (staging / "index.html").write_text(
+            index_page(corpus, report.written, fingerprint, files, entries),
+            encoding="utf-8",
+            newline="\n",
+        )
         report.written.append(Path("index.html"))
         if progress is not None:
             progress(f"index.html: links the {len(report.written) - 1} files written")
@@ -453,7 +458,7 @@ def _init_worker(parent: int) -> None:
     for number in STOP_SIGNALS:
         signal.signal(number, signal.SIG_IGN)
     if sys.platform.startswith("linux"):
-        import ctypes
+        import ctypes  # Linux only: the parent-death signal
 
         pr_set_pdeathsig = 1
         ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)

@@ -42,6 +42,9 @@ from pathlib import Path
 
 from workbench.problems import CorpusError
 
+# Each command imports what it runs inside its own function, so that `workbench --help` and
+# `workbench validate` start without the build's libraries (tests/integration/test_lazy_imports.py).
+
 #: Signals that end a command cleanly, with one line and exit code 128 + the signal.
 _STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
@@ -53,7 +56,7 @@ def _print_problems(problems: list, summary: str) -> None:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    from workbench.corpus import validate_root
+    from workbench.validation import validate_root
 
     corpus, problems = validate_root(Path(args.root))
     if problems:
@@ -126,10 +129,11 @@ def _cmd_suggest_crosswalk(args: argparse.Namespace) -> int:
 
     if args.out is not None:
         check_file(args.out, args.root, "workbench suggest-crosswalk", ",".join(SUGGESTION_COLUMNS))
-    from workbench.corpus import load_corpus, write_table
+    from workbench.corpus import write_table
     from workbench.crosswalk_suggest import suggest_crosswalk, suggester_metrics
     from workbench.outputs import write_file
     from workbench.render.console import render_suggestions
+    from workbench.validation import load_corpus
 
     corpus = load_corpus(Path(args.root))
     try:
@@ -182,11 +186,11 @@ def _cmd_evidence(args: argparse.Namespace) -> int:
     import shutil
 
     from workbench.citations import citation_audit
-    from workbench.corpus import load_corpus
     from workbench.gaps import CHANNEL_LABELS, CHANNELS, analyse_gaps, item_labels
     from workbench.graph import build_graph
     from workbench.lookup import item_rows, resolve_id, row_evidence
     from workbench.render.console import render_item_rows, render_not_found, render_row_evidence
+    from workbench.validation import load_corpus
 
     corpus = load_corpus(Path(args.root))
     audit = citation_audit(corpus)

@@ -7,6 +7,11 @@ checks every CSV against it and reports *every* problem at once, each naming the
 row and the column, so that a reviewer editing the corpus in a spreadsheet can fix them all
 in one pass. The Frictionless tooling is the independent check of the same descriptor (see
 the tests); this module gives the fast, friendly messages.
+
+The cross-table rules that need the model's own reading of the tables (the crosswalk, the
+codebook, the works) live beside that code and are passed in (``check_root``'s ``rules``):
+``workbench.validation`` composes the two into ``validate_root`` and ``load_corpus``, so that
+the loader imports nothing above its layer.
 """
 
 from __future__ import annotations
@@ -19,14 +24,14 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import partial
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 import pandas as pd
 import re2
 
-from workbench.problems import CorpusError, Problem
+from workbench.bibliography import read_bibliography, references_frame
+from workbench.problems import Problem
 
 CORPUS_DIR = "corpus"
 DESCRIPTOR = "datapackage.json"
@@ -486,26 +491,33 @@ def _to_frame(table: _RawTable, fields: list[dict]) -> pd.DataFrame:
 # The whole root
 # --------------------------------------------------------------------------------------
 
-TableValidator = Callable[[dict[str, pd.DataFrame], dict[str, Any]], list[Problem]]
+
+@dataclass(frozen=True)
+class RootRead:
+    """A corpus root as read and not yet accepted: what a cross-table rule checks.
+
+    Attributes:
+        tables: every table's well-formed rows by resource name (a row whose cells could not
+            be typed is left out; a value the schema rejected is still there).
+        descriptor: the parsed ``datapackage.json``.
+        library: the parsed ``references.bib``, or ``None`` when it could not be read.
+        references: one row per bibliography entry, or ``None`` likewise.
+    """
+
+    tables: dict[str, pd.DataFrame]
+    descriptor: dict[str, Any]
+    library: Any
+    references: pd.DataFrame | None
 
 
-def _extra_validators() -> list[TableValidator]:
-    """Validators of cross-table rules that live beside the code that uses them."""
-    from workbench.crosswalk import validate_crosswalk
-
-    validators: list[TableValidator] = [
-        _check_expected_counts,
-        validate_crosswalk,
-        _check_stated_gap_rows,
-    ]
-    return validators
+#: A cross-table rule: the root as read in, every problem it finds out.
+Rule = Callable[[RootRead], list[Problem]]
 
 
-def _check_stated_gap_rows(
-    tables: dict[str, pd.DataFrame], descriptor: dict[str, Any]
-) -> list[Problem]:
+def _check_stated_gap_rows(read: RootRead) -> list[Problem]:
     """A stated gap's ``row_id`` names an existing standard or guideline (a foreign key to
     either of two tables, which the descriptor cannot declare)."""
+    tables = read.tables
     gaps = tables.get("stated_gaps")
     if gaps is None or "row_id" not in gaps:
         return []
@@ -549,6 +561,10 @@ def _check_expected_counts(
                 )
             )
     return problems
+
+
+def _expected_counts(read: RootRead) -> list[Problem]:
+    return _check_expected_counts(read.tables, read.descriptor)
 
 
 def _check_bibliography_count(library: Any, descriptor: dict[str, Any]) -> list[Problem]:
@@ -873,13 +889,18 @@ def read_descriptor(root: Path) -> tuple[dict[str, Any] | None, list[Problem]]:
     return descriptor, []
 
 
-def validate_root(root: Path) -> tuple[Corpus | None, list[Problem]]:
-    """Validate every file of a corpus root and return the corpus (if valid) and all problems.
+def check_root(root: Path, rules: Iterable[Rule]) -> tuple[Corpus | None, list[Problem]]:
+    """Check every file of a corpus root, run ``rules`` on it, and return the corpus (if valid)
+    and all problems.
 
-    This is the one place that decides whether a root is usable: schema checks on every CSV,
-    primary and foreign keys across tables, the bibliography, counts the sources fix and the
-    cross-table rules of the crosswalk, the codebook and the works cited as evidence. It never
-    raises on bad input.
+    The loader's checks: schema checks on every CSV, primary and foreign keys across tables,
+    cycles, the bibliography, counts the sources fix and the rows of stated gaps. ``rules``
+    are the model's cross-table rules, run in the same pass on every well-formed row when
+    every table could be read (``workbench.validation.MODEL_RULES``; use
+    ``workbench.validation.validate_root``, which passes them). It never raises on bad input.
+
+    Returns:
+        The ``Corpus`` and no problems, or ``None`` and every problem found, sorted.
     """
     root = Path(root)
     descriptor, problems = read_descriptor(root)
@@ -930,8 +951,6 @@ def validate_root(root: Path) -> tuple[Corpus | None, list[Problem]]:
             _check_foreign_keys(resource["name"], raw, good, resource["schema"], problems)
             _check_cycles(good[resource["name"]], resource["schema"], problems)
 
-    from workbench.bibliography import read_bibliography, references_frame
-
     library, bib_problems = read_bibliography(root / BIBLIOGRAPHY)
     problems.extend(bib_problems)
     problems.extend(_check_bibliography_count(library, descriptor))
@@ -945,20 +964,11 @@ def validate_root(root: Path) -> tuple[Corpus | None, list[Problem]]:
     references = references_frame(library) if library is not None else None
     if len(tables) == len(descriptor["resources"]):
         problems.extend(_check_expected_counts({name: tables[name] for name in clean}, descriptor))
-        from workbench.bibliography import entry_lines
-        from workbench.coding import validate_coding
-        from workbench.works import validate_works
-
-        lines = entry_lines(library) if library is not None else None
+        read = RootRead(tables, descriptor, library, references)
         found: list[Problem] = []
-        validators: list[TableValidator] = [
-            *_extra_validators(),
-            partial(validate_coding, references=references),
-            partial(validate_works, references=references, bib_lines=lines),
-        ]
-        for validator in validators:
+        for rule in (_expected_counts, _check_stated_gap_rows, *rules):
             try:
-                found += validator(tables, descriptor)
+                found += rule(read)
             except (KeyError, ValueError, TypeError, AttributeError):
                 # a rule that cannot read rows the schema already rejected: those problems
                 # are reported; with none, a failing rule is a defect and must show
@@ -1068,21 +1078,6 @@ def descriptor_fields(descriptor: dict[str, Any], name: str) -> list[dict]:
     raise KeyError(name)
 
 
-def load_corpus(root: Path | str = ".") -> Corpus:
-    """Validate and load the corpus under ``root``.
-
-    Returns:
-        The validated ``Corpus``.
-
-    Raises:
-        CorpusError: listing every problem found, when the root does not validate.
-    """
-    corpus, problems = validate_root(Path(root))
-    if corpus is None:
-        raise CorpusError(problems)
-    return corpus
-
-
 def write_table(frame: pd.DataFrame, path: Path) -> None:
     """Write a table in the corpus's canonical CSV form (UTF-8, LF, minimal quoting).
 
@@ -1111,11 +1106,3 @@ def _cells(column: pd.Series) -> list[str]:
 
 def _missing(value: object) -> bool:
     return value is None or (not isinstance(value, str) and bool(pd.isna(value)))
-
-
-def iter_provenance(corpus: Corpus) -> Iterable[tuple[str, int, pd.Series]]:
-    """Yield ``(table, row_number, row)`` for every row of every table that has provenance."""
-    for name, frame in corpus.tables.items():
-        if {"source", "lines"} <= set(frame.columns):
-            for position, (_, row) in enumerate(frame.iterrows(), start=2):
-                yield name, position, row

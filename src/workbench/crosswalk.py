@@ -18,10 +18,12 @@ directions (``coverage``), says which collated standards the corpus holds items 
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -1010,10 +1012,6 @@ def render_sssom(table: pd.DataFrame) -> str:
     Every metadata value is written as a double-quoted YAML string (JSON quoting, which YAML
     reads), so a value holding ``: `` or ending in ``:`` stays one string.
     """
-    import csv
-    import io
-    import json
-
     header = ["# curie_map:"]
     header += [f"#   {prefix}: {json.dumps(iri)}" for prefix, iri in SSSOM_CURIE_MAP.items()]
     header += [
@@ -1024,9 +1022,3 @@ def render_sssom(table: pd.DataFrame) -> str:
     writer.writerow(table.columns)
     writer.writerows(table.itertuples(index=False, name=None))
     return "\n".join(header) + "\n" + buffer.getvalue()
-
-
-def write_sssom(tables: dict[str, pd.DataFrame], path: Path) -> Path:
-    """Write ``sssom_table`` as an SSSOM TSV with its YAML metadata block; return the path."""
-    Path(path).write_text(render_sssom(sssom_table(tables)), encoding="utf-8")
-    return Path(path)

@@ -58,7 +58,7 @@ def _vectoriser(analyse: Callable[[str], list[str]] | None = None):
     ``analyse`` (from ``_analyser``), shared by vectorisers fitted one after another, lets
     them analyse each distinct text and stem each distinct word once.
     """
-    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.feature_extraction.text import TfidfVectorizer  # scikit-learn: ~1 s to import
 
     return TfidfVectorizer(analyzer=analyse or _analyser(), sublinear_tf=True)
 
@@ -89,7 +89,7 @@ def _analyser() -> Callable[[str], list[str]]:
 @functools.cache
 def _words_and_stemmer():
     """The word analyser (stop words removed) and the Snowball stemmer, built once."""
-    import snowballstemmer
+    import snowballstemmer  # loaded, with scikit-learn, only when suggestions are made
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
 
     words = CountVectorizer(
@@ -258,7 +258,7 @@ def _fit_transform(vectoriser, texts: list[str]):
     string inputs are built here, and on a framework of a dozen items the checks cost more
     than the fit itself, once per framework.
     """
-    from sklearn import config_context
+    from sklearn import config_context  # scikit-learn: ~1 s to import
 
     with config_context(skip_parameter_validation=True, assume_finite=True):
         return vectoriser.fit_transform(texts).tocsr()

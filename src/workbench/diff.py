@@ -23,10 +23,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from workbench.corpus import CORPUS_DIR
+from workbench.corpus import CORPUS_DIR, write_table
 from workbench.diff_tables import CHANGE_COLUMNS, DIFF_TABLES, EVIDENCE, KeyedTable
 from workbench.outputs import DIFF, check_folder, replacing_folder
 from workbench.problems import Problem
+from workbench.render.diff import render_markdown
 
 #: The files ``diff --out`` writes.
 OUTPUTS = ("diff.md", "diff.csv")
@@ -148,7 +149,7 @@ def build_side(folder: Path) -> Iterator[Path]:
     if is_build(folder):
         yield folder
         return
-    from workbench.build import build
+    from workbench.build import build  # defers hamilton: two build folders need no build
 
     with tempfile.TemporaryDirectory(prefix="workbench-diff-") as temp:
         out = Path(temp) / "build"
@@ -308,9 +309,6 @@ def write_diff(
     Returns:
         The paths written.
     """
-    from workbench.corpus import write_table
-    from workbench.render.diff import render_markdown
-
     with replacing_folder(out, None, DIFF, compared=compared) as stage:
         (stage.path / "diff.md").write_text(
             render_markdown(changes, old, new), encoding="utf-8", newline="\n"

@@ -32,6 +32,7 @@ from workbench.citations import (
     parse_citations,
 )
 from workbench.coding import apply_rules
+from workbench.works import field_enum
 
 #: Columns that describe one citation occurrence: where it stands, the work it names and its
 #: clause (``finding``: the audit's word on a near miss).
@@ -549,8 +550,6 @@ def enum_labels(descriptor: dict[str, Any], resource: str, field: str) -> dict[s
         >>> enum_labels(d, "works", "country")
         {'uk': 'UK', 'us': 'us'}
     """
-    from workbench.works import field_enum
-
     try:
         values = field_enum(descriptor, resource, field)
     except KeyError:

@@ -50,8 +50,19 @@ from typing import Any
 import networkx as nx
 import pandas as pd
 
+from workbench.citations import citation_audit
+from workbench.coding import codes_frame
 from workbench.corpus import Corpus
-from workbench.evidence import UK, is_evaluation
+from workbench.evidence import CODE_COLUMNS as WORK_CODE_COLUMNS
+from workbench.evidence import (
+    UK,
+    WORK_COLUMNS,
+    citation_support,
+    coding_agreement,
+    enum_labels,
+    is_evaluation,
+)
+from workbench.graph import build_graph
 
 
 @dataclass(frozen=True)
@@ -1766,27 +1777,11 @@ def analyse_gaps(
     Returns:
         A :class:`GapAnalysis`.
     """
-    from workbench.evidence import (
-        CODE_COLUMNS as WORK_CODE_COLUMNS,
-    )
-    from workbench.evidence import (
-        WORK_COLUMNS,
-        citation_support,
-        coding_agreement,
-        enum_labels,
-    )
-
     if graph is None:
-        from workbench.graph import build_graph
-
         graph = build_graph(corpus)
     if codes is None:
-        from workbench.coding import codes_frame
-
         codes = codes_frame(corpus)
     if audit is None:
-        from workbench.citations import citation_audit
-
         audit = citation_audit(corpus)
     if codebook is None:
         codebook = load_codebook(corpus)

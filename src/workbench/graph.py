@@ -37,8 +37,6 @@ guideline, the standards that rest on a reference, the neighbourhood of any node
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
 from typing import Any
 
 import networkx as nx
@@ -637,50 +635,3 @@ def edge_frame(graph: nx.MultiDiGraph) -> pd.DataFrame:
     """Return the edges as a table with :data:`EDGE_COLUMNS` (the edge list CSV)."""
     frame = nx.to_pandas_edgelist(graph, source="from", target="to", edge_key="key")
     return frame.reindex(columns=EDGE_COLUMNS).fillna("")
-
-
-def write_graphml(graph: nx.MultiDiGraph, path: Path) -> Path:
-    """Write the graph as GraphML (Gephi, Cytoscape, yEd). Returns the path."""
-    nx.write_graphml(graph, path, encoding="utf-8", prettyprint=True)
-    return Path(path)
-
-
-def read_graphml(path: Path) -> nx.MultiDiGraph:
-    """Read a graph written by :func:`write_graphml`."""
-    return nx.read_graphml(path, node_type=str, force_multigraph=True)
-
-
-def write_node_link_json(graph: nx.MultiDiGraph, path: Path) -> Path:
-    """Write the graph as node-link JSON in networkx's default form; return the path.
-
-    ``networkx.node_link_graph(json.load(f))`` reads it back with its defaults: nodes under
-    ``nodes`` (``id``), edges under ``edges`` (``source``, ``target``, ``key``), the keys
-    networkx 3.4 and later write and read without a warning, and d3's ``source``/``target``.
-    """
-    data = nx.node_link_data(graph)
-    Path(path).write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    return Path(path)
-
-
-def read_node_link_json(path: Path) -> nx.MultiDiGraph:
-    """Read a graph written by :func:`write_node_link_json` (networkx's defaults)."""
-    return nx.node_link_graph(json.loads(Path(path).read_text(encoding="utf-8")))
-
-
-def write_edge_list(graph: nx.MultiDiGraph, path: Path) -> Path:
-    """Write the edges as a CSV table (one row per edge, :data:`EDGE_COLUMNS`)."""
-    edge_frame(graph).to_csv(path, index=False, lineterminator="\n")
-    return Path(path)
-
-
-def read_edge_list(path: Path) -> nx.MultiDiGraph:
-    """Read an edge list written by :func:`write_edge_list` (edges and their attributes only)."""
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-    return nx.from_pandas_edgelist(
-        frame,
-        source="from",
-        target="to",
-        edge_key="key",
-        edge_attr=[c for c in EDGE_COLUMNS[3:]],
-        create_using=nx.MultiDiGraph,
-    )

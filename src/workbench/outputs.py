@@ -38,6 +38,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from workbench import __version__
+
 #: The file a command leaves in every folder it makes (the output, its staging folder and
 #: the folder retiring the previous output): JSON naming the command, the workbench version
 #: and what the folder is (``state``). Only a folder holding it is ever replaced or removed.
@@ -66,13 +68,11 @@ class OutputBusy(OutputRefused):
 
 def workbench_version() -> str:
     """Return the installed workbench's version (from the package metadata)."""
-    from importlib.metadata import PackageNotFoundError, version
+    from importlib.metadata import PackageNotFoundError, version  # ~60 ms before pandas
 
     try:
         return version("workbench")
     except PackageNotFoundError:  # running from a source tree that is not installed
-        from workbench import __version__
-
         return __version__
 
 
@@ -269,7 +269,7 @@ def locked(out: Path, made_by: str) -> Iterator[None]:
         OutputRefused: when the lock file cannot be made (the folder is read-only, or the
             lock file is a symbolic link).
     """
-    import fcntl
+    import fcntl  # POSIX only: imported where the lock is taken
 
     path = lock_path(out)
     while True:

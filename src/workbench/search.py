@@ -377,12 +377,6 @@ def search_analysis(searches: pd.DataFrame, rules: pd.DataFrame | None = None) -
 ANALYSIS_WORKING_COLUMNS = ["subject", "qualifier_phrase"]
 
 
-def search_analysis_table(searches: pd.DataFrame) -> pd.DataFrame:
-    """Return the table of ``search_analysis.csv``: :func:`search_analysis` less its working
-    columns (the build's CSV and its workbook sheet read the same table)."""
-    return search_analysis(searches).drop(columns=ANALYSIS_WORKING_COLUMNS)
-
-
 def search_totals(analysis: pd.DataFrame) -> dict[str, object]:
     """Return the headline numbers of the search: how many, how many hits, how concentrated.
 

@@ -38,8 +38,10 @@ from typing import Any
 
 import pandas as pd
 
-from workbench.corpus import BIBLIOGRAPHY, CORPUS_DIR, DESCRIPTOR, Corpus, load_corpus, write_table
+from workbench.corpus import BIBLIOGRAPHY, CORPUS_DIR, DESCRIPTOR, Corpus, write_table
+from workbench.crosswalk import REQUIRED_FRAMEWORKS
 from workbench.outputs import SYNTH, replacing_folder
+from workbench.validation import load_corpus
 
 #: Tables that are not copied: the seed documents and the coding scheme.
 NOT_COPIED = ("documents", "codebook")
@@ -259,8 +261,6 @@ def _extra_dispositions(corpus: Corpus, copies: list[dict[str, str]]) -> pd.Data
     every guideline is reviewed against: copies' guidelines are ``unreviewed`` there."""
     if "crosswalk_dispositions" not in corpus.tables:
         return pd.DataFrame()
-    from workbench.crosswalk import REQUIRED_FRAMEWORKS
-
     template = corpus["crosswalk_dispositions"]
     rows = []
     for ids in copies:

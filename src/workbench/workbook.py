@@ -13,8 +13,10 @@ from __future__ import annotations
 import pandas as pd
 
 from workbench import __version__
-from workbench.gaps import GapAnalysis
+from workbench.citations import AUDIT_COLUMNS
+from workbench.gaps import GapAnalysis, tidy_map
 from workbench.render.workbook import Sheet, render_workbook
+from workbench.search import ANALYSIS_WORKING_COLUMNS
 
 #: The workbook's file name.
 WORKBOOK = "workbench.xlsx"
@@ -33,10 +35,6 @@ def workbook_sheets(
     analysis, the citation audit, the labelled crosswalk, its coverage and the search
     analysis (with its working columns, which the sheet leaves out as the CSV does).
     """
-    from workbench.citations import AUDIT_COLUMNS
-    from workbench.gaps import tidy_map
-    from workbench.search import ANALYSIS_WORKING_COLUMNS
-
     return [
         Sheet(
             "Gap map",

@@ -11,8 +11,8 @@ import sys
 from pathlib import Path
 
 from workbench.build import stage_label
-from workbench.corpus import load_corpus
 from workbench.dataflow import artefact_nodes, dataflow
+from workbench.validation import load_corpus
 
 WORKBENCH = Path(sys.executable).parent / "workbench"
 ENV = {"PATH": "/usr/bin:/bin", "COLUMNS": "80"}

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from workbench.cli import main
-from workbench.corpus import load_corpus
 from workbench.gaps import CHANNEL_LABELS, CHANNELS, analyse_gaps
+from workbench.validation import load_corpus
 
 RULE = "=" * 80
 

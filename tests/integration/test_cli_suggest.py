@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from workbench.cli import main
-from workbench.corpus import load_corpus
+from workbench.validation import load_corpus
 
 
 @pytest.fixture(scope="module")

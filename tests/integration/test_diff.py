@@ -20,8 +20,8 @@ from markdown_it import MarkdownIt
 
 from conftest import tree_state
 from workbench.build import build
-from workbench.corpus import load_corpus
 from workbench.gaps import analyse_gaps
+from workbench.validation import load_corpus
 
 WORKBENCH = Path(sys.executable).parent / "workbench"
 

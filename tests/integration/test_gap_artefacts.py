@@ -11,9 +11,9 @@ import pandas as pd
 import pytest
 
 from workbench import build
-from workbench.corpus import load_corpus
 from workbench.gaps import CHANNELS
 from workbench.render.gap_map import script_json
+from workbench.validation import load_corpus
 
 #: The gap map's files, made by these nodes of the dataflow.
 ARTEFACTS = (

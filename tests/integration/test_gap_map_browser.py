@@ -16,9 +16,10 @@ from pathlib import Path
 import pytest
 
 from workbench.build import write_artefacts
-from workbench.corpus import BIBLIOGRAPHY, CORPUS_DIR, load_corpus
+from workbench.corpus import BIBLIOGRAPHY, CORPUS_DIR
 from workbench.gaps import CHANNELS, analyse_gaps
 from workbench.render.gap_map import script_json
+from workbench.validation import load_corpus
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = [
@@ -388,11 +389,11 @@ def test_the_csv_download_neutralises_formulas(page, built, tmp_path):
 
 
 def test_the_index_page_runs_its_style_under_its_policy_and_nothing_else(page, tmp_path):
-    from workbench.render.index import write_index
+    from workbench.render.index import index_page
 
-    index = write_index(
-        load_corpus(Path(__file__).resolve().parents[2]), tmp_path, [Path("gap_map.html")], "0" * 64
-    )
+    index = tmp_path / "index.html"
+    corpus = load_corpus(Path(__file__).resolve().parents[2])
+    index.write_text(index_page(corpus, [Path("gap_map.html")], "0" * 64, {}), encoding="utf-8")
     text = index.read_text(encoding="utf-8")
     (policy,) = re.findall(r'http-equiv="Content-Security-Policy" content="([^"]+)"', text)
     assert policy.startswith("default-src 'none'") and "unsafe-inline" not in policy

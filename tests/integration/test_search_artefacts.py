@@ -8,7 +8,7 @@ import pandas as pd
 from tests.faults import edit
 
 from workbench import build
-from workbench.corpus import load_corpus
+from workbench.validation import load_corpus
 
 ARTEFACTS = {
     "search_analysis.csv",

@@ -15,8 +15,8 @@ import pytest
 
 from conftest import SOURCES
 from workbench.build import write_artefacts
-from workbench.corpus import load_corpus
 from workbench.gaps import analyse_gaps
+from workbench.validation import load_corpus
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = [

@@ -9,7 +9,7 @@ import pytest
 
 from workbench.citations import citation_audit
 from workbench.cli import main
-from workbench.corpus import load_corpus
+from workbench.validation import load_corpus
 
 SCALE = 3
 

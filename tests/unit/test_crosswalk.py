@@ -325,7 +325,8 @@ def test_an_unknown_vocabulary_value_is_reported_by_the_loader_once(repo_root, t
     line from the descriptor's enum, and no second line from the crosswalk's rules."""
     import shutil
 
-    from workbench.corpus import CorpusError, load_corpus
+    from workbench.problems import CorpusError
+    from workbench.validation import load_corpus
 
     root = tmp_path / "root"
     shutil.copytree(repo_root / "corpus", root / "corpus")

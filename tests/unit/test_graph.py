@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import io
+import json
 from types import SimpleNamespace
 
+import networkx as nx
 import pandas as pd
 import pytest
 
 from workbench.citations import citation_audit
+from workbench.dataflow.artefacts import graph_files
 from workbench.graph import (
+    EDGE_COLUMNS,
     EDGE_KINDS,
     NODE_KINDS,
     build_graph,
@@ -16,14 +21,8 @@ from workbench.graph import (
     evidence_for,
     neighbourhood,
     neighbours_by_kind,
-    read_edge_list,
-    read_graphml,
-    read_node_link_json,
     references_by_standards,
     standards_citing,
-    write_edge_list,
-    write_graphml,
-    write_node_link_json,
 )
 
 
@@ -182,14 +181,28 @@ def _same(a, b):
     assert sorted(a.edges(keys=True, data=True)) == sorted(b.edges(keys=True, data=True))
 
 
-def test_graphml_round_trip(graph, tmp_path):
-    _same(graph, read_graphml(write_graphml(graph, tmp_path / "graph.graphml")))
+def _exports(graph) -> dict[str, bytes]:
+    """The graph's files as the build makes them (its ``graph_files`` node)."""
+    return {artefact.name: artefact.data for artefact in graph_files(graph)}
 
 
-def test_node_link_json_round_trip(graph, tmp_path):
-    _same(graph, read_node_link_json(write_node_link_json(graph, tmp_path / "graph.json")))
+def test_graphml_round_trip(graph):
+    data = io.BytesIO(_exports(graph)["graph.graphml"])
+    _same(graph, nx.read_graphml(data, node_type=str, force_multigraph=True))
 
 
-def test_edge_list_round_trip(graph, tmp_path):
-    again = read_edge_list(write_edge_list(graph, tmp_path / "edges.csv"))
+def test_node_link_json_round_trip(graph):
+    _same(graph, nx.node_link_graph(json.loads(_exports(graph)["graph.json"])))
+
+
+def test_edge_list_round_trip(graph):
+    frame = pd.read_csv(io.BytesIO(_exports(graph)["edges.csv"]), dtype=str, keep_default_na=False)
+    again = nx.from_pandas_edgelist(
+        frame,
+        source="from",
+        target="to",
+        edge_key="key",
+        edge_attr=list(EDGE_COLUMNS[3:]),
+        create_using=nx.MultiDiGraph,
+    )
     assert sorted(again.edges(keys=True, data=True)) == sorted(graph.edges(keys=True, data=True))

@@ -15,7 +15,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from tests.faults import edit
 
-from workbench.corpus import load_corpus
 from workbench.render.search_report import prisma_s_json, prisma_s_markdown
 from workbench.search import (
     FLAGS,
@@ -33,6 +32,7 @@ from workbench.search import (
     spelling_pairs,
     zero_hit_searches,
 )
+from workbench.validation import load_corpus
 
 
 @pytest.fixture(scope="module")

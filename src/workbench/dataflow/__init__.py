@@ -18,13 +18,13 @@ from __future__ import annotations
 
 import os
 from types import ModuleType
-from typing import Any
 
 # Hamilton loads every plugin it can import (scikit-learn among them, ~1.6 s) unless told
 # not to; the workbench uses none of them. Set before hamilton is imported.
 os.environ.setdefault("HAMILTON_AUTOLOAD_EXTENSIONS", "0")
 
-from hamilton import base, driver  # noqa: E402
+import networkx as nx  # noqa: E402
+from hamilton import ad_hoc_utils, base, driver  # noqa: E402
 
 from workbench.dataflow import artefacts, derived  # noqa: E402
 from workbench.dataflow.records import Artefact, Artefacts  # noqa: E402
@@ -63,17 +63,13 @@ NODE_PRELUDE = (
 def node_module(source: str) -> ModuleType:
     """Return a module of nodes made from Python ``source`` (with :data:`NODE_PRELUDE`), to
     give ``workbench.build`` more nodes without a file (a notebook's own artefact, a test)."""
-    from hamilton import ad_hoc_utils
-
     return ad_hoc_utils.module_from_source(NODE_PRELUDE + source)
 
 
-def dataflow_graph(flow: driver.Driver) -> Any:
+def dataflow_graph(flow: driver.Driver) -> nx.DiGraph:
     """Return the dataflow as a ``networkx.DiGraph``: an edge from each node to every node
     that names it as a parameter; each node's ``stage`` is ``input``, ``derived`` or
     ``artefact`` (what ``docs/dataflow.png`` draws)."""
-    import networkx as nx
-
     graph = nx.DiGraph()
     for node in sorted(flow.graph.nodes.values(), key=lambda n: n.name):
         stage = (

@@ -18,18 +18,33 @@ from typing import Any
 import networkx as nx
 import pandas as pd
 
+from workbench import search
+from workbench.citations import AUDIT_COLUMNS, orphan_references, reference_audit_notes
+from workbench.corpus import Corpus
+from workbench.crosswalk import carry_over, collated_representation, render_sssom, sssom_table
 from workbench.dataflow.inputs import Table
 from workbench.dataflow.records import Artefacts, file, report_page, table
-from workbench.gaps import GapAnalysis
+from workbench.gaps import GapAnalysis, tidy_map
+from workbench.graph import edge_frame
+from workbench.render.crosswalk_figures import heatmap_specs, relation_grid_figure, suggester_figure
+from workbench.render.figures import png_bytes
+from workbench.render.gap_map import (
+    draw_gap_map,
+    gap_map_grid,
+    render_gap_map_html,
+    render_gaps_markdown,
+)
+from workbench.render.references import render_csl_json, render_ris
+from workbench.render.search_figures import design_audit_figure, hits_by_facet_figure
+from workbench.render.search_report import prisma_s_json, prisma_s_markdown
+from workbench.render.sources import SOURCES_DIR, page_name, render_source_page
+from workbench.summary import corpus_summary, guidelines_by_standard
 
 
 def corpus_summary_files(
     corpus_tables: dict[str, pd.DataFrame], descriptor: dict, references: pd.DataFrame
 ) -> Artefacts:
     """What the corpus holds, the standards with their guidelines, and the source issues."""
-    from workbench.corpus import Corpus
-    from workbench.summary import corpus_summary, guidelines_by_standard
-
     corpus = Corpus(
         root=Path("."), descriptor=descriptor, tables=corpus_tables, references=references
     )
@@ -47,8 +62,6 @@ def crosswalk_files(
 ) -> Artefacts:
     """The curated crosswalk, its coverage, the edition carry-over, the collated standards
     and the SSSOM mapping set."""
-    from workbench.crosswalk import carry_over, collated_representation, render_sssom, sssom_table
-
     return (
         table("crosswalk.csv", labelled_crosswalk),
         table("crosswalk_coverage.csv", crosswalk_coverage),
@@ -65,9 +78,6 @@ def crosswalk_suggester_files(
 ) -> Artefacts:
     """The suggester's top 3 candidates per element, its precision and recall, and their
     figure."""
-    from workbench.render.crosswalk_figures import suggester_figure
-    from workbench.render.figures import png_bytes
-
     frameworks = crosswalk_tables["frameworks"]
     names = dict(zip(frameworks["framework_id"], frameworks["name"], strict=True))
     top = crosswalk_suggestions
@@ -82,9 +92,6 @@ def crosswalk_suggester_files(
 
 def crosswalk_heatmap_files(crosswalk_tables: dict[str, pd.DataFrame]) -> Artefacts:
     """One heat-map of relations per reviewed framework and edition mapping."""
-    from workbench.render.crosswalk_figures import heatmap_specs, relation_grid_figure
-    from workbench.render.figures import png_bytes
-
     return tuple(
         file(name, png_bytes(relation_grid_figure(*grid)), tables=crosswalk_tables)
         for name, grid in heatmap_specs(crosswalk_tables)
@@ -93,9 +100,6 @@ def crosswalk_heatmap_files(crosswalk_tables: dict[str, pd.DataFrame]) -> Artefa
 
 def search_files(searches: Table, narratives: Table, search_analysis: pd.DataFrame) -> Artefacts:
     """The search analysis, its one-element pairs and design audit, and the PRISMA-S report."""
-    from workbench import search
-    from workbench.render.search_report import prisma_s_json, prisma_s_markdown
-
     pairs = search.one_element_pairs(
         search_analysis.assign(
             database=searches["database"].to_numpy(), date=searches["date"].to_numpy()
@@ -114,10 +118,6 @@ def search_files(searches: Table, narratives: Table, search_analysis: pd.DataFra
 
 def search_figure_files(search_analysis: pd.DataFrame) -> Artefacts:
     """The searches' hits by facet and the design space they cover, as figures."""
-    from workbench import search
-    from workbench.render.figures import png_bytes
-    from workbench.render.search_figures import design_audit_figure, hits_by_facet_figure
-
     coverage = search.design_coverage(search.design_audit(search_analysis))
     return (
         file(
@@ -133,9 +133,6 @@ def citation_files(
 ) -> Artefacts:
     """The citation audit, the references never cited, and the reference list for reference
     managers (RIS and CSL-JSON, each entry with its audit note)."""
-    from workbench.citations import AUDIT_COLUMNS, orphan_references, reference_audit_notes
-    from workbench.render.references import render_csl_json, render_ris
-
     notes = reference_audit_notes(citation_audit, references)
     return (
         table("citation_audit.csv", citation_audit[AUDIT_COLUMNS], pandas_csv=True),
@@ -149,8 +146,6 @@ def citation_files(
 
 def graph_files(evidence_graph: nx.MultiDiGraph) -> Artefacts:
     """The evidence graph as GraphML, node-link JSON and an edge list."""
-    from workbench.graph import edge_frame
-
     graphml = io.BytesIO()
     nx.write_graphml(evidence_graph, graphml, encoding="utf-8", prettyprint=True)
     node_link = json.dumps(nx.node_link_data(evidence_graph), ensure_ascii=False, indent=1)
@@ -164,9 +159,6 @@ def graph_files(evidence_graph: nx.MultiDiGraph) -> Artefacts:
 def gap_map_files(gap_analysis: GapAnalysis, shipped_sources: dict[str, str]) -> Artefacts:
     """The gap map page and table, the gap register, and the evidence, support and
     agreement tables behind them."""
-    from workbench.gaps import tidy_map
-    from workbench.render.gap_map import render_gap_map_html, render_gaps_markdown
-
     analysis = gap_analysis
     return (
         file("gap_map.html", render_gap_map_html(analysis, sorted(shipped_sources))),
@@ -182,16 +174,11 @@ def gap_map_files(gap_analysis: GapAnalysis, shipped_sources: dict[str, str]) ->
 
 def gap_map_figure_files(gap_analysis: GapAnalysis) -> Artefacts:
     """The evidence and gap map as a static figure."""
-    from workbench.render.figures import png_bytes
-    from workbench.render.gap_map import draw_gap_map, gap_map_grid
-
     return (file("gap_map.png", png_bytes(draw_gap_map(*gap_map_grid(gap_analysis)), dpi=150)),)
 
 
 def source_page_files(shipped_sources: dict[str, str], documents: Table) -> Artefacts:
     """The page of every shipped source document, line by line."""
-    from workbench.render.sources import SOURCES_DIR, page_name, render_source_page
-
     known = {} if documents is None else {row["file"]: row for row in documents.to_dict("records")}
     return tuple(
         file(
@@ -213,7 +200,7 @@ def workbook_files(
     search_analysis: pd.DataFrame,
 ) -> Artefacts:
     """The main tables as one Excel workbook."""
-    from workbench.workbook import WORKBOOK, workbook_bytes
+    from workbench.workbook import WORKBOOK, workbook_bytes  # defers openpyxl (~0.1 s)
 
     return (
         file(

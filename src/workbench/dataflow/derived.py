@@ -11,9 +11,14 @@ from __future__ import annotations
 import networkx as nx
 import pandas as pd
 
+from workbench import citations, search
+from workbench import crosswalk as crosswalk_views
+from workbench.coding import codes_frame
+from workbench.crosswalk_suggest import suggest_crosswalk, suggester_metrics
 from workbench.dataflow.declared import declared_corpus, declared_tables
 from workbench.dataflow.inputs import Table
-from workbench.gaps import GapAnalysis
+from workbench.gaps import GapAnalysis, analyse_gaps
+from workbench.graph import build_graph
 
 # --- the citation audit and the evidence graph ---------------------------------------------
 
@@ -21,8 +26,6 @@ from workbench.gaps import GapAnalysis
 def citation_audit(guidelines: Table, narratives: Table, references: pd.DataFrame) -> pd.DataFrame:
     """Every in-text citation of the guidelines and narratives, resolved against the
     reference list (``workbench.citations.citation_audit``)."""
-    from workbench import citations
-
     return citations.citation_audit(
         declared_corpus(references=references, guidelines=guidelines, narratives=narratives)
     )
@@ -45,8 +48,6 @@ def evidence_graph(
     citation_audit: pd.DataFrame,
 ) -> nx.MultiDiGraph:
     """The evidence graph (``workbench.graph.build_graph``), frozen: every reader shares it."""
-    from workbench.graph import build_graph
-
     corpus = declared_corpus(
         references=references,
         documents=documents,
@@ -80,8 +81,6 @@ def topic_codes(
     references: pd.DataFrame,
 ) -> pd.DataFrame:
     """The rule coder's topic codes of every coded item (``workbench.coding.codes_frame``)."""
-    from workbench.coding import codes_frame
-
     return codes_frame(
         declared_corpus(
             references=references,
@@ -119,8 +118,6 @@ def gap_analysis(
 ) -> GapAnalysis:
     """The whole gap analysis (``workbench.gaps.analyse_gaps``) from the graph, the codes and
     the audit above."""
-    from workbench.gaps import analyse_gaps
-
     corpus = declared_corpus(
         descriptor=descriptor,
         references=references,
@@ -167,22 +164,16 @@ def crosswalk_tables(
 
 def crosswalk_coverage(crosswalk_tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """Coverage of every element by the crosswalk, in both directions."""
-    from workbench.crosswalk import coverage
-
-    return coverage(crosswalk_tables)
+    return crosswalk_views.coverage(crosswalk_tables)
 
 
 def labelled_crosswalk(crosswalk_tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """The curated crosswalk with the labels of both sides."""
-    from workbench import crosswalk
-
-    return crosswalk.labelled_crosswalk(crosswalk_tables)
+    return crosswalk_views.labelled_crosswalk(crosswalk_tables)
 
 
 def crosswalk_suggestions(crosswalk_tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """The TF-IDF suggester's top 5 candidates per element (scikit-learn)."""
-    from workbench.crosswalk_suggest import suggest_crosswalk
-
     return suggest_crosswalk(crosswalk_tables, k=5)
 
 
@@ -190,8 +181,6 @@ def suggester_scores(
     crosswalk_tables: dict[str, pd.DataFrame], crosswalk_suggestions: pd.DataFrame
 ) -> pd.DataFrame:
     """Precision and recall at k of the suggester against the curated rows."""
-    from workbench.crosswalk_suggest import suggester_metrics
-
     return suggester_metrics(crosswalk_tables, ks=(1, 2, 3, 5), suggestions=crosswalk_suggestions)
 
 
@@ -200,6 +189,4 @@ def suggester_scores(
 
 def search_analysis(searches: Table) -> pd.DataFrame:
     """The searches parsed into facets and flags, with the working columns."""
-    from workbench import search
-
     return search.search_analysis(searches)

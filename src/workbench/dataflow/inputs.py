@@ -19,6 +19,7 @@ from typing import Any
 import pandas as pd
 
 from workbench.corpus import BIBLIOGRAPHY, DESCRIPTOR, Corpus
+from workbench.render.sources import SOURCES_DIR, shipped_sources
 
 #: A corpus table as a node receives it: ``None`` when the corpus does not have it.
 Table = pd.DataFrame | None
@@ -36,8 +37,6 @@ OTHER_INPUTS = (
 def input_values(corpus: Corpus, fingerprint: str) -> dict[str, Any]:
     """Return every input of the dataflow for ``corpus`` (whose files have ``fingerprint``),
     by node name."""
-    from workbench.render.sources import SOURCES_DIR, shipped_sources
-
     values: dict[str, Any] = {
         r["name"]: corpus.tables.get(r["name"]) for r in corpus.descriptor["resources"]
     }

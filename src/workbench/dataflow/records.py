@@ -20,6 +20,10 @@ from typing import Any
 
 import pandas as pd
 
+from workbench.corpus import csv_text
+from workbench.render.index import guide_entry
+from workbench.render.reports import render_report_page
+
 #: Media types by file suffix (the records' ``media_type``).
 MEDIA_TYPES: dict[str, str] = {
     ".csv": "text/csv",
@@ -95,8 +99,6 @@ def guide(
     else its entry in the front page's guide (``workbench.render.index.GUIDE``, the one table
     of what each file of a build is and whom it is for; ``tables`` name a heat-map's framework
     or a source page's document), else empty."""
-    from workbench.render.index import guide_entry
-
     entry = guide_entry(PurePosixPath(name), tables)
     return (
         description if description is not None else entry.description if entry else "",
@@ -137,8 +139,6 @@ def table_schema(frame: pd.DataFrame) -> dict[str, Any]:
 
 def table_bytes(frame: pd.DataFrame) -> bytes:
     """Return ``frame`` in the corpus's canonical CSV form (``workbench.corpus.write_table``)."""
-    from workbench.corpus import csv_text
-
     return csv_text(frame).encode("utf-8")
 
 
@@ -179,8 +179,6 @@ def report_page(report: Artefact) -> Artefact:
     """Return the HTML page of a Markdown report artefact (``gaps.md`` → ``gaps.html``),
     rendered by :func:`workbench.render.reports.render_report_page`, for a browser that shows
     a ``.md`` file as raw text."""
-    from workbench.render.reports import render_report_page
-
     path = PurePosixPath(report.name)
     index = "../" * (len(path.parts) - 1) + "index.html"
     page = render_report_page(report.data.decode("utf-8"), path.name, index=index)

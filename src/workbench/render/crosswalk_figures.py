@@ -17,13 +17,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from workbench.crosswalk import RELATION_LABELS, elements, sort_elements
+from workbench.crosswalk import INVERSE, RELATION_LABELS, elements, sort_elements
+from workbench.crosswalk_suggest import reviewed_frameworks
 from workbench.render.figures import (
     CATEGORY_COLOURS,
     GREY,
     LIGHT_GREY,
     OKABE_ITO,
-    cached_png,
     new_figure,
     wrap_title,
 )
@@ -138,8 +138,6 @@ def edition_matrix(
     Cells hold the relation read ``source item RELATION target item`` (rows recorded the other
     way round are inverted); ``attrs["strength"]`` holds the strengths.
     """
-    from workbench.crosswalk import INVERSE
-
     known = elements(tables)
     items = known[known["kind"] == "framework_item"]
     rows = sort_elements(items.loc[items["framework_id"] == source, "element_id"])
@@ -246,7 +244,7 @@ def _relation_grid(
     The legend names the relations in words (``RELATION_LABELS``) and says what the label
     colours in ``label_key`` mean; the title is wrapped to the figure's width.
     """
-    from matplotlib.colors import ListedColormap
+    from matplotlib.colors import ListedColormap  # matplotlib loads on the first figure
     from matplotlib.patches import Patch
 
     strength = matrix.attrs["strength"]
@@ -349,8 +347,6 @@ def heatmap_specs(tables: dict[str, pd.DataFrame]) -> list[tuple[str, tuple]]:
     ``MAX_HEATMAP_ROWS`` guidelines gets no heat-map, and no more than ``MAX_HEATMAPS`` are
     drawn (the shipped corpus has 7).
     """
-    from workbench.crosswalk_suggest import reviewed_frameworks
-
     figures: list[tuple[Any, tuple[str, ...], str]] = [
         (heatmap_grid, (framework,), heatmap_path(Path("."), framework).name)
         for framework in reviewed_frameworks(tables)
@@ -371,13 +367,6 @@ def heatmap_specs(tables: dict[str, pd.DataFrame]) -> list[tuple[str, tuple]]:
 def relation_grid_figure(*grid: Any):
     """Return the heat-map figure of a grid from :func:`heatmap_specs`."""
     return _relation_grid(*grid)
-
-
-def write_heatmaps(tables: dict[str, pd.DataFrame], out: Path) -> list[Path]:
-    """Write the heat-maps of :func:`heatmap_specs` into ``out``; return the paths."""
-    return [
-        cached_png(Path(out) / name, _relation_grid, *grid) for name, grid in heatmap_specs(tables)
-    ]
 
 
 #: Marker of each framework's curve, cycled with the colours so that every curve differs in
@@ -442,10 +431,3 @@ def suggester_figure(metrics: pd.DataFrame, names: dict[str, str] | None = None)
     handles, labels = axes[0].get_legend_handles_labels()
     fig.legend(handles, labels, loc="outside right upper", fontsize=7, frameon=False)
     return fig
-
-
-def write_suggester_figure(
-    metrics: pd.DataFrame, path: Path, names: dict[str, str] | None = None
-) -> Path:
-    """Write ``suggester_figure`` to ``path`` (PNG); return the path."""
-    return cached_png(path, suggester_figure, metrics, names)

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import io
 import textwrap
-from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 #: Resolution of the build's PNG figures.
@@ -55,7 +53,7 @@ def new_figure(**kwargs: Any):
     It exists so that figures are drawn without pyplot: no backend is switched, and a figure
     is never kept alive by pyplot's registry.
     """
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.backends.backend_agg import FigureCanvasAgg  # loads on the first figure
     from matplotlib.figure import Figure
 
     fig = Figure(**kwargs)
@@ -74,19 +72,8 @@ def wrap_title(text: str, width_inches: float, fontsize: float) -> str:
     return "\n".join(textwrap.wrap(text, columns)) or text
 
 
-def save_png(fig, path: Path, dpi: int = DPI) -> Path:
-    """Save ``fig`` as a PNG at ``path`` with the build's options; return the path."""
-    fig.savefig(path, **{**SAVE_OPTIONS, "dpi": dpi})
-    return Path(path)
-
-
-def cached_png(path: Path, draw: Callable[..., Any], *args: Any, dpi: int = DPI) -> Path:
-    """Save ``draw(*args)`` as a PNG at ``path``; return the path."""
-    return save_png(draw(*args), path, dpi)
-
-
 def png_bytes(fig, dpi: int = DPI) -> bytes:
-    """Return ``fig`` as the PNG bytes :func:`save_png` writes (at ``dpi``)."""
+    """Return ``fig`` as PNG bytes at ``dpi``, with the options of every figure of a build."""
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", **{**SAVE_OPTIONS, "dpi": dpi})
     return buffer.getvalue()

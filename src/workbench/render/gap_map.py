@@ -15,13 +15,11 @@ import re
 from collections.abc import Collection, Sequence
 from dataclasses import asdict
 from importlib import resources
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from workbench import gaps
-from workbench.corpus import Corpus, write_table
 from workbench.evidence import UK, is_evaluation
 from workbench.gaps import (
     STATED_KIND_WORDS,
@@ -30,12 +28,11 @@ from workbench.gaps import (
     Term,
     lines_text,
     status_label,
-    tidy_map,
 )
 from workbench.render.csp import csp_source
-from workbench.render.figures import cached_png, colour, ink_on
+from workbench.render.figures import colour, ink_on, new_figure, wrap_title
 from workbench.render.markdown import escape_markdown
-from workbench.render.sources import location_link, shipped_sources
+from workbench.render.sources import location_link
 
 #: The Markdown escaper under the name the gap map's writers use.
 markdown_text = escape_markdown
@@ -72,11 +69,6 @@ def status_terms() -> tuple[Term, ...]:
 def channel_terms() -> tuple[Term, ...]:
     """The evidence channels, ``workbench.gaps.CHANNEL_TERMS``, read when called."""
     return gaps.CHANNEL_TERMS
-
-
-def status_colours() -> dict[str, str]:
-    """Return the hex colour of each status, from the table (the page and the figure)."""
-    return {t.id: colour(t.colour) for t in status_terms()}
 
 
 def palette_css() -> str:
@@ -484,10 +476,8 @@ def _draw_gap_map(
     stated_rows: Sequence[str] = (),
     statuses: Sequence[tuple[str, str, str, str]] = (),
 ):
-    from matplotlib.colors import ListedColormap
+    from matplotlib.colors import ListedColormap  # matplotlib loads on the first figure
     from matplotlib.patches import Patch
-
-    from workbench.render.figures import new_figure, wrap_title
 
     statuses = list(statuses) or [
         (t.id, t.label, t.symbol, colour(t.colour)) for t in status_terms()
@@ -928,38 +918,6 @@ def render_gaps_markdown(analysis: GapAnalysis) -> str:
             "",
         ]
     return "\n".join(lines).rstrip() + "\n"
-
-
-def write_gap_map(analysis: GapAnalysis, corpus: Corpus, out: Path) -> list[Path]:
-    """Write the gap analysis into ``out``: ``gap_map.html``, ``gap_map.png``,
-    ``gap_map.csv``, ``gaps.md``, ``gap_evidence.csv`` (every cell's evidence, one row per
-    item, linking sentence and code: what ``workbench diff`` compares cell by cell),
-    ``citation_support.csv``, ``coding_agreement.csv`` and ``gap_agreement.csv`` (the order
-    of ``workbench.gaps.ARTEFACTS``).
-
-    Returns:
-        The paths written.
-    """
-    out = Path(out)
-    html = out / "gap_map.html"
-    html.write_text(
-        render_gap_map_html(analysis, shipped_sources(corpus)), encoding="utf-8", newline="\n"
-    )
-    table = out / "gap_map.csv"
-    write_table(tidy_map(analysis.cells), table)
-    figure = out / "gap_map.png"
-    cached_png(figure, _draw_gap_map, *gap_map_grid(analysis), dpi=150)
-    markdown = out / "gaps.md"
-    markdown.write_text(render_gaps_markdown(analysis), encoding="utf-8", newline="\n")
-    evidence = out / "gap_evidence.csv"
-    write_table(analysis.evidence, evidence)
-    support = out / "citation_support.csv"
-    write_table(analysis.support, support)
-    agreement = out / "coding_agreement.csv"
-    write_table(analysis.agreement, agreement)
-    stated = out / "gap_agreement.csv"
-    write_table(analysis.stated, stated)
-    return [html, figure, table, markdown, evidence, support, agreement, stated]
 
 
 draw_gap_map = _draw_gap_map  # the figure, drawn from gap_map_grid(analysis)

@@ -8,6 +8,7 @@ wrote (:func:`headline_findings`), so the front page says what the artefacts say
 
 from __future__ import annotations
 
+import io
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -275,8 +276,6 @@ FAMILIES: dict[str, Artefact] = {
     ),
 }
 
-#: The descriptions alone, by file name (what other modules read of :data:`GUIDE`).
-DESCRIPTIONS: dict[str, str] = {name: entry.description for name, entry in GUIDE.items()}
 
 #: Where a finding links: the anchors of the report pages' sections (their headings' slugs).
 SUMMARY_ANCHOR = "gaps.html#summary"
@@ -363,17 +362,6 @@ EDITION_HEATMAP = (
     "One edition's items against the other's, each square coloured by the "
     "relation between them; grey labels mark items with no counterpart."
 )
-
-
-def describe(path: Path) -> str:
-    """Return the sentence describing an artefact, or an empty string for an unknown one.
-
-    Examples:
-        >>> describe(Path("gaps.md"))
-        'The gap register as Markdown, to paste into a review or a pull request.'
-    """
-    entry = guide_entry(Path(path))
-    return "" if entry is None else entry.description
 
 
 def _document_titles(corpus: Corpus | Mapping[str, pd.DataFrame] | None) -> dict[str, str]:
@@ -573,13 +561,12 @@ def _citation_finding(audit: pd.DataFrame, orphans: pd.DataFrame | None) -> Find
     return Finding("Citations", text, see=tuple(links))
 
 
-def read_findings(out: Path, written: list[Path]) -> dict[str, pd.DataFrame]:
-    """Read the tables of :data:`FINDING_SOURCES` the build wrote into ``out``."""
-    names = {p.as_posix() for p in written}
+def finding_tables(files: Mapping[str, bytes]) -> dict[str, pd.DataFrame]:
+    """Return the tables of :data:`FINDING_SOURCES` among a build's files (name → bytes)."""
     return {
-        name: pd.read_csv(Path(out) / name, dtype=str, keep_default_na=False)
+        name: pd.read_csv(io.BytesIO(files[name]), dtype=str, keep_default_na=False)
         for name in FINDING_SOURCES
-        if name in names
+        if name in files
     }
 
 
@@ -817,25 +804,24 @@ def _corpus_html(corpus: Corpus) -> str:
 </section>"""
 
 
-def write_index(
-    corpus: Corpus, out: Path, written: list[Path], fingerprint: str, entries: Entries | None = None
-) -> Path:
-    """Write ``out/index.html`` and return its path.
+def index_page(
+    corpus: Corpus,
+    written: list[Path],
+    fingerprint: str,
+    files: Mapping[str, bytes],
+    entries: Entries | None = None,
+) -> str:
+    """Return the front page of a build: :func:`render_index` with the headline findings
+    read from the build's ``files`` (name → bytes) and the date from :func:`build_date`.
 
-    The findings are read from the tables the build wrote into ``out``; the date comes from
-    ``SOURCE_DATE_EPOCH`` when it is set (:func:`build_date`).
+    It exists so that the build's last step, which writes ``index.html``, has one call to
+    make.
     """
-    path = Path(out) / "index.html"
     codebook = corpus.tables.get("codebook")
     labels = (
         {} if codebook is None else dict(zip(codebook["topic_id"], codebook["label"], strict=True))
     )
-    findings = headline_findings(read_findings(out, written), labels)
-    path.write_text(
-        render_index(
-            corpus, written, fingerprint, findings=findings, built_on=build_date(), entries=entries
-        ),
-        encoding="utf-8",
-        newline="\n",
+    findings = headline_findings(finding_tables(files), labels)
+    return render_index(
+        corpus, written, fingerprint, findings=findings, built_on=build_date(), entries=entries
     )
-    return path

@@ -72,9 +72,3 @@ def escape_markdown(text: object) -> str:
     elif start:
         escaped = f"{start.group(2)}\\{escaped[start.end(2) :]}"
     return escaped
-
-
-def markdown_cell(text: object) -> str:
-    """Return ``text`` escaped for a GFM table cell (the same as :func:`escape_markdown`,
-    which escapes ``|``; an empty value becomes an empty cell)."""
-    return escape_markdown("" if text is None else text)

@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from html import escape
-from pathlib import Path
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -105,27 +104,3 @@ def render_report_page(markdown: str, source_name: str, *, index: str = "index.h
         f"This report as Markdown ({escape(source_name)})</a></nav>"
     )
     return render_page(title, f"{nav}\n<main>\n{body}</main>")
-
-
-def report_page_name(path: Path) -> Path:
-    """Return the page of a Markdown report (``gaps.md`` → ``gaps.html``)."""
-    return path.with_suffix(".html")
-
-
-def write_report_pages(out: Path, written: list[Path]) -> list[Path]:
-    """Write an HTML page beside every Markdown report in ``written`` (paths relative to
-    ``out``) whose page the build did not write itself; return the pages, relative to ``out``.
-    """
-    taken = {p.as_posix() for p in written}
-    pages = []
-    for path in written:
-        page = report_page_name(path)
-        if path.suffix != ".md" or page.as_posix() in taken:
-            continue
-        index = "../" * (len(path.parts) - 1) + "index.html"
-        text = (Path(out) / path).read_text(encoding="utf-8")
-        (Path(out) / page).write_text(
-            render_report_page(text, path.name, index=index), encoding="utf-8", newline="\n"
-        )
-        pages.append(page)
-    return pages

@@ -7,11 +7,9 @@ identical.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 
-from workbench.render.figures import OKABE_ITO, cached_png, new_figure
+from workbench.render.figures import OKABE_ITO, new_figure
 from workbench.render.figures import figure_png as figure_png  # re-exported for notebooks
 
 
@@ -83,13 +81,3 @@ def design_audit_figure(coverage: pd.DataFrame):
     fig.colorbar(image, ax=ax, fraction=0.03, label="share run")
     fig.tight_layout()
     return fig
-
-
-def plot_hits_by_facet(facet_hits: pd.DataFrame, path: Path) -> Path:
-    """Save ``hits_by_facet_figure`` as PNG at ``path``; return the path."""
-    return cached_png(path, hits_by_facet_figure, facet_hits)
-
-
-def plot_design_audit(coverage: pd.DataFrame, path: Path) -> Path:
-    """Save ``design_audit_figure`` as PNG at ``path``; return the path."""
-    return cached_png(path, design_audit_figure, coverage)
