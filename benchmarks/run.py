@@ -211,6 +211,8 @@ def edited_root(work: Path, root: Path, scale: int, edit: tuple) -> Path:
     shutil.rmtree(copy, ignore_errors=True)
     shutil.copytree(root / "corpus", copy / "corpus")
     shutil.copy2(root / "references.bib", copy / "references.bib")
+    if (root / "sources").is_dir():  # else the edit would drop the source pages too
+        shutil.copytree(root / "sources", copy / "sources")
     frame = pd.read_csv(copy / "corpus" / table, dtype=str, keep_default_na=False)
     frame.loc[row, column] = change(frame.loc[row, column])
     write_table(frame, copy / "corpus" / table)

@@ -10,7 +10,9 @@ work), locks it against a second build, and repairs what a killed build left bes
 
 Every node has a key (:func:`node_keys`): the SHA-256 of the workbench's code and of its
 parameters' keys, down to the digests of the corpus files the inputs were read from. Keys
-are worked out from the graph alone, before anything is computed. An artefact node whose key
+are worked out from the graph alone, before anything is computed, except for the early
+cut-off nodes (tagged ``key="value"``: cheap projections such as the columns of a table a
+reader reads), which are keyed by the digest of their value. An artefact node whose key
 the previous output's verified cache holds is copied from it (``workbench.cache``); the
 others are computed, with only the results upstream of them, in two processes where the
 machine has two cores (forked once the corpus is loaded; the worker ignores SIGINT and
@@ -25,6 +27,7 @@ import inspect
 import json
 import multiprocessing
 import os
+import re
 import signal
 import sys
 import time
@@ -39,6 +42,7 @@ from workbench.cache import ArtefactCache, code_version
 from workbench.corpus import BIBLIOGRAPHY, CORPUS_DIR, Corpus
 from workbench.dataflow import Artefact, Artefacts, artefact_nodes, dataflow
 from workbench.dataflow.inputs import input_keys, input_values
+from workbench.dataflow.values import is_value_keyed, value_digest
 from workbench.outputs import BUILD, STOP_SIGNALS, replacing_folder
 from workbench.render.index import index_page
 from workbench.validation import load_corpus
@@ -50,6 +54,9 @@ Progress = Callable[[str], None]
 ABOUT = "about.json"
 #: The data package describing the build's tables, written beside ``index.html``.
 DATAPACKAGE = "datapackage.json"
+#: What the cache keeps of an early cut-off node, under the key its inputs give it: the key
+#: of its value (so an unchanged rebuild need not compute it to know its key).
+VALUE_KEY = "value.key"
 
 
 @dataclass
@@ -145,8 +152,11 @@ def build_report(
         flow = dataflow(*modules)
         wanted = list(nodes) if nodes is not None else artefact_nodes(flow)
         values = input_values(corpus, fingerprint)
-        keys = node_keys(flow, input_keys(corpus, values), wanted)
         cache = ArtefactCache.for_build(Path(out) if reuse else None, staging)
+        computed: dict[str, Any] = {}
+        keys = node_keys(
+            flow, input_keys(corpus, values), wanted, values, cache=cache, computed=computed
+        )
         report = BuildReport(discarded=cache.discarded)
         if progress is not None:
             rows = sum(len(frame) for frame in corpus.tables.values())
@@ -169,17 +179,19 @@ def build_report(
                 f"{_plural(processes, 'process', 'processes')}"
             )
             for name in wanted:
-                if name in records:
+                if records.get(name):  # a node with no files (an empty slot) goes unsaid
                     count = len(records[name])
                     progress(f"{stage_label(name)}: {_plural(count, 'file')} ({count} reused)")
         started = time.monotonic()
-        for name, made in run_nodes(flow, missing, values, jobs).items():
+        known = _Known(flow, computed) if computed else flow
+        for name, made in run_nodes(known, missing, values, jobs).items():
             records[name] = made
             cache.keep(keys[name], _kept_files(made))
             report.made += [Path(a.name).name for a in made]
         if progress is not None:
             for name in missing:
-                progress(f"{stage_label(name)}: {_plural(len(records[name]), 'file')}")
+                if records[name]:
+                    progress(f"{stage_label(name)}: {_plural(len(records[name]), 'file')}")
             if missing:
                 progress(
                     f"made {_plural(len(missing), 'group')} in {time.monotonic() - started:.1f} s"
@@ -266,14 +278,37 @@ def output_datapackage(descriptor: dict[str, Any], artefacts: Sequence[Artefact]
     return json.dumps(package, indent=1, ensure_ascii=False) + "\n"
 
 
-def node_keys(flow: Any, inputs: dict[str, str], wanted: Sequence[str]) -> dict[str, str]:
-    """Return the key of every node upstream of ``wanted`` (and of those), from the graph
-    alone: the SHA-256 of the workbench's code, the node's own code and its parameters'
-    keys; an input's key is given (``inputs``: the digests of the files it was read from).
+def node_keys(
+    flow: Any,
+    inputs: dict[str, str],
+    wanted: Sequence[str],
+    values: dict[str, Any] | None = None,
+    *,
+    cache: ArtefactCache | None = None,
+    computed: dict[str, Any] | None = None,
+) -> dict[str, str]:
+    """Return the key of every node upstream of ``wanted`` (and of those): the SHA-256 of the
+    workbench's code, the node's own code and its parameters' keys; an input's key is given
+    (``inputs``: the digests of the files it was read from).
+
+    A node tagged ``key="value"`` (an early cut-off, ``workbench.dataflow.values``) is keyed
+    by what it computes instead: the SHA-256 of the code, its own code and
+    :func:`~workbench.dataflow.values.value_digest` of its result, so an edit upstream that
+    leaves its value unchanged leaves every key downstream unchanged. Its value is computed
+    from ``values`` (the dataflow's inputs), with only the results upstream of it, unless
+    ``cache`` holds its value's key under the key its inputs give it (:data:`VALUE_KEY`: a
+    previous build computed the same projection of the same inputs); the results computed
+    are added to ``computed`` (by node name), for the build to reuse. Every other key comes
+    from the graph alone.
+
+    Raises:
+        ValueError: when a node keyed by its value must be computed and ``values`` is
+            ``None``.
     """
     nodes = flow.graph.nodes
     keys: dict[str, str] = {}
     version = code_version()
+    done = computed if computed is not None else {}
 
     def key(name: str) -> str:
         if name in keys:
@@ -287,12 +322,59 @@ def node_keys(flow: Any, inputs: dict[str, str], wanted: Sequence[str]) -> dict[
             hasher.update(_source(function).encode())
         for dependency in sorted(d.name for d in node.dependencies):
             hasher.update(f"\0{dependency}={key(dependency)}".encode())
-        keys[name] = hasher.hexdigest()
+        keys[name] = (
+            by_value(node, hasher.hexdigest()) if is_value_keyed(node) else hasher.hexdigest()
+        )
         return keys[name]
+
+    def by_value(node: Any, by_inputs: str) -> str:
+        kept = cache.fetch(by_inputs) if cache is not None else None
+        if kept is not None and set(kept) == {VALUE_KEY}:
+            found = kept[VALUE_KEY].decode("ascii", "replace")
+            if re.fullmatch(r"[0-9a-f]{64}", found):
+                return found
+        if values is None:
+            raise ValueError(f"node {node.name!r} is keyed by its value: give the inputs' values")
+        result = _compute(flow, node.name, values, done)
+        hasher = hashlib.sha256(f"value\0{version}\0{node.name}\0".encode())
+        for function in node.originating_functions or ():
+            hasher.update(_source(function).encode())
+        hasher.update(value_digest(result).encode())
+        if cache is not None:
+            cache.keep(by_inputs, {VALUE_KEY: hasher.hexdigest().encode()})
+        return hasher.hexdigest()
 
     for name in wanted:
         key(name)
     return keys
+
+
+def _compute(flow: Any, name: str, values: dict[str, Any], computed: dict[str, Any]) -> Any:
+    """Compute node ``name`` and the results upstream of it not in ``computed`` (which are
+    given to Hamilton as known), add them all to ``computed`` and return the node's value."""
+    upstream = flow.what_is_upstream_of(name)
+    needed = sorted(v.name for v in upstream if not v.is_external_input and v.name not in computed)
+    inputs = {v.name: values[v.name] for v in upstream if v.is_external_input}
+    if needed:
+        computed.update(flow.execute(needed, inputs=inputs, overrides=dict(computed)))
+    return computed[name]
+
+
+class _Known:
+    """A dataflow's driver that computes with some results already known (given to Hamilton
+    as overrides): the values the keys of early cut-off nodes were computed from, so that
+    making the artefacts does not compute them again."""
+
+    def __init__(self, flow: Any, known: dict[str, Any]) -> None:
+        self.flow = flow
+        self.known = known
+
+    def execute(self, final_vars: list[str], **arguments: Any) -> Any:
+        overrides = {**self.known, **(arguments.pop("overrides", None) or {})}
+        return self.flow.execute(final_vars, overrides=overrides, **arguments)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.flow, name)
 
 
 def _source(function: Any) -> str:

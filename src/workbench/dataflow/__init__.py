@@ -28,6 +28,7 @@ from hamilton import ad_hoc_utils, base, driver  # noqa: E402
 
 from workbench.dataflow import artefacts, derived  # noqa: E402
 from workbench.dataflow.records import Artefact, Artefacts  # noqa: E402
+from workbench.dataflow.values import is_value_keyed  # noqa: E402
 
 #: The modules whose functions are the nodes of the build's dataflow, in stage order.
 MODULES: tuple[ModuleType, ...] = (derived, artefacts)
@@ -69,13 +70,14 @@ def node_module(source: str) -> ModuleType:
 def dataflow_graph(flow: driver.Driver) -> nx.DiGraph:
     """Return the dataflow as a ``networkx.DiGraph``: an edge from each node to every node
     that names it as a parameter; each node's ``stage`` is ``input``, ``derived`` or
-    ``artefact`` (what ``docs/dataflow.png`` draws)."""
+    ``artefact``, and ``cut_off`` says whether it is keyed by its value (what
+    ``docs/dataflow.png`` draws)."""
     graph = nx.DiGraph()
     for node in sorted(flow.graph.nodes.values(), key=lambda n: n.name):
         stage = (
             "input" if node.user_defined else "artefact" if node.type == Artefacts else "derived"
         )
-        graph.add_node(node.name, stage=stage)
+        graph.add_node(node.name, stage=stage, cut_off=is_value_keyed(node))
     for node in flow.graph.nodes.values():
         for dependency in node.dependencies:
             graph.add_edge(dependency.name, node.name)

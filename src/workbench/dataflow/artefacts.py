@@ -17,6 +17,7 @@ from typing import Any
 
 import networkx as nx
 import pandas as pd
+from hamilton.function_modifiers import parameterize, source
 
 from workbench import search
 from workbench.citations import AUDIT_COLUMNS, orphan_references, reference_audit_notes
@@ -26,11 +27,10 @@ from workbench.dataflow.inputs import Table
 from workbench.dataflow.records import Artefacts, file, report_page, table
 from workbench.gaps import GapAnalysis, tidy_map
 from workbench.graph import edge_frame
-from workbench.render.crosswalk_figures import heatmap_specs, relation_grid_figure, suggester_figure
+from workbench.render.crosswalk_figures import MAX_HEATMAPS, relation_grid_figure, suggester_figure
 from workbench.render.figures import png_bytes
 from workbench.render.gap_map import (
     draw_gap_map,
-    gap_map_grid,
     render_gap_map_html,
     render_gaps_markdown,
 )
@@ -72,13 +72,13 @@ def crosswalk_files(
 
 
 def crosswalk_suggester_files(
-    crosswalk_tables: dict[str, pd.DataFrame],
+    suggester_tables: dict[str, pd.DataFrame],
     crosswalk_suggestions: pd.DataFrame,
     suggester_scores: pd.DataFrame,
 ) -> Artefacts:
     """The suggester's top 3 candidates per element, its precision and recall, and their
     figure."""
-    frameworks = crosswalk_tables["frameworks"]
+    frameworks = suggester_tables["frameworks"]
     names = dict(zip(frameworks["framework_id"], frameworks["name"], strict=True))
     top = crosswalk_suggestions
     return (
@@ -90,12 +90,20 @@ def crosswalk_suggester_files(
     )
 
 
-def crosswalk_heatmap_files(crosswalk_tables: dict[str, pd.DataFrame]) -> Artefacts:
-    """One heat-map of relations per reviewed framework and edition mapping."""
-    return tuple(
-        file(name, png_bytes(relation_grid_figure(*grid)), tables=crosswalk_tables)
-        for name, grid in heatmap_specs(crosswalk_tables)
-    )
+@parameterize(
+    **{
+        f"crosswalk_heatmap_{slot:02d}_files": {"heatmap": source(f"crosswalk_heatmap_{slot:02d}")}
+        for slot in range(MAX_HEATMAPS)
+    }
+)
+def crosswalk_heatmap_files(heatmap: Any) -> Artefacts:
+    """One heat-map of relations (a reviewed framework's or an edition mapping's), drawn
+    from its slot of ``crosswalk_heatmaps``; nothing when the slot is empty."""
+    if heatmap is None:
+        return ()
+    name, (description, audience, title), grid = heatmap
+    png = png_bytes(relation_grid_figure(*grid))
+    return (file(name, png, description, audience=audience, title=title),)
 
 
 def search_files(searches: Table, narratives: Table, search_analysis: pd.DataFrame) -> Artefacts:
@@ -172,9 +180,9 @@ def gap_map_files(gap_analysis: GapAnalysis, shipped_sources: dict[str, str]) ->
     )
 
 
-def gap_map_figure_files(gap_analysis: GapAnalysis) -> Artefacts:
+def gap_map_figure_files(gap_map_grid: tuple) -> Artefacts:
     """The evidence and gap map as a static figure."""
-    return (file("gap_map.png", png_bytes(draw_gap_map(*gap_map_grid(gap_analysis)), dpi=150)),)
+    return (file("gap_map.png", png_bytes(draw_gap_map(*gap_map_grid), dpi=150)),)
 
 
 def source_page_files(shipped_sources: dict[str, str], documents: Table) -> Artefacts:

@@ -13,6 +13,9 @@ STAGE_COLOURS = {
     "artefact": OKABE_ITO["bluish_green"],
 }
 
+#: The outline of a node keyed by its value (an early cut-off; the others have none).
+CUT_OFF_LINE = 1.2
+
 
 def dataflow_figure(graph: nx.DiGraph):
     """Return a figure of ``graph`` (``workbench.dataflow.dataflow_graph``): the inputs on the
@@ -48,13 +51,23 @@ def dataflow_figure(graph: nx.DiGraph):
             va="center",
             bbox={
                 "boxstyle": "round,pad=0.25",
-                "linewidth": 0,
+                "linewidth": CUT_OFF_LINE if graph.nodes[name].get("cut_off") else 0,
+                "edgecolor": OKABE_ITO["black"],
                 "facecolor": STAGE_COLOURS[graph.nodes[name]["stage"]],
             },
         )
     for stage, colour in STAGE_COLOURS.items():
         ax.scatter([], [], color=colour, label=stage, s=40)
-    ax.legend(loc="upper left", fontsize=8, frameon=False, ncols=3)
+    ax.scatter(
+        [],
+        [],
+        color=STAGE_COLOURS["derived"],
+        edgecolors=OKABE_ITO["black"],
+        linewidths=CUT_OFF_LINE,
+        label="derived, keyed by its value (early cut-off)",
+        s=40,
+    )
+    ax.legend(loc="upper left", fontsize=8, frameon=False, ncols=4)
     ax.set_title(
         "The build's dataflow: inputs, derived results and artefacts (an arrow "
         "points to the node that names the other as a parameter)",
