@@ -20,22 +20,8 @@ from workbench.corpus import BIBLIOGRAPHY, CORPUS_DIR, load_corpus
 from workbench.gaps import CHANNELS, analyse_gaps
 from workbench.render.gap_map import script_json
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 HOSTILE = "<script>window.__pwned = 1</script>"
 HOSTILE_KEY = "gray2020"
-
-pytestmark = pytest.mark.skipif(
-    not CHROMIUM.exists(), reason="Debian's chromium (/usr/bin/chromium) is not installed"
-)
 
 
 @pytest.fixture(scope="module")
@@ -61,16 +47,6 @@ def build_map(repo_root, tmp_path_factory):
     out = tmp_path_factory.mktemp("out")
     write_artefacts(corpus, out, ["gap_map_files"])  # the node `workbench build` runs
     return out / "gap_map.html", analyse_gaps(corpus)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture
