@@ -151,11 +151,11 @@ def shipped_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from workbench.build import build
 
     shared = run_folder(tmp_path_factory)
-    out, done = shared / "shipped" / "build", shared / "shipped" / "built"
-    out.parent.mkdir(exist_ok=True)
-    with open(shared / "shipped" / "lock", "a") as lock:
+    out, done = shared / "shipped" / "build", shared / "shipped.built"
+    with open(shared / "shipped.lock", "a") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file is closed
         if not done.exists():
+            out.parent.mkdir(exist_ok=True)
             build(REPO_ROOT, out)
             done.touch()
     return out
