@@ -4,6 +4,9 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 OUT    ?= build
 STAMP  := $(VENV)/.installed
+# The tests run on every core (pytest-xdist), a test file per worker at a time, so that a
+# module's fixtures are made once; `make test PARALLEL=` runs them in one process.
+PARALLEL ?= -n auto --dist loadfile
 
 .PHONY: help install run test lab validate bench lint docs clean
 
@@ -23,8 +26,8 @@ run: $(STAMP)  ## validate the corpus and regenerate every artefact into build/
 	$(BIN)/workbench build --root . --out $(OUT)
 
 test: $(STAMP)  ## run every test: unit, integration, doctests, browser and notebooks (nbval)
-	$(BIN)/python -m pytest
-	$(BIN)/python -m pytest --nbval --nbval-current-env \
+	$(BIN)/python -m pytest $(PARALLEL)
+	$(BIN)/python -m pytest $(PARALLEL) --nbval --nbval-current-env \
 		--nbval-sanitize-with tests/nbval_sanitize.cfg notebooks/
 
 validate: $(STAMP)  ## check the corpus only

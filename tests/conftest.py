@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import os
 import shutil
@@ -19,6 +20,17 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 SHIPPED_SOURCES = REPO_ROOT / "sources"
 #: The folder of all five source documents beside a development checkout.
 SEEDS = REPO_ROOT.parent / "shared" / "seeds"
+#: Debian's Chromium, which the browser tests drive through Playwright (no browser download).
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 class SourceFolders:
@@ -121,15 +133,65 @@ def copy_root(target: Path) -> Path:
     return target
 
 
+def run_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The temporary folder of the whole test run: with pytest-xdist, the one folder the
+    workers' own temporary folders sit in, so that they can share what one of them made."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
 @pytest.fixture(scope="session")
 def shipped_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The output folder of one full ``build`` of the shipped corpus, shared by the tests that
-    only read artefacts (a full build draws every figure, so it is done once per session)."""
+    only read artefacts (a full build draws every figure, so it is done once per test run).
+
+    Under pytest-xdist the first worker to need it builds it while holding a lock; the others
+    wait on the lock and then read the same folder. No test may write into it: a test that
+    needs to change a build copies it first (``shutil.copytree``).
+    """
     from workbench.build import build
 
-    out = tmp_path_factory.mktemp("shipped") / "build"
-    build(REPO_ROOT, out)
+    shared = run_folder(tmp_path_factory)
+    out, done = shared / "shipped" / "build", shared / "shipped.built"
+    with open(shared / "shipped.lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file is closed
+        if not done.exists():
+            out.parent.mkdir(exist_ok=True)
+            build(REPO_ROOT, out)
+            done.touch()
     return out
+
+
+def rebuild(shipped_build: Path, root: Path, out: Path) -> Path:
+    """Build ``root`` (an edited copy of the shipped root) into ``out``, starting from a copy
+    of the shipped build and its verified cache: only the artefacts that read an edited table
+    are made afresh, and the output is byte for byte a fresh build of ``root`` (the cache
+    tests prove that, tests/integration/test_build_cache.py)."""
+    from workbench.build import build
+
+    shutil.copytree(shipped_build, out, symlinks=True)
+    build(root, out)
+    return out
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    """One headless Chromium for the whole session; each test opens its own context and page.
+
+    A machine without Debian's Chromium FAILS the browser tests (never skips them).
+    """
+    if not CHROMIUM.exists():
+        pytest.fail(
+            f"Debian's chromium ({CHROMIUM}) is needed by the browser tests: "
+            "apt-get install chromium",
+            pytrace=False,
+        )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
 
 
 @pytest.fixture

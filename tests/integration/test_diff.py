@@ -18,8 +18,7 @@ import pandas as pd
 import pytest
 from markdown_it import MarkdownIt
 
-from conftest import tree_state
-from workbench.build import build
+from conftest import rebuild, tree_state
 from workbench.gaps import analyse_gaps
 from workbench.validation import load_corpus
 
@@ -125,8 +124,7 @@ def test_a_crosswalk_edit_is_named_by_key_and_field(repo_root, shipped_build, tm
         sum(a != b for a, b in zip(text.splitlines(), buffer.getvalue().splitlines(), strict=True))
         == 1
     ), "one line of the file changed"
-    new_build = tmp_path / "new_build"
-    build(tmp_root, new_build)
+    new_build = rebuild(shipped_build, tmp_root, tmp_path / "new_build")
     before = tree_state(shipped_build, new_build, tmp_root)
     out = tmp_path / "report"
     result = run("diff", str(shipped_build), str(new_build), "--out", str(out))

@@ -21,22 +21,8 @@ from workbench.gaps import CHANNELS, analyse_gaps
 from workbench.render.gap_map import script_json
 from workbench.validation import load_corpus
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 HOSTILE = "<script>window.__pwned = 1</script>"
 HOSTILE_KEY = "gray2020"
-
-pytestmark = pytest.mark.skipif(
-    not CHROMIUM.exists(), reason="Debian's chromium (/usr/bin/chromium) is not installed"
-)
 
 
 @pytest.fixture(scope="module")
@@ -62,16 +48,6 @@ def build_map(repo_root, tmp_path_factory):
     out = tmp_path_factory.mktemp("out")
     write_artefacts(corpus, out, ["gap_map_files"])  # the node `workbench build` runs
     return out / "gap_map.html", analyse_gaps(corpus)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture

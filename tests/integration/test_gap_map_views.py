@@ -13,14 +13,10 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from tests.integration.test_gap_map_browser import ARGS, CHROMIUM, build_map, open_map, td
+from tests.integration.test_gap_map_browser import build_map, open_map, td
 
 from workbench.gaps import CHANNELS, STATUS_TERMS, WORK_CHANNELS, gap_status
 from workbench.render.gap_map import country_class, design_class
-
-pytestmark = pytest.mark.skipif(
-    not CHROMIUM.exists(), reason="Debian's chromium (/usr/bin/chromium) is not installed"
-)
 
 PHONE = {"width": 390, "height": 844}
 LAPTOP = {"width": 1366, "height": 768}
@@ -32,16 +28,6 @@ A4_LANDSCAPE_CONTENT = (297 - 2 * 8) / 25.4 * 96
 def built(repo_root, tmp_path_factory):
     """The page and its analysis, built once for the module."""
     return build_map(repo_root, tmp_path_factory)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield chromium
-        chromium.close()
 
 
 def new_page(browser, viewport, **options):

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 import shutil
-from pathlib import Path
 
 import pytest
 
@@ -18,34 +17,12 @@ from workbench.build import write_artefacts
 from workbench.gaps import analyse_gaps
 from workbench.validation import load_corpus
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 REPORT = "001_5b70540cc7bcf418.txt"
 ONE_LINE = re.compile(rf"^{re.escape(REPORT)}, narrative:[^,]+, line (\d+)$")
 
 
 def _fold(text: str) -> str:
     return " ".join(text.split())
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        pytest.fail("Debian's chromium (/usr/bin/chromium) is needed: apt-get install chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture
