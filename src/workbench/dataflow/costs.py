@@ -1,0 +1,51 @@
+"""What a node costs to compute, declared beside it, so that a build splits its work by cost.
+
+A node costs the CPU time of its own function on the shipped corpus (``@cost(1600)``: 1.6 s)
+plus, once per process, the import of the heavy libraries it needs
+(``@cost(100, "scikit-learn")``), which :data:`IMPORT_COSTS` prices. ``workbench.build``
+reads both to split the nodes to make between its two processes so that the slower one
+finishes as early as possible; a node without ``@cost`` counts :data:`DEFAULT_COST`.
+
+The figures are milliseconds measured on one core with ``time.process_time`` around each
+node (``benchmarks/README.md``); they steer the split only and never change an output.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from hamilton.function_modifiers import tag
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+#: The tags ``@cost`` sets on a node.
+COST_TAG, IMPORTS_TAG = "cost_ms", "imports"
+#: What a node without ``@cost`` counts (ms): the small tables and pages.
+DEFAULT_COST = 30
+#: What importing a library costs a process (ms): the first node needing it pays it.
+#: matplotlib's includes the font set-up of the first figure a process draws.
+IMPORT_COSTS: dict[str, int] = {"matplotlib": 550, "scikit-learn": 800, "openpyxl": 150}
+
+
+def cost(milliseconds: int, *imports: str) -> Callable[[F], F]:
+    """Return a decorator declaring that a node takes ``milliseconds`` of CPU on the shipped
+    corpus and needs the libraries ``imports`` (keys of :data:`IMPORT_COSTS`).
+
+    Raises:
+        ValueError: when a library is not priced in :data:`IMPORT_COSTS`.
+    """
+    unknown = sorted(set(imports) - set(IMPORT_COSTS))
+    if unknown:
+        raise ValueError(f"no import cost for {unknown}; add it to IMPORT_COSTS")
+    decorator: Callable[[F], F] = tag(
+        **{COST_TAG: str(milliseconds), IMPORTS_TAG: ",".join(imports)}
+    )
+    return decorator
+
+
+def node_cost(tags: dict[str, Any]) -> tuple[int, frozenset[str]]:
+    """Return a node's own cost (ms) and the libraries it imports, from its tags."""
+    own = int(tags.get(COST_TAG, DEFAULT_COST))
+    imports = frozenset(name for name in str(tags.get(IMPORTS_TAG, "")).split(",") if name)
+    return own, imports
