@@ -37,10 +37,12 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+import pandas as pd
+
 from workbench.cache import ArtefactCache, code_version
 from workbench.corpus import BIBLIOGRAPHY, CORPUS_DIR, Corpus
 from workbench.dataflow import Artefact, Artefacts, artefact_nodes, dataflow
-from workbench.dataflow.costs import IMPORT_COSTS, node_cost
+from workbench.dataflow.costs import IMPORT_COSTS, SHIPPED_ROWS, node_cost
 from workbench.dataflow.inputs import input_keys, input_values
 from workbench.dataflow.values import is_value_keyed, value_digest
 from workbench.outputs import BUILD, STOP_SIGNALS, replacing_folder
@@ -425,7 +427,9 @@ def run_nodes(
         return {}
     needed = {v.name for v in flow.list_available_variables() if v.is_external_input}
     inputs = {name: value for name, value in values.items() if name in needed}
-    mine, theirs = _split(flow, names)
+    tables = [value for value in values.values() if isinstance(value, pd.DataFrame)]
+    rows = sum(map(len, tables)) if tables else SHIPPED_ROWS
+    mine, theirs = _split(flow, names, rows)
     if _jobs(jobs) < 2 or not (mine and theirs) or not sys.platform.startswith("linux"):
         return _execute(flow, names, inputs)
     done = _with_worker(
@@ -501,13 +505,16 @@ def _execute(flow: Any, names: Sequence[str], inputs: dict[str, Any]) -> dict[st
 EXHAUSTIVE_SPLIT = 16
 
 
-def _split(flow: Any, names: Sequence[str]) -> tuple[list[str], list[str]]:
+def _split(
+    flow: Any, names: Sequence[str], rows: int = SHIPPED_ROWS
+) -> tuple[list[str], list[str]]:
     """Split ``names`` in two shares whose costs are as even as they can be, each in node
     order.
 
     A share costs what its process computes (the declared cost of every node upstream of its
     artefacts, counted once: ``workbench.dataflow.costs``) plus the import of each heavy
-    library those nodes need, counted once per process; so figures tend to go together, and
+    library those nodes need, counted once per process (on a corpus of ``rows`` rows: a
+    node's cost grows with the corpus unless declared fixed); so figures tend to go together, and
     results two artefacts share are computed once where that pays. Up to
     :data:`EXHAUSTIVE_SPLIT` nodes, every split is tried (the first cheapest wins, so the
     split is deterministic); beyond, the costliest nodes go first, each to the share it
@@ -517,7 +524,7 @@ def _split(flow: Any, names: Sequence[str]) -> tuple[list[str], list[str]]:
     upstream = {name: _upstream(flow, name) for name in names}
     involved = sorted(set().union(*upstream.values()))
     bit = {node: 1 << i for i, node in enumerate(involved)}
-    priced = [node_cost(nodes[node].tags) for node in involved]
+    priced = [node_cost(nodes[node].tags, rows) for node in involved]
     masks = [sum(bit[node] for node in upstream[name]) for name in names]
 
     def price(mask: int) -> int:

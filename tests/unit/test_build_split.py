@@ -11,14 +11,14 @@ import pytest
 
 from workbench.build import _split, run_nodes
 from workbench.dataflow import dataflow, node_module
-from workbench.dataflow.costs import IMPORT_COSTS, cost, node_cost
+from workbench.dataflow.costs import IMPORT_COSTS, SHIPPED_ROWS, cost, node_cost
 
 #: Two figures of 1 s each (both need matplotlib) and two tables of 1.2 s and 0.3 s.
 NODES = '''
 from workbench.dataflow.costs import cost
 
 
-@cost(1000, "matplotlib")
+@cost(1000, "matplotlib", fixed=True)
 def fig_a_files() -> Artefacts:
     """A figure."""
     return (file("a.txt", "a"),)
@@ -78,6 +78,25 @@ def test_a_declared_cost_and_its_libraries_are_read_back_from_the_node(flow):
     tags = flow.graph.nodes["fig_a_files"].tags
     assert node_cost(tags) == (1000, frozenset({"matplotlib"}))
     assert node_cost(flow.graph.nodes["boom_files"].tags)[1] == frozenset()
+
+
+def test_a_cost_grows_with_the_corpus_unless_declared_fixed(flow):
+    ten_times = 10 * SHIPPED_ROWS
+    assert node_cost(flow.graph.nodes["big_table_files"].tags, ten_times) == (12000, frozenset())
+    assert node_cost(flow.graph.nodes["fig_a_files"].tags, ten_times)[0] == 1000
+    assert node_cost(flow.graph.nodes["fig_b_files"].tags, ten_times)[0] == 10000
+
+
+def test_at_ten_times_the_corpus_the_split_follows_the_growing_costs(flow):
+    # At 10x, with m for matplotlib: the fixed figure costs 1 s, the other figure 10 s, the
+    # tables 12 s and 3 s. The figures together (11 s + m) against the tables (15 s) lose to
+    # 1 s + m + 12 s against 10 s + m + 3 s, both 13 s + m, which no other split beats.
+    names = ["fig_a_files", "big_table_files", "fig_b_files", "small_table_files"]
+    shares = _split(flow, names, 10 * SHIPPED_ROWS)
+    assert sorted(map(sorted, shares)) == [
+        ["big_table_files", "fig_a_files"],
+        ["fig_b_files", "small_table_files"],
+    ]
 
 
 def test_an_unpriced_library_is_refused():

@@ -72,7 +72,7 @@ def crosswalk_files(
     )
 
 
-@cost(180, "matplotlib")
+@cost(180, "matplotlib", fixed=True)
 def crosswalk_suggester_files(
     suggester_tables: dict[str, pd.DataFrame],
     crosswalk_suggestions: pd.DataFrame,
@@ -92,7 +92,7 @@ def crosswalk_suggester_files(
     )
 
 
-@cost(230, "matplotlib")
+@cost(230, "matplotlib", fixed=True)
 @parameterize(
     **{
         f"crosswalk_heatmap_{slot:02d}_files": {"heatmap": source(f"crosswalk_heatmap_{slot:02d}")}
@@ -127,7 +127,7 @@ def search_files(searches: Table, narratives: Table, search_analysis: pd.DataFra
     )
 
 
-@cost(950, "matplotlib")
+@cost(950, "matplotlib", fixed=True)
 def search_figure_files(search_analysis: pd.DataFrame) -> Artefacts:
     """The searches' hits by facet and the design space they cover, as figures."""
     coverage = search.design_coverage(search.design_audit(search_analysis))
@@ -185,7 +185,7 @@ def gap_map_files(gap_analysis: GapAnalysis, shipped_sources: dict[str, str]) ->
     )
 
 
-@cost(430, "matplotlib")
+@cost(430, "matplotlib", fixed=True)
 def gap_map_figure_files(gap_map_grid: tuple) -> Artefacts:
     """The evidence and gap map as a static figure."""
     return (file("gap_map.png", png_bytes(draw_gap_map(*gap_map_grid), dpi=150)),)
