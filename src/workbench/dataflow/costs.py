@@ -1,6 +1,6 @@
 """What a node costs to compute, declared beside it, so that a build splits its work by cost.
 
-A node costs the CPU time of its own function on the shipped corpus (``@cost(1600)``: 1.6 s)
+A node costs the CPU time of its own function on the shipped corpus (``@cost(230)``: 0.23 s)
 plus, once per process, the import of the heavy libraries it needs
 (``@cost(100, "scikit-learn")``), which :data:`IMPORT_COSTS` prices. ``workbench.build``
 reads both to split the nodes to make between its two processes so that the slower one
