@@ -32,15 +32,17 @@ import signal
 import sys
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+import pandas as pd
+
 from workbench.cache import ArtefactCache, code_version
 from workbench.corpus import BIBLIOGRAPHY, CORPUS_DIR, Corpus
 from workbench.dataflow import Artefact, Artefacts, artefact_nodes, dataflow
+from workbench.dataflow.costs import IMPORT_COSTS, SHIPPED_ROWS, node_cost
 from workbench.dataflow.inputs import input_keys, input_values
 from workbench.dataflow.values import is_value_keyed, value_digest
 from workbench.outputs import BUILD, STOP_SIGNALS, replacing_folder
@@ -419,61 +421,77 @@ def run_nodes(
     flow: Any, names: Sequence[str], values: dict[str, Any], jobs: int | None
 ) -> dict[str, Artefacts]:
     """Compute the artefact nodes ``names`` (and only the results upstream of them), in two
-    processes when ``jobs`` allows it and there is more than one."""
+    processes when ``jobs`` allows it and there is more than one: a worker forked from this
+    process computes one share (:func:`_split`), this process the other."""
     if not names:
         return {}
     needed = {v.name for v in flow.list_available_variables() if v.is_external_input}
     inputs = {name: value for name, value in values.items() if name in needed}
-    halves = _split(flow, names)
-    if _jobs(jobs) < 2 or not all(halves) or not sys.platform.startswith("linux"):
+    tables = [value for value in values.values() if isinstance(value, pd.DataFrame)]
+    rows = sum(map(len, tables)) if tables else SHIPPED_ROWS
+    mine, theirs = _split(flow, names, rows)
+    if _jobs(jobs) < 2 or not (mine and theirs) or not sys.platform.startswith("linux"):
         return _execute(flow, names, inputs)
-    _FORKED.update(flow=flow, inputs=inputs)
-    others = set(multiprocessing.active_children())  # not ours to stop
-    pool = ProcessPoolExecutor(
-        1,
-        mp_context=multiprocessing.get_context("fork"),
-        initializer=_init_worker,
-        initargs=(os.getpid(),),
+    done = _with_worker(
+        lambda: _execute(flow, theirs, inputs), lambda: _execute(flow, mine, inputs)
     )
-    try:
-        # The worker is forked by ``submit``; it starts with SIGINT and SIGTERM blocked, so
-        # it never dies of a signal before it ignores both.
-        held = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
-        try:
-            future = pool.submit(_forked_execute, halves[1])
-        finally:
-            signal.pthread_sigmask(signal.SIG_SETMASK, held)
-        done = _execute(flow, halves[0], inputs)
-        done.update(
-            {
-                name: tuple(Artefact(*item) for item in made)
-                for name, made in future.result().items()
-            }
-        )
-    except BaseException:
-        _stop_workers(pool, others)
-        raise
-    else:
-        pool.shutdown()
-    finally:
-        _FORKED.clear()
     return {name: done[name] for name in names}
 
 
-#: What the forked worker computes from: the driver and the inputs of the build under way
-#: (inherited by the fork, never pickled).
-_FORKED: dict[str, Any] = {}
+def _with_worker(
+    theirs: Callable[[], dict[str, Artefacts]], mine: Callable[[], dict[str, Artefacts]]
+) -> dict[str, Artefacts]:
+    """Return the results of ``theirs``, run in a forked worker process, and of ``mine``, run
+    here meanwhile.
 
+    The worker inherits ``theirs`` (a closure over the driver and the inputs) from the fork:
+    nothing is pickled on the way in; its results come back through a pipe. It starts with
+    SIGINT and SIGTERM blocked, so that it never dies of a signal before it ignores both
+    (:func:`_init_worker`). Whatever stops this process while the worker runs (an error in
+    either share, a signal) kills and reaps the worker before it goes on.
+    """
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    parent = os.getpid()
 
-def _forked_execute(names: list[str]) -> dict[str, list[tuple]]:
-    made = _execute(_FORKED["flow"], names, _FORKED["inputs"])
-    return {
-        name: [
-            (a.name, a.data, a.media_type, a.description, a.schema, a.audience, a.title)
-            for a in records
-        ]
-        for name, records in made.items()
-    }
+    def work() -> None:
+        _init_worker(parent)
+        receiver.close()
+        try:
+            result: tuple[bool, Any] = (True, theirs())
+        except BaseException as error:  # handed to the parent, which raises it
+            result = (False, error)
+        try:
+            sender.send(result)
+        except Exception as error:  # an unpicklable error: its text must do
+            sender.send((False, RuntimeError(f"{type(error).__name__}: {error}")))
+
+    worker = context.Process(target=work, name="workbench build worker", daemon=True)
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+    try:
+        worker.start()
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+    sender.close()  # the worker holds the only writing end: its death ends ``recv``
+    try:
+        done = mine()
+        try:
+            ok, made = receiver.recv()
+        except EOFError:
+            worker.join()
+            raise RuntimeError(
+                f"the build's worker process ended without its results (exit {worker.exitcode})"
+            ) from None
+        if not ok:
+            raise made
+        worker.join()
+    except BaseException:
+        worker.kill()
+        worker.join()
+        raise
+    finally:
+        receiver.close()
+    return {**done, **made}
 
 
 def _execute(flow: Any, names: Sequence[str], inputs: dict[str, Any]) -> dict[str, Artefacts]:
@@ -482,20 +500,64 @@ def _execute(flow: Any, names: Sequence[str], inputs: dict[str, Any]) -> dict[st
     return dict(flow.execute(list(names), inputs=inputs))
 
 
-def _split(flow: Any, names: Sequence[str]) -> tuple[list[str], list[str]]:
-    """Split ``names`` in two halves of about equal work, each sharing as much of its
-    upstream results as it can: nodes go, in order, to the half whose upstream set grows
-    least, ties to the lighter half."""
+#: Above this many artefact nodes to make, :func:`_split` shares them out greedily instead of
+#: trying every split.
+EXHAUSTIVE_SPLIT = 16
+
+
+def _split(
+    flow: Any, names: Sequence[str], rows: int = SHIPPED_ROWS
+) -> tuple[list[str], list[str]]:
+    """Split ``names`` in two shares whose costs are as even as they can be, each in node
+    order.
+
+    A share costs what its process computes (the declared cost of every node upstream of its
+    artefacts, counted once: ``workbench.dataflow.costs``) plus the import of each heavy
+    library those nodes need, counted once per process (on a corpus of ``rows`` rows: a
+    node's cost grows with the corpus unless declared fixed); so figures tend to go together, and
+    results two artefacts share are computed once where that pays. Up to
+    :data:`EXHAUSTIVE_SPLIT` nodes, every split is tried (the first cheapest wins, so the
+    split is deterministic); beyond, the costliest nodes go first, each to the share it
+    makes cheaper.
+    """
+    nodes = flow.graph.nodes
     upstream = {name: _upstream(flow, name) for name in names}
-    halves: tuple[list[str], list[str]] = ([], [])
-    sets: list[set[str]] = [set(), set()]
-    for name in sorted(names, key=lambda n: -len(upstream[n])):
-        growth = [len(upstream[name] - s) for s in sets]
-        side = min((0, 1), key=lambda i: (len(sets[i] | upstream[name]), growth[i]))
-        halves[side].append(name)
-        sets[side] |= upstream[name]
-    order = {name: i for i, name in enumerate(names)}
-    return (sorted(halves[0], key=order.__getitem__), sorted(halves[1], key=order.__getitem__))
+    involved = sorted(set().union(*upstream.values()))
+    bit = {node: 1 << i for i, node in enumerate(involved)}
+    priced = [node_cost(nodes[node].tags, rows) for node in involved]
+    masks = [sum(bit[node] for node in upstream[name]) for name in names]
+
+    def price(mask: int) -> int:
+        total, libraries = 0, set[str]()
+        for i, (own, imports) in enumerate(priced):
+            if mask >> i & 1:
+                total += own
+                libraries |= imports
+        return total + sum(IMPORT_COSTS[library] for library in libraries)
+
+    if len(names) <= EXHAUSTIVE_SPLIT:
+        best: tuple[int, int] | None = None
+        for choice in range(1 << (len(names) - 1)):  # the last node stays in the first share
+            shares = [0, 0]
+            for i, mask in enumerate(masks):
+                shares[choice >> i & 1] |= mask
+            slower = max(price(shares[0]), price(shares[1]))
+            if best is None or slower < best[0]:
+                best = (slower, choice)
+        assert best is not None
+        sides = [best[1] >> i & 1 for i in range(len(names))]
+    else:
+        sides = [0] * len(names)
+        shares = [0, 0]
+        for i in sorted(range(len(names)), key=lambda i: -price(masks[i])):
+            grown = [price(shares[0] | masks[i]), price(shares[1] | masks[i])]
+            side = min((0, 1), key=lambda s: (max(grown[s], price(shares[1 - s])), grown[s]))
+            sides[i] = side
+            shares[side] |= masks[i]
+    return (
+        [name for name, side in zip(names, sides, strict=True) if side == 0],
+        [name for name, side in zip(names, sides, strict=True) if side == 1],
+    )
 
 
 def _upstream(flow: Any, name: str) -> set[str]:
@@ -547,16 +609,3 @@ def _init_worker(parent: int) -> None:
         if os.getppid() != parent:  # the parent died before the line above
             os.kill(os.getpid(), signal.SIGKILL)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
-
-
-def _stop_workers(pool: ProcessPoolExecutor, others: set) -> None:
-    """Kill the pool's worker processes (the children not in ``others``) and wait for them:
-    a build that failed or was interrupted must not leave a worker writing into its staging
-    folder."""
-    pool.shutdown(wait=False, cancel_futures=True)
-    workers = [child for child in multiprocessing.active_children() if child not in others]
-    for worker in workers:
-        worker.kill()
-    for worker in workers:
-        worker.join()
-    pool.shutdown(wait=True)

@@ -23,6 +23,7 @@ from workbench import search
 from workbench.citations import AUDIT_COLUMNS, orphan_references, reference_audit_notes
 from workbench.corpus import Corpus
 from workbench.crosswalk import carry_over, collated_representation, render_sssom, sssom_table
+from workbench.dataflow.costs import cost
 from workbench.dataflow.inputs import Table
 from workbench.dataflow.records import Artefacts, file, report_page, table
 from workbench.gaps import GapAnalysis, tidy_map
@@ -71,6 +72,7 @@ def crosswalk_files(
     )
 
 
+@cost(180, "matplotlib", fixed=True)
 def crosswalk_suggester_files(
     suggester_tables: dict[str, pd.DataFrame],
     crosswalk_suggestions: pd.DataFrame,
@@ -90,6 +92,7 @@ def crosswalk_suggester_files(
     )
 
 
+@cost(230, "matplotlib", fixed=True)
 @parameterize(
     **{
         f"crosswalk_heatmap_{slot:02d}_files": {"heatmap": source(f"crosswalk_heatmap_{slot:02d}")}
@@ -124,6 +127,7 @@ def search_files(searches: Table, narratives: Table, search_analysis: pd.DataFra
     )
 
 
+@cost(950, "matplotlib", fixed=True)
 def search_figure_files(search_analysis: pd.DataFrame) -> Artefacts:
     """The searches' hits by facet and the design space they cover, as figures."""
     coverage = search.design_coverage(search.design_audit(search_analysis))
@@ -164,6 +168,7 @@ def graph_files(evidence_graph: nx.MultiDiGraph) -> Artefacts:
     )
 
 
+@cost(320)
 def gap_map_files(gap_analysis: GapAnalysis, shipped_sources: dict[str, str]) -> Artefacts:
     """The gap map page and table, the gap register, and the evidence, support and
     agreement tables behind them."""
@@ -180,6 +185,7 @@ def gap_map_files(gap_analysis: GapAnalysis, shipped_sources: dict[str, str]) ->
     )
 
 
+@cost(430, "matplotlib", fixed=True)
 def gap_map_figure_files(gap_map_grid: tuple) -> Artefacts:
     """The evidence and gap map as a static figure."""
     return (file("gap_map.png", png_bytes(draw_gap_map(*gap_map_grid), dpi=150)),)
@@ -198,6 +204,7 @@ def source_page_files(shipped_sources: dict[str, str], documents: Table) -> Arte
     )
 
 
+@cost(380, "openpyxl")
 def workbook_files(
     descriptor: dict,
     fingerprint: str,

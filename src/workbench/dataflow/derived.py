@@ -23,6 +23,7 @@ from workbench import citations, search
 from workbench import crosswalk as crosswalk_views
 from workbench.coding import codes_frame
 from workbench.crosswalk_suggest import suggest_crosswalk, suggester_metrics
+from workbench.dataflow.costs import cost
 from workbench.dataflow.declared import declared_corpus, declared_tables
 from workbench.dataflow.inputs import Table
 from workbench.dataflow.records import guide
@@ -119,6 +120,7 @@ def gap_crosswalk(crosswalk: Table) -> pd.DataFrame:
     return crosswalk[GAP_CROSSWALK_COLUMNS].copy()
 
 
+@cost(230)
 def gap_analysis(
     descriptor: dict,
     references: pd.DataFrame,
@@ -239,6 +241,7 @@ def suggester_tables(
     )
 
 
+@cost(100, "scikit-learn")
 def crosswalk_suggestions(suggester_tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """The TF-IDF suggester's top 5 candidates per element (scikit-learn)."""
     return suggest_crosswalk(suggester_tables, k=5)

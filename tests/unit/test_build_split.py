@@ -1,0 +1,156 @@
+"""How a build shares its nodes between two processes: by declared cost, libraries counted
+once per process, and a worker that hands back its results or its error and never outlives
+its share of the work."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+
+import pytest
+
+from workbench.build import _split, run_nodes
+from workbench.dataflow import dataflow, node_module
+from workbench.dataflow.costs import IMPORT_COSTS, SHIPPED_ROWS, cost, node_cost
+
+#: Two figures of 1 s each (both need matplotlib) and two tables of 1.2 s and 0.3 s.
+NODES = '''
+from workbench.dataflow.costs import cost
+
+
+@cost(1000, "matplotlib", fixed=True)
+def fig_a_files() -> Artefacts:
+    """A figure."""
+    return (file("a.txt", "a"),)
+
+
+@cost(1000, "matplotlib")
+def fig_b_files() -> Artefacts:
+    """Another figure."""
+    return (file("b.txt", "b"),)
+
+
+@cost(1200)
+def big_table_files() -> Artefacts:
+    """A table."""
+    return (file("c.txt", "c"),)
+
+
+@cost(300)
+def small_table_files() -> Artefacts:
+    """Another table."""
+    return (file("d.txt", "d"),)
+
+
+@cost(2000)
+def shared_result() -> int:
+    """A costly result two artefacts read."""
+    return 7
+
+
+def reads_shared_files(shared_result: int) -> Artefacts:
+    """One reader of the shared result."""
+    return (file("e.txt", str(shared_result)),)
+
+
+def reads_shared_too_files(shared_result: int) -> Artefacts:
+    """Another reader."""
+    return (file("f.txt", str(shared_result + 1)),)
+
+
+def boom_files() -> Artefacts:
+    """A node that fails."""
+    raise ValueError("boom: the worker's node failed")
+
+
+def pid_files() -> Artefacts:
+    """The process that computed it."""
+    return (file("pid.txt", str(os.getpid())),)
+'''
+
+
+@pytest.fixture(scope="module")
+def flow():
+    return dataflow(node_module("import os\n" + NODES))
+
+
+def test_a_declared_cost_and_its_libraries_are_read_back_from_the_node(flow):
+    tags = flow.graph.nodes["fig_a_files"].tags
+    assert node_cost(tags) == (1000, frozenset({"matplotlib"}))
+    assert node_cost(flow.graph.nodes["boom_files"].tags)[1] == frozenset()
+
+
+def test_a_cost_grows_with_the_corpus_unless_declared_fixed(flow):
+    ten_times = 10 * SHIPPED_ROWS
+    assert node_cost(flow.graph.nodes["big_table_files"].tags, ten_times) == (12000, frozenset())
+    assert node_cost(flow.graph.nodes["fig_a_files"].tags, ten_times)[0] == 1000
+    assert node_cost(flow.graph.nodes["fig_b_files"].tags, ten_times)[0] == 10000
+
+
+def test_at_ten_times_the_corpus_the_split_follows_the_growing_costs(flow):
+    # At 10x, with m for matplotlib: the fixed figure costs 1 s, the other figure 10 s, the
+    # tables 12 s and 3 s. The figures together (11 s + m) against the tables (15 s) lose to
+    # 1 s + m + 12 s against 10 s + m + 3 s, both 13 s + m, which no other split beats.
+    names = ["fig_a_files", "big_table_files", "fig_b_files", "small_table_files"]
+    shares = _split(flow, names, 10 * SHIPPED_ROWS)
+    assert sorted(map(sorted, shares)) == [
+        ["big_table_files", "fig_a_files"],
+        ["fig_b_files", "small_table_files"],
+    ]
+
+
+def test_an_unpriced_library_is_refused():
+    with pytest.raises(ValueError, match="IMPORT_COSTS"):
+        cost(10, "tensorflow")
+
+
+def test_figures_go_together_when_the_library_they_share_makes_that_cheaper(flow):
+    # By hand, with matplotlib's import m = IMPORT_COSTS["matplotlib"] paid once per process:
+    # both figures together cost 2000 + m against the tables' 1500; a figure with each
+    # table costs at least 1000 + m + 1200. So the figures share a process (if m < 1700).
+    assert IMPORT_COSTS["matplotlib"] < 1700
+    names = ["fig_a_files", "big_table_files", "fig_b_files", "small_table_files"]
+    shares = _split(flow, names)
+    assert sorted(map(sorted, shares)) == [
+        ["big_table_files", "small_table_files"],
+        ["fig_a_files", "fig_b_files"],
+    ]
+
+
+def test_readers_of_a_costly_result_share_the_process_that_computes_it(flow):
+    # Apart, each process computes the shared 2 s result: 2030 + 2030 + 300 on one side;
+    # together 2060 on one side against 300 on the other.
+    shares = _split(flow, ["reads_shared_files", "small_table_files", "reads_shared_too_files"])
+    assert sorted(map(sorted, shares)) == [
+        ["reads_shared_files", "reads_shared_too_files"],
+        ["small_table_files"],
+    ]
+
+
+def test_the_split_keeps_node_order_and_every_node_once(flow):
+    names = ["fig_a_files", "big_table_files", "fig_b_files", "small_table_files"]
+    first, second = _split(flow, names)
+    assert sorted(first + second) == sorted(names)
+    for share in (first, second):
+        assert share == [n for n in names if n in share]
+
+
+def test_the_worker_computes_its_share_in_another_process(flow):
+    made = run_nodes(flow, ["pid_files", "small_table_files"], {}, 2)
+    assert set(made) == {"pid_files", "small_table_files"}
+    assert made["pid_files"][0].data != str(os.getpid()).encode(), "computed in the worker"
+    assert made["small_table_files"][0].data == b"d"
+    assert multiprocessing.active_children() == []
+
+
+def test_an_error_in_the_worker_is_raised_here_and_leaves_no_process(flow):
+    # of two nodes, the first goes to the worker (the last always stays in this process)
+    with pytest.raises(ValueError, match="boom: the worker's node failed"):
+        run_nodes(flow, ["boom_files", "small_table_files"], {}, 2)
+    assert multiprocessing.active_children() == []
+
+
+def test_an_error_here_stops_the_worker(flow):
+    with pytest.raises(ValueError, match="boom"):
+        run_nodes(flow, ["fig_a_files", "boom_files"], {}, 2)
+    assert multiprocessing.active_children() == []
