@@ -156,8 +156,13 @@ def build_report(
         values = input_values(corpus, fingerprint)
         cache = ArtefactCache.for_build(Path(out) if reuse else None, staging)
         computed: dict[str, Any] = {}
-        keys = node_keys(
-            flow, input_keys(corpus, values), wanted, values, cache=cache, computed=computed
+        given = input_keys(corpus, values)
+        # With nothing to reuse, the keys wait for the run: an early cut-off's value is then
+        # computed once, where the artefacts need it, not first and alone in this process.
+        keys = (
+            node_keys(flow, given, wanted, values, cache=cache, computed=computed)
+            if cache.trusted
+            else {}
         )
         report = BuildReport(discarded=cache.discarded)
         if progress is not None:
@@ -167,7 +172,7 @@ def build_report(
                 f"{len(corpus.references)} references"
             )
         records: dict[str, Artefacts] = {}
-        for name in wanted:
+        for name in wanted if keys else ():
             kept = cache.fetch(keys[name])
             found = _records(kept) if kept is not None else None
             if found is not None:
@@ -186,10 +191,14 @@ def build_report(
                     progress(f"{stage_label(name)}: {_plural(count, 'file')} ({count} reused)")
         started = time.monotonic()
         known = _Known(flow, computed) if computed else flow
-        for name, made in run_nodes(known, missing, values, jobs).items():
+        digests: dict[str, str] = {}
+        for name, made in run_nodes(known, missing, values, jobs, digests).items():
             records[name] = made
-            cache.keep(keys[name], _kept_files(made))
             report.made += [Path(a.name).name for a in made]
+        if not keys:
+            keys = node_keys(flow, given, wanted, cache=cache, digests=digests)
+        for name in missing:
+            cache.keep(keys[name], _kept_files(records[name]))
         if progress is not None:
             for name in missing:
                 if records[name]:
@@ -288,6 +297,7 @@ def node_keys(
     *,
     cache: ArtefactCache | None = None,
     computed: dict[str, Any] | None = None,
+    digests: dict[str, str] | None = None,
 ) -> dict[str, str]:
     """Return the key of every node upstream of ``wanted`` (and of those): the SHA-256 of the
     workbench's code, the node's own code and its parameters' keys; an input's key is given
@@ -300,8 +310,9 @@ def node_keys(
     from ``values`` (the dataflow's inputs), with only the results upstream of it, unless
     ``cache`` holds its value's key under the key its inputs give it (:data:`VALUE_KEY`: a
     previous build computed the same projection of the same inputs); the results computed
-    are added to ``computed`` (by node name), for the build to reuse. Every other key comes
-    from the graph alone.
+    are added to ``computed`` (by node name), for the build to reuse; or unless ``digests``
+    gives its value's digest (by node name: computed by :func:`run_nodes` where the
+    artefacts needed the value). Every other key comes from the graph alone.
 
     Raises:
         ValueError: when a node keyed by its value must be computed and ``values`` is
@@ -335,13 +346,16 @@ def node_keys(
             found = kept[VALUE_KEY].decode("ascii", "replace")
             if re.fullmatch(r"[0-9a-f]{64}", found):
                 return found
-        if values is None:
+        if digests is not None and node.name in digests:
+            digest = digests[node.name]
+        elif values is None:
             raise ValueError(f"node {node.name!r} is keyed by its value: give the inputs' values")
-        result = _compute(flow, node.name, values, done)
+        else:
+            digest = value_digest(_compute(flow, node.name, values, done))
         hasher = hashlib.sha256(f"value\0{version}\0{node.name}\0".encode())
         for function in node.originating_functions or ():
             hasher.update(_source(function).encode())
-        hasher.update(value_digest(result).encode())
+        hasher.update(digest.encode())
         if cache is not None:
             cache.keep(by_inputs, {VALUE_KEY: hasher.hexdigest().encode()})
         return hasher.hexdigest()
@@ -418,11 +432,20 @@ def _records(files: dict[str, bytes]) -> Artefacts | None:
 
 
 def run_nodes(
-    flow: Any, names: Sequence[str], values: dict[str, Any], jobs: int | None
+    flow: Any,
+    names: Sequence[str],
+    values: dict[str, Any],
+    jobs: int | None,
+    digests: dict[str, str] | None = None,
 ) -> dict[str, Artefacts]:
     """Compute the artefact nodes ``names`` (and only the results upstream of them), in two
     processes when ``jobs`` allows it and there is more than one: a worker forked from this
-    process computes one share (:func:`_split`), this process the other."""
+    process computes one share (:func:`_split`), this process the other.
+
+    ``digests``, when given, receives the :func:`~workbench.dataflow.values.value_digest` of
+    every early cut-off node computed on the way (by node name), from whichever process
+    computed it, so that their keys need not compute them again.
+    """
     if not names:
         return {}
     needed = {v.name for v in flow.list_available_variables() if v.is_external_input}
@@ -431,10 +454,13 @@ def run_nodes(
     rows = sum(map(len, tables)) if tables else SHIPPED_ROWS
     mine, theirs = _split(flow, names, rows)
     if _jobs(jobs) < 2 or not (mine and theirs) or not sys.platform.startswith("linux"):
-        return _execute(flow, names, inputs)
-    done = _with_worker(
-        lambda: _execute(flow, theirs, inputs), lambda: _execute(flow, mine, inputs)
-    )
+        done = _execute(flow, names, inputs)
+    else:
+        done = _with_worker(
+            lambda: _execute(flow, theirs, inputs), lambda: _execute(flow, mine, inputs)
+        )
+    if digests is not None:
+        digests.update({name[len(DIGEST) :]: d for name, d in done.items() if name[:1] == "\0"})
     return {name: done[name] for name in names}
 
 
@@ -494,10 +520,25 @@ def _with_worker(
     return {**done, **made}
 
 
-def _execute(flow: Any, names: Sequence[str], inputs: dict[str, Any]) -> dict[str, Artefacts]:
+#: What marks an early cut-off's digest among the results of :func:`_execute`.
+DIGEST = "\0digest:"
+
+
+def _execute(flow: Any, names: Sequence[str], inputs: dict[str, Any]) -> dict[str, Any]:
+    """Compute the artefact nodes ``names``: their records by name, and the digest of every
+    early cut-off node computed for them under :data:`DIGEST` + its name (a digest, not the
+    value, crosses back from the worker)."""
     if not names:
         return {}
-    return dict(flow.execute(list(names), inputs=inputs))
+    nodes = flow.graph.nodes
+    cut_offs = sorted(
+        {n for name in names for n in _upstream(flow, name) if is_value_keyed(nodes[n])}
+        - set(names)
+    )
+    results = flow.execute([*names, *cut_offs], inputs=inputs)
+    done: dict[str, Any] = {name: results[name] for name in names}
+    done.update({DIGEST + name: value_digest(results[name]) for name in cut_offs})
+    return done
 
 
 #: Above this many artefact nodes to make, :func:`_split` shares them out greedily instead of

@@ -126,3 +126,24 @@ def test_the_cache_keeps_every_artefact_node_and_the_value_key_of_every_cut_off(
     )
     entries = list((shipped_build / CACHE_DIR).iterdir())
     assert len(entries) == len(artefact_nodes(flow)) + len(cut_offs)
+
+
+def test_a_first_build_computes_each_cut_off_once_where_the_artefacts_need_it(
+    tmp_root, tmp_path, shipped_build, monkeypatch
+):
+    """With nothing to reuse, no cut-off value is computed ahead of the artefacts (alone, in
+    the parent, before the worker starts): its digest comes back from the run, and the keys
+    it gives are those a build with a cache works out before the run."""
+    import workbench.build
+
+    def ahead(*arguments):
+        raise AssertionError("a cut-off value was computed ahead of the artefacts")
+
+    monkeypatch.setattr(workbench.build, "_compute", ahead)
+    out = tmp_path / "first"
+    report = build_report(tmp_root, out)
+    assert report.reused == [] and report.made
+    monkeypatch.undo()
+    again = build_report(tmp_root, out)
+    assert again.made == [], "every key of the first build is found again"
+    assert tree(out / CACHE_DIR) == tree(shipped_build / CACHE_DIR)
