@@ -17,6 +17,7 @@ Everything here is a pure function of DataFrames (no file I/O).
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from typing import Any
@@ -120,6 +121,7 @@ def _bracket_around(text: str, start: int, end: int) -> tuple[int, int] | None:
     return (opening, closing + 1) if closing != -1 else None
 
 
+@functools.lru_cache(maxsize=4096)  # a bracket's items are asked about once per citation
 def _own_comment(item: str) -> bool:
     """Whether a bracket item has words of its own besides its citations and fillers."""
     rest = item

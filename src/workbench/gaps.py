@@ -1498,63 +1498,73 @@ def stated_gap_agreement(
             **cell,
         }
 
+    def map_side(row_id: str, topic: str, cell: dict) -> dict:
+        return {
+            "row_id": row_id,
+            "row_label": cell["row_label"],
+            "topic_label": cell["topic_label"],
+            "status": cell["status"],
+            "works": int(cell["works"]),
+            "works_uk": int(cell["works_uk"]),
+            "works_evaluation": int(cell["works_evaluation"]),
+            "map_says": f"{cell['row_label']} × {cell['topic_label']}: "
+            f"{status_label(cell['status']).lower()} ({cell['status_note']})",
+            "evidence": listing.get((row_id, topic), ""),
+        }
+
+    def whole_topic(kind: str, topic: str) -> tuple[dict, str]:
+        here = topic_works.get(topic, works.iloc[:0])
+        label = by_cell[(standard_rows[0], topic)]["topic_label"]
+        n, uk = len(here), int((here["country"] == UK).sum())
+        why = (
+            f"{uk} of its {_plural(n, 'work')} behind the standards from the UK"
+            if kind == "elsewhere"
+            else f"no standard's cell is covered ({tallies.get(topic, '')})"
+        )
+        side = {
+            "row_id": "",
+            "row_label": "All standards",
+            "topic_label": label,
+            "status": tallies.get(topic, ""),
+            "works": n,
+            "works_uk": uk,
+            "works_evaluation": sum(map(is_evaluation, here["design"])),
+            "map_says": f"All standards × {label}: {tallies.get(topic, '')}",
+            "evidence": _work_listing(here),
+        }
+        return side, why
+
+    # what a topic mark finds depends on its topic and on whether its kind is "elsewhere"
+    # alone (see _contradicts), so each such pair is worked out once, not once per mark
+    by_topic: dict[tuple[bool, str], list[tuple[dict, str]]] = {}
+    wholes: dict[tuple[bool, str], tuple[dict, str]] = {}
     for mark in marks[marks["topic_id"] != ""].to_dict("records"):
         topic = mark["topic_id"]
-        concerned = [mark["row_id"]] if mark["scope"] == "cell" else standard_rows
-        found = []
-        for row_id in concerned:
-            cell = by_cell.get((row_id, topic))
-            if cell is None:
-                continue
-            contradicts, why = _contradicts(mark["kind"], cell)
-            if contradicts or mark["scope"] == "cell":
-                found.append(
-                    record(
-                        mark,
-                        {
-                            "row_id": row_id,
-                            "row_label": cell["row_label"],
-                            "topic_label": cell["topic_label"],
-                            "status": cell["status"],
-                            "works": int(cell["works"]),
-                            "works_uk": int(cell["works_uk"]),
-                            "works_evaluation": int(cell["works_evaluation"]),
-                            "map_says": f"{cell['row_label']} × {cell['topic_label']}: "
-                            f"{status_label(cell['status']).lower()} ({cell['status_note']})",
-                            "evidence": listing.get((row_id, topic), ""),
-                        },
-                        contradicts,
-                        why,
-                    )
+        if mark["scope"] == "cell":
+            cell = by_cell.get((mark["row_id"], topic))
+            if cell is not None:
+                contradicts, why = _contradicts(mark["kind"], cell)
+                records.append(
+                    record(mark, map_side(mark["row_id"], topic, cell), contradicts, why)
                 )
-        if not found and mark["scope"] == "topic" and (standard_rows[0], topic) in by_cell:
-            here = topic_works.get(topic, works.iloc[:0])
-            label = by_cell[(standard_rows[0], topic)]["topic_label"]
-            n, uk = len(here), int((here["country"] == UK).sum())
-            why = (
-                f"{uk} of its {_plural(n, 'work')} behind the standards from the UK"
-                if mark["kind"] == "elsewhere"
-                else f"no standard's cell is covered ({tallies.get(topic, '')})"
-            )
-            found.append(
-                record(
-                    mark,
-                    {
-                        "row_id": "",
-                        "row_label": "All standards",
-                        "topic_label": label,
-                        "status": tallies.get(topic, ""),
-                        "works": n,
-                        "works_uk": uk,
-                        "works_evaluation": sum(map(is_evaluation, here["design"])),
-                        "map_says": f"All standards × {label}: {tallies.get(topic, '')}",
-                        "evidence": _work_listing(here),
-                    },
-                    False,
-                    why,
-                )
-            )
-        records.extend(found)
+            continue
+        key = (mark["kind"] == "elsewhere", topic)
+        if key not in by_topic:
+            found = []
+            for row_id in standard_rows:
+                cell = by_cell.get((row_id, topic))
+                if cell is not None:
+                    contradicts, why = _contradicts(mark["kind"], cell)
+                    if contradicts:
+                        found.append((map_side(row_id, topic, cell), why))
+            by_topic[key] = found
+        if by_topic[key]:
+            records.extend(record(mark, side, True, why) for side, why in by_topic[key])
+        elif mark["scope"] == "topic" and (standard_rows[0], topic) in by_cell:
+            if key not in wholes:
+                wholes[key] = whole_topic(mark["kind"], topic)
+            side, why = wholes[key]
+            records.append(record(mark, side, False, why))
     frame = pd.DataFrame(records, columns=GAP_AGREEMENT_COLUMNS)
     order = {r: i for i, r in enumerate(cells["row_id"].drop_duplicates())}
     frame = frame.assign(

@@ -4,12 +4,20 @@ headers, filters, and no formula anywhere."""
 from __future__ import annotations
 
 import csv
+import math
 import re
 
+import numpy as np
 import openpyxl
+import openpyxl.utils
+import pandas as pd
 import pytest
 
 from workbench.build import corpus_fingerprint
+from workbench.dataflow import dataflow
+from workbench.dataflow.inputs import input_values
+from workbench.render.spreadsheet import FORMULA_STARTS
+from workbench.workbook import about_sheet, workbook_sheets
 
 #: Each data sheet and the CSV of the same build holding the same table.
 SHEETS = {
@@ -78,3 +86,82 @@ def test_about_says_what_each_sheet_is_and_what_it_was_built_from(book, repo_roo
     assert about["Built by"].startswith("workbench 0.1.0")
     for name in SHEETS:
         assert f"{book[name].max_row - 1} rows." in about[f"Sheet: {name}"]
+
+
+def _expected_cell(value):
+    """What a frame's value is as a cell, worked out from the frame without the renderer:
+    a missing value an empty cell, numbers and booleans as such, everything else text."""
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        return float(value)
+    return str(value)
+
+
+def _expected_width(values) -> float:
+    """A column's width: its longest line of text or number, plus 2, between 8 and 60."""
+    longest = max(
+        max(map(len, v.splitlines() or [""])) if isinstance(v, str) else len(str(v))
+        for v in values
+        if v is not None
+    )
+    return min(max(longest + 2, 8), 60)
+
+
+def test_every_sheet_is_its_frame_cell_by_cell(book, corpus):
+    """The workbook as openpyxl reads it against the frames it is made from (the build's own
+    nodes, computed again here): every header, value and cell type, the quote prefix on
+    exactly the text a spreadsheet would run, the frozen header, the filter and the widths."""
+    flow = dataflow()
+    inputs = input_values(corpus, corpus_fingerprint(corpus.root))
+    done = flow.execute(
+        ["gap_analysis", "citation_audit", "labelled_crosswalk", "crosswalk_coverage"]
+        + ["search_analysis", "descriptor", "fingerprint"],
+        inputs=inputs,
+    )
+    sheets = workbook_sheets(
+        done["gap_analysis"],
+        done["citation_audit"],
+        done["labelled_crosswalk"],
+        done["crosswalk_coverage"],
+        done["search_analysis"],
+    )
+    sheets = [about_sheet(done["descriptor"], sheets, done["fingerprint"]), *sheets]
+    assert book.sheetnames == [s.name for s in sheets]
+    for sheet in sheets:
+        got = book[sheet.name]
+        header = [str(c) for c in sheet.table.columns]
+        rows = [header] + [
+            [_expected_cell(v) for v in row]
+            for row in sheet.table.itertuples(index=False, name=None)
+        ]
+        cells = [list(row) for row in got.iter_rows()]
+        assert len(cells) == len(rows), sheet.name
+        for r, (expected, row) in enumerate(zip(rows, cells, strict=True), start=1):
+            row = row + [None] * (len(expected) - len(row))  # openpyxl drops empty trailers
+            for c, value in enumerate(expected):
+                cell = row[c]
+                where = f"{sheet.name}!R{r}C{c + 1}"
+                if value is None or value == "":  # empty text is an empty cell, as in a CSV
+                    assert cell is None or cell.value is None, where
+                    continue
+                assert cell.value == value and type(cell.value) is type(value), where
+                if isinstance(value, str):
+                    assert cell.data_type == "s", where
+                    # formula-like text is none of the shipped corpus's; the unit tests
+                    # of workbench.render.workbook write some
+                    assert cell.quotePrefix == value.startswith(FORMULA_STARTS), where
+                else:
+                    assert cell.data_type in {"n", "b"}, where
+        assert got.freeze_panes == "A2", sheet.name
+        last = openpyxl.utils.get_column_letter(len(header))
+        assert got.auto_filter.ref == f"A1:{last}{len(rows)}", sheet.name
+        widths = {k: d.width for k, d in got.column_dimensions.items()}
+        assert widths == {
+            openpyxl.utils.get_column_letter(c + 1): _expected_width([row[c] for row in rows])
+            for c in range(len(header))
+        }, sheet.name

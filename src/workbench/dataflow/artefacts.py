@@ -159,7 +159,9 @@ def citation_files(
 def graph_files(evidence_graph: nx.MultiDiGraph) -> Artefacts:
     """The evidence graph as GraphML, node-link JSON and an edge list."""
     graphml = io.BytesIO()
-    nx.write_graphml(evidence_graph, graphml, encoding="utf-8", prettyprint=True)
+    # networkx's write_graphml is its lxml writer when lxml is installed (openpyxl needs it),
+    # whose bytes differ; the standard-library writer keeps them as they were
+    nx.write_graphml_xml(evidence_graph, graphml, encoding="utf-8", prettyprint=True)
     node_link = json.dumps(nx.node_link_data(evidence_graph), ensure_ascii=False, indent=1)
     return (
         file("graph.graphml", graphml.getvalue()),

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from collections.abc import Collection, Sequence
 from dataclasses import asdict
 from importlib import resources
@@ -762,21 +763,22 @@ def agreement_lines(analysis: GapAnalysis) -> list[str]:
         "| statement | kind | where stated | marks | cells agreeing | cells contradicting |",
         "|---|---|---|---|---|---|",
     ]
-    marks = analysis.marks
-    for gap_id, group in marks.groupby("gap_id", sort=False):
-        first = group.iloc[0]
-        places = "; ".join(
-            f"{m.scope}: {markdown_text(m.row_id or 'all standards')}"
-            f"{' × ' + markdown_text(m.topic_id) if m.topic_id else ''}"
-            for m in group.itertuples(index=False)
+    verdicts = Counter(zip(stated["gap_id"].tolist(), stated["verdict"].tolist(), strict=True))
+    first: dict[str, dict] = {}
+    places: dict[str, list[str]] = {}
+    for mark in analysis.marks.to_dict("records"):
+        first.setdefault(mark["gap_id"], mark)
+        places.setdefault(mark["gap_id"], []).append(
+            f"{mark['scope']}: {markdown_text(mark['row_id'] or 'all standards')}"
+            f"{' × ' + markdown_text(mark['topic_id']) if mark['topic_id'] else ''}"
         )
-        mine = stated[stated["gap_id"] == gap_id]
+    for gap_id, mark in first.items():
         lines.append(
-            f"| “{markdown_text(first['quote'])}” | {markdown_text(first['kind'])} | "
-            f"{markdown_text(first['source'])}, "
-            f"{markdown_text(lines_text(first['lines']))} | "
-            f"{places} | {int((mine['verdict'] == 'agrees').sum())} | "
-            f"{int((mine['verdict'] == 'contradicts').sum())} |"
+            f"| “{markdown_text(mark['quote'])}” | {markdown_text(mark['kind'])} | "
+            f"{markdown_text(mark['source'])}, "
+            f"{markdown_text(lines_text(mark['lines']))} | "
+            f"{'; '.join(places[gap_id])} | {verdicts[gap_id, 'agrees']} | "
+            f"{verdicts[gap_id, 'contradicts']} |"
         )
     return lines + [""]
 

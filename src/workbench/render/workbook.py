@@ -20,12 +20,13 @@ import re
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
 from workbench.render.spreadsheet import FORMULA_STARTS
@@ -97,34 +98,64 @@ def _value(value: object) -> object:
     return str(value)
 
 
-def _fill(sheet: Worksheet, table: pd.DataFrame) -> None:
-    columns = [str(c) for c in table.columns]
-    rows = [columns] + [
-        [_value(v) for v in row] for row in table.itertuples(index=False, name=None)
+def _rows(table: pd.DataFrame) -> list[list[object]]:
+    """The header and the rows of ``table`` as cell values (see :func:`_value`)."""
+    columns = [
+        [v if type(v) is str else _value(v) for v in table.iloc[:, c].tolist()]
+        for c in range(table.shape[1])
     ]
-    widths = [len(c) for c in columns]
-    for r, row in enumerate(rows, start=1):
-        for c, value in enumerate(row, start=1):
+    header: list[object] = [str(c) for c in table.columns]
+    if not columns:
+        return [header] + [[] for _ in range(len(table))]
+    return [header] + [list(row) for row in zip(*columns, strict=True)]
+
+
+def _widths(rows: list[list[object]]) -> list[float]:
+    """Each column's width: its longest line of text or number, plus 2, within the bounds."""
+    widths = [0] * len(rows[0])
+    for row in rows:
+        for c, value in enumerate(row):
             if value is None:
                 continue
-            cell = sheet.cell(row=r, column=c)
             if isinstance(value, str):
-                text = cell_text(value)
-                cell.value = ooxml_text(text)
-                cell.data_type = "s"  # openpyxl would take "=..." for a formula
-                if formula_like(text):
-                    cell.quotePrefix = True
-                widths[c - 1] = max(widths[c - 1], max(map(len, text.splitlines() or [""])))
+                width = max(map(len, value.splitlines() or [""]))
             else:
-                cell.value = value
-                widths[c - 1] = max(widths[c - 1], len(str(value)))
-    for c, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(c)].width = min(
-            max(width + 2, MIN_WIDTH), MAX_WIDTH
-        )
+                width = len(str(value))
+            if width > widths[c]:
+                widths[c] = width
+    return [min(max(width + 2, MIN_WIDTH), MAX_WIDTH) for width in widths]
+
+
+def _fill(book: Workbook, name: str, table: pd.DataFrame) -> None:
+    """Add the sheet ``name`` holding ``table`` to the write-only ``book``.
+
+    A write-only sheet takes its columns, panes and filter before its first row, and then
+    streams the rows out (openpyxl's documented way to write a large workbook).
+    """
+    sheet = book.create_sheet(name)
+    rows = _rows(table)
+    for c, width in enumerate(_widths(rows), start=1):
+        sheet.column_dimensions[get_column_letter(c)].width = width
     sheet.freeze_panes = "A2"
-    last = get_column_letter(max(len(columns), 1))
+    last = get_column_letter(max(len(rows[0]), 1))
     sheet.auto_filter.ref = f"A1:{last}{len(rows)}"
+    for row in rows:
+        sheet.append([_text_cell(sheet, v) if isinstance(v, str) else v for v in row])
+
+
+def _text_cell(sheet: Any, text: str) -> str | Cell:
+    """A text cell holding ``text``, never a formula; quoted if a spreadsheet would run it.
+
+    Plain text is handed to openpyxl as a string, which it stores as text unless it starts
+    with ``=``; text a spreadsheet would run becomes a cell of its own, typed and quoted.
+    """
+    value = ooxml_text(cell_text(text))
+    if not formula_like(text):
+        return value
+    cell = WriteOnlyCell(sheet, value)
+    cell.data_type = "s"  # openpyxl would take "=..." for a formula
+    cell.quotePrefix = True
+    return cell
 
 
 def render_workbook(sheets: Sequence[Sheet]) -> bytes:
@@ -136,15 +167,15 @@ def render_workbook(sheets: Sequence[Sheet]) -> bytes:
     names = [s.name for s in sheets]
     if len(set(names)) != len(names) or not all(0 < len(n) <= 31 for n in names):
         raise ValueError(f"sheet names must be distinct and 1-31 characters: {names}")
-    book = Workbook()
-    book.remove(book.active)
+    book = Workbook(write_only=True)
     for sheet in sheets:
-        _fill(book.create_sheet(sheet.name), sheet.table)
+        _fill(book, sheet.name, sheet.table)
     # openpyxl cannot leave the dates out; the zip epoch stands for "no date", not the clock
     book.properties.created = book.properties.modified = datetime.datetime(*ZIP_DATE)
     book.properties.creator = "workbench"
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+    # stored, not deflated: _fixed_dates deflates each part once, as it rewrites them
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
         ExcelWriter(book, archive).save()  # openpyxl's save_workbook would stamp the time
     return _fixed_dates(buffer.getvalue())
 
