@@ -23,7 +23,8 @@ this module against the real script.
 
 One zygote serves a test process (each pytest-xdist worker has its own); it starts on the first
 call, accepts concurrent calls (each is served by its own forked monitor, which forks the
-command and reports its pid and exit status), and exits with the test process.
+command and reports its pid and exit status), and exits with the test process, having waited
+for every process it forked (so that ``time`` on the test run counts their CPU).
 """
 
 from __future__ import annotations
@@ -171,7 +172,7 @@ def _zygote_address() -> str:
             listener.listen(64)  # calls wait here while the zygote imports
             process = subprocess.Popen(
                 [sys.executable, __file__, str(listener.fileno()), str(os.getpid())],
-                stdin=subprocess.DEVNULL,
+                stdin=subprocess.PIPE,  # closed when this process is done with it
                 stdout=subprocess.DEVNULL,
                 pass_fds=[listener.fileno()],
             )
@@ -182,8 +183,13 @@ def _zygote_address() -> str:
 
 
 def _stop(process: subprocess.Popen, folder: str) -> None:
-    process.kill()
-    process.wait()
+    assert process.stdin is not None
+    process.stdin.close()
+    try:
+        process.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
     shutil.rmtree(folder, ignore_errors=True)
 
 
@@ -193,11 +199,16 @@ def _stop(process: subprocess.Popen, folder: str) -> None:
 
 
 def _serve(listener_fd: int, parent: int) -> None:
-    """Import what a command needs, then fork a monitor for each connection, for ever."""
+    """Import what a command needs, then fork a monitor for each connection until stdin ends.
+
+    Each monitor is waited for, so that the CPU time of the commands adds up in this process's
+    parent, as it would for commands started by the test process itself.
+    """
     ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
     if os.getppid() != parent:
         return
     import importlib
+    import select
 
     before = dict(os.environ)
     for name in PRELOAD:
@@ -205,17 +216,25 @@ def _serve(listener_fd: int, parent: int) -> None:
     # Variables the imports set (a real run's imports would set them in its environment).
     set_by_imports = {k: v for k, v in os.environ.items() if before.get(k) != v}
     listener = socket.socket(fileno=listener_fd)
-    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # monitors are reaped by the kernel
+    monitors: set[int] = set()
     while True:
-        connection, _ = listener.accept()
-        if os.fork() == 0:
-            listener.close()
-            signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-            try:
-                _monitor(connection, set_by_imports)
-            finally:
-                os._exit(0)
-        connection.close()
+        ready, _, _ = select.select([listener, sys.stdin], [], [], 1.0)
+        monitors -= {pid for pid in list(monitors) if os.waitpid(pid, os.WNOHANG)[0]}
+        if sys.stdin in ready:  # the test process closed it: it is done
+            break
+        if listener in ready:
+            connection, _ = listener.accept()
+            pid = os.fork()
+            if pid == 0:
+                listener.close()
+                try:
+                    _monitor(connection, set_by_imports)
+                finally:
+                    os._exit(0)
+            monitors.add(pid)
+            connection.close()
+    for pid in monitors:
+        os.waitpid(pid, 0)
 
 
 def _monitor(connection: socket.socket, set_by_imports: dict[str, str]) -> None:
