@@ -18,8 +18,8 @@ encodings, the import of the entry point itself: test_cli_help, test_lazy_import
 test_determinism's hash-seed build), signals and locks between real processes (test_kill,
 test_cli_pipes, test_output_safety), the README's commands as typed (test_readme), and at least
 ONE case of each fault suite (test_faults, test_faults_input, test_faults_evidence), so that an
-entry-point problem that forking would hide still fails a test. tests/unit/test_zygote.py tests
-this module against the real script.
+entry-point problem that forking would hide still fails a test. tests/integration/test_zygote.py
+compares this module with the real script.
 
 One zygote serves a test process (each pytest-xdist worker has its own); it starts on the first
 call, accepts concurrent calls (each is served by its own forked monitor, which forks the
