@@ -1,5 +1,6 @@
 """A build says how it is getting on: one line per stage on standard error, on a terminal
-or with --progress, nothing with --quiet, through the real console script."""
+or with --progress, nothing with --quiet, through the console script: forked from a
+pre-imported process (tests/zygote.py), and the real script where the terminal is tested."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import zygote
 from workbench.build import stage_label
 from workbench.dataflow import artefact_nodes, dataflow
 from workbench.validation import load_corpus
@@ -20,7 +22,7 @@ ENV = {"PATH": "/usr/bin:/bin", "COLUMNS": "80"}
 
 def test_progress_lines_name_each_stage_with_its_counts(repo_root, tmp_path):
     out = tmp_path / "out"
-    result = subprocess.run(
+    result = zygote.run(
         [str(WORKBENCH), "build", "--root", str(repo_root), "--out", str(out), "--progress"],
         capture_output=True,
         text=True,
@@ -63,7 +65,7 @@ def test_progress_lines_name_each_stage_with_its_counts(repo_root, tmp_path):
 
 def test_quiet_prints_nothing_and_still_builds(repo_root, tmp_path):
     out = tmp_path / "out"
-    result = subprocess.run(
+    result = zygote.run(
         [str(WORKBENCH), "build", "--root", str(repo_root), "--out", str(out), "--quiet"],
         capture_output=True,
         text=True,
@@ -104,7 +106,7 @@ def test_a_terminal_gets_progress_without_asking(repo_root, tmp_path):
 
 
 def test_quiet_and_progress_exclude_each_other(repo_root, tmp_path):
-    result = subprocess.run(
+    result = zygote.run(
         [
             str(WORKBENCH),
             "build",

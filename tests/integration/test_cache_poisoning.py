@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+import zygote
 from conftest import copy_root, tree_state
 from workbench.cache import CACHE_DIR, MANIFEST
 
@@ -25,7 +26,8 @@ DISCARDED = "cache: discarded {n} entries that failed verification"
 
 
 def run_build(root: Path, out: Path, *extra: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
+    """``workbench build`` through the console script, forked from a pre-imported process."""
+    return zygote.run(
         [str(WORKBENCH), "build", "--root", str(root), "--out", str(out), *extra],
         capture_output=True,
         text=True,

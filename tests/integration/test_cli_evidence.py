@@ -5,12 +5,12 @@ no item is listed twice, and ids are accepted as people type them."""
 from __future__ import annotations
 
 import re
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+import zygote
 from workbench.cli import main
 from workbench.gaps import CHANNEL_LABELS, CHANNELS, analyse_gaps
 from workbench.validation import load_corpus
@@ -29,16 +29,8 @@ def every_row(repo_root, analysis):
     row_ids = analysis.rows["row_id"].tolist()
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("COLUMNS", "80")
-        result = subprocess.run(
-            [
-                sys.executable,
-                "-c",
-                "import sys; from workbench.cli import main; sys.exit(main(sys.argv[1:]))",
-                "evidence",
-                "--root",
-                str(repo_root),
-                *row_ids,
-            ],
+        result = zygote.run(
+            [str(zygote.WORKBENCH), "evidence", "--root", str(repo_root), *row_ids],
             capture_output=True,
             text=True,
             check=False,
@@ -199,7 +191,7 @@ def test_an_item_lists_the_rows_that_rest_on_it(repo_root, capsys, monkeypatch, 
 
 def test_the_console_script_fits_a_narrow_terminal(repo_root):
     script = Path(sys.executable).parent / "workbench"
-    result = subprocess.run(
+    result = zygote.run(
         [str(script), "evidence", "--root", str(repo_root), "3.3"],
         capture_output=True,
         text=True,

@@ -5,23 +5,24 @@ the shared words are words of the two texts."""
 from __future__ import annotations
 
 import re
-import subprocess
 import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
+import zygote
 from workbench.cli import main
 from workbench.validation import load_corpus
 
 
 @pytest.fixture(scope="module")
 def run(repo_root, tmp_path_factory):
-    """Every reviewed framework at k = 3, the best 12 shown, through the console script."""
+    """Every reviewed framework at k = 3, the best 12 shown, through the console script
+    (forked from a pre-imported process, tests/zygote.py)."""
     out = tmp_path_factory.mktemp("suggest") / "candidates.csv"
     script = Path(sys.executable).parent / "workbench"
-    result = subprocess.run(
+    result = zygote.run(
         [
             str(script),
             "suggest-crosswalk",

@@ -5,12 +5,11 @@ FILE:ROW: COLUMN: lines, `workbench suggest-crosswalk` writes candidates and met
 from __future__ import annotations
 
 import csv
-import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
 
+import zygote
 from workbench.cli import main
 
 
@@ -118,11 +117,9 @@ def test_suggest_crosswalk_writes_candidates_and_metrics(repo_root, tmp_path, ca
 
 
 def test_suggest_crosswalk_rejects_an_unknown_framework(repo_root, tmp_path):
-    result = subprocess.run(
+    result = zygote.run(
         [
-            sys.executable,
-            "-m",
-            "workbench.cli",
+            str(zygote.WORKBENCH),
             "suggest-crosswalk",
             "--root",
             str(repo_root),

@@ -1,4 +1,5 @@
-"""``workbench diff`` through the console script: an edit of a corpus copy is named exactly.
+"""``workbench diff`` through the console script (forked from a pre-imported process,
+tests/zygote.py): an edit of a corpus copy is named exactly.
 
 Each test edits a copy of the shipped corpus in one place, and derives what the diff must
 report from the edit itself (the gap analysis of both corpora for the cells, the edited
@@ -18,6 +19,7 @@ import pandas as pd
 import pytest
 from markdown_it import MarkdownIt
 
+import zygote
 from conftest import rebuild, tree_state
 from workbench.gaps import analyse_gaps
 from workbench.validation import load_corpus
@@ -26,7 +28,7 @@ WORKBENCH = Path(sys.executable).parent / "workbench"
 
 
 def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run(
+    return zygote.run(
         [str(WORKBENCH), *args],
         capture_output=True,
         text=True,

@@ -1,10 +1,12 @@
 """The fault suite, input side: a broken descriptor, paths out of the corpus, ids and cycles,
 patterns RE2 rejects or that backtrack, and what ``workbench tidy`` may and may not touch.
 
-Every case runs the real console script on a copy of the shipped root (``tmp_root``) and
-asserts the exit code, one printed line (a full-match regular expression), no traceback, and
-that no file under the root (nor under an existing output folder, where ``build`` runs) changed
-unless the command's job is to change it. ``docs/faults.md`` lists each case with its line.
+Every case runs the console script on a copy of the shipped root (``tmp_root``), forked from a
+pre-imported process (tests/zygote.py) except the first case of ``CASES``, which runs the real
+script so that an entry-point problem forking would hide still fails. Each case asserts the
+exit code, one printed line (a full-match regular expression), no traceback, and that no file
+under the root (nor under an existing output folder, where ``build`` runs) changed unless the
+command's job is to change it. ``docs/faults.md`` lists each case with its line.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from pathlib import Path
 import pytest
 
 import faults
+import zygote
 from conftest import REPO_ROOT, copy_root, tree_state
 from workbench.build import build
 
@@ -33,9 +36,12 @@ ROUNDTABLES = "resources[7] (roundtables)"
 CHILDREN_ROW = faults.row_of(REPO_ROOT / "corpus/codebook.csv", "topic:children,")
 
 
-def run(*args: str, cwd: Path | None = None, timeout: float = 120) -> subprocess.CompletedProcess:
-    """Run the installed console script; fail the test (not hang) past ``timeout`` seconds."""
-    return subprocess.run(
+def run(
+    *args: str, cwd: Path | None = None, timeout: float = 120, real: bool = False
+) -> subprocess.CompletedProcess:
+    """Run the console script, forked (tests/zygote.py) or, if ``real``, the installed script
+    itself; fail the test (not hang) past ``timeout`` seconds."""
+    return (subprocess.run if real else zygote.run)(
         [str(WORKBENCH), *args], capture_output=True, text=True, timeout=timeout, cwd=cwd
     )
 
@@ -335,9 +341,10 @@ def results(tmp_path_factory, good_build) -> dict[str, dict]:
         out = folder / "out"
         shutil.copytree(good_build, out)
         before = tree_state(root, out)
-        validated = run("validate", "--root", str(root))
+        real = case == next(iter(CASES))  # one case through the real console script
+        validated = run("validate", "--root", str(root), real=real)
         after_validate = tree_state(root, out)
-        built = run("build", "--root", str(root), "--out", str(out))
+        built = run("build", "--root", str(root), "--out", str(out), real=real)
         return {
             "validate": validated,
             "build": built,

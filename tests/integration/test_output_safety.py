@@ -1,9 +1,11 @@
 """Outputs never replace a user's files: the guard, the lock and the repair of killed runs.
 
-Every case runs the real console script on a copy of the shipped root (``tmp_root``, inside
-``tmp_path``) and compares the state of the whole temporary tree (the root, the output and
-everything beside them) before and after: a refused command touches nothing, and says what it
-refused, why and what to do instead in one line, before doing any work.
+Every case runs the console script (forked from a pre-imported process, tests/zygote.py; the
+real script, and real processes, where a lock is held or a build is killed) on a copy of the
+shipped root (``tmp_root``, inside ``tmp_path``) and compares the state of the whole temporary
+tree (the root, the output and everything beside them) before and after: a refused command
+touches nothing, and says what it refused, why and what to do instead in one line, before doing
+any work.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from pathlib import Path
 import pytest
 
 import faults
+import zygote
 from conftest import tree_state
 from workbench.crosswalk_suggest import SUGGESTION_COLUMNS
 from workbench.outputs import MARKER
@@ -40,9 +43,10 @@ OLD_OUTPUT_ADVICE = (
 )
 
 
-def workbench(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    """Run the installed ``workbench`` console script in ``cwd``."""
-    return subprocess.run(
+def workbench(*args: str, cwd: Path, real: bool = False) -> subprocess.CompletedProcess:
+    """Run the ``workbench`` console script in ``cwd``: forked from a pre-imported process,
+    or, if ``real``, the installed script itself."""
+    return (subprocess.run if real else zygote.run)(
         [str(WORKBENCH), *args], cwd=cwd, capture_output=True, text=True, timeout=300
     )
 
@@ -333,7 +337,7 @@ def test_a_second_build_of_the_same_output_is_refused_at_once(tmp_root, previous
         first.send_signal(signal.SIGSTOP)  # held mid-build, whatever the machine's speed
         try:
             result = workbench(
-                "build", "--root", str(tmp_root), "--out", str(previous), cwd=tmp_root
+                "build", "--root", str(tmp_root), "--out", str(previous), cwd=tmp_root, real=True
             )
         finally:
             first.send_signal(signal.SIGCONT)
