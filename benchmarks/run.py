@@ -56,7 +56,11 @@ STAGES = (
 )
 TARGET_RATIO = 15.0
 TARGET_BUILD_100 = 30.0
-TARGET_BUILD_1_OVER_IMPORT = 2.0
+#: Each 1x build's target, as a multiple of the import baseline (``None``: reported alone).
+TARGET_BUILD_1_OVER_IMPORT: dict[str, float | None] = {
+    "cold": 6.0,
+    "warm": 2.0,
+}
 
 
 # --------------------------------------------------------------------------------------
@@ -299,11 +303,14 @@ def _format_table(
     for mode in BUILD_MODES:
         if 1 in builds:
             factor = builds[1][mode]["median_s"] / baseline["median_s"]
-            verdict = "met" if factor <= TARGET_BUILD_1_OVER_IMPORT else "MISSED"
+            seconds = f"{builds[1][mode]['median_s']:.3f} s = {factor:.2f} × baseline"
+            target = TARGET_BUILD_1_OVER_IMPORT.get(mode)
+            if target is None:
+                out.append(f"build(x1, {mode}): {seconds} (no target)")
+                continue
+            verdict = "met" if factor <= target else "MISSED"
             out.append(
-                f"target: build(x1, {mode}) ≤ {TARGET_BUILD_1_OVER_IMPORT:g} × import "
-                f"baseline — {builds[1][mode]['median_s']:.3f} s = {factor:.2f} × "
-                f"baseline: {verdict}"
+                f"target: build(x1, {mode}) ≤ {target:g} × import baseline — {seconds}: {verdict}"
             )
     for mode in BUILD_MODES:
         if 100 in builds:
