@@ -108,6 +108,18 @@ def missing_file(root: Path) -> None:
     (root / "corpus/roundtables.csv").unlink()
 
 
+def table_is_a_folder(root: Path) -> None:
+    """Put a folder where roundtables.csv was."""
+    (root / "corpus/roundtables.csv").unlink()
+    (root / "corpus/roundtables.csv").mkdir()
+
+
+def descriptor_is_a_folder(root: Path) -> None:
+    """Put a folder where corpus/datapackage.json was."""
+    (root / "corpus/datapackage.json").unlink()
+    (root / "corpus/datapackage.json").mkdir()
+
+
 def not_an_integer(root: Path) -> None:
     """Spell the first roundtable's number as a word."""
     path = root / "corpus/roundtables.csv"

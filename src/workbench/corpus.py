@@ -109,6 +109,17 @@ def _read_text(path: Path, file: str, problems: list[Problem]) -> str | None:
             )
         )
         return None
+    if not path.is_file():
+        problems.append(
+            Problem(
+                file,
+                None,
+                None,
+                "is a folder or a special file, not a CSV file; put the table's CSV file "
+                "in its place (restore it from version control)",
+            )
+        )
+        return None
     data = path.read_bytes()
     if not data.strip():
         problems.append(
@@ -877,6 +888,16 @@ def read_descriptor(root: Path) -> tuple[dict[str, Any] | None, list[Problem]]:
                 None,
                 "file is missing; a corpus root needs "
                 "corpus/datapackage.json (is --root the right folder?)",
+            )
+        ]
+    if not path.is_file():
+        return None, [
+            Problem(
+                file,
+                None,
+                None,
+                "is a folder or a special file, not a JSON file; put the corpus's "
+                "descriptor in its place (restore it from version control)",
             )
         ]
     try:

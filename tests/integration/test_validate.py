@@ -11,6 +11,7 @@ import pytest
 
 from faults import bom_and_crlf as _bom_and_crlf
 from faults import dangling_standard as _dangling_standard
+from faults import descriptor_is_a_folder as _descriptor_is_a_folder
 from faults import duplicate_bib_key as _duplicate_bib_key
 from faults import duplicate_roundtable as _duplicate_roundtable
 from faults import empty_file as _empty_file
@@ -21,6 +22,7 @@ from faults import malformed_bib as _malformed_bib
 from faults import missing_column as _missing_column
 from faults import missing_file as _missing_file
 from faults import not_an_integer as _not_an_integer
+from faults import table_is_a_folder as _table_is_a_folder
 from faults import too_few_fields as _too_few_fields
 from faults import unexpected_column as _unexpected_column
 from faults import wrong_count as _wrong_count
@@ -56,6 +58,14 @@ CASES = {
     "Latin-1": (_latin1, "not valid UTF-8"),
     "empty file": (_empty_file, "corpus/roundtables.csv: file is empty"),
     "missing file": (_missing_file, "corpus/roundtables.csv: file is missing"),
+    "a folder in place of a table": (
+        _table_is_a_folder,
+        "corpus/roundtables.csv: is a folder or a special file, not a CSV file",
+    ),
+    "a folder in place of the descriptor": (
+        _descriptor_is_a_folder,
+        "corpus/datapackage.json: is a folder or a special file, not a JSON file",
+    ),
     "not an integer": (
         _not_an_integer,
         "corpus/roundtables.csv:2: number: 'one' is not a whole number",
