@@ -77,11 +77,15 @@ def run(
     env: Mapping[str, str] | None = None,
     input: str | bytes | None = None,
     check: bool = False,
+    stdout: Any = None,
 ) -> subprocess.CompletedProcess:
     """Run the console script ``args`` (``[WORKBENCH, *arguments]``) as a forked process.
 
     The keywords mean what they mean to ``subprocess.run``; output is always captured (a
     command's output never mixes into the test's), and without ``input`` stdin is /dev/null.
+    ``stdout``, when given, is an open file the command writes its standard output to
+    instead (``result.stdout`` is then ``None``); ``capture_output=False`` says so, as
+    ``subprocess.run`` wants it said.
 
     Returns:
         The finished process: ``args``, ``returncode`` (``-N`` if killed by signal N), and
@@ -92,7 +96,7 @@ def run(
         subprocess.TimeoutExpired: the command ran past ``timeout`` seconds; it was killed.
         subprocess.CalledProcessError: ``check`` and a non-zero exit status.
     """
-    assert capture_output, "the forked console script always captures its output"
+    assert capture_output or stdout is not None, "the forked script captures what it is not given"
     args = [os.fspath(arg) for arg in args]
     assert Path(args[0]).name == "workbench", f"{args[0]} is not the workbench console script"
     textual = text or encoding is not None or errors is not None
@@ -103,20 +107,24 @@ def run(
         "cwd": os.fspath(cwd) if cwd is not None else os.getcwd(),
         "env": dict(os.environ if env is None else env),
     }
+    given = stdout
     with (
         tempfile.TemporaryFile() as stdin,
-        tempfile.TemporaryFile() as stdout,
+        tempfile.TemporaryFile() as captured,
         tempfile.TemporaryFile() as stderr,
     ):
         if input is not None:
             stdin.write(input)
             stdin.seek(0)
+        target = given if given is not None else captured
         pid, returncode, timed_out = _ask(
-            request, [stdin.fileno(), stdout.fileno(), stderr.fileno()], timeout
+            request, [stdin.fileno(), target.fileno(), stderr.fileno()], timeout
         )
-        out, err = _read(stdout), _read(stderr)
+        out: Any = _read(captured) if given is None else None
+        err: Any = _read(stderr)
     if textual:
-        out, err = _decode(out, encoding, errors), _decode(err, encoding, errors)
+        out = _decode(out, encoding, errors) if out is not None else None
+        err = _decode(err, encoding, errors)
     if timed_out:
         expired = subprocess.TimeoutExpired(args, timeout or 0, output=out, stderr=err)
         expired.pid = pid  # type: ignore[attr-defined]

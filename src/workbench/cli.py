@@ -72,6 +72,16 @@ def _cmd_build(args: argparse.Namespace) -> int:
     from workbench.outputs import BUILD, check_folder
 
     check_folder(args.out, args.root, BUILD)  # at once, before the imports
+    from workbench.render.index import LAST_EPOCH
+
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit() and int(epoch) > LAST_EPOCH:  # NumPy's import would fail on it
+        print(
+            f"workbench build: SOURCE_DATE_EPOCH={epoch!r} is past the year 9999; set it to "
+            "the build date in seconds since 1970 (UTC), or unset it; nothing was written",
+            file=sys.stderr,
+        )
+        return 1
     from workbench.build import build_report
 
     def progress(line: str) -> None:

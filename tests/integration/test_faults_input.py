@@ -526,3 +526,24 @@ def test_a_failure_between_write_and_rename_leaves_the_file_whole(tmp_root, monk
         tidy.tidy_root(tmp_root)
     assert path.read_bytes() == broken
     assert tree_state(tmp_root) == before, "no temporary file left beside it"
+
+
+def test_a_build_date_past_the_year_9999_gets_one_line_and_touches_nothing(tmp_path):
+    """SOURCE_DATE_EPOCH past 9999-12-31 breaks NumPy's import, so the real script (not the
+    pre-imported one, which has NumPy loaded already) must refuse it before any import."""
+    out = tmp_path / "out"
+    before = tree_state(REPO_ROOT / "corpus", tmp_path)
+    result = subprocess.run(
+        [str(WORKBENCH), "build", "--root", str(REPO_ROOT), "--out", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "SOURCE_DATE_EPOCH": "99999999999999999999"},
+    )
+    assert result.returncode == 1, result.stderr
+    assert result.stdout == ""
+    assert result.stderr.splitlines() == [
+        "workbench build: SOURCE_DATE_EPOCH='99999999999999999999' is past the year 9999; "
+        "set it to the build date in seconds since 1970 (UTC), or unset it; nothing was written"
+    ]
+    assert tree_state(REPO_ROOT / "corpus", tmp_path) == before

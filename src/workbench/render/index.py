@@ -575,6 +575,11 @@ def finding_tables(files: Mapping[str, bytes]) -> dict[str, pd.DataFrame]:
 # --------------------------------------------------------------------------------------
 
 
+#: The last second a build date can name (9999-12-31 23:59:59 UTC): past it, dates and
+#: libraries that read ``SOURCE_DATE_EPOCH`` at import (NumPy's f2py) fail.
+LAST_EPOCH = 253402300799
+
+
 def build_date(environ: Mapping[str, str] | None = None) -> str:
     """Return the build date the front page shows: from ``SOURCE_DATE_EPOCH`` when it is set
     (the reproducible-builds convention), else an empty string, so that two builds of the same
@@ -585,12 +590,16 @@ def build_date(environ: Mapping[str, str] | None = None) -> str:
         '2023-11-14 22:13 UTC'
         >>> build_date({})
         ''
+        >>> build_date({"SOURCE_DATE_EPOCH": "99999999999999999999"})
+        "not shown: SOURCE_DATE_EPOCH='99999999999999999999' is past any date this machine shows"
     """
     value = (os.environ if environ is None else environ).get("SOURCE_DATE_EPOCH", "").strip()
     if not value:
         return ""
     if not value.isdigit():
         return f"not shown: SOURCE_DATE_EPOCH={value!r} is not a whole number of seconds"
+    if int(value) > LAST_EPOCH:
+        return f"not shown: SOURCE_DATE_EPOCH={value!r} is past any date this machine shows"
     return datetime.fromtimestamp(int(value), UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
