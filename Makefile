@@ -47,8 +47,9 @@ lint: $(STAMP)  ## ruff lint and format check, mypy on src/
 docs: $(STAMP)  ## redraw docs/dataflow.png from the build's dataflow
 	$(BIN)/python -c "from workbench.dataflow import dataflow, dataflow_graph; \
 	from workbench.render.dataflow_figure import dataflow_figure; \
-	from workbench.render.figures import save_png; \
-	save_png(dataflow_figure(dataflow_graph(dataflow())), 'docs/dataflow.png')"
+	from workbench.render.figures import png_bytes; from workbench.tidy import write_atomically; \
+	from pathlib import Path; \
+	write_atomically(Path('docs/dataflow.png'), png_bytes(dataflow_figure(dataflow_graph(dataflow()))))"
 
 clean:  ## remove build outputs (keeps .venv)
 	rm -rf $(OUT) .pytest_cache
