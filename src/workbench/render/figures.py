@@ -73,7 +73,16 @@ def wrap_title(text: str, width_inches: float, fontsize: float) -> str:
 
 
 def png_bytes(fig, dpi: int = DPI) -> bytes:
-    """Return ``fig`` as PNG bytes at ``dpi``, with the options of every figure of a build."""
+    """Return ``fig`` as PNG bytes at ``dpi``, with the options of every figure of a build.
+
+    A figure laid out once by ``tight_layout()`` keeps a placeholder layout engine, which
+    makes ``savefig`` draw it twice (once to lay it out, with nothing to lay out); it is
+    dropped first, and the bytes are the same.
+    """
+    from matplotlib.layout_engine import PlaceHolderLayoutEngine
+
+    if isinstance(fig.get_layout_engine(), PlaceHolderLayoutEngine):
+        fig.set_layout_engine(None)
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", **{**SAVE_OPTIONS, "dpi": dpi})
     return buffer.getvalue()
@@ -84,9 +93,7 @@ def figure_png(fig) -> bytes:
 
     Notebooks display these bytes with ``IPython.display.Image``, whatever the backend.
     """
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", **SAVE_OPTIONS)
-    return buffer.getvalue()
+    return png_bytes(fig)
 
 
 #: Neutral greys, darkest first, for categories drawn apart from the Okabe-Ito colours (the
