@@ -453,7 +453,12 @@ def run_nodes(
     tables = [value for value in values.values() if isinstance(value, pd.DataFrame)]
     rows = sum(map(len, tables)) if tables else SHIPPED_ROWS
     mine, theirs = _split(flow, names, rows)
-    if _jobs(jobs) < 2 or not (mine and theirs) or not sys.platform.startswith("linux"):
+    if _jobs(jobs) > 1 and mine and theirs and sys.platform.startswith("linux"):
+        known = _shared_results(flow, mine, theirs, inputs)
+        if known:
+            flow = _Known(flow, known)
+            mine, theirs = _split(flow, names, rows, known)
+    if not (mine and theirs) or _jobs(jobs) < 2 or not sys.platform.startswith("linux"):
         done = _execute(flow, names, inputs)
     else:
         done = _with_worker(
@@ -462,6 +467,33 @@ def run_nodes(
     if digests is not None:
         digests.update({name[len(DIGEST) :]: d for name, d in done.items() if name[:1] == "\0"})
     return {name: done[name] for name in names}
+
+
+def _shared_results(
+    flow: Any, mine: Sequence[str], theirs: Sequence[str], inputs: dict[str, Any]
+) -> dict[str, Any]:
+    """Return, computed here before the worker is forked, the results that both shares need
+    (else each process would compute them) and the early cut-offs that read nothing else
+    (projections, cheap by definition), by name.
+
+    What the worker inherits from the fork costs it nothing, and knowing the cut-offs'
+    values prices the nodes that read them: an empty heat-map slot draws nothing.
+    """
+    nodes = flow.graph.nodes
+    ours = set().union(*(_upstream(flow, name) for name in mine))
+    others = set().union(*(_upstream(flow, name) for name in theirs))
+    shared = (ours & others) - set(mine) - set(theirs)
+    if not shared:
+        return {}
+    ready = shared | {name for name, node in nodes.items() if node.user_defined}
+    cut_offs = {
+        name
+        for name in (ours | others) - shared
+        if is_value_keyed(nodes[name]) and {d.name for d in nodes[name].dependencies} <= ready
+    }
+    wanted = sorted(shared | cut_offs)
+    results = flow.execute(wanted, inputs=inputs)
+    return {name: results[name] for name in wanted}
 
 
 def _with_worker(
@@ -547,7 +579,10 @@ EXHAUSTIVE_SPLIT = 16
 
 
 def _split(
-    flow: Any, names: Sequence[str], rows: int = SHIPPED_ROWS
+    flow: Any,
+    names: Sequence[str],
+    rows: int = SHIPPED_ROWS,
+    known: dict[str, Any] | None = None,
 ) -> tuple[list[str], list[str]]:
     """Split ``names`` in two shares whose costs are as even as they can be, each in node
     order.
@@ -556,16 +591,30 @@ def _split(
     artefacts, counted once: ``workbench.dataflow.costs``) plus the import of each heavy
     library those nodes need, counted once per process (on a corpus of ``rows`` rows: a
     node's cost grows with the corpus unless declared fixed); so figures tend to go together, and
-    results two artefacts share are computed once where that pays. Up to
+    results two artefacts share are computed once where that pays. A result in ``known``
+    (computed already) costs nothing, and so does a node given nothing but known ``None``
+    (an empty slot, which makes nothing). Up to
     :data:`EXHAUSTIVE_SPLIT` nodes, every split is tried (the first cheapest wins, so the
     split is deterministic); beyond, the costliest nodes go first, each to the share it
     makes cheaper.
     """
     nodes = flow.graph.nodes
+    known = known or {}
     upstream = {name: _upstream(flow, name) for name in names}
     involved = sorted(set().union(*upstream.values()))
     bit = {node: 1 << i for i, node in enumerate(involved)}
-    priced = [node_cost(nodes[node].tags, rows) for node in involved]
+
+    def free(node: str) -> bool:
+        """Known already, or given nothing but known ``None`` (an empty slot)."""
+        if node in known:
+            return True
+        given = [d.name for d in nodes[node].dependencies]
+        return bool(given) and all(n in known and known[n] is None for n in given)
+
+    priced = [
+        (0, frozenset[str]()) if free(node) else node_cost(nodes[node].tags, rows)
+        for node in involved
+    ]
     masks = [sum(bit[node] for node in upstream[name]) for name in names]
 
     def price(mask: int) -> int:

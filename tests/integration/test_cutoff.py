@@ -131,9 +131,11 @@ def test_the_cache_keeps_every_artefact_node_and_the_value_key_of_every_cut_off(
 def test_a_first_build_computes_each_cut_off_once_where_the_artefacts_need_it(
     tmp_root, tmp_path, shipped_build, monkeypatch
 ):
-    """With nothing to reuse, no cut-off value is computed ahead of the artefacts (alone, in
-    the parent, before the worker starts): its digest comes back from the run, and the keys
-    it gives are those a build with a cache works out before the run."""
+    """With nothing to reuse, the keys compute no cut-off value ahead of the run: each value
+    is computed once, by the run (in the parent before the worker forks when it reads only
+    results both processes need, else where its artefacts are made), its digest comes back
+    from the run, and the keys it gives are those a build with a cache works out before the
+    run."""
     import workbench.build
 
     def ahead(*arguments):

@@ -9,7 +9,7 @@ import os
 
 import pytest
 
-from workbench.build import _split, run_nodes
+from workbench.build import _shared_results, _split, run_nodes
 from workbench.dataflow import dataflow, node_module
 from workbench.dataflow.costs import IMPORT_COSTS, SHIPPED_ROWS, cost, node_cost
 
@@ -66,6 +66,30 @@ def boom_files() -> Artefacts:
 def pid_files() -> Artefacts:
     """The process that computed it."""
     return (file("pid.txt", str(os.getpid())),)
+
+
+@cost(1000)
+def pid_result() -> int:
+    """A result two costly artefacts read: the process that computed it."""
+    return os.getpid()
+
+
+@cost(3000)
+def heavy_reader_a_files(pid_result: int) -> Artefacts:
+    """One costly reader: where the result was computed, and where this node was."""
+    return (file("ra.txt", f"{pid_result} {os.getpid()}"),)
+
+
+@cost(3000)
+def heavy_reader_b_files(pid_result: int) -> Artefacts:
+    """Another: where the result was computed, and where this node was."""
+    return (file("rb.txt", f"{pid_result} {os.getpid()}"),)
+
+
+@cost(5000)
+def slot_files(maybe_slot: object) -> Artefacts:
+    """A costly figure, or nothing when its slot is empty."""
+    return () if maybe_slot is None else (file("slot.txt", "drawn"),)
 '''
 
 
@@ -154,3 +178,32 @@ def test_an_error_here_stops_the_worker(flow):
     with pytest.raises(ValueError, match="boom"):
         run_nodes(flow, ["fig_a_files", "boom_files"], {}, 2)
     assert multiprocessing.active_children() == []
+
+
+def test_a_result_both_shares_need_is_computed_once_before_the_worker_forks(flow):
+    # Together the readers cost 1000 + 3000 + 3000 in one process; apart, 4000 in each, so
+    # they go apart, and each would compute pid_result: it is computed here instead.
+    names = ["heavy_reader_a_files", "heavy_reader_b_files"]
+    assert sorted(map(len, _split(flow, names))) == [1, 1]
+    assert _shared_results(flow, ["heavy_reader_a_files"], ["heavy_reader_b_files"], {}) == {
+        "pid_result": os.getpid()
+    }
+    made = run_nodes(flow, names, {}, 2)
+    here = str(os.getpid())
+    pairs = [made[name][0].data.decode().split() for name in names]
+    assert [result for result, _ in pairs] == [here, here], "pid_result computed here"
+    assert len({node for _, node in pairs}) == 2, "one reader was computed in the worker"
+    assert multiprocessing.active_children() == []
+
+
+def test_a_node_given_only_a_known_none_is_priced_as_nothing(flow):
+    # slot_files declares 5 s; apart from the two tables (1.2 s and 0.3 s) it is the whole
+    # of one share. Known to be given None (an empty slot), it costs nothing, and the
+    # tables go apart instead: 1.2 s against 0.3 s.
+    names = ["slot_files", "big_table_files", "small_table_files"]
+    assert sorted(map(sorted, _split(flow, names))) == [
+        ["big_table_files", "small_table_files"],
+        ["slot_files"],
+    ]
+    split = _split(flow, names, SHIPPED_ROWS, {"maybe_slot": None})
+    assert not any({"big_table_files", "small_table_files"} <= set(share) for share in split)
