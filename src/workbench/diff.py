@@ -24,7 +24,7 @@ from pathlib import Path
 import pandas as pd
 
 from workbench.corpus import CORPUS_DIR, write_table
-from workbench.diff_tables import CHANGE_COLUMNS, DIFF_TABLES, EVIDENCE, KeyedTable
+from workbench.diff_tables import CHANGE_COLUMNS, DIFF_NODES, DIFF_TABLES, EVIDENCE, KeyedTable
 from workbench.outputs import DIFF, check_folder, replacing_folder
 from workbench.problems import Problem
 from workbench.render.diff import render_markdown
@@ -144,7 +144,9 @@ def read_side(folder: Path, label: str) -> Side:
 def build_side(folder: Path) -> Iterator[Path]:
     """Yield a build folder for ``folder``: itself, or a temporary build of a corpus root.
 
-    A corpus root is built into a temporary folder (never into the root), removed after.
+    A corpus root is built into a temporary folder (never into the root), removed after,
+    and only for the artefacts that hold the compared tables (:data:`DIFF_NODES`): no
+    figure, workbook or suggestion is made to be thrown away.
     """
     if is_build(folder):
         yield folder
@@ -153,7 +155,7 @@ def build_side(folder: Path) -> Iterator[Path]:
 
     with tempfile.TemporaryDirectory(prefix="workbench-diff-") as temp:
         out = Path(temp) / "build"
-        build(folder, out)
+        build(folder, out, DIFF_NODES)
         yield out
 
 

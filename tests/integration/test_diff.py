@@ -21,6 +21,8 @@ from markdown_it import MarkdownIt
 
 import zygote
 from conftest import rebuild, tree_state
+from workbench.build import make_artefacts
+from workbench.diff_tables import DIFF_TABLES, EVIDENCE
 from workbench.gaps import analyse_gaps
 from workbench.validation import load_corpus
 
@@ -68,6 +70,13 @@ def _removable_code(repo_root: Path):
             )
             return cell.row_id, cell.topic_id, items["coded_on"].iloc[0], removed
     pytest.fail("no cell rests on a single coded sentence")
+
+
+def test_each_compared_table_is_made_by_the_node_a_corpus_root_is_built_for(repo_root):
+    corpus = load_corpus(repo_root)
+    for table in (*DIFF_TABLES, EVIDENCE):
+        made = [a.name for a in make_artefacts(corpus, [table.node])]
+        assert table.file in made, f"{table.node} does not make {table.file}"
 
 
 def test_a_coding_override_is_named_with_the_cells_it_moves(repo_root, tmp_path, tmp_root):
