@@ -48,7 +48,7 @@ def test_axe_core_finds_no_serious_or_critical_violation(browser, shipped_build,
 
 
 @pytest.mark.parametrize("name", PAGES)
-def test_no_horizontal_overflow_at_390_px(browser, shipped_build, name, tmp_path):
+def test_no_horizontal_overflow_at_390_px(browser, shipped_build, name):
     context, page = open_page(browser, shipped_build / name, PHONE)
     try:
         assert page.evaluate("document.documentElement.scrollWidth") <= 390
@@ -58,7 +58,6 @@ def test_no_horizontal_overflow_at_390_px(browser, shipped_build, name, tmp_path
             .filter(e => e.getBoundingClientRect().right > 390.5)
             .map(e => e.tagName + '.' + e.className)""")
         assert wide == []
-        page.screenshot(path=str(tmp_path / f"{name}-390.png"), full_page=True)
     finally:
         context.close()
 
