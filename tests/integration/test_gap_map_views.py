@@ -51,7 +51,7 @@ def page_width(page) -> int:
 # ------------------------------------------------------------------------------------------
 
 
-def test_on_a_phone_every_cell_can_be_tapped_and_its_evidence_read(browser, built, tmp_path):
+def test_on_a_phone_every_cell_can_be_tapped_and_its_evidence_read(browser, built):
     html, analysis = built
     page = new_page(browser, PHONE, has_touch=True, is_mobile=True)
     open_map(page, built, f"#open={all_standards(analysis)}")
@@ -96,7 +96,6 @@ def test_on_a_phone_every_cell_can_be_tapped_and_its_evidence_read(browser, buil
         .evaluate("n => getComputedStyle(n, '::before').content")
         .startswith('"Evidence')
     )
-    page.screenshot(path=str(tmp_path / "phone.png"), full_page=True)
     assert page.errors == []
     page.context.close()
 
