@@ -22,6 +22,7 @@ the second process changes a byte of the output.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import inspect
 import json
@@ -521,17 +522,23 @@ def _with_worker(
             result = (False, error)
         try:
             sender.send(result)
+        except OSError:  # the parent stopped listening (it is stopping): nobody to tell
+            return
         except Exception as error:  # an unpicklable error: its text must do
-            sender.send((False, RuntimeError(f"{type(error).__name__}: {error}")))
+            with contextlib.suppress(OSError):
+                sender.send((False, RuntimeError(f"{type(error).__name__}: {error}")))
 
     worker = context.Process(target=work, name="workbench build worker", daemon=True)
     held = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
     try:
         worker.start()
-    finally:
+    except BaseException:
         signal.pthread_sigmask(signal.SIG_SETMASK, held)
-    sender.close()  # the worker holds the only writing end: its death ends ``recv``
+        raise
     try:
+        sender.close()  # the worker holds the only writing end: its death ends ``recv``
+        # A stop that came while the worker started is raised here, where it stops the worker
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
         done = mine()
         try:
             ok, made = receiver.recv()

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
+import time
 
 import pytest
 
-from workbench.build import _shared_results, _split, run_nodes
+from workbench.build import _shared_results, _split, _with_worker, run_nodes
 from workbench.dataflow import dataflow, node_module
 from workbench.dataflow.costs import IMPORT_COSTS, SHIPPED_ROWS, cost, node_cost
 
@@ -207,3 +209,34 @@ def test_a_node_given_only_a_known_none_is_priced_as_nothing(flow):
     ]
     split = _split(flow, names, SHIPPED_ROWS, {"maybe_slot": None})
     assert not any({"big_table_files", "small_table_files"} <= set(share) for share in split)
+
+
+class _Stop(Exception):
+    """What the test's SIGTERM handler raises (as the command line's handler raises its own)."""
+
+
+def test_a_stop_that_comes_while_the_worker_starts_stops_the_worker(monkeypatch):
+    # The stop signals are held while the worker is forked; one that came meanwhile is
+    # raised as soon as they are let through, and must still find the worker to stop.
+    from multiprocessing.context import ForkProcess
+
+    real_start = ForkProcess.start
+
+    def start(self):
+        real_start(self)
+        os.kill(os.getpid(), signal.SIGTERM)  # pending until the signals are let through
+
+    def stop(number, frame):
+        raise _Stop(number)
+
+    monkeypatch.setattr(ForkProcess, "start", start)
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        with pytest.raises(_Stop):
+            _with_worker(lambda: time.sleep(60) or {}, lambda: {})
+        assert multiprocessing.active_children() == [], "the worker was stopped"
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        for child in multiprocessing.active_children():
+            child.kill()
+            child.join()
