@@ -26,9 +26,8 @@ run: $(STAMP)  ## validate the corpus and regenerate every artefact into build/
 	$(BIN)/workbench build --root . --out $(OUT)
 
 test: $(STAMP)  ## run every test: unit, integration, doctests, browser and notebooks (nbval)
-	$(BIN)/python -m pytest $(PARALLEL)
 	$(BIN)/python -m pytest $(PARALLEL) --nbval --nbval-current-env \
-		--nbval-sanitize-with tests/nbval_sanitize.cfg notebooks/
+		--nbval-sanitize-with tests/nbval_sanitize.cfg tests src/workbench notebooks/
 
 validate: $(STAMP)  ## check the corpus only
 	$(BIN)/workbench validate --root .
