@@ -16,6 +16,7 @@ import datetime
 import io
 import math
 import numbers
+import operator
 import re
 import zipfile
 from collections.abc import Sequence
@@ -101,9 +102,11 @@ def _value(value: object) -> object:
 
 
 #: The characters :meth:`str.splitlines` breaks a line at, but for ``\n``.
-_OTHER_LINE_BREAKS = re.compile("[\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
-#: A formula-like start of a line (see :data:`FORMULA_STARTS`), for a column's joined text.
-_FORMULA_LINE = re.compile("^[" + re.escape("".join(FORMULA_STARTS)) + "]", re.MULTILINE)
+_OTHER_LINE_BREAKS = "\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+#: The first characters of formula-like text, and a text's first character ("" if empty):
+#: a column none of whose texts starts with one holds no formula-like text.
+_FORMULA_FIRSTS = frozenset(start[:1] for start in FORMULA_STARTS)
+_FIRST = operator.itemgetter(slice(0, 1))
 #: The exact types :func:`_value` returns unchanged.
 _PLAIN = frozenset({str, int, bool, type(None)})
 
@@ -126,7 +129,8 @@ def _column_values(column: pd.Series) -> list[object]:
 def _text_width(texts: list[str]) -> int:
     """The length of the longest line of ``texts`` (0 if there is none)."""
     joined = "\n".join(texts)
-    if joined.count("\n") == len(texts) - 1 and not _OTHER_LINE_BREAKS.search(joined):
+    # one search per character is quicker than a regular expression's scan of the text
+    if joined.count("\n") == len(texts) - 1 and not any(c in joined for c in _OTHER_LINE_BREAKS):
         return max(map(len, texts), default=0)  # no text holds a line break
     return max((max(map(len, t.splitlines() or [""])) for t in texts), default=0)
 
@@ -150,14 +154,14 @@ def _text_cells(sheet: Any, values: list[object]) -> list[object]:
 
     Most columns hold no control character, nothing that reads as an escape and no
     formula-like text; their strings are handed over as they are, found with one search of
-    the column's joined text.
+    the column's joined text and a look at each text's first character.
     """
     texts = [v for v in values if type(v) is str]
     joined = "\n".join(texts)
     if (
-        _ESCAPE_LIKE.search(joined)
+        ("_x" in joined and _ESCAPE_LIKE.search(joined))
         or ILLEGAL_CHARACTERS_RE.search(joined)
-        or _FORMULA_LINE.search(joined)
+        or not _FORMULA_FIRSTS.isdisjoint(map(_FIRST, texts))
     ):
         return [_text_cell(sheet, v) if isinstance(v, str) else v for v in values]
     return values
