@@ -282,7 +282,10 @@ class _FieldRules:
     minimum: int | None
     maximum: int | None
     enum: tuple[str, ...] | None
-    pattern: Any
+    pattern: str | None
+    #: ``pattern`` compiled on UTF-8 bytes: the same matches, without the RE2 wrapper's
+    #: conversion of every match's offsets from bytes to characters (3 times as fast)
+    utf8_pattern: Any
     max_length: int | None
 
     @classmethod
@@ -297,14 +300,16 @@ class _FieldRules:
             constraints.get("minimum"),
             constraints.get("maximum"),
             tuple(enum) if enum is not None else None,
-            compile_field_pattern(pattern) if pattern is not None else None,
+            pattern,
+            compile_field_pattern(pattern.encode("utf-8")) if pattern is not None else None,
             constraints.get("maxLength"),
         )
 
 
-def compile_field_pattern(pattern: str) -> Any:
+def compile_field_pattern(pattern: str | bytes) -> Any:
     """Compile a field's ``pattern`` constraint under RE2 (case-sensitive; linear time on any
-    value, whatever the pattern). Raises ``re2.error`` when RE2 rejects it."""
+    value, whatever the pattern); a ``bytes`` pattern matches UTF-8 bytes. Raises
+    ``re2.error`` when RE2 rejects it."""
     options = re2.Options()
     options.log_errors = False
     return re2.compile(pattern, options)
@@ -332,54 +337,30 @@ def shown(value: str, limit: int = 60) -> str:
     return f"{text} (holds {listed}{more}, not ASCII)"
 
 
-def _check_cell(
-    value: str, rules: _FieldRules, file: str, row: int, problems: list[Problem]
-) -> None:
-    column = rules.name
+def _cell_messages(value: str, rules: _FieldRules) -> tuple[str, ...]:
+    """What is wrong with ``value`` in the field ``rules``: one message per failed check."""
     if value == "":
-        if rules.required:
-            problems.append(Problem(file, row, column, "required value is empty; fill it in"))
-        return
+        return ("required value is empty; fill it in",) if rules.required else ()
+    messages: list[str] = []
     if value != value.strip():
-        problems.append(
-            Problem(file, row, column, "value has leading or trailing white space; remove it")
-        )
+        messages.append("value has leading or trailing white space; remove it")
     if rules.integer:
         if not _INTEGER.match(value):
-            problems.append(Problem(file, row, column, f"{value[:40]!r} is not a whole number"))
-            return
+            messages.append(f"{value[:40]!r} is not a whole number")
+            return tuple(messages)
         number = int(value)
         if rules.minimum is not None and number < rules.minimum:
-            problems.append(
-                Problem(file, row, column, f"{number} is below the minimum {rules.minimum}")
-            )
+            messages.append(f"{number} is below the minimum {rules.minimum}")
         if rules.maximum is not None and number > rules.maximum:
-            problems.append(
-                Problem(file, row, column, f"{number} is above the maximum {rules.maximum}")
-            )
+            messages.append(f"{number} is above the maximum {rules.maximum}")
     if rules.enum is not None and value not in rules.enum:
         allowed = ", ".join(rules.enum)
-        problems.append(
-            Problem(file, row, column, f"{shown(value)} is not allowed; use one of: {allowed}")
-        )
-    if rules.pattern is not None and not rules.pattern.fullmatch(value):
-        problems.append(
-            Problem(
-                file,
-                row,
-                column,
-                f"{shown(value)} does not match the pattern {rules.pattern.pattern}",
-            )
-        )
+        messages.append(f"{shown(value)} is not allowed; use one of: {allowed}")
+    if rules.pattern is not None and not rules.utf8_pattern.fullmatch(value.encode("utf-8")):
+        messages.append(f"{shown(value)} does not match the pattern {rules.pattern}")
     if rules.max_length is not None and len(value) > rules.max_length:
-        problems.append(
-            Problem(
-                file,
-                row,
-                column,
-                f"value is {len(value)} characters long; the limit is {rules.max_length}",
-            )
-        )
+        messages.append(f"value is {len(value)} characters long; the limit is {rules.max_length}")
+    return tuple(messages)
 
 
 def _check_rows(
@@ -391,26 +372,39 @@ def _check_rows(
     bad: set[int] = set()
     malformed: set[int] = set()
     checks = [_FieldRules.of(spec) for spec in fields]
+    whole: list[list[str]] = []  # the records with the header's number of fields
+    numbers: list[int] = []
     for record, row in zip(table.rows, table.row_numbers, strict=True):
-        if len(record) != width:
-            problems.append(
-                Problem(
-                    table.file,
-                    row,
-                    None,
-                    f"record has {len(record)} fields, "
-                    f"the header has {width}; check for a missing or extra "
-                    "comma or an unclosed quote",
-                )
-            )
-            bad.add(row)
-            malformed.add(row)
+        if len(record) == width:
+            whole.append(record)
+            numbers.append(row)
             continue
-        before = len(problems)
-        for value, rules in zip(record, checks, strict=True):
-            _check_cell(value, rules, table.file, row, problems)
-        if len(problems) != before:
-            bad.add(row)
+        problems.append(
+            Problem(
+                table.file,
+                row,
+                None,
+                f"record has {len(record)} fields, "
+                f"the header has {width}; check for a missing or extra "
+                "comma or an unclosed quote",
+            )
+        )
+        bad.add(row)
+        malformed.add(row)
+    # a value's messages depend on the value and the field alone: each distinct value of a
+    # column is checked once (ids and enums repeat; 1.07 million cells, 125,000 values at
+    # 100x), and only a column with a wrong value is scanned for the rows holding it
+    for index, rules in enumerate(checks):
+        column = [record[index] for record in whole]
+        wrong = {
+            value: messages for value in set(column) if (messages := _cell_messages(value, rules))
+        }
+        if not wrong:
+            continue
+        for value, row in zip(column, numbers, strict=True):
+            if value in wrong:
+                bad.add(row)
+                problems.extend(Problem(table.file, row, rules.name, m) for m in wrong[value])
     for spec in fields:
         if spec.get("constraints", {}).get("unique"):
             _check_unique(table, [spec["name"]], problems, "unique")
@@ -424,8 +418,13 @@ def _column(table: _RawTable, name: str) -> list[str]:
 
 def _check_unique(table: _RawTable, names: list[str], problems: list[Problem], what: str) -> None:
     columns = [_column(table, n) for n in names]
+    keys = list(zip(*columns, strict=True))
+    blank = ("",) * len(names)
+    # no key repeats but the blank one (which is skipped): nothing to report
+    if len(set(keys)) >= len(keys) - max(keys.count(blank) - 1, 0):
+        return
     seen: dict[tuple[str, ...], int] = {}
-    for key, row in zip(zip(*columns, strict=True), table.row_numbers, strict=True):
+    for key, row in zip(keys, table.row_numbers, strict=True):
         if all(part == "" for part in key):
             continue
         if key in seen:

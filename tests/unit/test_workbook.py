@@ -66,3 +66,18 @@ def test_control_characters_are_written_as_ooxml_escapes_not_refused():
     ]
     # openpyxl shows the stored escapes; Excel and LibreOffice read them as the characters
     assert values == ["bell_x0007_here", "_x005F_x0041_ literal", "two\nlines"]
+
+
+def test_widths_count_the_longest_line_and_the_longest_number():
+    table = pd.DataFrame(
+        {
+            "n": [5, -1234567890],  # the most negative number is the longest: 11 characters
+            "t": ["ab\ncdefghijkl", "x"],  # the longest line is 10 characters, not the 13
+            "f": [1234.5678, float("nan")],  # "1234.5678": 9 characters
+            "u": ["a\u2028" + "b" * 20, "c"],  # a line separator breaks the line too
+        }
+    )
+    data = render_workbook([Sheet("T", "t", table)])
+    sheet = openpyxl.load_workbook(io.BytesIO(data))["T"]
+    widths = {k: d.width for k, d in sheet.column_dimensions.items()}
+    assert widths == {"A": 11 + 2, "B": 10 + 2, "C": 9 + 2, "D": 20 + 2}

@@ -16,6 +16,7 @@ import datetime
 import io
 import math
 import numbers
+import operator
 import re
 import zipfile
 from collections.abc import Sequence
@@ -33,6 +34,8 @@ from workbench.render.spreadsheet import FORMULA_STARTS
 
 #: The date every part of the zip carries (the earliest a zip can hold), for fixed bytes.
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+#: The deflate level of the zip (zlib's default, 6, took 2 s of the 100x workbook's 23).
+ZIP_LEVEL = 1
 MIN_WIDTH, MAX_WIDTH = 8, 60
 
 
@@ -98,49 +101,95 @@ def _value(value: object) -> object:
     return str(value)
 
 
-def _rows(table: pd.DataFrame) -> list[list[object]]:
-    """The header and the rows of ``table`` as cell values (see :func:`_value`)."""
-    columns = [
-        [v if type(v) is str else _value(v) for v in table.iloc[:, c].tolist()]
-        for c in range(table.shape[1])
-    ]
-    header: list[object] = [str(c) for c in table.columns]
-    if not columns:
-        return [header] + [[] for _ in range(len(table))]
-    return [header] + [list(row) for row in zip(*columns, strict=True)]
+#: The characters :meth:`str.splitlines` breaks a line at, but for ``\n``.
+_OTHER_LINE_BREAKS = "\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+#: The first characters of formula-like text, and a text's first character ("" if empty):
+#: a column none of whose texts starts with one holds no formula-like text.
+_FORMULA_FIRSTS = frozenset(start[:1] for start in FORMULA_STARTS)
+_FIRST = operator.itemgetter(slice(0, 1))
+#: The exact types :func:`_value` returns unchanged.
+_PLAIN = frozenset({str, int, bool, type(None)})
 
 
-def _widths(rows: list[list[object]]) -> list[float]:
-    """Each column's width: its longest line of text or number, plus 2, within the bounds."""
-    widths = [0] * len(rows[0])
-    for row in rows:
-        for c, value in enumerate(row):
-            if value is None:
-                continue
-            if isinstance(value, str):
-                width = max(map(len, value.splitlines() or [""]))
-            else:
-                width = len(str(value))
-            if width > widths[c]:
-                widths[c] = width
-    return [min(max(width + 2, MIN_WIDTH), MAX_WIDTH) for width in widths]
+def _column_values(column: pd.Series) -> list[object]:
+    """A column's values as cell values (see :func:`_value`), converting only what needs it.
+
+    ``tolist`` already gives Python ints, floats, booleans and strings; only a float (a
+    missing value is NaN) or another type goes through :func:`_value`.
+    """
+    values = column.tolist()
+    types = set(map(type, values))
+    if types <= _PLAIN:
+        return values
+    if types <= _PLAIN | {float}:
+        return [None if v != v else v for v in values]  # NaN is the only float unequal to itself
+    return [v if type(v) is str else _value(v) for v in values]
+
+
+def _text_width(texts: list[str]) -> int:
+    """The length of the longest line of ``texts`` (0 if there is none)."""
+    joined = "\n".join(texts)
+    # one search per character is quicker than a regular expression's scan of the text
+    if joined.count("\n") == len(texts) - 1 and not any(c in joined for c in _OTHER_LINE_BREAKS):
+        return max(map(len, texts), default=0)  # no text holds a line break
+    return max((max(map(len, t.splitlines() or [""])) for t in texts), default=0)
+
+
+def _width(values: list[object]) -> float:
+    """A column's width: its longest line of text or number, plus 2, within the bounds."""
+    texts = [v for v in values if type(v) is str]
+    width = _text_width(texts)
+    if len(texts) < len(values):
+        others = [v for v in values if v is not None and type(v) is not str]
+        if others and set(map(type, others)) == {int}:
+            # the longest decimal integer is the largest or the most negative
+            width = max(width, len(str(max(others))), len(str(min(others))))
+        elif others:
+            width = max(width, max(len(str(v)) for v in others))
+    return min(max(width + 2, MIN_WIDTH), MAX_WIDTH)
+
+
+def _text_cells(sheet: Any, values: list[object]) -> list[object]:
+    """A column's values with each text as :func:`_text_cell` hands it to openpyxl.
+
+    Most columns hold no control character, nothing that reads as an escape and no
+    formula-like text; their strings are handed over as they are, found with one search of
+    the column's joined text and a look at each text's first character.
+    """
+    texts = [v for v in values if type(v) is str]
+    joined = "\n".join(texts)
+    if (
+        ("_x" in joined and _ESCAPE_LIKE.search(joined))
+        or ILLEGAL_CHARACTERS_RE.search(joined)
+        or not _FORMULA_FIRSTS.isdisjoint(map(_FIRST, texts))
+    ):
+        return [_text_cell(sheet, v) if isinstance(v, str) else v for v in values]
+    return values
 
 
 def _fill(book: Workbook, name: str, table: pd.DataFrame) -> None:
     """Add the sheet ``name`` holding ``table`` to the write-only ``book``.
 
     A write-only sheet takes its columns, panes and filter before its first row, and then
-    streams the rows out (openpyxl's documented way to write a large workbook).
+    streams the rows out (openpyxl's documented way to write a large workbook). The table is
+    read a column at a time, and each row handed over as a tuple of plain values (a cell of
+    its own only for text that needs the quote prefix).
     """
     sheet = book.create_sheet(name)
-    rows = _rows(table)
-    for c, width in enumerate(_widths(rows), start=1):
-        sheet.column_dimensions[get_column_letter(c)].width = width
+    columns = [
+        [str(label), *_column_values(table.iloc[:, c])] for c, label in enumerate(table.columns)
+    ]
+    for c, values in enumerate(columns, start=1):
+        sheet.column_dimensions[get_column_letter(c)].width = _width(values)
     sheet.freeze_panes = "A2"
-    last = get_column_letter(max(len(rows[0]), 1))
-    sheet.auto_filter.ref = f"A1:{last}{len(rows)}"
-    for row in rows:
-        sheet.append([_text_cell(sheet, v) if isinstance(v, str) else v for v in row])
+    last = get_column_letter(max(len(columns), 1))
+    sheet.auto_filter.ref = f"A1:{last}{len(table) + 1}"
+    if not columns:
+        for _ in range(len(table) + 1):
+            sheet.append([])
+        return
+    for row in zip(*(_text_cells(sheet, values) for values in columns), strict=True):
+        sheet.append(row)
 
 
 def _text_cell(sheet: Any, text: str) -> str | Cell:
@@ -174,22 +223,43 @@ def render_workbook(sheets: Sequence[Sheet]) -> bytes:
     book.properties.created = book.properties.modified = datetime.datetime(*ZIP_DATE)
     book.properties.creator = "workbench"
     buffer = io.BytesIO()
-    # stored, not deflated: _fixed_dates deflates each part once, as it rewrites them
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
+    with _FixedDateZip(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=ZIP_LEVEL) as archive:
         ExcelWriter(book, archive).save()  # openpyxl's save_workbook would stamp the time
-    return _fixed_dates(buffer.getvalue())
+    return buffer.getvalue()
 
 
-def _fixed_dates(data: bytes) -> bytes:
-    """Return the zip ``data`` with every member dated :data:`ZIP_DATE`, in the same order."""
-    out = io.BytesIO()
-    with (
-        zipfile.ZipFile(io.BytesIO(data)) as source,
-        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
-    ):
-        for info in source.infolist():
-            fixed = zipfile.ZipInfo(info.filename, date_time=ZIP_DATE)
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            fixed.external_attr = 0o644 << 16
-            target.writestr(fixed, source.read(info.filename))
-    return out.getvalue()
+class _FixedDateZip(zipfile.ZipFile):
+    """A zip whose every member is dated :data:`ZIP_DATE` and readable by all (mode 644).
+
+    openpyxl's writer adds each part by name or from a file, which would date it now.
+    """
+
+    def writestr(
+        self,
+        zinfo_or_arcname: str | zipfile.ZipInfo,
+        data: str | bytes,
+        compress_type: int | None = None,
+        compresslevel: int | None = None,
+    ) -> None:
+        """Add ``data`` as a member dated :data:`ZIP_DATE`."""
+        name = (
+            zinfo_or_arcname.filename
+            if isinstance(zinfo_or_arcname, zipfile.ZipInfo)
+            else zinfo_or_arcname
+        )
+        member = zipfile.ZipInfo(name, date_time=ZIP_DATE)
+        member.compress_type = self.compression
+        member.external_attr = 0o644 << 16
+        super().writestr(member, data, compress_type, compresslevel or self.compresslevel)
+
+    def write(
+        self,
+        filename: Any,
+        arcname: str | None = None,
+        compress_type: int | None = None,
+        compresslevel: int | None = None,
+    ) -> None:
+        """Add the file ``filename`` as the member ``arcname``, dated :data:`ZIP_DATE`."""
+        with open(filename, "rb") as handle:
+            data = handle.read()
+        self.writestr(arcname or str(filename), data, compress_type, compresslevel)
