@@ -390,9 +390,7 @@ def test_nothing_outside_the_corpus_is_read(case, results):
         assert "root:x:" not in results[case][command].stdout + results[case][command].stderr
 
 
-def test_a_backtracking_pattern_neither_hangs_validate_nor_build(
-    tmp_root, tmp_path, shipped_build
-):
+def test_a_backtracking_pattern_neither_hangs_validate_nor_build(tmp_root, tmp_path, shipped_build):
     backtracking_pattern(tmp_root)
     before = tree_state(tmp_root)
     validated = run("validate", "--root", str(tmp_root), timeout=60)

@@ -21,7 +21,7 @@ import re
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
 from openpyxl import Workbook
@@ -143,7 +143,8 @@ def _width(values: list[object]) -> float:
         others = [v for v in values if v is not None and type(v) is not str]
         if others and set(map(type, others)) == {int}:
             # the longest decimal integer is the largest or the most negative
-            width = max(width, len(str(max(others))), len(str(min(others))))
+            integers = cast(list[int], others)
+            width = max(width, len(str(max(integers))), len(str(min(integers))))
         elif others:
             width = max(width, max(len(str(v)) for v in others))
     return min(max(width + 2, MIN_WIDTH), MAX_WIDTH)
@@ -237,7 +238,7 @@ class _FixedDateZip(zipfile.ZipFile):
     def writestr(
         self,
         zinfo_or_arcname: str | zipfile.ZipInfo,
-        data: str | bytes,
+        data: Any,
         compress_type: int | None = None,
         compresslevel: int | None = None,
     ) -> None:
@@ -255,7 +256,7 @@ class _FixedDateZip(zipfile.ZipFile):
     def write(
         self,
         filename: Any,
-        arcname: str | None = None,
+        arcname: Any = None,
         compress_type: int | None = None,
         compresslevel: int | None = None,
     ) -> None:
