@@ -532,12 +532,9 @@ def _with_worker(
     held = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
     try:
         worker.start()
-    except BaseException:
-        signal.pthread_sigmask(signal.SIG_SETMASK, held)
-        raise
-    try:
         sender.close()  # the worker holds the only writing end: its death ends ``recv``
-        # A stop that came while the worker started is raised here, where it stops the worker
+        # A stop that came while the worker started is raised by here at the latest: in the
+        # block that stops the worker (another thread may take it even while it is held here)
         signal.pthread_sigmask(signal.SIG_SETMASK, held)
         done = mine()
         try:
@@ -551,11 +548,14 @@ def _with_worker(
             raise made
         worker.join()
     except BaseException:
-        worker.kill()
-        worker.join()
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+        if worker.pid is not None:  # forked: else, stopped mid-fork, it dies with this process
+            worker.kill()
+            worker.join()
         raise
     finally:
         receiver.close()
+        sender.close()
     return {**done, **made}
 
 
