@@ -25,8 +25,10 @@ def column_values(frame: pd.DataFrame, column: str) -> list[Any]:
     """
     series = frame[column]
     values = _iterated(series)
-    typed = isinstance(series.dtype, np.dtype) and series.dtype != object
-    if not typed and any(isinstance(v, np.generic) for v in values):
+    typed = isinstance(series.dtype, pd.StringDtype) or (
+        isinstance(series.dtype, np.dtype) and series.dtype != object
+    )
+    if not typed and any(issubclass(kind, np.generic) for kind in set(map(type, values))):
         values = [maybe_box_native(v) for v in values]
     return values
 

@@ -1459,7 +1459,11 @@ def stated_gap_agreement(
     if marks.empty:
         return pd.DataFrame(columns=GAP_AGREEMENT_COLUMNS)
     cells = cells[cells["topic_id"].isin(set(marks["topic_id"]))]
-    by_cell = {(c["row_id"], c["topic_id"]): c for c in row_dicts(cells)}
+    read = ["row_id", "topic_id", "row_label", "topic_label", "status", "status_note"]
+    by_cell = {
+        (c["row_id"], c["topic_id"]): c
+        for c in row_dicts(cells, [*read, "works", "works_uk", "works_evaluation"])
+    }
     works = evidence[
         evidence["channel"].isin(WORK_CHANNELS) & evidence["topic_id"].isin(set(marks["topic_id"]))
     ].drop_duplicates(["row_id", "topic_id", "evidence_id"])
