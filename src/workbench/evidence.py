@@ -146,6 +146,29 @@ def _own_comment(item: str) -> bool:
     return len(re.findall(r"[^\W\d_]{3,}", rest)) >= 2
 
 
+#: A bracket item that opens with ``see``.
+_SEE = re.compile(r"\s*see\b", re.IGNORECASE)
+
+
+@functools.lru_cache(maxsize=1024)  # asked once per citation of the bracket and per item
+def _bracket_items(
+    content: str,
+) -> tuple[list[tuple[int, int]], list[str], list[bool], list[bool]]:
+    """A bracket's ``;``-items: their bounds, texts, whether each has words of its own and
+    whether each opens with ``see`` (read, never changed, by the callers)."""
+    bounds, position = [], 0
+    for item in content.split(";"):
+        bounds.append((position, position + len(item)))
+        position += len(item) + 1
+    items = [content[a:b] for a, b in bounds]
+    return (
+        bounds,
+        items,
+        [_own_comment(item) for item in items],
+        [_SEE.match(item) is not None for item in items],
+    )
+
+
 def _own_items(content: str, offset: int) -> str:
     """The part of a bracket's content that comments on the citation at ``offset``, or ``""``.
 
@@ -160,16 +183,9 @@ def _own_items(content: str, offset: int) -> str:
         >>> _own_items(text, 0)
         ''
     """
-    bounds, position = [], 0
-    for item in content.split(";"):
-        bounds.append((position, position + len(item)))
-        position += len(item) + 1
-    items = [content[a:b] for a, b in bounds]
+    bounds, items, commented, sees = _bracket_items(content)
     mine = next(i for i, (a, b) in enumerate(bounds) if a <= offset <= b)
-    commented = [_own_comment(item) for item in items]
-    opening = next(
-        (i for i in range(mine, -1, -1) if re.match(r"\s*see\b", items[i], re.IGNORECASE)), None
-    )
+    opening = next((i for i in range(mine, -1, -1) if sees[i]), None)
     closing = next((i for i in range(mine, len(items)) if commented[i]), None)
     if opening is not None and closing is not None and not any(commented[opening:mine]):
         return content[bounds[opening][0] : bounds[closing][1]].strip()
@@ -252,6 +268,7 @@ def citation_clause(
     return (text or sentence.strip()), "clause"
 
 
+@functools.lru_cache(maxsize=1024)  # asked once per citation of the bracket
 def _uncommented(content: str) -> str:
     """A bracket's content without the items that comment on other citations (their own
     words would otherwise be read as this citation's clause)."""

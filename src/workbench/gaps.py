@@ -986,9 +986,11 @@ def gap_map(
     grid["evidence_count"] = sum(grid[f"count_{c}"] for c in EVIDENCE_CHANNELS)
     grid["framework_count"] = grid["count_framework"]
     grid["status"] = gap_status(grid, thresholds)
-    grid["status_note"] = [
-        status_note(c, thresholds) for c in row_dicts(grid, ["status", *WORK_COUNT_COLUMNS])
-    ]
+    noted = ["status", *WORK_COUNT_COLUMNS]
+    keys = list(zip(*(grid[c].tolist() for c in noted), strict=True))
+    # the cells share a few combinations of status and counts: one note for each
+    notes = {k: status_note(dict(zip(noted, k, strict=True)), thresholds) for k in set(keys)}
+    grid["status_note"] = [notes[k] for k in keys]
     demand = demanded_topics(codes)
     grid = grid.merge(demand, on=["row_id", "topic_id"], how="left")
     grid["demand"] = grid["demand_coded_by"].notna()
