@@ -6,7 +6,7 @@ import io
 
 import networkx as nx
 
-from workbench.dataflow.artefacts import graphml_bytes
+from workbench.render.graphml import graphml_bytes
 
 
 def _awkward_graph() -> nx.MultiDiGraph:

@@ -10,16 +10,13 @@ in its cache, lists it on ``index.html`` and describes its tables in
 
 from __future__ import annotations
 
-import io
 import json
 from pathlib import Path
 from typing import Any
-from xml.etree.ElementTree import ElementTree
 
 import networkx as nx
 import pandas as pd
 from hamilton.function_modifiers import parameterize, source
-from networkx.readwrite.graphml import GraphMLWriter
 
 from workbench import search
 from workbench.citations import AUDIT_COLUMNS, orphan_references, reference_audit_notes
@@ -37,6 +34,7 @@ from workbench.render.gap_map import (
     render_gap_map_html,
     render_gaps_markdown,
 )
+from workbench.render.graphml import graphml_bytes
 from workbench.render.references import render_csl_json, render_ris
 from workbench.render.search_figures import design_audit_figure, hits_by_facet_figure
 from workbench.render.search_report import prisma_s_json, prisma_s_markdown
@@ -156,25 +154,6 @@ def citation_files(
         file("references.ris", render_ris(bibliography, notes)),
         file("references.json", render_csl_json(bibliography, notes)),
     )
-
-
-def graphml_bytes(graph: nx.Graph) -> bytes:
-    """Return ``graph`` as GraphML: the bytes of ``nx.write_graphml_xml(graph, stream,
-    encoding="utf-8", prettyprint=True)``, serialised as text and encoded once.
-
-    networkx's ``write_graphml`` is its lxml writer when lxml is installed (openpyxl needs
-    it), whose bytes differ; its standard-library writer keeps them as they were. That writer
-    hands the tree to ElementTree with an encoding, which then encodes each of the million
-    pieces of a large graph one at a time through a text wrapper; written as text (the same
-    characters, the declaration ElementTree gives utf-8 in front), it takes a fraction of it.
-    """
-    writer = GraphMLWriter(encoding="utf-8", prettyprint=True)
-    writer.add_graph_element(graph)
-    writer.indent(writer.xml)
-    text = io.StringIO()
-    text.write("<?xml version='1.0' encoding='utf-8'?>\n")
-    ElementTree(writer.xml).write(text, encoding="unicode")
-    return text.getvalue().encode("utf-8", "xmlcharrefreplace")
 
 
 def graph_files(evidence_graph: nx.MultiDiGraph) -> Artefacts:
