@@ -131,14 +131,14 @@ def surface_forms(texts: Iterable[str]) -> dict[str, str]:
     return {stem: _surface_form(stem, counted) for stem in stems}
 
 
-def _surface_form(stem: str, counted: Sequence[dict[str, Counter]]) -> str | None:
+def _surface_form(stem: str, counted: Sequence[dict[str, Counter]]) -> str:
     """The word ``stem`` most often stands for in texts counted by :func:`_stem_counts` (the
-    first used among equals), or ``None`` when no text uses it."""
+    first used among equals), or the stem itself when no text uses it."""
     merged: Counter = Counter()
     for counts in counted:
         if stem in counts:
             merged.update(counts[stem])
-    return merged.most_common(1)[0][0] if merged else None
+    return merged.most_common(1)[0][0] if merged else stem
 
 
 @functools.lru_cache(maxsize=4096)
@@ -257,7 +257,7 @@ def _spelled(stems: str | None, *texts: str) -> str | None:
         return None
     # what surface_forms(texts) gives, for the few stems asked for rather than every stem
     counted = [_stem_counts(text) for text in texts]
-    return "; ".join(_surface_form(stem, counted) or stem for stem in stems.split("; "))
+    return "; ".join(_surface_form(stem, counted) for stem in stems.split("; "))
 
 
 def _fit_transform(vectoriser, texts: list[str]):

@@ -60,7 +60,7 @@ def row_dicts(frame: pd.DataFrame, columns: Sequence[str] | None = None) -> list
     return [dict(zip(names, row, strict=True)) for row in zip(*values, strict=True)]
 
 
-def row_tuples(frame: pd.DataFrame) -> Iterator[tuple]:
+def row_tuples(frame: pd.DataFrame) -> Iterator[Any]:
     """Return the rows of ``frame`` as named tuples, as ``frame.itertuples(index=False)``.
 
     The same tuples (the same field names and values), from whole columns: ``itertuples``
@@ -77,5 +77,6 @@ def row_tuples(frame: pd.DataFrame) -> Iterator[tuple]:
     if not names or len(names) > 254 or len(set(names)) != len(names):
         return frame.itertuples(index=False)
     columns = [_iterated(frame[name]) for name in frame.columns]
-    row = namedtuple("Pandas", names, rename=True)  # the class itertuples makes
+    # the class itertuples makes (field names known only at run time)
+    row = namedtuple("Pandas", names, rename=True)  # type: ignore[misc]
     return map(row._make, zip(*columns, strict=True))
