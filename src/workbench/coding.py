@@ -512,6 +512,9 @@ def apply_rules(
         if rule.intervention_type_id:
             of_type.setdefault(rule.intervention_type_id, []).append(index)
     matcher = CodebookMatcher(rules)
+    # texts recur (a guideline's text is the target of its every copy): each is matched once;
+    # what a match returns is only read below
+    seen: dict[str, dict[int, list[str]]] = {}
     rows = []
     for target_id, kind, text in zip(
         targets["target_id"].tolist(),
@@ -519,7 +522,12 @@ def apply_rules(
         targets["text"].tolist(),
         strict=True,
     ):
-        matched = matcher.match(text) if isinstance(text, str) else {}
+        if isinstance(text, str):
+            if text not in seen:
+                seen[text] = matcher.match(text)
+            matched = seen[text]
+        else:
+            matched = {}
         type_id = typed.get(target_id) if kind == "programme" else None
         for index in sorted({*matched, *(of_type.get(type_id, ()) if type_id else ())}):
             rule = rules[index]

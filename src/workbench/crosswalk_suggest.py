@@ -126,11 +126,19 @@ def surface_forms(texts: Iterable[str]) -> dict[str, str]:
         >>> forms["provid"], forms["qualiti"]
         ('provide', 'quality')
     """
-    seen: dict[str, Counter] = defaultdict(Counter)
-    for text in texts:
-        for stem, counts in _stem_counts(text).items():
-            seen[stem].update(counts)
-    return {stem: counts.most_common(1)[0][0] for stem, counts in seen.items()}
+    counted = [_stem_counts(text) for text in texts]
+    stems = dict.fromkeys(stem for counts in counted for stem in counts)
+    return {stem: _surface_form(stem, counted) for stem in stems}
+
+
+def _surface_form(stem: str, counted: Sequence[dict[str, Counter]]) -> str:
+    """The word ``stem`` most often stands for in texts counted by :func:`_stem_counts` (the
+    first used among equals), or the stem itself when no text uses it."""
+    merged: Counter = Counter()
+    for counts in counted:
+        if stem in counts:
+            merged.update(counts[stem])
+    return merged.most_common(1)[0][0] if merged else stem
 
 
 @functools.lru_cache(maxsize=4096)
@@ -247,8 +255,9 @@ def _spelled(stems: str | None, *texts: str) -> str | None:
     """Return '; '-joined stems as the words the two texts use for them."""
     if stems is None:
         return None
-    forms = surface_forms(texts)
-    return "; ".join(forms.get(stem, stem) for stem in stems.split("; "))
+    # what surface_forms(texts) gives, for the few stems asked for rather than every stem
+    counted = [_stem_counts(text) for text in texts]
+    return "; ".join(_surface_form(stem, counted) for stem in stems.split("; "))
 
 
 def _fit_transform(vectoriser, texts: list[str]):

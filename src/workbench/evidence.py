@@ -33,6 +33,7 @@ from workbench.citations import (
     parse_citations,
 )
 from workbench.coding import apply_rules
+from workbench.frames import row_dicts
 from workbench.works import field_enum
 
 #: Columns that describe one citation occurrence: where it stands, the work it names and its
@@ -92,24 +93,36 @@ _STOPS_AT_BRACKET = re.compile(
     re.IGNORECASE,
 )
 
+#: A round bracket, opening or closing.
+_BRACKET = re.compile(r"[()]")
+
 # --------------------------------------------------------------------------------------
 # Clauses
 # --------------------------------------------------------------------------------------
 
 
 def _mask_brackets(text: str) -> str:
-    """``text`` with everything inside round brackets replaced by spaces (same length)."""
-    masked, depth = [], 0
-    for char in text:
-        if char == "(":
-            depth += 1
-            masked.append(char)
-        elif char == ")":
-            depth = max(depth - 1, 0)
-            masked.append(char)
-        else:
-            masked.append(" " if depth else char)
+    """``text`` with everything inside round brackets replaced by spaces (same length).
+
+    Examples:
+        >>> _mask_brackets("a (b (c) d) e) f (g")
+        'a (  ( )  ) e) f ( '
+    """
+    masked, depth, last = [], 0, 0
+    for bracket in _BRACKET.finditer(text):
+        at = bracket.start()
+        masked.append(" " * (at - last) if depth else text[last:at])
+        masked.append(text[at])
+        depth = depth + 1 if text[at] == "(" else max(depth - 1, 0)
+        last = at + 1
+    masked.append(" " * (len(text) - last) if depth else text[last:])
     return "".join(masked)
+
+
+@functools.lru_cache(maxsize=256)  # asked once per citation of the same sentence
+def _clause_breaks(sentence: str) -> tuple[int, ...]:
+    """Where the clauses of ``sentence`` break (:data:`_CLAUSE_BREAK`, brackets masked)."""
+    return tuple(m.start() for m in _CLAUSE_BREAK.finditer(_mask_brackets(sentence)))
 
 
 def _bracket_around(text: str, start: int, end: int) -> tuple[int, int] | None:
@@ -133,6 +146,29 @@ def _own_comment(item: str) -> bool:
     return len(re.findall(r"[^\W\d_]{3,}", rest)) >= 2
 
 
+#: A bracket item that opens with ``see``.
+_SEE = re.compile(r"\s*see\b", re.IGNORECASE)
+
+
+@functools.lru_cache(maxsize=1024)  # asked once per citation of the bracket and per item
+def _bracket_items(
+    content: str,
+) -> tuple[list[tuple[int, int]], list[str], list[bool], list[bool]]:
+    """A bracket's ``;``-items: their bounds, texts, whether each has words of its own and
+    whether each opens with ``see`` (read, never changed, by the callers)."""
+    bounds, position = [], 0
+    for item in content.split(";"):
+        bounds.append((position, position + len(item)))
+        position += len(item) + 1
+    items = [content[a:b] for a, b in bounds]
+    return (
+        bounds,
+        items,
+        [_own_comment(item) for item in items],
+        [_SEE.match(item) is not None for item in items],
+    )
+
+
 def _own_items(content: str, offset: int) -> str:
     """The part of a bracket's content that comments on the citation at ``offset``, or ``""``.
 
@@ -147,16 +183,9 @@ def _own_items(content: str, offset: int) -> str:
         >>> _own_items(text, 0)
         ''
     """
-    bounds, position = [], 0
-    for item in content.split(";"):
-        bounds.append((position, position + len(item)))
-        position += len(item) + 1
-    items = [content[a:b] for a, b in bounds]
+    bounds, items, commented, sees = _bracket_items(content)
     mine = next(i for i, (a, b) in enumerate(bounds) if a <= offset <= b)
-    commented = [_own_comment(item) for item in items]
-    opening = next(
-        (i for i in range(mine, -1, -1) if re.match(r"\s*see\b", items[i], re.IGNORECASE)), None
-    )
+    opening = next((i for i in range(mine, -1, -1) if sees[i]), None)
     closing = next((i for i in range(mine, len(items)) if commented[i]), None)
     if opening is not None and closing is not None and not any(commented[opening:mine]):
         return content[bounds[opening][0] : bounds[closing][1]].strip()
@@ -213,8 +242,7 @@ def citation_clause(
         anchor_start, anchor_end = bracket
     else:
         anchor_start, anchor_end = start, end
-    masked = _mask_brackets(sentence)
-    breaks = [m.start() for m in _CLAUSE_BREAK.finditer(masked)]
+    breaks = _clause_breaks(sentence)
     begin = max(
         [b + 1 for b in breaks if b < anchor_start]
         + [e for e in earlier if e <= anchor_start]
@@ -240,6 +268,7 @@ def citation_clause(
     return (text or sentence.strip()), "clause"
 
 
+@functools.lru_cache(maxsize=1024)  # asked once per citation of the bracket
 def _uncommented(content: str) -> str:
     """A bracket's content without the items that comment on other citations (their own
     words would otherwise be read as this citation's clause)."""
@@ -411,22 +440,27 @@ def citation_support(
             )
         ],
     )
+    # the occurrences of each sentence, in order (what a groupby gives, without a frame each)
+    cited_in: dict[tuple[Any, Any], list[int]] = {}
+    for position, key in enumerate(
+        zip(occurrences["location"].tolist(), occurrences["sentence"].tolist(), strict=True)
+    ):
+        if not (pd.isna(key[0]) or pd.isna(key[1])):
+            cited_in.setdefault(key, []).append(position)
+    printed = occurrences["cited_as"].tolist()
     clauses: dict[int, tuple[str, str]] = {}
-    for (_, sentence), group in occurrences.groupby(["location", "sentence"], sort=False):
-        for position, found in zip(
-            group.index, sentence_clauses(sentence, group["cited_as"].tolist()), strict=True
-        ):
-            clauses[position] = found
-    occurrences["clause"] = [clauses[i][0] for i in occurrences.index]
-    occurrences["unit"] = [clauses[i][1] for i in occurrences.index]
-    info = works.set_index("work_id")
-    occurrences["listed"] = occurrences["work_id"].map(
-        lambda w: _truthy(info.at[w, "listed"]) if w in info.index else pd.NA
-    )
+    for (_, sentence), positions in cited_in.items():
+        found = sentence_clauses(sentence, [printed[i] for i in positions])
+        clauses.update(zip(positions, found, strict=True))
+    occurrences["clause"] = [clauses[i][0] for i in range(len(occurrences))]
+    occurrences["unit"] = [clauses[i][1] for i in range(len(occurrences))]
+    work_ids = occurrences["work_id"].tolist()
+    known = dict(zip(works["work_id"].tolist(), range(len(works)), strict=True))
+    listed = [_truthy(v) for v in works["listed"].tolist()]
+    occurrences["listed"] = [listed[known[w]] if w in known else pd.NA for w in work_ids]
     for column in ("design", "country"):
-        occurrences[column] = occurrences["work_id"].map(
-            lambda w, c=column: _text(info.at[w, c]) if w in info.index else ""
-        )
+        values = [_text(v) for v in works[column].tolist()]
+        occurrences[column] = [values[known[w]] if w in known else "" for w in work_ids]
     targets = pd.DataFrame(
         {
             "target_id": occurrences["occurrence_id"],
@@ -449,7 +483,7 @@ def citation_support(
     for target, topic in rule:
         rule_topics.setdefault(target, []).append(topic)
     records = []
-    for row in occurrences[OCCURRENCE_COLUMNS].to_dict("records"):
+    for row in row_dicts(occurrences, OCCURRENCE_COLUMNS):
         mine = set(curated.get(row["work_id"], [])) if row["work_id"] else set()
         proposed_here = set(rule_topics.get(row["occurrence_id"], []))
         topics = sorted(mine | proposed_here, key=lambda t: (order.get(t, len(order)), t))

@@ -62,6 +62,7 @@ from workbench.evidence import (
     enum_labels,
     is_evaluation,
 )
+from workbench.frames import row_dicts, row_tuples
 from workbench.graph import build_graph
 
 
@@ -320,7 +321,7 @@ def map_rows(standards: pd.DataFrame, guidelines: pd.DataFrame) -> pd.DataFrame:
         ``row_label`` (``Standard 5``, ``Guideline 5.2``), the verbatim ``text`` and ``order``.
     """
     rows = []
-    for standard in standards.to_dict("records"):
+    for standard in row_dicts(standards):
         rows.append(
             {
                 "row_id": standard["standard_id"],
@@ -331,7 +332,7 @@ def map_rows(standards: pd.DataFrame, guidelines: pd.DataFrame) -> pd.DataFrame:
                 "text": standard["text"],
             }
         )
-    for guideline in guidelines.to_dict("records"):
+    for guideline in row_dicts(guidelines):
         rows.append(
             {
                 "row_id": guideline["guideline_id"],
@@ -470,10 +471,10 @@ def narrative_links(
     evaluated = _evaluations(graph)
     own = {row_id: _own_links(graph, row_id, evaluated) for row_id in rows["row_id"]}
     guidelines_of: dict[str, list[str]] = {}
-    for row in rows[rows["level"] == "guideline"].itertuples(index=False):
+    for row in row_tuples(rows[rows["level"] == "guideline"]):
         guidelines_of.setdefault(row.standard_id, []).append(row.row_id)
     records: list[dict[str, Any]] = []
-    for row in rows.itertuples(index=False):
+    for row in row_tuples(rows):
         if row.level == "standard":
             members = [row.row_id] + guidelines_of.get(row.row_id, [])
         else:
@@ -504,10 +505,10 @@ def framework_links(
     related = related[related["reference_id"].astype(str).str.startswith("framework_item:")]
     standard_of = dict(zip(rows["row_id"], rows["standard_id"], strict=True))
     guidelines_of: dict[str, list[str]] = {}
-    for row in rows[rows["level"] == "guideline"].itertuples(index=False):
+    for row in row_tuples(rows[rows["level"] == "guideline"]):
         guidelines_of.setdefault(row.standard_id, []).append(row.row_id)
     records = []
-    for mapping in related.to_dict("records"):
+    for mapping in row_dicts(related):
         focal, item = mapping["focal_id"], mapping["reference_id"]
         if focal not in standard_of:
             continue
@@ -617,7 +618,7 @@ def _receivers(rows: pd.DataFrame) -> dict[str, list[str]]:
     """For each row, the rows its own text's links reach: itself, and its guidelines (a
     standard) or its standard (a guideline)."""
     receivers: dict[str, list[str]] = {r: [r] for r in rows["row_id"]}
-    for row in rows[rows["level"] == "guideline"].itertuples(index=False):
+    for row in row_tuples(rows[rows["level"] == "guideline"]):
         receivers.setdefault(row.standard_id, [row.standard_id]).append(row.row_id)
         receivers[row.row_id].append(row.standard_id)
     return receivers
@@ -665,7 +666,7 @@ def work_links(support: pd.DataFrame, rows: pd.DataFrame, labels: dict[str, str]
     occurrences = support[support["work_id"].astype(str) != ""].drop_duplicates("occurrence_id")
     receivers = _receivers(rows)
     records: list[dict[str, Any]] = []
-    for occ in occurrences.to_dict("records"):
+    for occ in row_dicts(occurrences):
         own = own_row(str(occ["location"]))
         if own not in receivers:
             continue
@@ -985,9 +986,11 @@ def gap_map(
     grid["evidence_count"] = sum(grid[f"count_{c}"] for c in EVIDENCE_CHANNELS)
     grid["framework_count"] = grid["count_framework"]
     grid["status"] = gap_status(grid, thresholds)
-    grid["status_note"] = [
-        status_note(c, thresholds) for c in grid[["status", *WORK_COUNT_COLUMNS]].to_dict("records")
-    ]
+    noted = ["status", *WORK_COUNT_COLUMNS]
+    keys = list(zip(*(grid[c].tolist() for c in noted), strict=True))
+    # the cells share a few combinations of status and counts: one note for each
+    notes = {k: status_note(dict(zip(noted, k, strict=True)), thresholds) for k in set(keys)}
+    grid["status_note"] = [notes[k] for k in keys]
     demand = demanded_topics(codes)
     grid = grid.merge(demand, on=["row_id", "topic_id"], how="left")
     grid["demand"] = grid["demand_coded_by"].notna()
@@ -1327,7 +1330,7 @@ def gap_register(
             "status": selected["status"],
             "evidence_count": selected["evidence_count"],
             "framework_count": selected["framework_count"],
-            "sentence": [gap_sentence(cell, thresholds) for cell in selected.to_dict("records")],
+            "sentence": [gap_sentence(cell, thresholds) for cell in row_dicts(selected)],
             "row_text": selected["row_id"].map(texts),
             "existing_evidence": [
                 summaries.get((r, t), "none")
@@ -1394,7 +1397,7 @@ def stated_gap_marks(
             if topic in known_topics:
                 topics_of.setdefault(gap, []).append(topic)
     records = []
-    for gap in stated.to_dict("records"):
+    for gap in row_dicts(stated):
         row = gap.get("row_id") if isinstance(gap.get("row_id"), str) else ""
         row = row if row in known_rows else ""
         base = {
@@ -1458,7 +1461,11 @@ def stated_gap_agreement(
     if marks.empty:
         return pd.DataFrame(columns=GAP_AGREEMENT_COLUMNS)
     cells = cells[cells["topic_id"].isin(set(marks["topic_id"]))]
-    by_cell = {(c["row_id"], c["topic_id"]): c for c in cells.to_dict("records")}
+    read = ["row_id", "topic_id", "row_label", "topic_label", "status", "status_note"]
+    by_cell = {
+        (c["row_id"], c["topic_id"]): c
+        for c in row_dicts(cells, [*read, "works", "works_uk", "works_evaluation"])
+    }
     works = evidence[
         evidence["channel"].isin(WORK_CHANNELS) & evidence["topic_id"].isin(set(marks["topic_id"]))
     ].drop_duplicates(["row_id", "topic_id", "evidence_id"])
@@ -1538,7 +1545,7 @@ def stated_gap_agreement(
     # alone (see _contradicts), so each such pair is worked out once, not once per mark
     by_topic: dict[tuple[bool, str], list[tuple[dict, str]]] = {}
     wholes: dict[tuple[bool, str], tuple[dict, str]] = {}
-    for mark in marks[marks["topic_id"] != ""].to_dict("records"):
+    for mark in row_dicts(marks[marks["topic_id"] != ""]):
         topic = mark["topic_id"]
         if mark["scope"] == "cell":
             cell = by_cell.get((mark["row_id"], topic))
@@ -1722,23 +1729,23 @@ def item_labels(corpus: Corpus, graph: nx.MultiDiGraph | None = None) -> dict[st
     labels: dict[str, str] = {}
     if graph is not None:
         labels.update({str(n): str(d.get("label", n)) for n, d in graph.nodes(data=True)})
-    for ref in corpus.references.to_dict("records"):
+    for ref in row_dicts(corpus.references):
         year = (
             f"{ref['year']}{ref['year_suffix'] or ''}"
             if ref["year_suffix"] and not str(ref["year"]).endswith(ref["year_suffix"])
             else str(ref["year"])
         )
         labels[ref["ref_id"]] = f"{_author_text(ref['surnames'])} ({year}) {ref['title']}"
-    for rt in corpus["roundtables"].to_dict("records"):
+    for rt in row_dicts(corpus["roundtables"]):
         labels[rt["roundtable_id"]] = f"Roundtable {rt['number']}: {rt['topic']}"
-    for c in corpus["consultations"].to_dict("records"):
+    for c in row_dicts(corpus["consultations"]):
         labels[c["consultation_id"]] = f"Consultation with {c['participant_group']}"
-    for p in corpus["programmes"].to_dict("records"):
+    for p in row_dicts(corpus["programmes"]):
         labels[p["programme_id"]] = str(p["name"])
     frameworks = dict(
         zip(corpus["frameworks"]["framework_id"], corpus["frameworks"]["name"], strict=True)
     )
-    for item in corpus["framework_items"].to_dict("records"):
+    for item in row_dicts(corpus["framework_items"]):
         name = frameworks.get(item["framework_id"], item["framework_id"])
         labels[item["item_id"]] = f"{name} {item['code']}: {item['label']}"
     return labels

@@ -50,6 +50,7 @@ from workbench.citations import (
     parse_bracket,
     resolve_citations,
 )
+from workbench.frames import row_dicts
 
 #: Every node kind the graph uses.
 NODE_KINDS = (
@@ -109,7 +110,7 @@ def _rows(corpus, table: str) -> pd.DataFrame:
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     """The rows of ``frame`` as dictionaries (far cheaper than one Series a row)."""
-    return frame.to_dict("records")
+    return row_dicts(frame)
 
 
 def _provenance(row) -> dict:
@@ -316,7 +317,7 @@ def _add_evidence(graph: nx.MultiDiGraph, corpus, audit: pd.DataFrame | None) ->
         return
     if audit is None:
         audit = citation_audit(corpus)
-    for row in audit[audit["counts_for"] != ""].to_dict("records"):
+    for row in row_dicts(audit[audit["counts_for"] != ""]):
         _edge(
             graph,
             row["location"],
@@ -330,7 +331,7 @@ def _add_evidence(graph: nx.MultiDiGraph, corpus, audit: pd.DataFrame | None) ->
             finding=finding(row["status"], row["note"]),
         )
     quotes = extract_attributions(citation_texts(corpus))
-    for row in quotes.to_dict("records"):
+    for row in row_dicts(quotes):
         _edge(
             graph,
             row["location"],
@@ -348,7 +349,7 @@ def _add_evidence(graph: nx.MultiDiGraph, corpus, audit: pd.DataFrame | None) ->
 def _add_evaluations(graph: nx.MultiDiGraph, corpus) -> None:
     """``evaluated_by`` edges: each programme's evaluation citations, resolved in one pass."""
     cited = []
-    for row in _rows(corpus, "programmes").to_dict("records"):
+    for row in row_dicts(_rows(corpus, "programmes")):
         for citation in parse_bracket(_text(row.get("evaluation"))):
             cited.append(
                 {
@@ -362,7 +363,7 @@ def _add_evaluations(graph: nx.MultiDiGraph, corpus) -> None:
             )
     if not cited:
         return
-    for found in resolve_citations(pd.DataFrame(cited), corpus.references).to_dict("records"):
+    for found in row_dicts(resolve_citations(pd.DataFrame(cited), corpus.references)):
         # Resolved only: a programme's evaluation is cited from the other documents, whose
         # works the report's reference list does not hold (Humphreys et al., 2018 on Safe &
         # Together is not the 2020 book), so a near miss there names another work.

@@ -22,10 +22,14 @@ import io
 import itertools
 import re
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
+from typing import Any
 
 import pandas as pd
+
+from workbench.frames import row_dicts
 
 #: Facets in the order they are reported; ``spelling`` combines the two spelling facets.
 FACETS: tuple[str, ...] = (
@@ -467,7 +471,7 @@ def _word_change(a: str, b: str, rules: RuleSet) -> str | None:
     return _WORD_ELEMENT[differing.pop()] if differing else "term"
 
 
-def compare_pair(a: pd.Series, b: pd.Series, rules: RuleSet) -> dict | None:
+def compare_pair(a: Mapping[str, Any], b: Mapping[str, Any], rules: RuleSet) -> dict | None:
     """Describe how two searches differ if they differ by exactly one element, else None.
 
     Elements: a ``spelling``, a ``number`` (singular/plural), a ``noun``, another ``term``
@@ -527,7 +531,12 @@ def compare_pair(a: pd.Series, b: pd.Series, rules: RuleSet) -> dict | None:
 
 
 def _pair_row(
-    element: str, first: pd.Series, second: pd.Series, from_: str, to: str, nested: bool
+    element: str,
+    first: Mapping[str, Any],
+    second: Mapping[str, Any],
+    from_: str,
+    to: str,
+    nested: bool,
 ) -> dict:
     return {
         "element": element,
@@ -558,7 +567,7 @@ def one_element_pairs(analysis: pd.DataFrame, rules: pd.DataFrame | None = None)
     Appendix 2 are Google Scholar, July 2022).
     """
     ruleset = RuleSet(load_facet_rules() if rules is None else rules)
-    records = [row for _, row in analysis.sort_values("number").iterrows()]
+    records = row_dicts(analysis.sort_values("number"))
     pairs = [
         pair
         for i, j in _candidate_pairs(records)
@@ -587,7 +596,7 @@ def one_element_pairs(analysis: pd.DataFrame, rules: pd.DataFrame | None = None)
     )
 
 
-def _candidate_pairs(records: list[pd.Series]) -> list[tuple[int, int]]:
+def _candidate_pairs(records: list[dict[str, Any]]) -> list[tuple[int, int]]:
     """Return the index pairs ``(i, j)``, ``i < j``, that ``compare_pair`` may accept.
 
     Two searches can differ by one element only if they share their subject words, or share

@@ -41,6 +41,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "workbench.works",
             "workbench.diff_tables",
             "workbench.lookup",
+            "workbench.frames",
         ),
     ),
     ("render", ("workbench.render", "workbench.workbook")),

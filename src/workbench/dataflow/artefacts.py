@@ -10,7 +10,6 @@ in its cache, lists it on ``index.html`` and describes its tables in
 
 from __future__ import annotations
 
-import io
 import json
 from pathlib import Path
 from typing import Any
@@ -35,6 +34,7 @@ from workbench.render.gap_map import (
     render_gap_map_html,
     render_gaps_markdown,
 )
+from workbench.render.graphml import graphml_bytes
 from workbench.render.references import render_csl_json, render_ris
 from workbench.render.search_figures import design_audit_figure, hits_by_facet_figure
 from workbench.render.search_report import prisma_s_json, prisma_s_markdown
@@ -158,13 +158,10 @@ def citation_files(
 
 def graph_files(evidence_graph: nx.MultiDiGraph) -> Artefacts:
     """The evidence graph as GraphML, node-link JSON and an edge list."""
-    graphml = io.BytesIO()
-    # networkx's write_graphml is its lxml writer when lxml is installed (openpyxl needs it),
-    # whose bytes differ; the standard-library writer keeps them as they were
-    nx.write_graphml_xml(evidence_graph, graphml, encoding="utf-8", prettyprint=True)
+    graphml = graphml_bytes(evidence_graph)
     node_link = json.dumps(nx.node_link_data(evidence_graph), ensure_ascii=False, indent=1)
     return (
-        file("graph.graphml", graphml.getvalue()),
+        file("graph.graphml", graphml),
         file("graph.json", node_link + "\n"),
         table("edges.csv", edge_frame(evidence_graph), pandas_csv=True),
     )

@@ -22,6 +22,7 @@ import pandas as pd
 
 from workbench import gaps
 from workbench.evidence import UK, is_evaluation
+from workbench.frames import row_dicts, row_tuples
 from workbench.gaps import (
     STATED_KIND_WORDS,
     WORK_CHANNELS,
@@ -224,10 +225,16 @@ def map_payload(analysis: GapAnalysis, shipped: Collection[str] = ()) -> dict:
             intern(note),
             works.get((row_id, topic_id), []),
         ]
-    level = dict(zip(rows["row_id"], rows["level"], strict=True))
+    guideline_rows = set(rows.loc[rows["level"] == "guideline", "row_id"])
+    shown = analysis.evidence[
+        ~(
+            analysis.evidence["row_id"].isin(guideline_rows)
+            & (analysis.evidence["channel"] != "framework")
+        )
+    ]
     evidence = []
     for row_id, topic_id, channel, *texts in _columns(
-        analysis.evidence,
+        shown,
         [
             "row_id",
             "topic_id",
@@ -244,8 +251,6 @@ def map_payload(analysis: GapAnalysis, shipped: Collection[str] = ()) -> dict:
             "country",
         ],
     ):
-        if level[row_id] == "guideline" and channel != "framework":
-            continue
         evidence.append(
             [
                 row_pos[row_id],
@@ -258,7 +263,7 @@ def map_payload(analysis: GapAnalysis, shipped: Collection[str] = ()) -> dict:
         )
     statements: list[dict[str, Any]] = []
     stated_pos: dict[str, int] = {}
-    for mark in analysis.marks.drop_duplicates("gap_id").to_dict("records"):
+    for mark in row_dicts(analysis.marks.drop_duplicates("gap_id")):
         stated_pos[mark["gap_id"]] = len(statements)
         statements.append(
             {
@@ -318,7 +323,7 @@ def map_payload(analysis: GapAnalysis, shipped: Collection[str] = ()) -> dict:
                 "dimension": t.dimension,
                 "definition": "" if pd.isna(t.definition) else str(t.definition),
             }
-            for t in topics.itertuples(index=False)
+            for t in row_tuples(topics)
         ],
         "rows": [
             {
@@ -329,7 +334,7 @@ def map_payload(analysis: GapAnalysis, shipped: Collection[str] = ()) -> dict:
                 "standard": r.standard_id,
                 "text": r.text,
             }
-            for r in rows.itertuples(index=False)
+            for r in row_tuples(rows)
         ],
         "cells": cells,
         "evidence": evidence,
@@ -513,7 +518,7 @@ def _draw_gap_map(
     stated_set, contradicted_set = set(map(tuple, stated)), set(map(tuple, contradicted))
     row_pos = {r: i for i, r in enumerate(rows["row_id"])}
     topic_pos = {t: j for j, t in enumerate(topics["topic_id"])}
-    for cell in cells.itertuples(index=False) if annotate else ():
+    for cell in row_tuples(cells) if annotate else ():
         i, j = row_pos[cell.row_id], topic_pos[cell.topic_id]
         text = f"{symbols[cell.status]}\n{cell.evidence_count}"
         if cell.framework_count:
@@ -653,7 +658,7 @@ def summary_lines(analysis: GapAnalysis) -> list[str]:
             f"with them: {names or 'none'}."
         )
         some = least[least["works"] > 0].head(5)
-        for t in some.itertuples(index=False):
+        for t in row_tuples(some):
             lines.append(
                 f"  - {markdown_text(t.topic_label)}: {t.works} work{'s' * (t.works != 1)}, "
                 f"{t.works_uk} from the UK, {t.works_evaluation} "
@@ -693,7 +698,7 @@ def summary_lines(analysis: GapAnalysis) -> list[str]:
                 + "; ".join(
                     f"{markdown_text(r.row_label)} × {markdown_text(r.topic_label)} "
                     f"({status_label(r.status).lower()})"
-                    for r in pairs.itertuples(index=False)
+                    for r in row_tuples(pairs)
                 )
                 if len(pairs)
                 else ""
@@ -749,7 +754,7 @@ def agreement_lines(analysis: GapAnalysis) -> list[str]:
             "| cell | the sources say | the map says | why | evidence |",
             "|---|---|---|---|---|",
         ]
-        for r in against.itertuples(index=False):
+        for r in row_tuples(against):
             lines.append(
                 f"| {markdown_text(r.row_label)} × {markdown_text(r.topic_label)} | "
                 f"“{markdown_text(r.quote)}” ({markdown_text(r.kind)}; "
@@ -766,7 +771,7 @@ def agreement_lines(analysis: GapAnalysis) -> list[str]:
     verdicts = Counter(zip(stated["gap_id"].tolist(), stated["verdict"].tolist(), strict=True))
     first: dict[str, dict] = {}
     places: dict[str, list[str]] = {}
-    for mark in analysis.marks.to_dict("records"):
+    for mark in row_dicts(analysis.marks):
         first.setdefault(mark["gap_id"], mark)
         places.setdefault(mark["gap_id"], []).append(
             f"{mark['scope']}: {markdown_text(mark['row_id'] or 'all standards')}"
@@ -797,7 +802,7 @@ def evidence_make_up_lines(analysis: GapAnalysis) -> list[str]:
         "standards covered | designs | countries |",
         "|---|---|---|---|---|---|---|---|",
     ]
-    for t in analysis.least.itertuples(index=False):
+    for t in row_tuples(analysis.least):
         lines.append(
             f"| {markdown_text(t.topic_label)} | {t.works} | {t.works_uk} | "
             f"{t.works_evaluation} | {t.works_unlisted} | {t.rows_covered}/{t.rows} | "
@@ -822,7 +827,7 @@ def coding_agreement_lines(analysis: GapAnalysis) -> list[str]:
         "| topic | TP | FP | FN | precision | recall |",
         "|---|---|---|---|---|---|",
     ]
-    for a in analysis.agreement.itertuples(index=False):
+    for a in row_tuples(analysis.agreement):
         lines.append(
             f"| {markdown_text(a.topic_label)} | {a.tp} | {a.fp} | {a.fn} | "
             f"{_percent(a.precision)} | {_percent(a.recall)} |"
@@ -887,7 +892,7 @@ def render_gaps_markdown(analysis: GapAnalysis) -> str:
         "| share of evidence | works | from the UK | evaluations |",
         "|---|---|---|---|---|---|---|---|---|---|",
     ]
-    for s in analysis.subgroups.itertuples(index=False):
+    for s in row_tuples(analysis.subgroups):
         lines.append(
             f"| {markdown_text(s.topic_label)} | {s.rows_with_evidence}/{s.rows} | "
             f"{s.rows_covered} | {s.coverage:.0%} | {s.overall_coverage:.0%} | "
@@ -900,7 +905,7 @@ def render_gaps_markdown(analysis: GapAnalysis) -> str:
         if not analysis.stated.empty
         else set()
     )
-    for g in analysis.register.itertuples(index=False):
+    for g in row_tuples(analysis.register):
         flag = (
             f" {STATED_SYMBOL} the sources state a gap here"
             if (g.row_id, g.topic_id) in stated_cells

@@ -21,6 +21,7 @@ Escaped characters render as themselves, so the text a reader sees is the data's
 
 from __future__ import annotations
 
+import functools
 import re
 
 #: Characters escaped wherever they appear: they open inline markup (or a table cell).
@@ -64,7 +65,12 @@ def escape_markdown(text: object) -> str:
         >>> escape_markdown("1. Guideline 3.3, e.g. in 2023")
         '1\\\\. Guideline 3.3, e\\\\.g. in 2023'
     """
-    text = _LINE_BREAKS.sub(" ", str(text)).strip()
+    return _escape_text(str(text))
+
+
+@functools.lru_cache(maxsize=1 << 16)  # a report repeats its labels thousands of times
+def _escape_text(text: str) -> str:
+    text = _LINE_BREAKS.sub(" ", text).strip()
     escaped = _ESCAPED.sub(_escape, text)
     start = _BLOCK_START.match(escaped)
     if start and start.group(1):

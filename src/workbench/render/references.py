@@ -17,7 +17,7 @@ from collections.abc import Mapping
 import rispy
 from bibtexparser.library import Library
 from bibtexparser.middlewares.names import NameParts
-from bibtexparser.model import Entry
+from bibtexparser.model import Entry, Field
 
 from workbench.bibliography import latex_to_text
 
@@ -43,15 +43,15 @@ CSL_TYPES = {
 _RANGE = re.compile(r"\s*[-–—]+\s*")
 
 
-def _field(entry: Entry, name: str) -> str:
-    field = entry.fields_dict.get(name)
+def _field(fields: Mapping[str, Field], name: str) -> str:
+    field = fields.get(name)
     return field.value.strip() if field is not None and isinstance(field.value, str) else ""
 
 
-def _names(entry: Entry, role: str) -> tuple[list[tuple[str, str]], bool]:
+def _names(fields: Mapping[str, Field], role: str) -> tuple[list[tuple[str, str]], bool]:
     """Return an entry's ``(family, given)`` names for ``role`` (given empty for a corporate
-    name) and whether the list ends with ``others`` (*et al.*)."""
-    field = entry.fields_dict.get(role)
+    name) and whether the list ends with ``others`` (*et al.*), from its ``fields_dict``."""
+    field = fields.get(role)
     if field is None or not isinstance(field.value, list):
         return [], False
     names, et_al = [], False
@@ -68,25 +68,25 @@ def _names(entry: Entry, role: str) -> tuple[list[tuple[str, str]], bool]:
     return names, et_al
 
 
-def _container(entry: Entry) -> str:
-    return _field(entry, "journal") or _field(entry, "booktitle")
+def _container(fields: Mapping[str, Field]) -> str:
+    return _field(fields, "journal") or _field(fields, "booktitle")
 
 
-def _publisher(entry: Entry) -> str:
-    return (
-        _field(entry, "publisher") or _field(entry, "institution") or _field(entry, "organization")
-    )
+def _publisher(fields: Mapping[str, Field]) -> str:
+    publisher = _field(fields, "publisher") or _field(fields, "institution")
+    return publisher or _field(fields, "organization")
 
 
 def _notes(entry: Entry, notes: Mapping[str, str]) -> list[str]:
     """The notes an export carries: the given note, the entry's own, and its provenance."""
-    said = [notes.get(entry.key, ""), _field(entry, "note")]
-    if _names(entry, "author")[1]:
+    fields = entry.fields_dict
+    said = [notes.get(entry.key, ""), _field(fields, "note")]
+    if _names(fields, "author")[1]:
         said.append("The reference list gives further authors as “et al.”.")
-    if _field(entry, "source"):
-        lines = _field(entry, "lines")
+    if _field(fields, "source"):
+        lines = _field(fields, "lines")
         said.append(
-            f"Reference list: {_field(entry, 'source')}"
+            f"Reference list: {_field(fields, 'source')}"
             + (f", line {lines}" if lines else "")
             + "."
         )
@@ -95,8 +95,9 @@ def _notes(entry: Entry, notes: Mapping[str, str]) -> list[str]:
 
 def ris_record(entry: Entry, notes: Mapping[str, str]) -> dict:
     """Return one entry as a rispy record (tag names as rispy's keys)."""
-    authors, _ = _names(entry, "author")
-    editors, _ = _names(entry, "editor")
+    fields = entry.fields_dict  # bibtexparser builds this dictionary anew on every access
+    authors, _ = _names(fields, "author")
+    editors, _ = _names(fields, "editor")
     record: dict = {
         "type_of_reference": RIS_TYPES.get(entry.entry_type.lower(), "GEN"),
         "id": entry.key,
@@ -106,21 +107,21 @@ def ris_record(entry: Entry, notes: Mapping[str, str]) -> dict:
     if editors:
         record["secondary_authors"] = [f"{f}, {g}" if g else f for f, g in editors]
     optional = {
-        "year": _field(entry, "year"),
-        "title": _field(entry, "title"),
-        "secondary_title": _container(entry),
-        "volume": _field(entry, "volume"),
-        "number": _field(entry, "number"),
-        "publisher": _publisher(entry),
-        "place_published": _field(entry, "address"),
+        "year": _field(fields, "year"),
+        "title": _field(fields, "title"),
+        "secondary_title": _container(fields),
+        "volume": _field(fields, "volume"),
+        "number": _field(fields, "number"),
+        "publisher": _publisher(fields),
+        "place_published": _field(fields, "address"),
     }
-    pages = _RANGE.split(_field(entry, "pages"), maxsplit=1)
+    pages = _RANGE.split(_field(fields, "pages"), maxsplit=1)
     if pages[0]:
         optional["start_page"] = pages[0]
         optional["end_page"] = pages[1] if len(pages) > 1 else ""
     record.update({tag: value for tag, value in optional.items() if value})
-    if _field(entry, "url"):
-        record["urls"] = [_field(entry, "url")]
+    if _field(fields, "url"):
+        record["urls"] = [_field(fields, "url")]
     if said := _notes(entry, notes):
         record["notes"] = said
     return record
@@ -146,28 +147,29 @@ def _csl_names(names: list[tuple[str, str]]) -> list[dict[str, str]]:
 
 def csl_item(entry: Entry, notes: Mapping[str, str]) -> dict:
     """Return one entry as a CSL-JSON item (CSL 1.0 variable names)."""
+    fields = entry.fields_dict  # bibtexparser builds this dictionary anew on every access
     item: dict = {"id": entry.key, "type": CSL_TYPES.get(entry.entry_type.lower(), "document")}
-    authors, _ = _names(entry, "author")
-    editors, _ = _names(entry, "editor")
+    authors, _ = _names(fields, "author")
+    editors, _ = _names(fields, "editor")
     if authors:
         item["author"] = _csl_names(authors)
     if editors:
         item["editor"] = _csl_names(editors)
-    year = _field(entry, "year")
+    year = _field(fields, "year")
     if year.isdigit():
         item["issued"] = {"date-parts": [[int(year)]]}
     elif year:
         item["issued"] = {"literal": year}
-    pages = _RANGE.split(_field(entry, "pages"), maxsplit=1)
+    pages = _RANGE.split(_field(fields, "pages"), maxsplit=1)
     optional = {
-        "title": _field(entry, "title"),
-        "container-title": _container(entry),
-        "volume": _field(entry, "volume"),
-        "issue": _field(entry, "number"),
+        "title": _field(fields, "title"),
+        "container-title": _container(fields),
+        "volume": _field(fields, "volume"),
+        "issue": _field(fields, "number"),
         "page": "-".join(p for p in pages if p),
-        "publisher": _publisher(entry),
-        "publisher-place": _field(entry, "address"),
-        "URL": _field(entry, "url"),
+        "publisher": _publisher(fields),
+        "publisher-place": _field(fields, "address"),
+        "URL": _field(fields, "url"),
         "note": "\n".join(_notes(entry, notes)),
     }
     item.update({name: value for name, value in optional.items() if value})
