@@ -13,7 +13,14 @@ import pytest
 
 from workbench.build import _shared_results, _split, _with_worker, run_nodes
 from workbench.dataflow import dataflow, node_module
-from workbench.dataflow.costs import IMPORT_COSTS, SHIPPED_ROWS, cost, node_cost
+from workbench.dataflow.costs import (
+    DEFAULT_COST,
+    IMPORT_COSTS,
+    SCALED_ROWS,
+    SHIPPED_ROWS,
+    cost,
+    node_cost,
+)
 
 #: Two figures of 1 s each (both need matplotlib) and two tables of 1.2 s and 0.3 s.
 NODES = '''
@@ -88,6 +95,12 @@ def heavy_reader_b_files(pid_result: int) -> Artefacts:
     return (file("rb.txt", f"{pid_result} {os.getpid()}"),)
 
 
+@cost(100, at_100x=10_100)
+def measured_files() -> Artefacts:
+    """A node measured on the shipped corpus and at 100x."""
+    return (file("m.txt", "m"),)
+
+
 @cost(5000)
 def slot_files(maybe_slot: object) -> Artefacts:
     """A costly figure, or nothing when its slot is empty."""
@@ -123,6 +136,21 @@ def test_at_ten_times_the_corpus_the_split_follows_the_growing_costs(flow):
         ["big_table_files", "fig_a_files"],
         ["fig_b_files", "small_table_files"],
     ]
+
+
+def test_a_cost_measured_at_100x_is_the_line_through_both_measurements(flow):
+    tags = flow.graph.nodes["measured_files"].tags
+    assert node_cost(tags, SHIPPED_ROWS)[0] == 100
+    assert node_cost(tags, SCALED_ROWS)[0] == 10_100
+    midway = (SHIPPED_ROWS + SCALED_ROWS) // 2
+    assert 5090 <= node_cost(tags, midway)[0] <= 5100
+    with pytest.raises(ValueError, match="fixed"):
+        cost(10, fixed=True, at_100x=20)
+
+
+def test_a_node_without_a_declared_cost_counts_the_default_at_any_scale(flow):
+    tags = flow.graph.nodes["pid_files"].tags
+    assert node_cost(tags, SHIPPED_ROWS) == node_cost(tags, SCALED_ROWS) == (DEFAULT_COST, set())
 
 
 def test_an_unpriced_library_is_refused():

@@ -42,6 +42,7 @@ from workbench.render.sources import SOURCES_DIR, page_name, render_source_page
 from workbench.summary import corpus_summary, guidelines_by_standard
 
 
+@cost(10, at_100x=140)
 def corpus_summary_files(
     corpus_tables: dict[str, pd.DataFrame], descriptor: dict, references: pd.DataFrame
 ) -> Artefacts:
@@ -56,6 +57,7 @@ def corpus_summary_files(
     )
 
 
+@cost(30, at_100x=1_200)
 def crosswalk_files(
     crosswalk_tables: dict[str, pd.DataFrame],
     labelled_crosswalk: pd.DataFrame,
@@ -109,6 +111,7 @@ def crosswalk_heatmap_files(heatmap: Any) -> Artefacts:
     return (file(name, png, description, audience=audience, title=title),)
 
 
+@cost(70, at_100x=400)
 def search_files(searches: Table, narratives: Table, search_analysis: pd.DataFrame) -> Artefacts:
     """The search analysis, its one-element pairs and design audit, and the PRISMA-S report."""
     pairs = search.one_element_pairs(
@@ -140,6 +143,7 @@ def search_figure_files(search_analysis: pd.DataFrame) -> Artefacts:
     )
 
 
+@cost(20, at_100x=1_000)
 def citation_files(
     citation_audit: pd.DataFrame, references: pd.DataFrame, bibliography: Any
 ) -> Artefacts:
@@ -156,6 +160,7 @@ def citation_files(
     )
 
 
+@cost(50, at_100x=4_000)
 def graph_files(evidence_graph: nx.MultiDiGraph) -> Artefacts:
     """The evidence graph as GraphML, node-link JSON and an edge list."""
     graphml = graphml_bytes(evidence_graph)
@@ -167,7 +172,7 @@ def graph_files(evidence_graph: nx.MultiDiGraph) -> Artefacts:
     )
 
 
-@cost(320)
+@cost(140, at_100x=6_500)
 def gap_map_files(gap_analysis: GapAnalysis, shipped_sources: dict[str, str]) -> Artefacts:
     """The gap map page and table, the gap register, and the evidence, support and
     agreement tables behind them."""
@@ -184,7 +189,7 @@ def gap_map_files(gap_analysis: GapAnalysis, shipped_sources: dict[str, str]) ->
     )
 
 
-@cost(430, "matplotlib", fixed=True)
+@cost(430, "matplotlib", at_100x=2_300)
 def gap_map_figure_files(gap_map_grid: tuple) -> Artefacts:
     """The evidence and gap map as a static figure."""
     return (file("gap_map.png", png_bytes(draw_gap_map(*gap_map_grid), dpi=150)),)
@@ -203,7 +208,7 @@ def source_page_files(shipped_sources: dict[str, str], documents: Table) -> Arte
     )
 
 
-@cost(380, "openpyxl")
+@cost(350, "openpyxl", at_100x=21_700)
 def workbook_files(
     descriptor: dict,
     fingerprint: str,

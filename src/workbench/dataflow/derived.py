@@ -35,6 +35,7 @@ from workbench.render.crosswalk_figures import MAX_HEATMAPS, heatmap_specs
 # --- the citation audit and the evidence graph ---------------------------------------------
 
 
+@cost(10, at_100x=750)
 def citation_audit(guidelines: Table, narratives: Table, references: pd.DataFrame) -> pd.DataFrame:
     """Every in-text citation of the guidelines and narratives, resolved against the
     reference list (``workbench.citations.citation_audit``)."""
@@ -43,6 +44,7 @@ def citation_audit(guidelines: Table, narratives: Table, references: pd.DataFram
     )
 
 
+@cost(20, at_100x=870)
 def evidence_graph(
     documents: Table,
     standards: Table,
@@ -81,6 +83,7 @@ def evidence_graph(
 # --- the topic codes and the gap analysis --------------------------------------------------
 
 
+@cost(40, at_100x=560)
 def topic_codes(
     codebook: Table,
     coding_overrides: Table,
@@ -120,7 +123,7 @@ def gap_crosswalk(crosswalk: Table) -> pd.DataFrame:
     return crosswalk[GAP_CROSSWALK_COLUMNS].copy()
 
 
-@cost(230)
+@cost(250, at_100x=3_900)
 def gap_analysis(
     descriptor: dict,
     references: pd.DataFrame,
@@ -199,11 +202,13 @@ def crosswalk_tables(
     )
 
 
+@cost(10, at_100x=530)
 def crosswalk_coverage(crosswalk_tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """Coverage of every element by the crosswalk, in both directions."""
     return crosswalk_views.coverage(crosswalk_tables)
 
 
+@cost(10, at_100x=100)
 def labelled_crosswalk(crosswalk_tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """The curated crosswalk with the labels of both sides."""
     return crosswalk_views.labelled_crosswalk(crosswalk_tables)
@@ -241,12 +246,13 @@ def suggester_tables(
     )
 
 
-@cost(100, "scikit-learn")
+@cost(450, "scikit-learn", at_100x=2_800)
 def crosswalk_suggestions(suggester_tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """The TF-IDF suggester's top 5 candidates per element (scikit-learn)."""
     return suggest_crosswalk(suggester_tables, k=5)
 
 
+@cost(10, at_100x=110)
 def suggester_scores(
     suggester_tables: dict[str, pd.DataFrame], crosswalk_suggestions: pd.DataFrame
 ) -> pd.DataFrame:
@@ -259,6 +265,7 @@ def suggester_scores(
 Heatmap = tuple[str, tuple[str, str, str], tuple]
 
 
+@cost(80, at_100x=950)
 def crosswalk_heatmaps(crosswalk_tables: dict[str, pd.DataFrame]) -> tuple[Heatmap, ...]:
     """Every heat-map a build draws, in order (``heatmap_specs``: at most ``MAX_HEATMAPS``)."""
     return tuple(
@@ -281,6 +288,7 @@ def crosswalk_heatmap(crosswalk_heatmaps: tuple[Heatmap, ...], slot: int) -> Any
 # --- the literature search -----------------------------------------------------------------
 
 
+@cost(10, at_100x=110)
 def search_analysis(searches: Table) -> pd.DataFrame:
     """The searches parsed into facets and flags, with the working columns."""
     return search.search_analysis(searches)
