@@ -379,8 +379,9 @@ def _compute(flow: Any, name: str, values: dict[str, Any], computed: dict[str, A
 
 class _Known:
     """A dataflow's driver that computes with some results already known (given to Hamilton
-    as overrides): the values the keys of early cut-off nodes were computed from, so that
-    making the artefacts does not compute them again."""
+    as overrides): the values the keys of early cut-off nodes were computed from, and the
+    results both processes of a build need, so that making the artefacts does not compute
+    them again."""
 
     def __init__(self, flow: Any, known: dict[str, Any]) -> None:
         self.flow = flow
@@ -440,7 +441,8 @@ def run_nodes(
     digests: dict[str, str] | None = None,
 ) -> dict[str, Artefacts]:
     """Compute the artefact nodes ``names`` (and only the results upstream of them), in two
-    processes when ``jobs`` allows it and there is more than one: a worker forked from this
+    processes when ``jobs`` allows it and there is more than one: the results both shares
+    need are computed here first (:func:`_shared_results`), then a worker forked from this
     process computes one share (:func:`_split`), this process the other.
 
     ``digests``, when given, receives the :func:`~workbench.dataflow.values.value_digest` of

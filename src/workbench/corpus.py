@@ -789,6 +789,12 @@ def _schema_problems(schema: object, place: str) -> list[Problem]:
                             "RE2 (linear time), which has no look-around or back-references"
                         ),
                     )
+                except UnicodeEncodeError:
+                    fault(
+                        f"{where}.constraints.pattern",
+                        f"{value!r} holds a lone surrogate, which is no Unicode character; "
+                        "write the character itself or a class of real characters",
+                    )
     for key, where in _key_fields(schema, place, fault):
         if key not in names:
             fault(where, f"names {key!r}, which is not a field of this schema")

@@ -28,6 +28,7 @@ from typing import Any
 
 import pandas as pd
 
+from workbench.frames import column_values, row_dicts
 from workbench.problems import Problem
 
 CROSSWALK_FILE = "corpus/crosswalk.csv"
@@ -158,23 +159,6 @@ def _norm(text: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
-def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """``frame.to_dict("records")``, read a column at a time: the same values (``tolist``
-    gives the Python scalars that ``to_dict`` boxes one cell at a time, at ten times the cost).
-    """
-    columns = list(frame.columns)
-    cells = zip(*(_python_values(frame[c]) for c in columns), strict=True)
-    return [dict(zip(columns, values, strict=True)) for values in cells]
-
-
-def _python_values(column: pd.Series) -> list[Any]:
-    """A column's values as ``to_dict`` gives them: a nullable column's missing value is None."""
-    values = column.tolist()
-    if isinstance(column.dtype, pd.api.extensions.ExtensionDtype):
-        return [None if v is pd.NA else v for v in values]
-    return values
-
-
 def editions_of(frameworks: pd.DataFrame) -> dict[str, str]:
     """Return ``{edition framework_id: work framework_id}`` for every edition row."""
     rows = frameworks.dropna(subset=["edition_of"])
@@ -231,7 +215,7 @@ class _Lookup:
         self.index = set(frame.index)
         keys = frame.index.tolist()
         self._columns = {
-            column: dict(zip(keys, _python_values(frame[column]), strict=True))
+            column: dict(zip(keys, column_values(frame, column), strict=True))
             for column in frame.columns
         }
         self.at = self
@@ -257,7 +241,7 @@ def _check_rows(
             normed[element] = _norm(known.at[element, "text"])
         return normed[element]
 
-    for row, record in enumerate(_records(crosswalk), start=2):
+    for row, record in enumerate(row_dicts(crosswalk), start=2):
         focal, reference = record["focal_id"], record["reference_id"]
         focal_ok = _check_focal(focal, reference, known, editions, row, add)
         reference_ok = _check_reference(reference, known, row, add)
@@ -375,7 +359,7 @@ def _mapped_keys(
 ) -> dict[tuple[str, str], str]:
     """Return ``{(element_id, framework_id): direction}`` for every element a related row maps."""
     keys: dict[tuple[str, str], str] = {}
-    for record in _records(_related_rows(crosswalk)):
+    for record in row_dicts(_related_rows(crosswalk)):
         focal, reference, framework = (
             record["focal_id"],
             record["reference_id"],
@@ -410,7 +394,7 @@ def _check_dispositions(
 
     mapped = _mapped_keys(crosswalk, known, editions)
     present: dict[tuple[str, str], int] = {}
-    for row, record in enumerate(_records(dispositions), start=2):
+    for row, record in enumerate(row_dicts(dispositions), start=2):
         element, framework = record["element_id"], record["framework_id"]
         direction, disposition = record["direction"], record["disposition"]
         present.setdefault((element, framework), row)

@@ -126,9 +126,11 @@ def surface_forms(texts: Iterable[str]) -> dict[str, str]:
         >>> forms["provid"], forms["qualiti"]
         ('provide', 'quality')
     """
-    counted = [_stem_counts(text) for text in texts]
-    stems = dict.fromkeys(stem for counts in counted for stem in counts)
-    return {stem: _surface_form(stem, counted) for stem in stems}
+    seen: dict[str, Counter] = defaultdict(Counter)
+    for text in texts:
+        for stem, counts in _stem_counts(text).items():
+            seen[stem].update(counts)
+    return {stem: counts.most_common(1)[0][0] for stem, counts in seen.items()}
 
 
 def _surface_form(stem: str, counted: Sequence[dict[str, Counter]]) -> str:

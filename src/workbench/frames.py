@@ -30,6 +30,8 @@ def column_values(frame: pd.DataFrame, column: str) -> list[Any]:
     )
     if not typed and any(issubclass(kind, np.generic) for kind in set(map(type, values))):
         values = [maybe_box_native(v) for v in values]
+    if isinstance(series.dtype, pd.StringDtype) and series.dtype.na_value is pd.NA:
+        values = [None if v is pd.NA else v for v in values]  # as to_dict gives it
     return values
 
 

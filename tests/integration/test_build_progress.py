@@ -72,6 +72,7 @@ def test_quiet_prints_nothing_and_still_builds(repo_root, shipped_build, tmp_pat
     out = tmp_path / "out"
     shutil.copytree(shipped_build, out, symlinks=True)
     (out / "index.html").unlink()
+    (out / "gap_map.html").unlink()
     result = zygote.run(
         [str(WORKBENCH), "build", "--root", str(repo_root), "--out", str(out), "--quiet"],
         capture_output=True,

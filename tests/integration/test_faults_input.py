@@ -169,6 +169,18 @@ def lookahead_field_pattern(root: Path) -> None:
     _descriptor(root, change)
 
 
+def surrogate_field_pattern(root: Path) -> None:
+    """Give roundtable_id a descriptor pattern that is a lone surrogate (JSON's "\\ud800")."""
+
+    path = root / DESCRIPTOR
+    descriptor = json.loads(path.read_text(encoding="utf-8"))
+    field = _roundtables(descriptor)["schema"]["fields"][0]
+    assert field["name"] == "roundtable_id"
+    field["constraints"]["pattern"] = "\ud800"
+    # no UTF-8 holds a lone surrogate: the file says it as JSON's escape, as a tool would
+    path.write_text(json.dumps(descriptor, indent=2, ensure_ascii=True), encoding="utf-8")
+
+
 def backtracking_pattern(root: Path) -> None:
     """Add ``(\\w+\\s?)+$`` (written ``$$`` as in the report of it) to topic:children's
     patterns: exponential under a backtracking engine, linear under RE2."""
@@ -313,6 +325,14 @@ CASES: dict[str, tuple[Callable[[Path], None], tuple[str, ...]]] = {
             r"constraints\.pattern: '\^\(\?=roundtable:\)\[a-z0-9_\.:-\]\+\$' is not "
             r"accepted by RE2 \(invalid perl operator: \(\?=\); patterns run under RE2 \(linear "
             r"time\), which has no look-around or back-references",
+        ),
+    ),
+    "field pattern with a lone surrogate": (
+        surrogate_field_pattern,
+        (
+            rf"corpus/datapackage\.json: {re.escape(ROUNDTABLES)}\.schema\.fields\[0\]\."
+            r"constraints\.pattern: '\\ud800' holds a lone surrogate, which is no Unicode "
+            r"character; write the character itself or a class of real characters",
         ),
     ),
 }

@@ -19,6 +19,8 @@ def _mixed() -> pd.DataFrame:
             "real": [0.5, np.nan, 2.0],
             "flag": [True, False, True],
             "nullable": pd.array([1, None, 3], dtype="Int64"),
+            "string": pd.array(["s", None, "u"], dtype="string"),
+            "str": pd.Series(["s", None, "u"], dtype="str"),
             "boxed": pd.Series([np.int64(4), "x", np.float64(1.5)], dtype=object),
             "not an identifier": ["p", "q", "r"],
         }
