@@ -12,6 +12,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from workbench import crosswalk as cw
+from workbench.render.sssom import render_sssom
 
 
 def _sssom(*args: str) -> Result:
@@ -141,7 +142,7 @@ def test_a_not_related_row_is_a_negated_skos_mapping_for_sssom_py(corpus, tmp_pa
     crosswalk.loc[0, ["relation", "strength"]] = ["not_related", 0]
     tables = {**corpus.tables, "crosswalk": crosswalk}
     path = tmp_path / "negated.sssom.tsv"
-    path.write_text(cw.render_sssom(cw.sssom_table(tables)), encoding="utf-8")
+    path.write_text(render_sssom(cw.sssom_table(tables)), encoding="utf-8")
     msdf = parse_sssom_table(path)
     assert all(report.results == [] for report in validate(msdf, fail_on_error=False).values())
     focal = cw.sssom_curie(crosswalk.loc[0, "focal_id"])
