@@ -68,7 +68,7 @@ def workbook_sheets(
         ),
         Sheet(
             "Search analysis",
-            "The 52 Google Scholar searches of Appendix 2, parsed, with "
+            f"The {len(searches)} Google Scholar searches of Appendix 2, parsed, with "
             "facets and flags (as search_analysis.csv).",
             searches.drop(columns=ANALYSIS_WORKING_COLUMNS),
         ),

@@ -112,17 +112,22 @@ def _expected_width(values) -> float:
     return min(max(longest + 2, 8), 60)
 
 
-def test_every_sheet_is_its_frame_cell_by_cell(book, corpus):
-    """The workbook as openpyxl reads it against the frames it is made from (the build's own
-    nodes, computed again here): every header, value and cell type, the quote prefix on
-    exactly the text a spreadsheet would run, the frozen header, the filter and the widths."""
+@pytest.fixture(scope="module")
+def done(corpus) -> dict:
+    """The results the workbook is made from: the build's own nodes, computed again here."""
     flow = dataflow()
     inputs = input_values(corpus, corpus_fingerprint(corpus.root))
-    done = flow.execute(
+    return flow.execute(
         ["gap_analysis", "citation_audit", "labelled_crosswalk", "crosswalk_coverage"]
         + ["search_analysis", "descriptor", "fingerprint"],
         inputs=inputs,
     )
+
+
+def test_every_sheet_is_its_frame_cell_by_cell(book, done):
+    """The workbook as openpyxl reads it against the frames it is made from: every header,
+    value and cell type, the quote prefix on exactly the text a spreadsheet would run, the
+    frozen header, the filter and the widths."""
     sheets = workbook_sheets(
         done["gap_analysis"],
         done["citation_audit"],
@@ -165,3 +170,17 @@ def test_every_sheet_is_its_frame_cell_by_cell(book, corpus):
             openpyxl.utils.get_column_letter(c + 1): _expected_width([row[c] for row in rows])
             for c in range(len(header))
         }, sheet.name
+
+
+def test_the_search_sheet_says_how_many_searches_it_holds(done):
+    """The report ran 52 searches (Appendix 2), and the sheet of the shipped corpus says so;
+    a corpus holding other searches gets its own number, never the report's."""
+    args = [done[n] for n in ("gap_analysis", "citation_audit", "labelled_crosswalk")]
+    args.append(done["crosswalk_coverage"])
+
+    def described(searches: pd.DataFrame) -> str:
+        sheets = workbook_sheets(*args, searches)
+        return next(s.description for s in sheets if s.name == "Search analysis")
+
+    assert described(done["search_analysis"]).startswith("The 52 Google Scholar searches ")
+    assert described(done["search_analysis"].head(3)).startswith("The 3 Google Scholar ")

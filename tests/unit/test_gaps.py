@@ -347,3 +347,18 @@ def test_gap_register_is_ranked_and_each_gap_reads_as_a_sentence(analysis):
     )
     assert "‘honour’-based violence" in honour["row_text"]
     assert honour["existing_evidence"] == "none"
+
+
+def test_the_register_counts_the_rows_the_map_holds(analysis):
+    """``gaps.md`` names as many standards and guidelines as the map has rows: the report's
+    7 and 37 for the shipped corpus, and fewer for a map without standard 7's rows."""
+    from workbench.render.gap_map import render_gaps_markdown
+
+    assert "Rows are the 7 standards and their 37 guidelines;" in render_gaps_markdown(analysis)
+    rows = analysis.rows[analysis.rows["standard_id"] != "standard:7"]
+    fewer = dataclasses.replace(analysis, rows=rows)
+    text = render_gaps_markdown(fewer)
+    guidelines = int((rows["level"] == "guideline").sum())
+    assert guidelines < 37
+    assert f"Rows are the 6 standards and their {guidelines} guidelines;" in text
+    assert "Behind the 6 standards," in text
