@@ -257,16 +257,28 @@ def code_version() -> str:
     Any change to the code or an upgrade of a library gives every kept file a new key.
     """
     hasher = hashlib.sha256(sys.version.encode())
-    package = Path(__file__).parent
-    for path in sorted(package.rglob("*.py")):
-        if "__pycache__" not in path.parts:
-            hasher.update(path.relative_to(package).as_posix().encode() + b"\0")
-            hasher.update(path.read_bytes())
+    hasher.update(package_digest(Path(__file__).parent).encode())
     for library in sorted(_required_libraries("workbench")):
         try:
             hasher.update(f"{library}={importlib.metadata.version(library)}\0".encode())
         except importlib.metadata.PackageNotFoundError:
             hasher.update(f"{library}=absent\0".encode())
+    return hasher.hexdigest()
+
+
+def package_digest(package: Path) -> str:
+    """Return a digest of every file of the package folder ``package`` by its path, the
+    compiled ``__pycache__`` left out.
+
+    Every file counts, not only the modules: the gap map page's style and script
+    (``render/assets/``) and the search's rule tables (``data/``) make artefacts as much as
+    the code that reads them does, and a kept artefact must not outlive a change to them.
+    """
+    hasher = hashlib.sha256()
+    for path in sorted(package.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.relative_to(package).parts:
+            hasher.update(path.relative_to(package).as_posix().encode() + b"\0")
+            hasher.update(hashlib.sha256(path.read_bytes()).digest())
     return hasher.hexdigest()
 
 

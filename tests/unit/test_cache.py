@@ -47,3 +47,26 @@ def test_the_code_version_covers_the_libraries_the_package_requires(monkeypatch)
         "direct and transitive requirements, from the package metadata"
     )
     assert len(code_version()) == 64
+
+
+def test_every_file_of_the_package_is_in_the_code_version(tmp_path):
+    """A change to the gap map page's style or to the search's rule table makes artefacts
+    anew as a change to a module does; compiled files in ``__pycache__`` do not count."""
+    import shutil
+
+    import workbench
+    from workbench.cache import package_digest
+
+    package = shutil.copytree(
+        workbench.__path__[0], tmp_path / "workbench", ignore=shutil.ignore_patterns("*.pyc")
+    )
+    first = package_digest(package)
+    seen = {first}
+    for name in ("render/assets/gap_map.css", "data/search_facet_rules.csv", "build.py"):
+        with open(package / name, "a", encoding="utf-8") as handle:
+            handle.write("\n")
+        seen.add(package_digest(package))
+    assert len(seen) == 4, "each edit gives another digest"
+    (package / "__pycache__").mkdir(exist_ok=True)
+    (package / "__pycache__" / "build.cpython-311.pyc").write_bytes(b"compiled")
+    assert package_digest(package) in seen
