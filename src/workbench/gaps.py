@@ -1174,7 +1174,11 @@ def _works_of(evidence: pd.DataFrame) -> dict[str, int]:
 # The gap register
 # --------------------------------------------------------------------------------------
 
-_SEVERITY = {"absolute_gap": 3, "practice_only": 2, "thin": 1, "covered": 0}
+
+def _severity() -> dict[str, int]:
+    """How grave each status is, from :data:`STATUS_TERMS` (which runs from the worst to
+    the best), read when asked: the register ranks the worst first."""
+    return {term.id: len(STATUS_TERMS) - 1 - i for i, term in enumerate(STATUS_TERMS)}
 
 
 def _plural(count: int, singular: str, plural: str | None = None) -> str:
@@ -1310,7 +1314,7 @@ def gap_register(
             {True: "demand_without_evidence", False: "standard_gap"}
         ),
         _kind=lambda f: (~f["demand_without_evidence"]).astype(int),
-        _severity=lambda f: -f["status"].map(_SEVERITY),
+        _severity=lambda f: -f["status"].map(_severity()),
         _topic=lambda f: f["topic_id"].map(
             dict(zip(topics["topic_id"], topics["order"], strict=True))
         ),
@@ -1484,10 +1488,11 @@ def stated_gap_agreement(
         ["topic_id", "evidence_id"]
     )
     topic_works = {t: f for t, f in standard_works.groupby("topic_id")}
+    severity = _severity()
     tallies = {
         t: ", ".join(
             f"{status_label(s).lower()} under {n}"
-            for s, n in sorted(g["status"].value_counts().items(), key=lambda x: -_SEVERITY[x[0]])
+            for s, n in sorted(g["status"].value_counts().items(), key=lambda x: -severity[x[0]])
         )
         for t, g in standards.groupby("topic_id")
     }

@@ -129,7 +129,9 @@ def test_the_register_names_statuses_by_their_labels(analysis):
 
 
 #: A status a reviewer might add: cells the sources and the map dispute.
-DISPUTED = Term("disputed", "Disputed", "the sources and the map disagree", "?", "reddish_purple")
+DISPUTED = Term(
+    "disputed", "Disputed", "the sources and the map disagree", "?", "reddish_purple", "a dispute"
+)
 
 
 def with_disputed(analysis):
@@ -159,6 +161,16 @@ def test_a_status_added_to_the_table_appears_in_the_page_figure_and_register(ana
     register = gap_map.render_gaps_markdown(disputed)
     assert "| level | Absolute gap | Practice only | Thin | Covered | Disputed |" in register
     assert "**Disputed** (`disputed`)" in register
+    # the register ranks a standard's disputed cell, the last status of the table, after
+    # every other standard gap, and its sentence says it with the status's phrase
+    ranked = gaps.gap_register(
+        disputed.cells, disputed.rows, disputed.evidence, disputed.topics, disputed.thresholds
+    )
+    entry = ranked[ranked["status"] == "disputed"]
+    assert len(entry) == 1 and entry["row_id"].item() == "standard:1"
+    standard_gaps = ranked[ranked["kind"] == "standard_gap"]
+    assert standard_gaps["status"].tolist()[-1] == "disputed"
+    assert entry["sentence"].item().startswith("Standard 1 has a dispute on ")
 
 
 def test_the_threshold_note_names_statuses_by_their_labels(analysis):
