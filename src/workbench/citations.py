@@ -576,12 +576,12 @@ NAME_SIMILARITY = 80.0
 #: two spellings; without it two long names that share a long part would look alike.
 NAME_MAX_EDITS = 2
 #: Every status a citation occurrence can have.
-STATUSES = ("resolved", "missing", "year_mismatch", "name_mismatch", "ambiguous")
+CITATION_STATUSES = ("resolved", "missing", "year_mismatch", "name_mismatch", "ambiguous")
 #: Statuses of a citation that names one entry although its year or spelling disagrees with
 #: the reference list: it counts for that entry (its ``candidate_key``), flagged.
 COUNTED_MISMATCHES = ("year_mismatch", "name_mismatch")
 #: Each status in words, for the pages a reader sees (the front page's findings).
-STATUS_LABELS: dict[str, str] = {
+CITATION_STATUS_LABELS: dict[str, str] = {
     "resolved": "resolved",
     "missing": "not in the reference list",
     "year_mismatch": "with another year in the reference list",
@@ -915,7 +915,7 @@ def resolve_citations(citations: pd.DataFrame, references: pd.DataFrame) -> pd.D
 
     Returns:
         ``citations`` with :data:`RESOLUTION_COLUMNS` added: ``status`` (one of
-        :data:`STATUSES`), ``key`` (the bib key when resolved), ``candidate_key`` (the
+        :data:`CITATION_STATUSES`), ``key`` (the bib key when resolved), ``candidate_key`` (the
         entry or entries meant when not resolved), ``note`` (why, in words) and
         ``counts_for`` (the entry the occurrence counts for, :func:`counts_for`).
     """

@@ -19,8 +19,7 @@ from pathlib import Path, PurePath
 import pandas as pd
 
 from workbench import __version__
-from workbench.citations import STATUS_LABELS as CITATION_STATUS_LABELS
-from workbench.citations import STATUSES as CITATION_STATUSES
+from workbench.citations import CITATION_STATUS_LABELS, CITATION_STATUSES
 from workbench.corpus import Corpus
 from workbench.gaps import STATUS_LABELS, STATUSES
 from workbench.render.page import render_page
