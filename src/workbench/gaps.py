@@ -1854,7 +1854,10 @@ def analyse_gaps(
         stated=stated_gap_agreement(cells, marks, evidence),
         least=least_evidence(cells, evidence),
         labels={
-            field_name: enum_labels(corpus.descriptor, "works", field_name)
-            for field_name in ("design", "country")
+            **{
+                field_name: enum_labels(corpus.descriptor, "works", field_name)
+                for field_name in ("design", "country")
+            },
+            "dimension": enum_labels(corpus.descriptor, "codebook", "dimension"),
         },
     )

@@ -102,7 +102,7 @@ def test_the_figure_keeps_its_text_inside_and_its_dimension_names_apart(analysis
     ]
     assert outside == []
     assert any(t.get_text().startswith("‘Honour’-based") for t in texts)
-    names = {gap_map.dimension_label(d) for d in analysis.topics["dimension"]}
+    names = {gap_map.dimension_label(analysis, d) for d in analysis.topics["dimension"]}
     headers = sorted(
         (
             t.get_window_extent(renderer)
@@ -177,3 +177,36 @@ def test_the_threshold_note_names_statuses_by_their_labels(analysis):
     note = gap_map.threshold_note(analysis)
     assert note.endswith("while its cell is absolute gap, practice only, thin.")
     assert "_" not in note
+
+
+def test_a_dimensions_label_is_read_from_the_data_package(corpus):
+    """The codebook's dimensions are named on the page and in the figure as the data package
+    labels them (``x-enumLabels`` of ``codebook.dimension``): relabelling one there is the
+    whole change."""
+    import copy
+
+    descriptor = copy.deepcopy(corpus.descriptor)
+    codebook = next(r for r in descriptor["resources"] if r["name"] == "codebook")
+    field = next(f for f in codebook["schema"]["fields"] if f["name"] == "dimension")
+    assert field["x-enumLabels"]["delivery"] == "Delivery"
+    field["x-enumLabels"]["delivery"] = "Mode of delivery"
+    relabelled = analyse_gaps(replace(corpus, descriptor=descriptor))
+    dimensions = page_data(gap_map.render_gap_map_html(relabelled))["dimensions"]
+    assert {"id": "delivery", "label": "Mode of delivery"} in dimensions
+    assert {"id": "co_occurring_needs", "label": "Co-occurring needs"} in dimensions
+    topics = gap_map.gap_map_grid(relabelled)[2]
+    assert set(topics.loc[topics["dimension"] == "delivery", "dimension_label"]) == {
+        "Mode of delivery"
+    }
+    texts = [
+        t.get_text().replace("\n", " ") for t in gap_map.plot_gap_map(relabelled).axes[0].texts
+    ]
+    assert "Mode of delivery" in texts
+
+
+def test_every_kind_of_stated_gap_has_its_words(corpus):
+    """The register's sentence for each kind of statement, keyed by the kinds the data
+    package allows in ``stated_gaps.kind``: a kind added there and not here fails."""
+    from workbench.works import field_enum
+
+    assert set(gaps.STATED_KIND_WORDS) == set(field_enum(corpus.descriptor, "stated_gaps", "kind"))

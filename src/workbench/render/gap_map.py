@@ -53,14 +53,6 @@ COUNTRY_CLASSES: tuple[tuple[str, str], ...] = (
 #: Marker of a cell, row or topic on which the sources state a gap (page and figure).
 STATED_SYMBOL = "◆"
 
-DIMENSION_LABELS: dict[str, str] = {
-    "population": "Population",
-    "form_of_abuse": "Form of abuse",
-    "intervention_type": "Intervention type",
-    "delivery": "Delivery",
-    "co_occurring_needs": "Co-occurring needs",
-}
-
 
 def status_terms() -> tuple[Term, ...]:
     """The statuses the page, figure and register show: ``workbench.gaps.STATUS_TERMS``, read
@@ -97,9 +89,11 @@ def _asset(name: str) -> str:
     return resources.files("workbench.render").joinpath("assets", name).read_text(encoding="utf-8")
 
 
-def dimension_label(dimension: str) -> str:
-    """Return the display name of a codebook dimension."""
-    return DIMENSION_LABELS.get(dimension, dimension.replace("_", " ").capitalize())
+def dimension_label(analysis: GapAnalysis, dimension: str) -> str:
+    """Return the display name of a codebook dimension: its label in the data package
+    (``x-enumLabels`` of ``codebook.dimension``), else the id in words."""
+    labels = (analysis.labels or {}).get("dimension", {})
+    return str(labels.get(dimension, dimension.replace("_", " ").capitalize()))
 
 
 def threshold_note(analysis: GapAnalysis) -> str:
@@ -315,7 +309,7 @@ def map_payload(analysis: GapAnalysis, shipped: Collection[str] = ()) -> dict:
             "crosswalk, works, evidence codes, stated gaps) and references.bib. Every "
             "count is traceable to the evidence list of its cell."
         ),
-        "dimensions": [{"id": d, "label": dimension_label(d)} for d in dimensions],
+        "dimensions": [{"id": d, "label": dimension_label(analysis, d)} for d in dimensions],
         "topics": [
             {
                 "id": t.topic_id,
@@ -449,7 +443,9 @@ def gap_map_grid(analysis: GapAnalysis, level: str = "standard") -> tuple:
     return (
         cells[columns].reset_index(drop=True),
         rows[["row_id", "row_label"]].reset_index(drop=True),
-        analysis.topics[["topic_id", "label", "dimension"]].reset_index(drop=True),
+        analysis.topics[["topic_id", "label", "dimension"]]
+        .assign(dimension_label=lambda t: [dimension_label(analysis, d) for d in t["dimension"]])
+        .reset_index(drop=True),
         wanted,
         level,
         *_stated_pairs(analysis.stated),
@@ -588,6 +584,7 @@ def _draw_gap_map(
         ax.grid(which="minor", color="white", linewidth=1.2)
     ax.tick_params(which="minor", length=0)
     dimensions = list(topics["dimension"])
+    names = dict(zip(topics["dimension"], topics["dimension_label"], strict=True))
     for j, dimension in enumerate(dimensions):
         if j and dimension != dimensions[j - 1]:
             ax.axvline(j - 0.5, color="black", linewidth=1.5)
@@ -597,7 +594,7 @@ def _draw_gap_map(
         ax.text(
             (columns[0] + columns[-1]) / 2,
             -0.62,
-            wrap_title(dimension_label(dimension), 0.42 * len(columns) - 0.1, 8 * 1.15),
+            wrap_title(names[dimension], 0.42 * len(columns) - 0.1, 8 * 1.15),
             ha="center",
             va="bottom",
             fontsize=8,
