@@ -36,6 +36,8 @@ from workbench.problems import Problem
 CORPUS_DIR = "corpus"
 DESCRIPTOR = "datapackage.json"
 BIBLIOGRAPHY = "references.bib"
+#: The folder of shipped sources, in a corpus root and in a build's output alike.
+SOURCES_DIR = "sources"
 
 csv.field_size_limit(2**31 - 1)  # field length is checked against maxLength instead
 
@@ -1132,3 +1134,16 @@ def _cells(column: pd.Series) -> list[str]:
 
 def _missing(value: object) -> bool:
     return value is None or (not isinstance(value, str) and bool(pd.isna(value)))
+
+
+def shipped_sources(corpus: Corpus) -> list[str]:
+    """Return the files of ``documents.csv`` shipped in the corpus root's ``sources/`` folder.
+
+    This is the one place that decides which provenance mentions get a link: a source is
+    linked exactly when the build writes its page.
+    """
+    folder = Path(corpus.root) / SOURCES_DIR
+    documents = corpus.tables.get("documents")
+    if documents is None or not folder.is_dir():
+        return []
+    return sorted(name for name in documents["file"] if (folder / name).is_file())

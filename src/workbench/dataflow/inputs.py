@@ -18,8 +18,7 @@ from typing import Any
 
 import pandas as pd
 
-from workbench.corpus import BIBLIOGRAPHY, DESCRIPTOR, Corpus
-from workbench.render.sources import SOURCES_DIR, shipped_sources
+from workbench.corpus import BIBLIOGRAPHY, DESCRIPTOR, SOURCES_DIR, Corpus, shipped_sources
 
 #: A corpus table as a node receives it: ``None`` when the corpus does not have it.
 Table = pd.DataFrame | None

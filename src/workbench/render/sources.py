@@ -24,10 +24,9 @@ from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 
-from workbench.corpus import Corpus
+from workbench.corpus import SOURCES_DIR
+from workbench.corpus import shipped_sources as shipped_sources  # for the notebooks
 
-#: The folder of shipped sources, in a corpus root and in a build's output alike.
-SOURCES_DIR = "sources"
 #: The licence whose attribution a source page carries, and its address.
 OGL_NAME = "Open Government Licence v3.0"
 OGL_URL = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
@@ -40,19 +39,6 @@ _LINES = re.compile(r"^\s*(\d+)")
 #: A provenance mention inside running text: ``001_….txt line 745``, ``…txt, lines 3-5``.
 _MENTION = re.compile(r"(?P<source>[\w.-]+\.txt),? (?P<word>lines?) (?P<lines>\d+(?:-\d+)?)")
 _LOCATION = re.compile(r"^(?P<source>[^,\s]+\.txt)\b.*?\blines? (?P<lines>\d+)")
-
-
-def shipped_sources(corpus: Corpus) -> list[str]:
-    """Return the files of ``documents.csv`` shipped in the corpus root's ``sources/`` folder.
-
-    This is the one place that decides which provenance mentions get a link: a source is
-    linked exactly when the build writes its page.
-    """
-    folder = Path(corpus.root) / SOURCES_DIR
-    documents = corpus.tables.get("documents")
-    if documents is None or not folder.is_dir():
-        return []
-    return sorted(name for name in documents["file"] if (folder / name).is_file())
 
 
 def page_name(source: str) -> str:
