@@ -36,11 +36,22 @@ from __future__ import annotations
 import argparse
 import gc
 import os
+import shutil
 import signal
 import sys
+import tempfile
 import threading
 from pathlib import Path
 
+from workbench.outputs import (
+    BUILD,
+    SYNTH,
+    OutputRefused,
+    check_file,
+    check_folder,
+    workbench_version,
+    write_file,
+)
 from workbench.problems import CorpusError
 
 # Each command imports what it runs inside its own function, so that `workbench --help` and
@@ -76,8 +87,6 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
-    from workbench.outputs import BUILD, check_folder
-
     check_folder(args.out, args.root, BUILD)  # at once, before the imports
     from workbench.render.index import LAST_EPOCH
 
@@ -139,16 +148,12 @@ def _cmd_tidy(args: argparse.Namespace) -> int:
 
 
 def _cmd_suggest_crosswalk(args: argparse.Namespace) -> int:
-    import shutil
-
     from workbench.crosswalk_suggest import SUGGESTION_COLUMNS
-    from workbench.outputs import check_file
 
     if args.out is not None:
         check_file(args.out, args.root, "workbench suggest-crosswalk", ",".join(SUGGESTION_COLUMNS))
     from workbench.corpus import write_table
     from workbench.crosswalk_suggest import suggest_crosswalk, suggester_metrics
-    from workbench.outputs import write_file
     from workbench.render.console import render_suggestions
     from workbench.validation import load_corpus
 
@@ -178,8 +183,6 @@ def _cmd_suggest_crosswalk(args: argparse.Namespace) -> int:
 
 def _print_table(frame) -> None:
     """Print a table to standard output in the corpus's canonical CSV form."""
-    import tempfile
-
     from workbench.corpus import write_table
 
     with tempfile.TemporaryDirectory() as folder:
@@ -189,8 +192,6 @@ def _print_table(frame) -> None:
 
 
 def _cmd_synth(args: argparse.Namespace) -> int:
-    from workbench.outputs import SYNTH, check_folder
-
     check_folder(args.out, args.root, SYNTH)  # at once, before the imports
     from workbench.synth import synthesise
 
@@ -200,8 +201,6 @@ def _cmd_synth(args: argparse.Namespace) -> int:
 
 
 def _cmd_evidence(args: argparse.Namespace) -> int:
-    import shutil
-
     from workbench.citations import citation_audit
     from workbench.gaps import CHANNEL_LABELS, CHANNELS, analyse_gaps, item_labels
     from workbench.graph import build_graph
@@ -268,8 +267,6 @@ _ITEM_KINDS = ("ref", "unlisted", "roundtable", "consultation", "programme", "fr
 
 
 def _cmd_diff(args: argparse.Namespace) -> int:
-    import shutil
-
     from workbench.diff import DiffError, check_out, diff_folders, write_diff
     from workbench.render.diff import render_terminal
 
@@ -484,7 +481,6 @@ class _Version(argparse.Action):
         super().__init__(option_strings, dest, nargs=0, default=default, help=help)
 
     def __call__(self, parser, namespace, values, option_string=None) -> None:
-        from workbench.outputs import workbench_version
 
         print(f"workbench {workbench_version()}")
         parser.exit()
@@ -559,8 +555,6 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from workbench.outputs import OutputRefused
-
     try:
         code = args.func(args)
         sys.stdout.flush()
