@@ -37,7 +37,7 @@ DISPOSITIONS_FILE = "corpus/crosswalk_dispositions.csv"
 # a test ties their keys to the descriptor's enum.
 
 #: The NIST IR 8477 relations (read ``focal RELATION reference``) in words, as figures and
-#: tables show them to a reader., as figures and tables show them to a reader.
+#: tables show them to a reader.
 RELATION_LABELS: dict[str, str] = {
     "equal": "equal",
     "subset_of": "subset of",
