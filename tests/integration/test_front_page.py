@@ -256,3 +256,35 @@ def test_an_aligned_column_gets_a_class_not_a_style_the_policy_would_refuse():
     page = render_report_page("# R\n\n| n | m |\n|--:|:-:|\n| 1 | 2 |\n", "r.md")
     assert "style=" not in page.split("</style>", 1)[1]
     assert '<th class="align-right">n</th>' in page and '<td class="align-center">2</td>' in page
+
+
+def test_a_heat_map_the_build_does_not_draw_is_named_on_the_page(
+    shipped_build, corpus, monkeypatch
+):
+    """Past the heat-maps a build draws, a framework's heat-map is not silently left out: the
+    front page names each one not drawn and why (here with room for 3 of the 7 the shipped
+    crosswalk calls for: its reviewed frameworks, then the Respect edition mapping)."""
+    from workbench.render import crosswalk_figures
+    from workbench.render.index import render_index
+
+    tables = dict(corpus.tables)
+    drawn = sorted(p.name for p in shipped_build.glob("crosswalk_heatmap_*.png"))
+    assert len(drawn) == 7 and crosswalk_figures.undrawn_heatmaps(tables) == []
+    written = sorted(p.relative_to(shipped_build) for p in shipped_build.glob("*.*"))
+    assert "does not draw" not in render_index(corpus, written, "f" * 64)
+
+    monkeypatch.setattr(crosswalk_figures, "MAX_HEATMAPS", 3)
+    kept = [name for name, _ in crosswalk_figures.heatmap_specs(tables)]
+    undrawn = crosswalk_figures.undrawn_heatmaps(tables)
+    assert len(kept) == 3 and len(undrawn) == 4
+    assert sorted(kept + [name for name, _ in undrawn]) == drawn
+    assert undrawn[-1] == (
+        "crosswalk_heatmap_respect_3ed_to_4ed.png",
+        "a build draws at most 3 heat-maps",
+    )
+    page = render_index(corpus, written, "f" * 64)
+    listed = re.findall(r'<ul class="undrawn">(.*?)</ul>', page, re.S)
+    assert len(listed) == 1
+    assert re.findall(r"<code>(crosswalk_heatmap_[^<]+)</code>", listed[0]) == [
+        name for name, _ in undrawn
+    ]

@@ -338,15 +338,10 @@ def heatmap_path(out: Path, framework_id: str) -> Path:
     return Path(out) / f"crosswalk_heatmap_{slug}.png"
 
 
-def heatmap_specs(tables: dict[str, pd.DataFrame]) -> list[tuple[str, tuple]]:
-    """Return the heat-maps to draw: the file name of each and the arguments of
-    :func:`_relation_grid` (:func:`relation_grid_figure`) that draw it.
-
-    One heat-map per framework reviewed against the guidelines, and one per edition mapping
-    (``crosswalk_heatmap_respect_3ed_to_4ed.png``). A framework reviewed against more than
-    ``MAX_HEATMAP_ROWS`` guidelines gets no heat-map, and no more than ``MAX_HEATMAPS`` are
-    drawn (the shipped corpus has 7).
-    """
+def _heatmap_candidates(tables: dict[str, pd.DataFrame]) -> list[tuple[Any, tuple[str, ...], str]]:
+    """Every heat-map the crosswalk calls for, in order: the grid function, its arguments and
+    the file name (one per framework reviewed against the guidelines, then one per edition
+    mapping)."""
     figures: list[tuple[Any, tuple[str, ...], str]] = [
         (heatmap_grid, (framework,), heatmap_path(Path("."), framework).name)
         for framework in reviewed_frameworks(tables)
@@ -356,12 +351,37 @@ def heatmap_specs(tables: dict[str, pd.DataFrame]) -> list[tuple[str, tuple]]:
         figures.append(
             (edition_grid, (source, target), f"crosswalk_heatmap_{slug.replace(':', '_')}.png")
         )
+    return figures
+
+
+def heatmap_specs(tables: dict[str, pd.DataFrame]) -> list[tuple[str, tuple]]:
+    """Return the heat-maps to draw: the file name of each and the arguments of
+    :func:`_relation_grid` (:func:`relation_grid_figure`) that draw it.
+
+    One heat-map per framework reviewed against the guidelines, and one per edition mapping
+    (``crosswalk_heatmap_respect_3ed_to_4ed.png``). A framework reviewed against more than
+    ``MAX_HEATMAP_ROWS`` guidelines gets no heat-map, and no more than ``MAX_HEATMAPS`` are
+    drawn (the shipped corpus has 7): :func:`undrawn_heatmaps` names the others, and the
+    front page lists them.
+    """
     specs = []
-    for grid, args, name in figures[:MAX_HEATMAPS]:
+    for grid, args, name in _heatmap_candidates(tables)[:MAX_HEATMAPS]:
         if grid is heatmap_grid and _reviewed_rows(tables, *args) > MAX_HEATMAP_ROWS:
             continue  # unreadable (and beyond a PNG's size); crosswalk_coverage.csv has it
         specs.append((name, grid(tables, *args)))
     return specs
+
+
+def undrawn_heatmaps(tables: dict[str, pd.DataFrame]) -> list[tuple[str, str]]:
+    """Return the heat-maps the crosswalk calls for that a build does not draw, each with
+    why: ``(file name, reason)``, in order."""
+    undrawn = []
+    for i, (grid, args, name) in enumerate(_heatmap_candidates(tables)):
+        if i >= MAX_HEATMAPS:
+            undrawn.append((name, f"a build draws at most {MAX_HEATMAPS} heat-maps"))
+        elif grid is heatmap_grid and _reviewed_rows(tables, *args) > MAX_HEATMAP_ROWS:
+            undrawn.append((name, f"reviewed against more than {MAX_HEATMAP_ROWS} guidelines"))
+    return undrawn
 
 
 def relation_grid_figure(*grid: Any):

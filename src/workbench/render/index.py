@@ -22,6 +22,7 @@ from workbench import __version__
 from workbench.citations import CITATION_STATUS_LABELS, CITATION_STATUSES
 from workbench.corpus import Corpus
 from workbench.gaps import STATUS_LABELS, STATUSES
+from workbench.render.crosswalk_figures import undrawn_heatmaps
 from workbench.render.page import render_page
 from workbench.render.reports import slug
 from workbench.render.sources import SOURCES_DIR, page_name
@@ -648,7 +649,7 @@ builds with the same fingerprint and version were built from the same corpus.</s
     sections = [_findings_html(findings or [], written)]
     for audience, (heading, intro) in AUDIENCES.items():
         extra = {
-            "reviewers": _DIFF + "\n" + _sources_html(corpus),
+            "reviewers": _undrawn_html(corpus) + _DIFF + "\n" + _sources_html(corpus),
             "researchers": _NOTEBOOKS,
             "students": "",
         }[audience]
@@ -716,6 +717,25 @@ def _group(
         else:
             groups[entry.audience].append((path, entry))
     return groups, other
+
+
+def _undrawn_html(corpus: Corpus | Mapping[str, pd.DataFrame] | None) -> str:
+    """Say which heat-maps the crosswalk calls for that the build did not draw, and why
+    (nothing when it drew them all): a framework added to the corpus never just goes
+    missing from the page."""
+    undrawn = undrawn_heatmaps(dict(_tables(corpus)))
+    if not undrawn:
+        return ""
+    items = "".join(
+        f"<li><code>{escape(name)}</code>: {escape(reason)}</li>" for name, reason in undrawn
+    )
+    return (
+        f"<p>Heat-maps the crosswalk calls for that this build does not draw:</p>\n"
+        f'<ul class="undrawn">{items}</ul>\n'
+        "<p>The crosswalk notebook (<code>notebooks/03_crosswalk.ipynb</code>) draws any "
+        "framework's with <code>heatmap_figure</code>, and <code>crosswalk_coverage.csv</code> "
+        "holds every mapping.</p>\n"
+    )
 
 
 def _entries_html(entries: list[tuple[Path, Artefact]]) -> str:
