@@ -481,7 +481,6 @@ class _Version(argparse.Action):
         super().__init__(option_strings, dest, nargs=0, default=default, help=help)
 
     def __call__(self, parser, namespace, values, option_string=None) -> None:
-
         print(f"workbench {workbench_version()}")
         parser.exit()
 

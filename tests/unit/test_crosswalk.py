@@ -343,3 +343,20 @@ def test_an_unknown_vocabulary_value_is_reported_by_the_loader_once(repo_root, t
         "corpus/crosswalk.csv:3: relation: 'overlaps'",
         "corpus/crosswalk.csv:4: rationale_type: 'lexical'",
     ]
+
+
+def test_a_framework_reviewed_against_too_many_guidelines_is_named_as_undrawn(corpus, monkeypatch):
+    """Each framework of the shipped crosswalk was reviewed against the report's 37
+    guidelines; below that limit its heat-map is not drawn, and says why, and the edition
+    mapping's (items against items) still is."""
+    from workbench.render import crosswalk_figures
+
+    tables = dict(corpus.tables)
+    monkeypatch.setattr(crosswalk_figures, "MAX_HEATMAP_ROWS", 36)
+    drawn = [name for name, _ in crosswalk_figures.heatmap_specs(tables)]
+    assert drawn == ["crosswalk_heatmap_respect_3ed_to_4ed.png"]
+    undrawn = crosswalk_figures.undrawn_heatmaps(tables)
+    assert len(undrawn) == 6
+    assert {reason for _, reason in undrawn} == {"reviewed against more than 36 guidelines"}
+    monkeypatch.setattr(crosswalk_figures, "MAX_HEATMAP_ROWS", 37)
+    assert crosswalk_figures.undrawn_heatmaps(tables) == []

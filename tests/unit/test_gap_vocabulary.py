@@ -161,16 +161,38 @@ def test_a_status_added_to_the_table_appears_in_the_page_figure_and_register(ana
     register = gap_map.render_gaps_markdown(disputed)
     assert "| level | Absolute gap | Practice only | Thin | Covered | Disputed |" in register
     assert "**Disputed** (`disputed`)" in register
-    # the register ranks a standard's disputed cell, the last status of the table, after
-    # every other standard gap, and its sentence says it with the status's phrase
+    # the ranked register lists the cell, its sentence saying it with the status's phrase
     ranked = gaps.gap_register(
         disputed.cells, disputed.rows, disputed.evidence, disputed.topics, disputed.thresholds
     )
     entry = ranked[ranked["status"] == "disputed"]
     assert len(entry) == 1 and entry["row_id"].item() == "standard:1"
-    standard_gaps = ranked[ranked["kind"] == "standard_gap"]
-    assert standard_gaps["status"].tolist()[-1] == "disputed"
     assert entry["sentence"].item().startswith("Standard 1 has a dispute on ")
+
+
+def test_statuses_rank_in_the_order_of_the_table(analysis, monkeypatch):
+    """A status put second in the table (after absolute gap) ranks second wherever statuses
+    are ranked: among the register's standard gaps, and in a topic's tally of its
+    standards' cells in the report against the sources' statements."""
+    monkeypatch.setattr(gaps, "STATUS_TERMS", (STATUS_TERMS[0], DISPUTED, *STATUS_TERMS[1:]))
+    order = [t.id for t in gaps.STATUS_TERMS]
+    disputed = with_disputed(analysis)
+    ranked = gaps.gap_register(
+        disputed.cells, disputed.rows, disputed.evidence, disputed.topics, disputed.thresholds
+    )
+    statuses = ranked.loc[ranked["kind"] == "standard_gap", "status"].tolist()
+    assert statuses == sorted(statuses, key=order.index)
+    assert statuses.index("disputed") == statuses.count("absolute_gap")
+    topic = analysis.topics["topic_id"].iloc[0]
+    cells = disputed.cells
+    counts = cells.loc[
+        (cells["level"] == "standard") & (cells["topic_id"] == topic), "status"
+    ].value_counts()
+    labels = {t.id: t.label.lower() for t in gaps.STATUS_TERMS}
+    tally = ", ".join(f"{labels[s]} under {counts[s]}" for s in order if s in counts)
+    assert "disputed under 1" in tally
+    stated = gaps.stated_gap_agreement(cells, disputed.marks, disputed.evidence)
+    assert tally in set(stated.loc[stated["topic_id"] == topic, "status"])
 
 
 def test_the_threshold_note_names_statuses_by_their_labels(analysis):

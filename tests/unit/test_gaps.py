@@ -362,3 +362,4 @@ def test_the_register_counts_the_rows_the_map_holds(analysis):
     assert guidelines < 37
     assert f"Rows are the 6 standards and their {guidelines} guidelines;" in text
     assert "Behind the 6 standards," in text
+    assert "behind the 6 standards, fewest first" in text

@@ -216,8 +216,7 @@ def test_function_level_imports_only_defer_something_heavy():
     stray = sorted(
         (f"{name}:{line}", module)
         for name, module, line in found
-        if (name, module) not in DEFERRED
-        and not ((name, "*") in DEFERRED and module in heavy)
+        if (name, module) not in DEFERRED and not ((name, "*") in DEFERRED and module in heavy)
     )
     assert stray == [], f"import these at the top of the module (nothing heavy): {stray}"
     used = {(name, module) for name, module, _ in found} | {(name, "*") for name, _, _ in found}

@@ -20,7 +20,7 @@ from hamilton.function_modifiers import parameterize, source
 
 from workbench import search
 from workbench.citations import AUDIT_COLUMNS, orphan_references, reference_audit_notes
-from workbench.corpus import Corpus
+from workbench.corpus import SOURCES_DIR, Corpus
 from workbench.crosswalk import carry_over, collated_representation, sssom_table
 from workbench.dataflow.costs import cost
 from workbench.dataflow.inputs import Table
@@ -38,7 +38,7 @@ from workbench.render.graphml import graphml_bytes
 from workbench.render.references import render_csl_json, render_ris
 from workbench.render.search_figures import design_audit_figure, hits_by_facet_figure
 from workbench.render.search_report import prisma_s_json, prisma_s_markdown
-from workbench.render.sources import SOURCES_DIR, page_name, render_source_page
+from workbench.render.sources import page_name, render_source_page
 from workbench.render.sssom import render_sssom
 from workbench.summary import corpus_summary, guidelines_by_standard
 

@@ -798,8 +798,9 @@ def evidence_make_up_lines(analysis: GapAnalysis) -> list[str]:
     lines = [
         "## Evidence by design and country",
         "",
-        "Distinct cited works coded with each population and form of abuse behind the 7 "
-        "standards, fewest first, with their designs and countries (from "
+        "Distinct cited works coded with each population and form of abuse behind the "
+        f"{_count(analysis, 'standard')} standards, fewest first, with their designs and "
+        "countries (from "
         "`corpus/works.csv`).",
         "",
         "| topic | works | from the UK | evaluations | not in the reference list | "

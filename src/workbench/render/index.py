@@ -20,12 +20,12 @@ import pandas as pd
 
 from workbench import __version__
 from workbench.citations import CITATION_STATUS_LABELS, CITATION_STATUSES
-from workbench.corpus import Corpus
+from workbench.corpus import SOURCES_DIR, Corpus
 from workbench.gaps import STATUS_LABELS, STATUSES
 from workbench.render.crosswalk_figures import undrawn_heatmaps
 from workbench.render.page import render_page
 from workbench.render.reports import slug
-from workbench.render.sources import SOURCES_DIR, page_name
+from workbench.render.sources import page_name
 
 #: The readers the front page groups the artefacts for: id → (heading, who and what for).
 AUDIENCES: dict[str, tuple[str, str]] = {
@@ -732,9 +732,10 @@ def _undrawn_html(corpus: Corpus | Mapping[str, pd.DataFrame] | None) -> str:
     return (
         f"<p>Heat-maps the crosswalk calls for that this build does not draw:</p>\n"
         f'<ul class="undrawn">{items}</ul>\n'
-        "<p>The crosswalk notebook (<code>notebooks/03_crosswalk.ipynb</code>) draws any "
-        "framework's with <code>heatmap_figure</code>, and <code>crosswalk_coverage.csv</code> "
-        "holds every mapping.</p>\n"
+        "<p>The crosswalk notebook (<code>notebooks/03_crosswalk.ipynb</code>) draws any of "
+        "them: a framework's with <code>heatmap_figure</code>, an edition mapping's with "
+        "<code>edition_heatmap_figure</code>; <code>crosswalk_coverage.csv</code> holds every "
+        "mapping.</p>\n"
     )
 
 
