@@ -634,6 +634,10 @@ def unlisted_label(cited_as: str) -> str:
     return f"{cited_as} (not in the reference list)"
 
 
+#: What opens the flag :func:`flagged_label` puts after a work's citation.
+FLAG_OPENING = " [cited as “"
+
+
 def flagged_label(label: str, cited_as: str, found: str) -> str:
     """The citation shown for a work cited under another year or spelling: flagged as such.
 
@@ -643,7 +647,25 @@ def flagged_label(label: str, cited_as: str, found: str) -> str:
         'Bonta and Andrews (2016) [cited as “Bonta and Andrews, 2017”: cited 2017; the \
 reference list dates this work 2016]'
     """
-    return f"{label} [cited as “{cited_as}”: {found}]" if found else label
+    return f"{label}{FLAG_OPENING}{cited_as}”: {found}]" if found else label
+
+
+def split_flag(citation: str) -> tuple[str, str]:
+    """Return a citation as :func:`flagged_label` shows it split into the work's label and the
+    audit's flag (``cited as “…”: finding``), the flag empty when there is none.
+
+    Examples:
+        >>> split_flag(flagged_label("Bonta and Andrews (2016)", "Bonta and Andrews, 2017",
+        ...                          "cited 2017; the reference list dates this work 2016"))
+        ('Bonta and Andrews (2016)', 'cited as “Bonta and Andrews, 2017”: cited 2017; the \
+reference list dates this work 2016')
+        >>> split_flag("Kelly and Westmarland (2015)")
+        ('Kelly and Westmarland (2015)', '')
+    """
+    label, opening, rest = citation.rpartition(FLAG_OPENING)
+    if not opening or not rest.endswith("]"):
+        return citation, ""
+    return label, "cited as “" + rest[:-1]
 
 
 def work_links(support: pd.DataFrame, rows: pd.DataFrame, labels: dict[str, str]) -> pd.DataFrame:

@@ -211,3 +211,20 @@ def test_an_id_with_nothing_close_gets_one_line(repo_root, capsys):
         "workbench evidence: xyz names no standard, guideline or evidence "
         "item (e.g. 3.3, S3, guideline:3.3, ref:morrison2019a)\n"
     )
+
+
+def test_an_audit_finding_is_printed_whole_at_80_columns(every_row):
+    """A citation the reference list dates otherwise keeps the audit's finding in full on a
+    line of its own, however the title is cut: 001 cites "Holtrop et al., 2017" in the
+    narrative of standard 3 (line 191), and its reference list dates that work 2015 (line 455).
+    """
+    blocks, _ = every_row
+    lines = blocks["guideline:3.3"].splitlines()
+    (head,) = [i for i, line in enumerate(lines) if line.startswith("  ref:holtrop2015  ")]
+    assert "[cited" not in lines[head], "the finding is not cut off the title's line"
+    assert lines[head + 1].startswith("      audit: ")
+    finding = " ".join(line.strip() for line in lines[head + 1 : head + 3])
+    assert finding.startswith(
+        "audit: cited as “Holtrop et al., 2017”: cited 2017; the reference list dates this "
+        "work 2015"
+    )

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 
 import pandas as pd
 
+from workbench.gaps import split_flag
 from workbench.render.diff import fit_table
 
 #: Indent of an item's first line, and of its details.
@@ -48,9 +49,13 @@ def _fill(text: str, width: int, indent: str) -> list[str]:
     ) or [indent]
 
 
-def _entry_lines(entry: Mapping, width: int, head: str) -> list[str]:
-    """An item (or a row) on one clipped line, then where it stands and what it counts for."""
+def _entry_lines(entry: Mapping, width: int, head: str, flag: str = "") -> list[str]:
+    """An item (or a row) on one clipped line, then the citation audit's flag on it (whole:
+    a year or a name the reference list disagrees with), where it stands and what it
+    counts for."""
     lines = [_ITEM + clip(head, width - len(_ITEM))]
+    if flag:
+        lines += _fill(f"audit: {flag}", width, _DETAIL)
     where = "; ".join(entry["where"]) or "no location recorded"
     via = [row for row in entry["via"] if row not in where]  # a narrative's id names its row
     if via:
@@ -100,9 +105,8 @@ def render_row_evidence(
             width,
         )
         for entry in part.to_dict("records"):
-            out += _entry_lines(
-                entry, width, f"{entry['evidence_id']}  {_one_line(entry['citation'])}"
-            )
+            label, flag = split_flag(_one_line(entry["citation"]))
+            out += _entry_lines(entry, width, f"{entry['evidence_id']}  {label}", flag)
     out += [""] + textwrap.wrap(
         "A cell of the gap map counts each item once per topic. gap_evidence.csv (written by "
         "workbench build) gives every linking sentence and how its topic was coded; "
