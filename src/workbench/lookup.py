@@ -58,6 +58,8 @@ def resolve_id(typed: str, known: Iterable[str]) -> Resolved:
         ('ref:morrison2019a', 'roundtable:8')
         >>> resolve_id("guideline:3.33", ids)
         Resolved(node=None, suggestions=('guideline:3.3',))
+        >>> resolve_id("morrison2019", [*ids, "ref:morrison2019b"]).suggestions
+        ('ref:morrison2019a', 'ref:morrison2019b')
     """
     known = sorted(set(known))
     by_lower = {k.lower(): k for k in known}
@@ -81,11 +83,19 @@ def resolve_id(typed: str, known: Iterable[str]) -> Resolved:
         if len(keyed) == 1:
             return Resolved(keyed[0])
     target = candidates[-1]
-    close = difflib.get_close_matches(target, list(by_lower), n=3, cutoff=0.75)
+    close = _closest(target, list(by_lower))
     if not close and ":" not in target:  # a key typed without its namespace
         keys = {k.split(":", 1)[-1]: k for k in by_lower}
-        close = [keys[k] for k in difflib.get_close_matches(target, list(keys), n=3, cutoff=0.75)]
+        close = [keys[k] for k in _closest(target, list(keys))]
     return Resolved(None, tuple(by_lower[c] for c in close))
+
+
+def _closest(target: str, choices: list[str]) -> list[str]:
+    """The choices most like ``target`` (``difflib``, at least 0.75 alike): every one as
+    alike as the best, so that two equally near ids are both offered, in sorted order."""
+    close = difflib.get_close_matches(target, choices, n=3, cutoff=0.75)
+    ratio = {c: difflib.SequenceMatcher(None, target, c).ratio() for c in close}
+    return sorted(c for c in close if ratio[c] == max(ratio.values()))
 
 
 def merge_locations(locations: Iterable[str]) -> list[str]:

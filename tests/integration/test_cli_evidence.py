@@ -155,6 +155,8 @@ def test_ids_as_people_type_them(repo_root, capsys, monkeypatch, typed, meant):
         ("guideline:3.33", "guideline:3.3"),
         ("morison2019a", "ref:morrison2019a"),
         ("standard:03", "standard:3"),
+        # the reference list has two Morrison et al. 2019 works (references.bib keys a, b)
+        ("morrison2019", "ref:morrison2019a or ref:morrison2019b"),
     ],
 )
 def test_a_near_miss_suggests_the_right_id(repo_root, capsys, typed, suggested):

@@ -157,7 +157,8 @@ def render_not_found(typed: str, suggestions: Iterable[str], examples: str) -> s
     """Return the one line for an id that names nothing: with "did you mean" when close."""
     close = list(suggestions)
     if close:
-        return f"{typed} is not a known id; did you mean {close[0]}?"
+        either = close[0] if len(close) == 1 else f"{', '.join(close[:-1])} or {close[-1]}"
+        return f"{typed} is not a known id; did you mean {either}?"
     return f"{typed} names no standard, guideline or evidence item (e.g. {examples})"
 
 
