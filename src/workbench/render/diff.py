@@ -43,7 +43,8 @@ def _count(part: pd.DataFrame) -> str:
 
 def fit_table(header: list[str], rows: list[list[str]], width: int) -> str:
     """Return a plain-text table no wider than ``width``: the widest columns are narrowed
-    first and their cells wrapped onto further lines.
+    first and their cells wrapped onto further lines, between words while any column can
+    still be narrowed without cutting one (an id stays whole where the room allows).
 
     Examples:
         >>> print(fit_table(["a", "b"], [["x", "a long value here"]], 12))
@@ -52,11 +53,21 @@ def fit_table(header: list[str], rows: list[list[str]], width: int) -> str:
         x | a long
           | value
           | here
+        >>> print(fit_table(["id", "why"], [["guideline:3.3", "named by its text"]], 26))
+        id            | why
+        --------------+-----------
+        guideline:3.3 | named by
+                      | its text
     """
     widths = [max([len(h), *(len(r[i]) for r in rows)]) for i, h in enumerate(header)]
+    words = [
+        max([MIN_WIDTH, *(len(w) for r in [header, *rows] for w in r[i].split())])
+        for i in range(len(header))
+    ]
     room = width - 3 * (len(header) - 1)
     while sum(widths) > room and max(widths) > MIN_WIDTH:
-        widest = widths.index(max(widths))
+        whole = [i for i, w in enumerate(widths) if w > words[i]]
+        widest = max(whole or range(len(widths)), key=lambda i: (widths[i], -i))
         widths[widest] -= 1
     lines: list[str] = []
     for n, row in enumerate([header, *rows]):
