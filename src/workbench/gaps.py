@@ -389,9 +389,7 @@ def _edge_location(data: dict[str, Any]) -> str:
     """Where an edge's sentence stands: ``file, narrative or row id, line(s) N``."""
     parts = [str(data[k]) for k in ("source_file", "location") if data.get(k) not in (None, "")]
     if data.get("lines") not in (None, ""):
-        parts.append(
-            f"line {data['lines']}" if "-" not in str(data["lines"]) else f"lines {data['lines']}"
-        )
+        parts.append(lines_text(data["lines"]))
     return ", ".join(parts)
 
 
@@ -1782,7 +1780,7 @@ def item_locations(corpus: Corpus) -> dict[str, str]:
     """Return ``source, section, lines`` of every framework item, keyed by id."""
     items = corpus["framework_items"]
     return {
-        i: f"{s}, {sec}, lines {ln}"
+        i: f"{s}, {sec}, {lines_text(ln)}"
         for i, s, sec, ln in zip(
             items["item_id"], items["source"], items["section"], items["lines"], strict=True
         )

@@ -363,3 +363,16 @@ def test_the_register_counts_the_rows_the_map_holds(analysis):
     assert f"Rows are the 6 standards and their {guidelines} guidelines;" in text
     assert "Behind the 6 standards," in text
     assert "behind the 6 standards, fewest first" in text
+
+
+def test_a_framework_item_on_one_line_is_located_at_line_n(corpus):
+    """An item whose text stands on one line of its source is placed at ``line N``, as every
+    other location of the map is, not ``lines N``."""
+    from workbench.gaps import item_locations
+
+    items = corpus["framework_items"]
+    single = items[items["lines"].astype(str).str.fullmatch(r"\d+")]
+    assert len(single) > 0
+    locations = item_locations(corpus)
+    for item, lines in zip(single["item_id"], single["lines"], strict=True):
+        assert locations[item].endswith(f", line {lines}"), locations[item]
