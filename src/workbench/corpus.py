@@ -31,7 +31,7 @@ import pandas as pd
 import re2
 
 from workbench.bibliography import read_bibliography, references_frame
-from workbench.problems import Problem
+from workbench.problems import Problem, Suggestions
 
 CORPUS_DIR = "corpus"
 DESCRIPTOR = "datapackage.json"
@@ -464,6 +464,7 @@ def _check_foreign_keys(
         if any(f not in target.header for f in target_fields):
             continue
         allowed = set(zip(*(_column(target, f) for f in target_fields), strict=True))
+        suggest = Suggestions(" / ".join(key) for key in allowed if all(key))
         columns = [_column(table, f) for f in fields]
         for key, row in zip(zip(*columns, strict=True), table.row_numbers, strict=True):
             if all(part == "" for part in key) or key in allowed:
@@ -474,8 +475,8 @@ def _check_foreign_keys(
                     row,
                     ", ".join(fields),
                     f"{shown(' / '.join(key))} does not exist in "
-                    f"{target.file} ({', '.join(target_fields)}); fix the id "
-                    "or add the missing row there",
+                    f"{target.file} ({', '.join(target_fields)}); "
+                    f"{suggest(' / '.join(key))}fix the id or add the missing row there",
                 )
             )
 
@@ -537,14 +538,15 @@ def _check_stated_gap_rows(read: RootRead) -> list[Problem]:
     for name, key in (("standards", "standard_id"), ("guidelines", "guideline_id")):
         if name in tables and key in tables[name]:
             known.update(tables[name][key].dropna())
+    suggest = Suggestions(sorted(known))
     return [
         Problem(
             f"{CORPUS_DIR}/stated_gaps.csv",
             row,
             "row_id",
             f"{value!r} is neither a standard in {CORPUS_DIR}/standards.csv nor a "
-            f"guideline in {CORPUS_DIR}/guidelines.csv; fix the id, or leave it empty "
-            "for a statement that stands under no standard",
+            f"guideline in {CORPUS_DIR}/guidelines.csv; {suggest(value)}fix the id, or leave "
+            "it empty for a statement that stands under no standard",
         )
         for row, value in enumerate(gaps["row_id"], start=2)
         if value is not None and value not in known

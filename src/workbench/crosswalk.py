@@ -26,7 +26,7 @@ from typing import Any
 import pandas as pd
 
 from workbench.frames import column_values, row_dicts
-from workbench.problems import Problem
+from workbench.problems import Problem, Suggestions
 
 CROSSWALK_FILE = "corpus/crosswalk.csv"
 DISPOSITIONS_FILE = "corpus/crosswalk_dispositions.csv"
@@ -201,6 +201,12 @@ def validate_crosswalk(
     return problems
 
 
+#: The kinds of element each side of a crosswalk row may name (a framework item is focal
+#: only in an edition mapping).
+FOCAL_KINDS = ("guideline", "standard", "framework_item")
+REFERENCE_KINDS = ("framework_item", "framework")
+
+
 class _Lookup:
     """A frame's ``at[key, column]`` and ``key in index`` served from dictionaries.
 
@@ -216,6 +222,12 @@ class _Lookup:
             for column in frame.columns
         }
         self.at = self
+        kinds = self._columns.get("kind", {})
+        #: "did you mean" for a focal and for a reference id that names nothing of its kind.
+        self.focal_like = Suggestions(k for k in keys if kinds.get(k) in FOCAL_KINDS)
+        self.reference_like = Suggestions(k for k in keys if kinds.get(k) in REFERENCE_KINDS)
+        self.framework_like = Suggestions(k for k in keys if kinds.get(k) == "framework")
+        self.any_like = Suggestions(keys)
 
     def __getitem__(self, key: tuple[str, str]) -> Any:
         row, column = key
@@ -289,7 +301,8 @@ def _check_focal(
         add(
             row,
             "focal_id",
-            f"{focal!r} is not a guideline, standard or framework item id; fix the id",
+            f"{focal!r} is not a guideline, standard or framework item id; "
+            f"{known.focal_like(focal)}fix the id",
         )
         return False
     kind = known.at[focal, "kind"]
@@ -318,14 +331,12 @@ def _check_focal(
 
 
 def _check_reference(reference: str, known: pd.DataFrame, row: int, add) -> bool:
-    if reference not in known.index or known.at[reference, "kind"] not in (
-        "framework_item",
-        "framework",
-    ):
+    if reference not in known.index or known.at[reference, "kind"] not in REFERENCE_KINDS:
         add(
             row,
             "reference_id",
-            f"{reference!r} is not a framework item or framework id; fix the id",
+            f"{reference!r} is not a framework item or framework id; "
+            f"{known.reference_like(reference)}fix the id",
         )
         return False
     return True
@@ -396,10 +407,18 @@ def _check_dispositions(
         direction, disposition = record["direction"], record["disposition"]
         present.setdefault((element, framework), row)
         if element not in known.index:
-            add(row, "element_id", f"{element!r} does not exist; fix the id")
+            add(
+                row,
+                "element_id",
+                f"{element!r} does not exist; {known.any_like(element)}fix the id",
+            )
             continue
         if framework not in known.index or known.at[framework, "kind"] != "framework":
-            add(row, "framework_id", f"{framework!r} is not a framework id; fix the id")
+            add(
+                row,
+                "framework_id",
+                f"{framework!r} is not a framework id; {known.framework_like(framework)}fix the id",
+            )
             continue
         expected = _expected_direction(element, framework, known, editions)
         if expected is None:

@@ -11,12 +11,13 @@ Pure functions: frames and id lists in, frames and strings out.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 import pandas as pd
+
+from workbench.problems import closest
 
 #: Columns of :func:`row_evidence` and :func:`item_rows`.
 ENTRY_COLUMNS = ["channel", "evidence_id", "citation", "row_id", "where", "via", "topics"]
@@ -47,8 +48,8 @@ def resolve_id(typed: str, known: Iterable[str]) -> Resolved:
     a standard's (``3``, ``S3``, ``standard 3``), a kind and a key separated by a space
     (``roundtable 8``), and a key without its namespace when only one id has it
     (``morrison2019a`` for ``ref:morrison2019a``). Case and surrounding spaces are ignored.
-    Otherwise the suggestions are the known ids most like what was typed (``difflib``), so
-    that a near miss gets a "did you mean".
+    Otherwise the suggestions are the known ids most like what was typed
+    (:func:`workbench.problems.closest`), so that a near miss gets a "did you mean".
 
     Examples:
         >>> ids = ["standard:3", "guideline:3.3", "ref:morrison2019a", "roundtable:8"]
@@ -83,19 +84,11 @@ def resolve_id(typed: str, known: Iterable[str]) -> Resolved:
         if len(keyed) == 1:
             return Resolved(keyed[0])
     target = candidates[-1]
-    close = _closest(target, list(by_lower))
+    close = closest(target, list(by_lower))
     if not close and ":" not in target:  # a key typed without its namespace
         keys = {k.split(":", 1)[-1]: k for k in by_lower}
-        close = [keys[k] for k in _closest(target, list(keys))]
+        close = [keys[k] for k in closest(target, list(keys))]
     return Resolved(None, tuple(by_lower[c] for c in close))
-
-
-def _closest(target: str, choices: list[str]) -> list[str]:
-    """The choices most like ``target`` (``difflib``, at least 0.75 alike): every one as
-    alike as the best, so that two equally near ids are both offered, in sorted order."""
-    close = difflib.get_close_matches(target, choices, n=3, cutoff=0.75)
-    ratio = {c: difflib.SequenceMatcher(None, target, c).ratio() for c in close}
-    return sorted(c for c in close if ratio[c] == max(ratio.values()))
 
 
 def merge_locations(locations: Iterable[str]) -> list[str]:

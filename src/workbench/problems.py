@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 
@@ -45,3 +46,75 @@ class CorpusError(Exception):
 
 def _problem_order(problem: Problem) -> tuple:
     return (problem.file, problem.row or 0, problem.column or "", problem.message)
+
+
+#: Past this many equally near ids, none is offered: nothing singles one out.
+MAX_SUGGESTIONS = 3
+#: How alike (rapidfuzz's ratio, 0-100) an id must be to what was written to be offered.
+SUGGESTION_CUTOFF = 75
+
+
+def closest(value: str, choices: Iterable[str]) -> list[str]:
+    """Return the choices most like ``value``, sorted: every one as alike as the best (at
+    least :data:`SUGGESTION_CUTOFF`), or none when more than :data:`MAX_SUGGESTIONS` are.
+
+    What a "did you mean" offers, for a mistyped id on the command line and in the corpus.
+
+    Examples:
+        >>> closest("guideline:3.33", ["guideline:3.3", "guideline:3.1", "standard:3"])
+        ['guideline:3.3']
+        >>> closest("morrison2019", ["ref:morrison2019a", "ref:morrison2019b"])
+        ['ref:morrison2019a', 'ref:morrison2019b']
+        >>> closest("standard:9", [f"standard:{n}" for n in range(1, 8)])
+        []
+    """
+    from rapidfuzz import fuzz, process  # only when something is wrong: not at start-up
+
+    found = process.extract(
+        value,
+        list(dict.fromkeys(choices)),
+        scorer=fuzz.ratio,
+        score_cutoff=SUGGESTION_CUTOFF,
+        limit=None,
+    )
+    if not found:
+        return []
+    best = max(score for _, score, _ in found)
+    tied = sorted(choice for choice, score, _ in found if score == best)
+    return tied if len(tied) <= MAX_SUGGESTIONS else []
+
+
+def did_you_mean(value: str, choices: Iterable[str]) -> str:
+    """Return ``did you mean X?`` (``X or Y``, ``X, Y or Z``) for the :func:`closest` choices,
+    or ``""`` when none is near.
+
+    Examples:
+        >>> did_you_mean("topic:lgtb", ["topic:lgbt", "topic:children"])
+        'did you mean topic:lgbt?'
+    """
+    close = closest(value, choices)
+    return f"did you mean {one_of(close)}?" if close else ""
+
+
+def one_of(ids: list[str]) -> str:
+    """Return ``ids`` as a reader offers them: ``X``, ``X or Y``, ``X, Y or Z``."""
+    return ids[0] if len(ids) == 1 else f"{', '.join(ids[:-1])} or {ids[-1]}"
+
+
+class Suggestions:
+    """:func:`did_you_mean` over one set of choices, for a check that meets many wrong ids:
+    each distinct id is worked out once, and past ``limit`` distinct ids (a wholesale
+    mistake, where no single id helps) none is offered, so a large broken table never
+    makes the check slow."""
+
+    def __init__(self, choices: Iterable[str], limit: int = 200) -> None:
+        self.choices = list(dict.fromkeys(choices))
+        self.limit = limit
+        self.memo: dict[str, str] = {}
+
+    def __call__(self, value: str) -> str:
+        """Return ``did you mean X? `` (with the space a message goes on after), or ``""``."""
+        if value not in self.memo:
+            found = did_you_mean(value, self.choices) if len(self.memo) < self.limit else ""
+            self.memo[value] = f"{found} " if found else ""
+        return self.memo[value]

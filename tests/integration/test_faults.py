@@ -52,7 +52,8 @@ CASES = {
         faults.unknown_override_topic,
         r"corpus/coding_overrides\.csv:2: topic_id: "
         r"'topic:women_perpetrator' does not exist in "
-        r"corpus/codebook\.csv \(topic_id\); .*",
+        r"corpus/codebook\.csv \(topic_id\); did you mean topic:women_perpetrators\? "
+        r"fix the id or add the missing row there",
     ),
     "CSV with BOM": (
         faults.bom_and_crlf,

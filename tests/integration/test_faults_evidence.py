@@ -146,7 +146,8 @@ def unknown_code_topic(root: Path) -> str:
     )
     return (
         rf"{CODES}:{row}: topic_id: 'topic:women_perpetrator' does not exist in "
-        r"corpus/codebook\.csv \(topic_id\); fix the id or add the missing row there"
+        r"corpus/codebook\.csv \(topic_id\); did you mean topic:women_perpetrators\? "
+        r"fix the id or add the missing row there"
     )
 
 

@@ -360,3 +360,25 @@ def test_a_framework_reviewed_against_too_many_guidelines_is_named_as_undrawn(co
     assert {reason for _, reason in undrawn} == {"reviewed against more than 36 guidelines"}
     monkeypatch.setattr(crosswalk_figures, "MAX_HEATMAP_ROWS", 37)
     assert crosswalk_figures.undrawn_heatmaps(tables) == []
+
+
+def test_a_misspelt_id_gets_the_id_it_is_nearest_to(corpus):
+    """A focal or reference id one keystroke from a real one is offered it; one that is as
+    near to many (a standard the report does not have) is offered none."""
+    crosswalk = corpus["crosswalk"].copy()
+    crosswalk.loc[0, "focal_id"] = "guideline:3.33"
+    crosswalk.loc[1, "reference_id"] = "framework_item:csaap:22"
+    crosswalk.loc[2, "focal_id"] = "standard:9"
+    messages = _messages(cw.validate_crosswalk(_with(corpus, "crosswalk", crosswalk)))
+    assert (
+        "corpus/crosswalk.csv:2: focal_id: 'guideline:3.33' is not a guideline, standard or "
+        "framework item id; did you mean guideline:3.3? fix the id"
+    ) in messages
+    assert (
+        "corpus/crosswalk.csv:3: reference_id: 'framework_item:csaap:22' is not a framework "
+        "item or framework id; did you mean framework_item:csaap:2? fix the id"
+    ) in messages
+    assert (
+        "corpus/crosswalk.csv:4: focal_id: 'standard:9' is not a guideline, standard or "
+        "framework item id; fix the id"
+    ) in messages

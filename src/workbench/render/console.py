@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 import pandas as pd
 
 from workbench.gaps import split_flag
+from workbench.problems import one_of
 from workbench.render.diff import fit_table
 
 #: Indent of an item's first line, and of its details.
@@ -157,8 +158,7 @@ def render_not_found(typed: str, suggestions: Iterable[str], examples: str) -> s
     """Return the one line for an id that names nothing: with "did you mean" when close."""
     close = list(suggestions)
     if close:
-        either = close[0] if len(close) == 1 else f"{', '.join(close[:-1])} or {close[-1]}"
-        return f"{typed} is not a known id; did you mean {either}?"
+        return f"{typed} is not a known id; did you mean {one_of(close)}?"
     return f"{typed} names no standard, guideline or evidence item (e.g. {examples})"
 
 
