@@ -73,12 +73,27 @@ def _print_problems(problems: list, summary: str) -> None:
     print(summary, file=sys.stderr)
 
 
+def _problems(count: int) -> str:
+    """``1 problem``, ``5 problems``."""
+    return f"{count} problem{'s' * (count != 1)}"
+
+
+def _corpus_at(root: str) -> str:
+    """The corpus root as a summary line names it: ``the corpus in this folder`` for the
+    working folder (the default ``.``), else ``the corpus in ROOT``."""
+    return (
+        "the corpus in this folder"
+        if Path(root).resolve() == Path.cwd()
+        else f"the corpus in {root}"
+    )
+
+
 def _cmd_validate(args: argparse.Namespace) -> int:
     from workbench.validation import validate_root
 
     corpus, problems = validate_root(Path(args.root))
     if problems:
-        _print_problems(problems, f"{len(problems)} problem(s) found in {args.root}")
+        _print_problems(problems, f"{_problems(len(problems))} found in {_corpus_at(args.root)}")
         return 1
     assert corpus is not None
     counts = ", ".join(f"{len(frame)} {name}" for name, frame in corpus.tables.items())
@@ -115,8 +130,8 @@ def _cmd_build(args: argparse.Namespace) -> int:
     except CorpusError as err:
         _print_problems(
             err.problems,
-            f"build stopped: {len(err.problems)} problem(s) in "
-            f"{args.root}; {args.out} was left as it was",
+            f"build stopped: {_problems(len(err.problems))} in {_corpus_at(args.root)}; "
+            f"{args.out} was left as it was",
         )
         return 1
     if report.discarded:
@@ -281,7 +296,7 @@ def _cmd_diff(args: argparse.Namespace) -> int:
     except CorpusError as err:
         _print_problems(
             err.problems,
-            f"workbench diff: {len(err.problems)} problem(s) in a corpus root; nothing compared",
+            f"workbench diff: {_problems(len(err.problems))} in a corpus root; nothing compared",
         )
         return 1
     width = shutil.get_terminal_size((80, 24)).columns
@@ -562,7 +577,9 @@ def _run(args: argparse.Namespace) -> int:
         _quiet_closed_pipe()
         return 0
     except CorpusError as err:
-        _print_problems(err.problems, f"{len(err.problems)} problem(s) found in {args.root}")
+        _print_problems(
+            err.problems, f"{_problems(len(err.problems))} found in {_corpus_at(args.root)}"
+        )
         return 1
     except OutputRefused as err:
         print(f"workbench {args.command}: {err}", file=sys.stderr)

@@ -84,7 +84,9 @@ def test_broken_input_gets_a_clear_line(case, tmp_root, capsys):
     assert code == 1, output
     assert expected in output, output
     assert "Traceback" not in output
-    assert "problem(s) found" in output.splitlines()[-1]
+    problems = len(output.splitlines()) - 1
+    summary = f"{problems} problem{'s' * (problems != 1)} found in the corpus in {tmp_root}"
+    assert output.splitlines()[-1] == summary
 
 
 def test_dangling_key_names_row_column_and_target(tmp_root, capsys):
