@@ -447,11 +447,11 @@ def build_parser() -> argparse.ArgumentParser:
     diff = commands.add_parser(
         "diff",
         help="what changed between two builds (or two corpus roots)",
-        description="Report what changed from OLD to NEW: gap-map cells whose status changed "
-        "(with the evidence added to or removed from them), crosswalk rows added, removed or "
-        "changed, and citation-audit changes. OLD and NEW are folders that workbench build "
-        "wrote, or corpus roots (each built first into a temporary folder; the roots are "
-        "never written to).",
+        description="Report what changed from OLD to NEW: gap-map cells whose status or "
+        "evidence count changed (with the evidence added to or removed from them), crosswalk "
+        "rows added, removed or changed, and citation-audit changes. OLD and NEW are "
+        "folders that workbench build wrote, or corpus roots (each built first into a "
+        "temporary folder; the roots are never written to).",
     )
     diff.add_argument("old", metavar="OLD", help="the earlier build folder or corpus root")
     diff.add_argument("new", metavar="NEW", help="the later build folder or corpus root")

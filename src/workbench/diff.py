@@ -175,9 +175,10 @@ def compare(old: Side, new: Side) -> pd.DataFrame:
 
     A row added or removed gives one ``added``/``removed`` line whose ``after``/``before``
     holds its compared values; a changed row gives one ``changed`` line per changed field. A
-    gap-map cell whose status changed carries in ``detail`` the evidence items added to and
-    removed from it (framework items are the crosswalk mappings), where both builds list
-    their evidence. Columns only one side has are named in a ``columns`` line.
+    gap-map cell whose status or evidence count changed carries in ``detail`` (on its first
+    changed field) the evidence items added to and removed from it (framework items are the
+    crosswalk mappings), where both builds list their evidence. Columns only one side has
+    are named in a ``columns`` line.
     """
     records: list[dict[str, str]] = []
     for table in DIFF_TABLES:
@@ -208,10 +209,14 @@ def compare(old: Side, new: Side) -> pd.DataFrame:
         for key in a.index.difference(b.index, sort=False):
             records.append(_record(table, "added", key, "", "", _summary(a.loc[key], compared), ""))
         common = b.index.intersection(a.index, sort=False)
+        detailed: set[str] = set()  # a cell's evidence is said once, with its first change
         for column in compared:
             differs = b.loc[common, column] != a.loc[common, column]
             for key in common[differs.to_numpy()]:
-                detail = _evidence_change(old, new, b.loc[key]) if table is DIFF_TABLES[0] else ""
+                detail = ""
+                if table is DIFF_TABLES[0] and key not in detailed:
+                    detail = _evidence_change(old, new, b.loc[key])
+                    detailed.add(key)
                 records.append(
                     _record(
                         table, "changed", key, column, b.at[key, column], a.at[key, column], detail

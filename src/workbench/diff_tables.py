@@ -37,9 +37,9 @@ DIFF_TABLES: tuple[KeyedTable, ...] = (
     KeyedTable(
         "gap_map.csv",
         ("row_id", "topic_id"),
-        "Gap map: cells whose status changed",
+        "Gap map: cells whose status or evidence count changed",
         "gap_map_files",
-        ("status",),
+        ("status", "evidence_count", "framework_count"),
     ),
     KeyedTable("crosswalk.csv", ("focal_id", "reference_id"), "Crosswalk rows", "crosswalk_files"),
     KeyedTable(

@@ -44,11 +44,19 @@ def diff_rows(out: Path) -> pd.DataFrame:
     return pd.read_csv(out / "diff.csv", dtype=str, keep_default_na=False)
 
 
-def statuses(root: Path) -> dict[tuple[str, str], str]:
+#: What the gap map's comparison reports of a cell.
+GAP_FIELDS = ("evidence_count", "framework_count", "status")
+
+
+def cell_fields(root: Path) -> dict[tuple[str, str, str], str]:
+    """Each gap-map cell's status and evidence counts, by (row, topic, field), from the gap
+    analysis of ``root`` (the model, not the diff)."""
     cells = analyse_gaps(load_corpus(root)).cells
-    return dict(
-        zip(zip(cells["row_id"], cells["topic_id"], strict=True), cells["status"], strict=True)
-    )
+    return {
+        (row, topic, field): str(value)
+        for field in GAP_FIELDS
+        for row, topic, value in zip(cells["row_id"], cells["topic_id"], cells[field], strict=True)
+    }
 
 
 def _removable_code(repo_root: Path):
@@ -92,22 +100,27 @@ def test_a_coding_override_is_named_with_the_cells_it_moves(repo_root, tmp_path,
     result = run("diff", str(tmp_root), str(new), "--out", str(out))
     assert result.returncode == 0, result.stderr
     assert tree_state(tmp_root, new) == before, "diff wrote into a corpus root"
-    old_status, new_status = statuses(tmp_root), statuses(new)
+    old_fields, new_fields = cell_fields(tmp_root), cell_fields(new)
     expected = {
-        key: (old_status[key], new_status[key])
-        for key in old_status
-        if old_status[key] != new_status[key]
+        key: (old_fields[key], new_fields[key])
+        for key in old_fields
+        if old_fields[key] != new_fields[key]
     }
-    assert (row_id, topic_id) in expected, "the edited cell changes status"
+    assert (row_id, topic_id, "status") in expected, "the edited cell changes status"
+    assert any(key[2] == "evidence_count" for key in expected), "the counts move too"
     rows = diff_rows(out)
     assert set(rows["table"]) == {"gap_map.csv"}, "nothing but gap-map cells changed"
-    assert (rows["change"] == "changed").all() and (rows["field"] == "status").all()
+    assert (rows["change"] == "changed").all()
     found = {
-        tuple(k.split(" / ")): (b, a)
-        for k, b, a in zip(rows["key"], rows["before"], rows["after"], strict=True)
+        (*k.split(" / "), f): (b, a)
+        for k, f, b, a in zip(
+            rows["key"], rows["field"], rows["before"], rows["after"], strict=True
+        )
     }
     assert found == expected
-    detail = rows.set_index("key").at[f"{row_id} / {topic_id}", "detail"]
+    # the cell's evidence is said once, on its first changed field
+    details = rows[rows["key"] == f"{row_id} / {topic_id}"]["detail"].tolist()
+    (detail,) = [d for d in details if d]
     assert detail.startswith("evidence removed: ")
     assert sorted(detail.removeprefix("evidence removed: ").split(", ")) == removed
     # The terminal table fits 80 columns and names the cell.
@@ -145,7 +158,7 @@ def test_a_crosswalk_edit_is_named_by_key_and_field(repo_root, shipped_build, tm
     assert rows[["table", "change", "key", "field", "before", "after"]].values.tolist() == [
         ["crosswalk.csv", "changed", key, "rationale_type", "semantic", "functional"]
     ]
-    assert statuses(repo_root) == statuses(tmp_root), "the gap map does not read it"
+    assert cell_fields(repo_root) == cell_fields(tmp_root), "the gap map does not read it"
     # A second diff may replace the folder the first one wrote (and only that).
     again = run("diff", str(shipped_build), str(new_build), "--out", str(out))
     assert again.returncode == 0, again.stderr

@@ -113,3 +113,22 @@ def test_markup_in_data_is_escaped_in_markdown_and_fits_the_terminal():
     assert len(cells) == 5  # the pipe in the data did not open another column
     for width in (40, 80, 120):
         assert max(map(len, render_terminal(changes, "old", "new", width).splitlines())) <= width
+
+
+def test_a_cell_whose_evidence_count_moves_without_its_status_is_named_with_the_item():
+    """A mapping added to a covered cell leaves it covered, but the reviewer is told."""
+    counts = {"evidence_count": ["1", "1"], "framework_count": ["0", "0"]}
+    old = side("OLD", [["s:1", "t:a", "thin"], ["s:1", "t:b", "covered"]], [], [], counts)
+    new = side(
+        "NEW",
+        [["s:1", "t:a", "thin"], ["s:1", "t:b", "covered"]],
+        [],
+        [["s:1", "t:b", "framework", "fi:7"]],
+        {"evidence_count": ["1", "1"], "framework_count": ["0", "1"]},
+    )
+    changes = compare(old, new)
+    gap = changes[changes["table"] == "gap_map.csv"]
+    assert gap[["change", "key", "field", "before", "after"]].values.tolist() == [
+        ["changed", "s:1 / t:b", "framework_count", "0", "1"]
+    ]
+    assert gap["detail"].tolist() == ["evidence added: framework fi:7"]
