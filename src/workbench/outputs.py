@@ -269,9 +269,29 @@ def locked(out: Path, made_by: str) -> Iterator[None]:
         OutputRefused: when the lock file cannot be made (the folder is read-only, or the
             lock file is a symbolic link).
     """
+    path = lock_path(out)
+    fd: int | None = None
+    try:
+        # a stop that comes while the lock file is made takes effect once it is ours to remove
+        with _signals_held():
+            fd = _take_lock(path, out, made_by)
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        yield
+    finally:
+        if fd is not None:
+            try:
+                os.unlink(path)
+            except FileNotFoundError:
+                pass
+            os.close(fd)
+
+
+def _take_lock(path: Path, out: Path, made_by: str) -> int:
+    """Open (making it if need be) and lock the lock file ``path`` of ``out``; return its
+    descriptor. See :func:`locked`."""
     import fcntl  # POSIX only: imported where the lock is taken
 
-    path = lock_path(out)
     while True:
         try:
             fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC | os.O_NOFOLLOW, 0o644)
@@ -297,17 +317,7 @@ def locked(out: Path, made_by: str) -> Iterator[None]:
         except FileNotFoundError:
             current = None
         if current is not None and (current.st_dev, current.st_ino) == (held.st_dev, held.st_ino):
-            break
-        os.close(fd)
-    try:
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
-        yield
-    finally:
-        try:
-            os.unlink(path)
-        except FileNotFoundError:
-            pass
+            return fd
         os.close(fd)
 
 
@@ -362,8 +372,13 @@ def replacing_folder(
         # a restored output is checked like any other
         check_folder(out, root, made_by, compared=compared)
         marker = {"made_by": made_by, "version": workbench_version()}
-        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
+        staging: Path | None = None
         try:
+            # a stop that comes while the folder is made takes effect once it is known here
+            with _signals_held():
+                staging = Path(
+                    tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
+                )
             _write_marker(staging, {**marker, "state": STAGING, "out": out.name})
             stage = Staging(staging, out, marker, notes)
             yield stage
@@ -371,7 +386,8 @@ def replacing_folder(
             os.chmod(staging, 0o777 & ~_umask())
             _swap_into_place(stage)
         except BaseException:
-            shutil.rmtree(staging, ignore_errors=True)  # gone already once swapped in
+            if staging is not None:
+                shutil.rmtree(staging, ignore_errors=True)  # gone already once swapped in
             raise
 
 

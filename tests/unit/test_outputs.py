@@ -60,3 +60,40 @@ def test_a_signal_during_the_swap_waits_until_the_swap_is_done(tmp_path, monkeyp
     assert caught.value.out_replaced is True
     assert (out / "a.txt").read_text() == "second\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "root"]
+
+
+def test_a_signal_while_the_staging_folder_is_made_leaves_nothing(tmp_path, monkeypatch):
+    """Ctrl-C that lands just as the staging folder appears (what a user pressing it as a
+    build starts meets) stops the command and leaves neither the folder nor the lock."""
+    import tempfile
+
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    root, out = tmp_path / "root", tmp_path / "out"
+    root.mkdir()
+    made = tempfile.mkdtemp
+
+    def made_then_interrupted(*args, **kwargs):
+        path = made(*args, **kwargs)
+        os.kill(os.getpid(), signal.SIGINT)
+        return path
+
+    monkeypatch.setattr(tempfile, "mkdtemp", made_then_interrupted)
+    with pytest.raises(KeyboardInterrupt), replacing_folder(out, root, "workbench build"):
+        pytest.fail("the block must not run")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["root"]
+
+
+def test_a_signal_while_the_lock_is_taken_leaves_no_lock_file(tmp_path, monkeypatch):
+    import fcntl
+
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    take = fcntl.flock
+
+    def locked_then_interrupted(fd, operation):
+        take(fd, operation)
+        os.kill(os.getpid(), signal.SIGINT)
+
+    monkeypatch.setattr(fcntl, "flock", locked_then_interrupted)
+    with pytest.raises(KeyboardInterrupt), locked(tmp_path / "out", "workbench build"):
+        pytest.fail("the block must not run")
+    assert list(tmp_path.iterdir()) == []
