@@ -273,7 +273,7 @@ def locked(out: Path, made_by: str) -> Iterator[None]:
     fd: int | None = None
     try:
         # a stop that comes while the lock file is made takes effect once it is ours to remove
-        with _signals_held():
+        with signals_held():
             fd = _take_lock(path, out, made_by)
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
@@ -375,7 +375,7 @@ def replacing_folder(
         staging: Path | None = None
         try:
             # a stop that comes while the folder is made takes effect once it is known here
-            with _signals_held():
+            with signals_held():
                 staging = Path(
                     tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
                 )
@@ -404,7 +404,7 @@ def _swap_into_place(stage: Staging) -> None:
     token = staging.name[len(out.name) + 2 : -len(".tmp")]
     retired = out.parent / f".{out.name}.{token}.old"
     try:
-        with _signals_held():
+        with signals_held():
             if out.exists():
                 os.mkdir(retired)
                 _write_marker(
@@ -428,7 +428,7 @@ def _swap_into_place(stage: Staging) -> None:
 
 
 @contextmanager
-def _signals_held() -> Iterator[None]:
+def signals_held() -> Iterator[None]:
     """Within the block, SIGINT and SIGTERM are recorded rather than handled; when it ends,
     the handlers are restored and called for what came.
 
@@ -543,13 +543,16 @@ def write_file(path: Path | str, write: Callable[[Path], None]) -> None:
     A failure (or an interruption) leaves ``path`` as it was and removes the temporary file.
     """
     path = Path(path)
-    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    temporary = Path(name)
+    temporary: Path | None = None
     try:
+        with signals_held():  # a stop while the file is made takes effect once it is known
+            fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+            os.close(fd)
+            temporary = Path(name)
         write(temporary)
         os.chmod(temporary, 0o666 & ~_umask())
         os.replace(temporary, path)
     except BaseException:
-        temporary.unlink(missing_ok=True)
+        if temporary is not None:
+            temporary.unlink(missing_ok=True)
         raise

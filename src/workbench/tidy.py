@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from workbench.corpus import CORPUS_DIR, read_descriptor, resource_files
+from workbench.outputs import signals_held
 from workbench.problems import Problem
 
 
@@ -78,8 +79,12 @@ def write_atomically(path: Path, data: bytes) -> None:
     to disk, then renamed over it; the file keeps its permissions. A failure at any moment
     leaves either the old file or the new one, never a part of either."""
     path = Path(path)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tidy")
+    temporary: str | None = None
     try:
+        with signals_held():  # a stop while the file is made takes effect once it is known
+            handle, temporary = tempfile.mkstemp(
+                dir=path.parent, prefix=f".{path.name}.", suffix=".tidy"
+            )
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
             stream.flush()
@@ -87,7 +92,8 @@ def write_atomically(path: Path, data: bytes) -> None:
         os.chmod(temporary, path.stat().st_mode & 0o7777)
         os.replace(temporary, path)
     except BaseException:
-        Path(temporary).unlink(missing_ok=True)
+        if temporary is not None:
+            Path(temporary).unlink(missing_ok=True)
         raise
 
 

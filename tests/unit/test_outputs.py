@@ -97,3 +97,35 @@ def test_a_signal_while_the_lock_is_taken_leaves_no_lock_file(tmp_path, monkeypa
     with pytest.raises(KeyboardInterrupt), locked(tmp_path / "out", "workbench build"):
         pytest.fail("the block must not run")
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("writer", ["write_file", "tidy.write_atomically"])
+def test_a_signal_while_a_temporary_file_is_made_leaves_the_file_as_it_was(
+    writer, tmp_path, monkeypatch
+):
+    """A single file written in place (``--out FILE``, ``workbench tidy``'s repair of a
+    corpus file) survives a Ctrl-C that lands as its temporary file appears: the file is as
+    it was, and no temporary file is left beside it."""
+    import tempfile
+
+    from workbench import tidy
+    from workbench.outputs import write_file
+
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    path = tmp_path / "standards.csv"
+    path.write_bytes(b"standard_id\nstandard:1\n")
+    made = tempfile.mkstemp
+
+    def made_then_interrupted(*args, **kwargs):
+        found = made(*args, **kwargs)
+        os.kill(os.getpid(), signal.SIGINT)
+        return found
+
+    monkeypatch.setattr(tempfile, "mkstemp", made_then_interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        if writer == "write_file":
+            write_file(path, lambda temporary: temporary.write_bytes(b"new\n"))
+        else:
+            tidy.write_atomically(path, b"new\n")
+    assert path.read_bytes() == b"standard_id\nstandard:1\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["standards.csv"]
