@@ -1,7 +1,8 @@
 """What changed between two builds: ``workbench diff OLD NEW``.
 
 A reviewer who edits the corpus wants to know what the edit did: which gap-map cells changed
-status (and which evidence or crosswalk mapping made the difference), which crosswalk rows
+status or evidence count (and which evidence or crosswalk mapping made the difference), which
+crosswalk rows
 were added, removed or changed, and what happened in the citation audit. ``diff`` compares
 two build folders (or two corpus roots, each built first into a temporary folder) table by
 table. Every table is compared generically by its key columns, declared once in
@@ -175,9 +176,10 @@ def compare(old: Side, new: Side) -> pd.DataFrame:
 
     A row added or removed gives one ``added``/``removed`` line whose ``after``/``before``
     holds its compared values; a changed row gives one ``changed`` line per changed field. A
-    gap-map cell whose status or evidence count changed carries in ``detail`` (on its first
-    changed field) the evidence items added to and removed from it (framework items are the
-    crosswalk mappings), where both builds list their evidence. Columns only one side has
+    gap-map cell whose status or evidence count changed carries in ``detail`` (once: on its
+    status line when its status changed, else on its first changed count) the evidence items
+    added to and removed from it (framework items are the crosswalk mappings), where both
+    builds list their evidence. Columns only one side has
     are named in a ``columns`` line.
     """
     records: list[dict[str, str]] = []

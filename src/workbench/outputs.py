@@ -25,6 +25,7 @@ Refusals are :class:`OutputRefused` errors whose message is the one line to prin
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -364,7 +365,23 @@ def replacing_folder(
     """
     check_folder(out, root, made_by, compared=compared)
     out = Path(os.path.abspath(os.fspath(out).rstrip("/")))
-    out.parent.mkdir(parents=True, exist_ok=True)
+    made = [folder for folder in (out.parent, *out.parent.parents) if not folder.exists()]
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        with _replacing(out, root, made_by, compared) as stage:
+            yield stage
+    except BaseException:
+        for folder in made:  # the folders made for the output, deepest first, if still empty
+            with contextlib.suppress(OSError):
+                folder.rmdir()
+        raise
+
+
+@contextmanager
+def _replacing(
+    out: Path, root: Path | str | None, made_by: str, compared: Sequence[Path | str]
+) -> Iterator[Staging]:
+    """The lock, the repair, the staging folder and the swap of :func:`replacing_folder`."""
     with locked(out, made_by):
         notes = recover(out, made_by)
         for note in notes:  # a repair of the user's folder is always said, as it is made
@@ -419,11 +436,21 @@ def _swap_into_place(stage: Staging) -> None:
             else:
                 os.rename(staging, out)
             stage.replaced = True
+        # the previous output goes last: a stop while it is removed finds ``out`` replaced
+        _remove_retired(retired, out.name)
     except BaseException as err:
         err.out_replaced = stage.replaced  # type: ignore[attr-defined]
         if stage.replaced:
-            shutil.rmtree(retired, ignore_errors=True)
+            # what a second stop interrupts here is left marked, for the next run to remove
+            with contextlib.suppress(BaseException):
+                _remove_retired(retired, out.name)
         raise
+
+
+def _remove_retired(retired: Path, name: str) -> None:
+    """Remove the previous output moved aside by the swap: its files first and its marker
+    last, so that a run stopped midway leaves a folder :func:`recover` knows and removes."""
+    shutil.rmtree(retired / name, ignore_errors=True)
     shutil.rmtree(retired, ignore_errors=True)
 
 

@@ -104,12 +104,18 @@ def one_of(ids: list[str]) -> str:
 class Suggestions:
     """:func:`did_you_mean` over one set of choices, for a check that meets many wrong ids:
     each distinct id is worked out once, and past ``limit`` distinct ids (a wholesale
-    mistake, where no single id helps) none is offered, so a large broken table never
-    makes the check slow."""
+    mistake, where no single id helps; by default 200, fewer among more than 10,000
+    choices) none is offered, so a large broken table never makes the check slow."""
 
-    def __init__(self, choices: Iterable[str], limit: int = 200) -> None:
+    def __init__(self, choices: Iterable[str], limit: int | None = None) -> None:
         self.choices = list(dict.fromkeys(choices))
-        self.limit = limit
+        # about 2 million comparisons in all: 200 wrong ids among 10,000 choices, fewer
+        # among more (rapidfuzz compares about a million pairs a second)
+        self.limit = (
+            limit
+            if limit is not None
+            else max(20, min(200, 2_000_000 // max(len(self.choices), 1)))
+        )
         self.memo: dict[str, str] = {}
 
     def __call__(self, value: str) -> str:

@@ -80,18 +80,22 @@ def write_atomically(path: Path, data: bytes) -> None:
     leaves either the old file or the new one, never a part of either."""
     path = Path(path)
     temporary: str | None = None
+    handle: int | None = None
     try:
         with signals_held():  # a stop while the file is made takes effect once it is known
             handle, temporary = tempfile.mkstemp(
                 dir=path.parent, prefix=f".{path.name}.", suffix=".tidy"
             )
-        with os.fdopen(handle, "wb") as stream:
+        stream, handle = os.fdopen(handle, "wb"), None  # the stream owns the descriptor
+        with stream:
             stream.write(data)
             stream.flush()
             os.fsync(stream.fileno())
         os.chmod(temporary, path.stat().st_mode & 0o7777)
         os.replace(temporary, path)
     except BaseException:
+        if handle is not None:
+            os.close(handle)
         if temporary is not None:
             Path(temporary).unlink(missing_ok=True)
         raise

@@ -118,7 +118,7 @@ def test_a_coding_override_is_named_with_the_cells_it_moves(repo_root, tmp_path,
         )
     }
     assert found == expected
-    # the cell's evidence is said once, on its first changed field
+    # the cell's evidence is said once, on one of its lines
     details = rows[rows["key"] == f"{row_id} / {topic_id}"]["detail"].tolist()
     (detail,) = [d for d in details if d]
     assert detail.startswith("evidence removed: ")

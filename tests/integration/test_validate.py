@@ -124,3 +124,16 @@ def test_console_script_rejects_bad_arguments():
     )
     assert result.returncode == 2
     assert "invalid choice" in result.stderr
+
+
+def test_the_summary_names_this_folder_when_the_root_is_the_working_folder(
+    tmp_root, capsys, monkeypatch
+):
+    from workbench.cli import main
+
+    _dangling_standard(tmp_root)
+    monkeypatch.chdir(tmp_root)
+    assert main(["validate"]) == 1
+    assert (
+        capsys.readouterr().err.splitlines()[-1] == "1 problem found in the corpus in this folder"
+    )

@@ -129,3 +129,47 @@ def test_a_signal_while_a_temporary_file_is_made_leaves_the_file_as_it_was(
             tidy.write_atomically(path, b"new\n")
     assert path.read_bytes() == b"standard_id\nstandard:1\n"
     assert [p.name for p in tmp_path.iterdir()] == ["standards.csv"]
+
+
+def test_a_stop_while_the_previous_output_is_removed_says_the_output_was_replaced(
+    tmp_path, monkeypatch
+):
+    """The swap is done when the previous output is removed: a stop then says so (the
+    command must not claim the output was left as it was), and what is left of the previous
+    output keeps its marker, so the next run removes it."""
+    import shutil
+
+    from workbench import outputs
+
+    root, out = tmp_path / "root", tmp_path / "out"
+    root.mkdir()
+    with replacing_folder(out, root, "workbench build") as stage:
+        (stage.path / "a.txt").write_text("first\n")
+    remove = shutil.rmtree
+
+    def stopped_midway(path, *args, **kwargs):
+        if Path(path).name == "out" and Path(path).parent.name.endswith(".old"):
+            raise KeyboardInterrupt
+        remove(path, *args, **kwargs)
+
+    monkeypatch.setattr(outputs.shutil, "rmtree", stopped_midway)
+    with pytest.raises(KeyboardInterrupt) as caught:
+        with replacing_folder(out, root, "workbench build") as stage:
+            (stage.path / "a.txt").write_text("second\n")
+    assert caught.value.out_replaced is True
+    assert (out / "a.txt").read_text() == "second\n"
+    (left,) = [p for p in tmp_path.iterdir() if p.name.endswith(".old")]
+    assert json.loads((left / MARKER).read_text())["state"] == "retired"
+    monkeypatch.undo()
+    with replacing_folder(out, root, "workbench build") as stage:
+        (stage.path / "a.txt").write_text("third\n")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "root"]
+
+
+def test_a_failed_run_removes_the_folders_it_made_for_the_output(tmp_path):
+    root = tmp_path / "root"
+    root.mkdir()
+    with pytest.raises(RuntimeError):
+        with replacing_folder(tmp_path / "new" / "deeper" / "out", root, "workbench build"):
+            raise RuntimeError("a writer failed")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["root"]

@@ -33,9 +33,11 @@ def sections(changes: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
 
 
 def _count(part: pd.DataFrame) -> str:
+    """How many rows (or cells) were added, removed or changed: a row with several changed
+    fields counts once."""
     if not len(part):
         return "no change"
-    counts = part["change"].value_counts()
+    counts = part.drop_duplicates(["change", "key"])["change"].value_counts()
     return ", ".join(
         f"{int(counts[c])} {c}" for c in ("added", "removed", "changed", "columns") if c in counts
     )

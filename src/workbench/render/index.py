@@ -784,10 +784,9 @@ def _findings_html(findings: list[Finding], written: list[Path]) -> str:
 _DIFF = """<h3 id="diff">Comparing two builds</h3>
 <p>To see what a change to the corpus did, keep the earlier build and run
 <code>.venv/bin/workbench diff OLD NEW</code> (two build folders, or two corpus roots): it
-lists the gap-map cells whose status or evidence count changed with the evidence added or
-removed, the crosswalk
-rows added, removed or changed, and the citation-audit changes; <code>--out DIR</code> also
-writes them as <code>diff.md</code> and <code>diff.csv</code>.</p>"""
+lists the gap-map cells whose status or evidence count changed, with the evidence added or
+removed, the crosswalk rows added, removed or changed, and the citation-audit changes;
+<code>--out DIR</code> also writes them as <code>diff.md</code> and <code>diff.csv</code>.</p>"""
 
 _NOTEBOOKS = """<h3 id="notebooks">Notebooks</h3>
 <p>The notebooks in the workbench's <code>notebooks/</code> folder read these files and the
