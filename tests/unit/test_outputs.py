@@ -62,22 +62,28 @@ def test_a_signal_during_the_swap_waits_until_the_swap_is_done(tmp_path, monkeyp
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "root"]
 
 
+def interrupt_after(monkeypatch, module, name: str) -> None:
+    """Make ``module.name`` do its work, then send this process SIGINT (Python's own
+    handler: a KeyboardInterrupt at the next step), as a Ctrl-C that lands just then."""
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    real = getattr(module, name)
+
+    def then_interrupted(*args, **kwargs):
+        result = real(*args, **kwargs)
+        os.kill(os.getpid(), signal.SIGINT)
+        return result
+
+    monkeypatch.setattr(module, name, then_interrupted)
+
+
 def test_a_signal_while_the_staging_folder_is_made_leaves_nothing(tmp_path, monkeypatch):
     """Ctrl-C that lands just as the staging folder appears (what a user pressing it as a
     build starts meets) stops the command and leaves neither the folder nor the lock."""
     import tempfile
 
-    signal.signal(signal.SIGINT, signal.default_int_handler)
     root, out = tmp_path / "root", tmp_path / "out"
     root.mkdir()
-    made = tempfile.mkdtemp
-
-    def made_then_interrupted(*args, **kwargs):
-        path = made(*args, **kwargs)
-        os.kill(os.getpid(), signal.SIGINT)
-        return path
-
-    monkeypatch.setattr(tempfile, "mkdtemp", made_then_interrupted)
+    interrupt_after(monkeypatch, tempfile, "mkdtemp")
     with pytest.raises(KeyboardInterrupt), replacing_folder(out, root, "workbench build"):
         pytest.fail("the block must not run")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["root"]
@@ -86,14 +92,7 @@ def test_a_signal_while_the_staging_folder_is_made_leaves_nothing(tmp_path, monk
 def test_a_signal_while_the_lock_is_taken_leaves_no_lock_file(tmp_path, monkeypatch):
     import fcntl
 
-    signal.signal(signal.SIGINT, signal.default_int_handler)
-    take = fcntl.flock
-
-    def locked_then_interrupted(fd, operation):
-        take(fd, operation)
-        os.kill(os.getpid(), signal.SIGINT)
-
-    monkeypatch.setattr(fcntl, "flock", locked_then_interrupted)
+    interrupt_after(monkeypatch, fcntl, "flock")
     with pytest.raises(KeyboardInterrupt), locked(tmp_path / "out", "workbench build"):
         pytest.fail("the block must not run")
     assert list(tmp_path.iterdir()) == []
@@ -111,17 +110,9 @@ def test_a_signal_while_a_temporary_file_is_made_leaves_the_file_as_it_was(
     from workbench import tidy
     from workbench.outputs import write_file
 
-    signal.signal(signal.SIGINT, signal.default_int_handler)
     path = tmp_path / "standards.csv"
     path.write_bytes(b"standard_id\nstandard:1\n")
-    made = tempfile.mkstemp
-
-    def made_then_interrupted(*args, **kwargs):
-        found = made(*args, **kwargs)
-        os.kill(os.getpid(), signal.SIGINT)
-        return found
-
-    monkeypatch.setattr(tempfile, "mkstemp", made_then_interrupted)
+    interrupt_after(monkeypatch, tempfile, "mkstemp")
     with pytest.raises(KeyboardInterrupt):
         if writer == "write_file":
             write_file(path, lambda temporary: temporary.write_bytes(b"new\n"))
